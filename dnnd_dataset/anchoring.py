@@ -1,0 +1,107 @@
+"""Resolving quote anchors to code-point offsets.
+
+Quote, prefix and suffix are compared after look-alike normalization of both sides,
+so an annotator may type 'Đảng' for a text that prints 'Ðảng' (U+00D0); the span's
+offsets then point into the verbatim text, where the printed form is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .raw_models import Anchor
+from .textnorm import at_word_boundaries, normalize, splits_grapheme
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AnchorProblem:
+    code: str
+    message: str
+    hint: str
+
+
+def _occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
+    quote = normalize(anchor.quote)
+    prefix = normalize(anchor.prefix) if anchor.prefix else ""
+    suffix = normalize(anchor.suffix) if anchor.suffix else ""
+    spans: list[Span] = []
+    position = normalized_text.find(quote)
+    while position != -1:
+        end = position + len(quote)
+        if normalized_text.startswith(suffix, end) and normalized_text[:position].endswith(prefix):
+            spans.append(Span(position, end))
+        position = normalized_text.find(quote, position + 1)
+    return spans
+
+
+def resolve(normalized_text: str, anchor: Anchor) -> Span | AnchorProblem:
+    """The one span an anchor designates, or why it designates none."""
+    spans = _occurrences(normalized_text, anchor)
+    if not spans:
+        return AnchorProblem(
+            "quote-not-found",
+            f"the quote {anchor.quote!r} does not occur in the text"
+            + (" with that prefix/suffix" if anchor.prefix or anchor.suffix else ""),
+            "copy the quote from the text file exactly",
+        )
+    if anchor.occurrence is not None:
+        if anchor.occurrence > len(spans):
+            return AnchorProblem(
+                "quote-not-found",
+                f"occurrence {anchor.occurrence} asked, the quote {anchor.quote!r} "
+                f"occurs {len(spans)} time(s)",
+                f"use an occurrence from 1 to {len(spans)}",
+            )
+        span = spans[anchor.occurrence - 1]
+    elif len(spans) > 1:
+        return AnchorProblem(
+            "ambiguous-quote",
+            f"the quote {anchor.quote!r} occurs {len(spans)} times",
+            "add a prefix, a suffix or 'occurrence: N' (1 = first)",
+        )
+    else:
+        span = spans[0]
+    return _checked(normalized_text, span)
+
+
+def resolve_all(normalized_text: str, anchor: Anchor) -> list[Span] | AnchorProblem:
+    """Every whole-word occurrence of the quote (for ``all: true``)."""
+    spans = [
+        span
+        for span in _occurrences(normalized_text, anchor)
+        if at_word_boundaries(normalized_text, span.start, span.end)
+    ]
+    if not spans:
+        return AnchorProblem(
+            "quote-not-found",
+            f"the quote {anchor.quote!r} does not occur as a whole word in the text",
+            "copy the quote from the text file exactly",
+        )
+    for span in spans:
+        checked = _checked(normalized_text, span)
+        if isinstance(checked, AnchorProblem):
+            return checked
+    return spans
+
+
+def _checked(normalized_text: str, span: Span) -> Span | AnchorProblem:
+    if splits_grapheme(normalized_text, span.start, span.end):
+        return AnchorProblem(
+            "span-splits-grapheme",
+            f"the span {span.start}-{span.end} cuts a character from its combining mark",
+            "extend the quote to the whole character",
+        )
+    return span
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a code-point offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column

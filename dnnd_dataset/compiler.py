@@ -1,0 +1,456 @@
+"""From ``raw/`` to validated published records, with every problem in one report.
+
+The steps: read the registries and documents; check ids and references; resolve every
+quote anchor to offsets; check that each stated fact has evidence; check that every
+occurrence of a known name is a mention or waived (coverage); assemble the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from . import directive_codes
+from .anchoring import AnchorProblem, Span, line_and_column, resolve, resolve_all
+from .errors import Issue, Report
+from .raw_loading import Located, RawCorpus, SourceText, load_documents, load_registry
+from .raw_models import (
+    Anchor,
+    DirectiveEntry,
+    DocumentAnnotation,
+    MeetingEntry,
+    OrganizationEntry,
+    PersonEntry,
+    SourcedAnchor,
+)
+from .records import (
+    Article,
+    Boilerplate,
+    Credit,
+    Directive,
+    Evidence,
+    Meeting,
+    Mention,
+    Organization,
+    Participant,
+    Person,
+    Position,
+    Record,
+)
+from .textnorm import at_word_boundaries, normalize
+
+EARLIEST_DATE = dt.date(1930, 1, 1)
+LABEL_OF_REGISTRY = {
+    "persons": "PERSON",
+    "organizations": "ORGANIZATION",
+    "directives": "DIRECTIVE",
+    "meetings": "MEETING",
+}
+FACT_FIELDS = {
+    "directives": ("number", "code", "issuer", "term", "issued_on", "subject"),
+    "meetings": ("date", "location", "organizers", "attendance", "directives"),
+}
+
+
+@dataclass
+class CompileResult:
+    """The records of every table (empty when the report is not valid) and the report."""
+
+    tables: dict[str, list[Record]]
+    report: Report
+
+
+@dataclass
+class _Resolved:
+    """Spans resolved in one article."""
+
+    mentions: list[tuple[Span, str, str | None]] = field(default_factory=list)  # span, label, id
+    waived: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    raw: RawCorpus
+    today: dt.date
+    issues: list[Issue] = field(default_factory=list)
+    entities: dict[str, tuple[str, Located[BaseModel]]] = field(default_factory=dict)
+    normalized: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, _Resolved] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def entries(self, registry: str) -> list[Located[BaseModel]]:
+        return self.raw.registries[registry]
+
+    def issue(self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str,
+              hint: str) -> None:
+        from .rawio import dotted
+
+        self.issues.append(Issue(where.shown, where.line(*sub), code, message, hint,
+                                 field=dotted((*where.loc, *sub)) or None))
+
+
+def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
+    """Validate ``raw`` and build the published records; never raises on bad input."""
+    issues: list[Issue] = []
+    registries = {name: load_registry(raw, name, issues) for name in LABEL_OF_REGISTRY}
+    documents, texts = load_documents(raw, issues)
+    state = _State(RawCorpus(registries, documents, texts), today or dt.date.today(), issues)
+    state.normalized = {key: normalize(source.text) for key, source in texts.items()}
+    _index_entities(state)
+    _check_registries(state)
+    for document in documents:
+        _check_document(state, document)
+    _check_registry_evidence(state)
+    stats = _coverage(state)
+    report = Report(issues=state.issues, stats=stats)
+    if not report.valid:
+        return CompileResult({}, report)
+    tables = _assemble(state)
+    report.stats["tables"] = {name: len(rows) for name, rows in tables.items()}
+    return CompileResult(tables, report)
+
+
+# ---------------------------------------------------------------- ids and references
+
+
+def _index_entities(state: _State) -> None:
+    for registry in LABEL_OF_REGISTRY:
+        for entry in state.entries(registry):
+            entity_id = cast(str, getattr(entry.model, "id"))
+            if entity_id in state.entities:
+                _, first = state.entities[entity_id]
+                state.issue(entry, ("id",), "duplicate-id", f"the id {entity_id!r} is already used",
+                            f"rename one of the two; the first is at {first.shown}:{first.line('id')}")
+                continue
+            state.entities[entity_id] = (registry, entry)
+
+
+def _expect(state: _State, where: Located[Any], sub: tuple[str | int, ...], entity_id: str | None,
+            registry: str) -> bool:
+    if entity_id is None:
+        return True
+    found = state.entities.get(entity_id)
+    if found is None or found[0] != registry:
+        state.issue(where, sub, "dangling-reference",
+                    f"{entity_id!r} is not an id in the {registry} registry",
+                    f"add it to raw/registry/{registry}.yaml or correct the id")
+        return False
+    return True
+
+
+def _check_date(state: _State, where: Located[Any], sub: tuple[str | int, ...],
+                value: dt.date | None) -> None:
+    if value is not None and not EARLIEST_DATE <= value <= state.today:
+        state.issue(where, sub, "date-out-of-range",
+                    f"{value.isoformat()} is before 1930 or after the build date",
+                    "check the year against the text")
+
+
+def _check_registries(state: _State) -> None:
+    for entry in state.entries("organizations"):
+        org = cast(OrganizationEntry, entry.model)
+        _expect(state, entry, ("parent",), org.parent, "organizations")
+    for entry in state.entries("directives"):
+        _check_directive(state, entry)
+    for entry in state.entries("meetings"):
+        meeting = cast(MeetingEntry, entry.model)
+        for index, org_id in enumerate(meeting.organizers):
+            _expect(state, entry, ("organizers", index), org_id, "organizations")
+        for index, directive_id in enumerate(meeting.directives):
+            _expect(state, entry, ("directives", index), directive_id, "directives")
+        for index, participant in enumerate(meeting.participants):
+            _expect(state, entry, ("participants", index, "person"), participant.person, "persons")
+        _check_date(state, entry, ("date",), meeting.date)
+
+
+def _check_directive(state: _State, entry: Located[BaseModel]) -> None:
+    directive = cast(DirectiveEntry, entry.model)
+    _expect(state, entry, ("issuer",), directive.issuer, "organizations")
+    _check_date(state, entry, ("issued_on",), directive.issued_on)
+    if directive.code is None:
+        return
+    if not directive_codes.is_canonical(directive.code):
+        state.issue(entry, ("code",), "invalid-directive-code",
+                    f"{directive.code!r} is not a canonical code",
+                    "write it as number-TYPE/TW, e.g. '04-CT/TW'")
+        return
+    number, rest = directive.code.split("-", 1)
+    kind = directive_codes.KIND_OF_TYPE[rest.split("/")[0]]
+    if directive.number != number or directive.kind != kind:
+        state.issue(entry, ("code",), "inconsistent-value",
+                    f"code {directive.code!r} disagrees with number {directive.number!r} "
+                    f"or kind {directive.kind!r}",
+                    f"set number: '{number}' and kind: {kind}")
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _span_of(state: _State, where: Located[Any], sub: tuple[str | int, ...], article_id: str,
+             anchor: Anchor) -> Span | None:
+    text = state.normalized.get(article_id)
+    if text is None:
+        return None
+    found = resolve(text, anchor)
+    if isinstance(found, AnchorProblem):
+        state.issue(where, sub, found.code, found.message, found.hint)
+        return None
+    return found
+
+
+def _check_document(state: _State, document: Located[DocumentAnnotation]) -> None:
+    ann = document.model
+    source = state.raw.texts.get(ann.article_id)
+    if source is None:
+        return
+    actual = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+    if actual != ann.sha256:
+        state.issue(document, ("sha256",), "text-changed",
+                    f"{source.shown} has SHA-256 {actual}, the annotation records {ann.sha256}",
+                    "restore the text as received, or re-check every quote and update sha256")
+    resolved = state.resolved.setdefault(ann.article_id, _Resolved())
+    article = ann.article_id
+    anchors: list[tuple[tuple[str | int, ...], Anchor]] = [(("title",), ann.title)]
+    if ann.outlet:
+        anchors.append((("outlet", "evidence"), ann.outlet.evidence))
+    if ann.url:
+        anchors.append((("url",), ann.url))
+    if ann.page_date:
+        anchors.append((("page_date", "evidence"), ann.page_date.evidence))
+        _check_date(state, document, ("page_date", "value"), ann.page_date.value)
+    anchors += [(("authors", i, "evidence"), a.evidence) for i, a in enumerate(ann.authors)]
+    anchors += [(("credits", i, "evidence"), c.evidence) for i, c in enumerate(ann.credits)]
+    anchors += [(("boilerplate", i), b) for i, b in enumerate(ann.boilerplate)]
+    anchors += [(("positions", i, "evidence"), p.evidence) for i, p in enumerate(ann.positions)]
+    for sub, anchor in anchors:
+        _span_of(state, document, sub, article, anchor)
+    for index, author in enumerate(ann.authors):
+        _expect(state, document, ("authors", index, "person"), author.person, "persons")
+    for index, position in enumerate(ann.positions):
+        _expect(state, document, ("positions", index, "person"), position.person, "persons")
+        _expect(state, document, ("positions", index, "organization"), position.organization,
+                "organizations")
+        _expect(state, document, ("positions", index, "as_of_meeting"), position.as_of_meeting,
+                "meetings")
+    _resolve_mentions(state, document, resolved)
+    for index, waiver in enumerate(ann.waivers):
+        text = state.normalized[article]
+        spans = resolve_all(text, waiver) if waiver.all else resolve(text, waiver)
+        if isinstance(spans, AnchorProblem):
+            state.issue(document, ("waivers", index), spans.code, spans.message, spans.hint)
+        else:
+            resolved.waived += spans if isinstance(spans, list) else [spans]
+
+
+def _resolve_mentions(state: _State, document: Located[DocumentAnnotation],
+                      resolved: _Resolved) -> None:
+    ann = document.model
+    text = state.normalized[ann.article_id]
+    found_spans: list[tuple[Span, int, str, bool]] = []  # span, mention index, label, from all
+    for index, mention in enumerate(ann.mentions):
+        label = _mention_label(state, document, index)
+        found = resolve_all(text, mention) if mention.all else resolve(text, mention)
+        if isinstance(found, AnchorProblem):
+            state.issue(document, ("mentions", index), found.code, found.message, found.hint)
+        elif label is not None:
+            spans = found if isinstance(found, list) else [found]
+            found_spans += [(span, index, label, mention.all) for span in spans]
+    # 'all: true' annotates flat within a label: an occurrence inside a longer mention of the
+    # same label belongs to that one ('TW' inside 'Ban Đối ngoại TW'); across labels spans nest.
+    kept = [
+        item for item in found_spans
+        if not item[3] or not any(
+            other[2] == item[2] and _strictly_inside(item[0], other[0]) for other in found_spans
+        )
+    ]
+    seen: set[tuple[int, int, str | None]] = set()
+    for span, index, label, _ in sorted(kept, key=lambda item: (item[0].start, item[0].end, item[1])):
+        mention = ann.mentions[index]
+        key = (span.start, span.end, mention.entity)
+        if key not in seen and _written_as_named(state, document, index, span):
+            seen.add(key)
+            resolved.mentions.append((span, label, mention.entity))
+
+
+def _strictly_inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and inner != outer
+
+
+def _mention_label(state: _State, document: Located[DocumentAnnotation], index: int) -> str | None:
+    mention = document.model.mentions[index]
+    if mention.entity is None:
+        return "LOCATION"
+    found = state.entities.get(mention.entity)
+    if found is None:
+        state.issue(document, ("mentions", index, "entity"), "dangling-reference",
+                    f"{mention.entity!r} is not an id in any registry",
+                    "add the entity to its registry under raw/registry/ or correct the id")
+        return None
+    return LABEL_OF_REGISTRY[found[0]]
+
+
+def _written_as_named(state: _State, document: Located[DocumentAnnotation], index: int,
+                      span: Span) -> bool:
+    """Persons and organizations are mentioned by a registered name; codes must match."""
+    mention = document.model.mentions[index]
+    if mention.entity is None:
+        return True
+    registry, entry = state.entities[mention.entity]
+    written = state.raw.texts[document.model.article_id].text[span.start:span.end]
+    if registry in ("persons", "organizations"):
+        names = {normalize(name) for name in _names(entry.model)}
+        if normalize(written) not in names:
+            state.issue(document, ("mentions", index), "mention-not-an-alias",
+                        f"{written!r} is not a name of {mention.entity!r}",
+                        f"add {written!r} to other_names of {mention.entity} in "
+                        f"raw/registry/{registry}.yaml, or correct the quote")
+            return False
+    if registry == "directives":
+        code = cast(DirectiveEntry, entry.model).code
+        for written_code in directive_codes.find_codes(written):
+            if written_code != code:
+                state.issue(document, ("mentions", index), "directive-code-mismatch",
+                            f"{written!r} writes {written_code}, {mention.entity!r} has code {code}",
+                            "point the mention at the directive with that code")
+                return False
+    return True
+
+
+def _names(model: BaseModel) -> list[str]:
+    if isinstance(model, (PersonEntry, OrganizationEntry)):
+        return [model.name, *model.other_names]
+    if isinstance(model, DirectiveEntry):
+        return [model.code] if model.code else []
+    if isinstance(model, MeetingEntry):
+        return [model.name]
+    return []
+
+
+# ---------------------------------------------------------------- registry evidence
+
+
+def _registry_anchors(entry: Located[BaseModel]) -> list[tuple[tuple[str | int, ...], SourcedAnchor]]:
+    model = entry.model
+    anchors: list[tuple[tuple[str | int, ...], SourcedAnchor]] = []
+    if isinstance(model, (DirectiveEntry, MeetingEntry)):
+        anchors += [(("evidence", i), anchor) for i, anchor in enumerate(model.evidence)]
+    if isinstance(model, MeetingEntry):
+        anchors += [(("participants", i, "evidence"), p.evidence)
+                    for i, p in enumerate(model.participants)]
+    return anchors
+
+
+def _check_registry_evidence(state: _State) -> None:
+    for registry in ("directives", "meetings"):
+        for entry in state.entries(registry):
+            entity_id = cast(str, getattr(entry.model, "id"))
+            supported: set[str] = set()
+            for sub, anchor in _registry_anchors(entry):
+                supported |= _record_evidence(state, registry, entity_id, entry, sub, anchor)
+            for name in FACT_FIELDS[registry]:
+                if getattr(entry.model, name) not in (None, []) and name not in supported:
+                    state.issue(entry, (name,), "fact-without-evidence",
+                                f"{name} is stated but no evidence supports it",
+                                f"add an evidence quote with 'supports: [{name}]'")
+
+
+def _record_evidence(state: _State, registry: str, entity_id: str, entry: Located[BaseModel],
+                     sub: tuple[str | int, ...], anchor: SourcedAnchor) -> set[str]:
+    if anchor.article not in state.raw.texts:
+        state.issue(entry, (*sub, "article"), "dangling-reference",
+                    f"{anchor.article!r} is not an article under raw/documents",
+                    "use the file name of a text in raw/documents, without .txt")
+        return set()
+    allowed = set(FACT_FIELDS[registry]) | {"participants"}
+    unknown = sorted(set(anchor.supports) - allowed)
+    if unknown:
+        state.issue(entry, (*sub, "supports"), "invalid-value",
+                    f"supports names {', '.join(unknown)}, which are no facts of {registry}",
+                    f"use some of: {', '.join(sorted(allowed))}")
+    span = _span_of(state, entry, sub, anchor.article, anchor)
+    if span is None:
+        return set()
+    state.evidence_articles[entity_id].add(anchor.article)
+    quote = state.raw.texts[anchor.article].text[span.start:span.end]
+    for name in sorted(set(anchor.supports) & allowed):
+        state.evidence.append(Evidence(table=registry, record_id=entity_id, field=name,  # type: ignore[arg-type]
+                                       article_id=anchor.article, start=span.start, end=span.end,
+                                       quote=quote))
+    return set(anchor.supports)
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def _aliases(state: _State) -> list[tuple[str, str]]:
+    """Every (normalized name, entity id) the completeness check looks for."""
+    pairs = set()
+    for registry in LABEL_OF_REGISTRY:
+        for entry in state.entries(registry):
+            for name in _names(entry.model):
+                pairs.add((normalize(name), cast(str, getattr(entry.model, "id"))))
+    return sorted(pairs)
+
+
+def _coverage(state: _State) -> dict[str, Any]:
+    aliases = _aliases(state)
+    per_document: dict[str, dict[str, int]] = {}
+    for article_id, resolved in sorted(state.resolved.items()):
+        text = state.normalized[article_id]
+        source = state.raw.texts[article_id]
+        spans = [span for span, _, _ in resolved.mentions]
+        found = covered = waived = 0
+        seen: set[tuple[int, int]] = set()
+        for name, entity_id in aliases:
+            for start in _find_all(text, name):
+                end = start + len(name)
+                if not at_word_boundaries(text, start, end) or (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                found += 1
+                if any(s.start <= start and end <= s.end for s in spans):
+                    covered += 1
+                elif any(s.start <= start and end <= s.end for s in resolved.waived):
+                    waived += 1
+                else:
+                    _unmentioned(state, source, start, end, entity_id)
+        per_document[article_id] = {
+            "names_found": found, "covered": covered, "waived": waived,
+            "unexplained": found - covered - waived, "mentions": len(spans),
+        }
+    return {"coverage": per_document}
+
+
+def _find_all(text: str, needle: str) -> Iterable[int]:
+    position = text.find(needle)
+    while position != -1:
+        yield position
+        position = text.find(needle, position + 1)
+
+
+def _unmentioned(state: _State, source: SourceText, start: int, end: int, entity_id: str) -> None:
+    line, column = line_and_column(source.text, start)
+    written = source.text[start:end]
+    state.issues.append(Issue(
+        source.shown, line, "unmentioned-name",
+        f"{written!r} (a name of {entity_id}) is covered by no mention",
+        f"add a mention of {entity_id} to {source.article_id}.yaml, or a waiver with a reason",
+        column=column,
+    ))
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _assemble(state: _State) -> dict[str, list[Record]]:
+    from .assembly import assemble
+
+    return assemble(state)

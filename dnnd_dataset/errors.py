@@ -1,0 +1,124 @@
+"""Problems as data, and the few exceptions the library raises.
+
+Exception hierarchy::
+
+    DnndError                 root of everything this package raises on purpose
+    ├── InvalidCorpusError    raw/ does not validate; carries the full Report
+    ├── OutputError           the output folder cannot be written or verified
+    └── UnknownTableError     a table name that is not published (also a ValueError)
+
+Every problem found in ``raw/`` is an :class:`Issue` with a stable kebab-case code, a
+location and a fix hint; a run collects all of them into a :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Stable codes and what they mean; tests and `dnnd check --json` users rely on them.
+CODES: dict[str, str] = {
+    "ambiguous-quote": "a quote occurs more than once and nothing says which occurrence",
+    "bad-encoding": "a file is not UTF-8",
+    "byte-order-mark": "a file starts with a byte-order mark",
+    "control-character": "a text value holds a control character",
+    "dangling-reference": "an id refers to no record",
+    "date-out-of-range": "a date before 1930 or after the build date",
+    "directive-code-mismatch": "a written code differs from the directive's code",
+    "duplicate-id": "two records share an id",
+    "duplicate-key": "a YAML mapping repeats a key",
+    "fact-without-evidence": "a stated fact has no evidence quote",
+    "file-too-large": "a file is larger than the size cap",
+    "inconsistent-value": "values of one record contradict each other",
+    "invalid-date": "a value is not a valid date",
+    "invalid-directive-code": "a directive code does not parse",
+    "invalid-id": "an id is not an ASCII slug",
+    "invalid-value": "a value has the wrong type or is not allowed",
+    "invalid-yaml": "a file is not valid YAML",
+    "missing-file": "a required file is missing",
+    "missing-key": "a required key is absent",
+    "mention-not-an-alias": "a mention's text is not a name of its entity",
+    "not-nfc": "a text is not in Unicode NFC",
+    "path-outside-raw": "a path leaves the raw folder",
+    "quote-not-found": "a quote does not occur in the article text",
+    "span-splits-grapheme": "a span boundary splits a character from its mark",
+    "text-changed": "a source text no longer has the SHA-256 its annotation records",
+    "unknown-key": "a key that the format does not define",
+    "unmentioned-name": "a known name occurs in a text with no mention and no waiver",
+    "yaml-alias": "a YAML anchor or alias (not allowed)",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem, located: ``path:line: field: code: message (fix: hint)``."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str
+    column: int | None = None
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown issue code {self.code!r}")
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}:"
+        what = f" {self.field}:" if self.field else ""
+        return f"{where}{what} {self.code}: {self.message} (fix: {self.hint})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """The outcome of checking a corpus: every issue, and statistics."""
+
+    issues: list[Issue] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.issues
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    def sorted_issues(self) -> list[Issue]:
+        return sorted(set(self.issues))
+
+    def format(self) -> str:
+        return "\n".join(issue.format() for issue in self.sorted_issues())
+
+    def to_json(self) -> str:
+        payload = {
+            "valid": self.valid,
+            "issues": [issue.to_dict() for issue in self.sorted_issues()],
+            "stats": self.stats,
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+class DnndError(Exception):
+    """Root of the exceptions this package raises on purpose."""
+
+
+class InvalidCorpusError(DnndError):
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(f"{len(report.issues)} problem(s) in the raw corpus")
+
+
+class OutputError(DnndError):
+    """The output folder cannot be written or does not verify."""
+
+
+class UnknownTableError(DnndError, ValueError):
+    def __init__(self, name: str, valid: Iterable[str]) -> None:
+        super().__init__(f"no table {name!r}; the tables are: {', '.join(valid)}")

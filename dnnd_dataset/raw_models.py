@@ -1,0 +1,266 @@
+"""Models of the hand-written files under ``raw/``.
+
+Layout::
+
+    raw/registry/persons.yaml        PersonRegistry
+    raw/registry/organizations.yaml  OrganizationRegistry
+    raw/registry/directives.yaml     DirectiveRegistry
+    raw/registry/meetings.yaml       MeetingRegistry
+    raw/documents/<article_id>.txt   a source text, verbatim
+    raw/documents/<article_id>.yaml  DocumentAnnotation of that text
+
+Spans are anchored by quotes, never by offsets: the builder finds the quote in the
+text (after look-alike normalization of both), narrowed by ``prefix``/``suffix`` or an
+``occurrence`` number where the quote repeats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from .records import (
+    AttendanceQualifier,
+    BoilerplateKind,
+    CreditRole,
+    DatePrecision,
+    DirectiveKind,
+    MeetingKind,
+    MentionLabel,
+    OrganizationKind,
+    ParticipantRole,
+    PersonRole,
+    Slug,
+    Term,
+    WikidataId,
+)
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class RawModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Anchor(RawModel):
+    """A span of an article text, found by its quote."""
+
+    quote: Text = Field(description="The exact words of the text (look-alikes may differ).")
+    prefix: str | None = Field(
+        default=None, description="Words just before the quote, to pick one occurrence."
+    )
+    suffix: str | None = Field(
+        default=None, description="Words just after the quote, to pick one occurrence."
+    )
+    occurrence: int | None = Field(
+        default=None, ge=1, description="Which remaining occurrence (1 = first) to take."
+    )
+
+
+class SourcedAnchor(Anchor):
+    """An evidence quote in a named article, and the fields of the record it supports."""
+
+    article: Slug = Field(description="article_id of the text that holds the quote.")
+    supports: list[Text] = Field(min_length=1, description="Fields of the record this grounds.")
+
+
+class PersonEntry(RawModel):
+    id: Slug = Field(description="person_id: an ASCII slug of the name.")
+    name: Text = Field(description="Full name with diacritics, family name first.")
+    other_names: list[Text] = Field(default=[], description="Other spellings as printed.")
+    roles: list[PersonRole] = Field(default=[], description="official, author, photographer.")
+    wikidata_id: WikidataId | None = Field(default=None, description="Only when verified.")
+
+
+class OrganizationEntry(RawModel):
+    id: Slug = Field(description="organization_id.")
+    name: Text = Field(description="Full Vietnamese name.")
+    other_names: list[Text] = Field(default=[], description="Abbreviations and variants as printed.")
+    kind: OrganizationKind = Field(description="What kind of body it is.")
+    parent: Slug | None = Field(default=None, description="organization_id it belongs to.")
+    note: str | None = Field(default=None, description="What the texts leave open about it.")
+
+
+class DirectiveEntry(RawModel):
+    id: Slug = Field(description="directive_id, unique across terms.")
+    name: Text = Field(description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW'.")
+    kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan, quy_dinh.")
+    number: str | None = Field(default=None, description="The number as printed.")
+    code: str | None = Field(default=None, description="Canonical 'NN-XX/TW' if printed.")
+    issuer: Slug | None = Field(default=None, description="organization_id of the issuer.")
+    term: Term | None = Field(default=None, description="Roman numeral of the khóa, if stated.")
+    issued_on: dt.date | None = Field(default=None, description="Date of issue, if stated.")
+    subject: str | None = Field(default=None, description="What it is about, as stated.")
+    evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
+
+
+class ParticipantEntry(RawModel):
+    person: Slug = Field(description="person_id.")
+    role: ParticipantRole = Field(description="chair, directing, speaker, attendee.")
+    position: str | None = Field(default=None, description="Position as stated in that report.")
+    evidence: SourcedAnchor = Field(description="The quote naming the person in that role.")
+
+
+class MeetingEntry(RawModel):
+    id: Slug = Field(description="meeting_id.")
+    name: Text = Field(description="Name as stated, in Vietnamese.")
+    kind: MeetingKind = Field(description="conference, review_conference, congress.")
+    date: dt.date | None = Field(default=None, description="Date; null if no part is stated.")
+    date_precision: DatePrecision = Field(default="unknown", description="day, month, year, unknown.")
+    date_inferred: bool = Field(default=False, description="A part of date is not printed.")
+    date_basis: str | None = Field(default=None, description="How the inferred part was inferred.")
+    location: str | None = Field(default=None, description="Place as stated.")
+    organizers: list[Slug] = Field(default=[], description="organization_ids.")
+    participants: list[ParticipantEntry] = Field(default=[], description="Named participants.")
+    attendance: int | None = Field(default=None, ge=1, description="Number of participants stated.")
+    attendance_qualifier: AttendanceQualifier | None = Field(
+        default=None, description="exact, more_than, about."
+    )
+    directives: list[Slug] = Field(default=[], description="Documents disseminated/reviewed/cited.")
+    evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MeetingEntry:
+        if (self.date is None) != (self.date_precision == "unknown"):
+            raise PydanticCustomError(
+                "inconsistent-value",
+                "date and date_precision disagree: a date needs a precision, no date needs "
+                "'unknown'",
+            )
+        if self.date_inferred != (self.date_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "date_inferred true needs date_basis, and only then"
+            )
+        if (self.attendance is None) != (self.attendance_qualifier is None):
+            raise PydanticCustomError(
+                "inconsistent-value", "attendance and attendance_qualifier go together"
+            )
+        return self
+
+
+class PersonRegistry(RawModel):
+    persons: list[PersonEntry]
+
+
+class OrganizationRegistry(RawModel):
+    organizations: list[OrganizationEntry]
+
+
+class DirectiveRegistry(RawModel):
+    directives: list[DirectiveEntry]
+
+
+class MeetingRegistry(RawModel):
+    meetings: list[MeetingEntry]
+
+
+class MentionAnnotation(Anchor):
+    """A mention; with ``all: true`` every whole-word occurrence of the quote is one."""
+
+    entity: Slug | None = Field(default=None, description="Id of the entity; none for LOCATION.")
+    label: Literal["LOCATION"] | None = Field(
+        default=None, description="Only for LOCATION; other labels follow from the entity."
+    )
+    all: bool = Field(
+        default=False,
+        description="Every whole-word occurrence not inside a longer mention is a mention.",
+    )
+
+    @model_validator(mode="after")
+    def _target(self) -> MentionAnnotation:
+        if (self.entity is None) == (self.label is None):
+            raise PydanticCustomError(
+                "inconsistent-value", "a mention names either an entity or label: LOCATION"
+            )
+        if self.all and self.occurrence is not None:
+            raise PydanticCustomError(
+                "inconsistent-value", "'all: true' takes every occurrence; drop 'occurrence'"
+            )
+        return self
+
+
+class Waiver(Anchor):
+    """An occurrence of a known name that is not a mention of it, and why."""
+
+    reason: Text = Field(description="Why this occurrence is not a mention.")
+    all: bool = Field(default=False, description="Waive every occurrence of the quote.")
+
+
+class Author(RawModel):
+    person: Slug = Field(description="person_id of the byline.")
+    evidence: Anchor = Field(description="The byline as printed.")
+
+
+class CreditAnnotation(RawModel):
+    name: Text = Field(description="Who is credited, as printed.")
+    role: CreditRole = Field(description="photo or source.")
+    evidence: Anchor = Field(description="The credit as printed.")
+
+
+class BoilerplateAnnotation(Anchor):
+    kind: BoilerplateKind = Field(description="What the span is.")
+
+
+class Outlet(RawModel):
+    name: Text = Field(description="The publication's name.")
+    inferred: bool = Field(default=False, description="Not printed in full, inferred.")
+    basis: str | None = Field(default=None, description="How it was inferred.")
+    evidence: Anchor = Field(description="Where the text names or tags the outlet.")
+
+    @model_validator(mode="after")
+    def _basis(self) -> Outlet:
+        if self.inferred != (self.basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs a basis, and only then"
+            )
+        return self
+
+
+class PageDate(RawModel):
+    value: dt.date = Field(description="The date printed on the page.")
+    evidence: Anchor = Field(description="The printed date.")
+
+
+class PositionAnnotation(RawModel):
+    person: Slug = Field(description="person_id.")
+    title: Text = Field(description="The title as the text states it.")
+    organization: Slug | None = Field(default=None, description="organization_id of the title.")
+    as_of_meeting: Slug | None = Field(
+        default=None, description="The meeting at which the text says the person held it."
+    )
+    evidence: Anchor = Field(description="The words stating the position.")
+
+
+class DocumentAnnotation(RawModel):
+    """The annotation of one source text."""
+
+    article_id: Slug = Field(description="Equals the file name stem.")
+    source_file: Text = Field(description="File name of the source document as received.")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the text file; guards the annotation against edits of the text."
+    )
+    title: Anchor = Field(description="The headline (or lead sentence).")
+    outlet: Outlet | None = Field(default=None, description="The publication, if known.")
+    url: Anchor | None = Field(default=None, description="A source URL printed in the text.")
+    page_date: PageDate | None = Field(default=None, description="The date printed on the page.")
+    authors: list[Author] = Field(default=[], description="Bylines.")
+    credits: list[CreditAnnotation] = Field(default=[], description="Photo credits and sources.")
+    boilerplate: list[BoilerplateAnnotation] = Field(default=[], description="Non-content spans.")
+    mentions: list[MentionAnnotation] = Field(default=[], description="Entity and place spans.")
+    positions: list[PositionAnnotation] = Field(default=[], description="Positions as stated.")
+    waivers: list[Waiver] = Field(default=[], description="Name occurrences that are no mention.")
+
+
+__all__ = [
+    "Anchor",
+    "DirectiveRegistry",
+    "DocumentAnnotation",
+    "MeetingRegistry",
+    "MentionLabel",
+    "OrganizationRegistry",
+    "PersonRegistry",
+    "SourcedAnchor",
+]

@@ -1,0 +1,255 @@
+"""The published records: one Pydantic model per table, and nested structs.
+
+These models are the single source of truth for every schema the dataset ships:
+JSON Schema (``schema/``), the Arrow schema of the Parquet files, the Hugging Face
+features of the dataset card and the Croissant fields are all derived from them.
+Every field carries a description because it flows into all of those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+INT32_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Int32:
+    """Marks an ``int`` field that is stored as Arrow ``int32``."""
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+I32 = Annotated[int, Int32(), Field(ge=0, le=INT32_MAX)]
+
+MentionLabel = Literal["PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION"]
+MeetingKind = Literal["conference", "review_conference", "congress"]
+DatePrecision = Literal["day", "month", "year", "unknown"]
+ParticipantRole = Literal["chair", "directing", "speaker", "attendee"]
+AttendanceQualifier = Literal["exact", "more_than", "about"]
+PersonRole = Literal["official", "author", "photographer"]
+DirectiveKind = Literal["chi_thi", "nghi_quyet", "ket_luan", "quy_dinh"]
+OrganizationKind = Literal[
+    "party",
+    "party_body",
+    "party_organization",
+    "state_body",
+    "mass_organization",
+    "international_organization",
+    "press",
+    "meeting_body",
+]
+CreditRole = Literal["photo", "source"]
+BoilerplateKind = Literal[
+    "site_banner", "page_chrome", "duplicate_caption", "duplicate_text", "comment_widget"
+]
+Term = Annotated[str, StringConstraints(pattern=r"^[IVXL]+$")]
+WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$")]
+
+
+class Record(BaseModel):
+    """Base of every published record: strict, immutable, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Credit(Record):
+    name: str = Field(description="Who is credited, as printed (a person, an agency, a site).")
+    role: CreditRole = Field(
+        description="photo: a photo credit; source: the text is taken from this source "
+        "('Theo ...', 'Nguồn: ...')."
+    )
+
+
+class Boilerplate(Record):
+    start: I32 = Field(description="Code-point offset of the span start (inclusive).")
+    end: I32 = Field(description="Code-point offset of the span end (exclusive).")
+    kind: BoilerplateKind = Field(
+        description="What the span is: a site banner, page chrome, a duplicated caption or "
+        "paragraph, a comment widget."
+    )
+
+
+class Article(Record):
+    """One source document, verbatim, with what it names."""
+
+    article_id: Slug = Field(description="Stable id of the article.")
+    source_file: str = Field(description="File name of the source document as received.")
+    title: str = Field(description="Headline as printed (or the lead sentence where there is none).")
+    text: str = Field(description="Verbatim source text (byte-identical UTF-8).")
+    text_normalized: str = Field(
+        description="Same length as text, look-alike characters mapped one for one "
+        "(U+00D0 to U+0110, no-break space to space, ...): every offset is valid in both."
+    )
+    sha256: str = Field(description="Hex SHA-256 of text encoded as UTF-8.")
+    outlet: str | None = Field(description="The publication that printed the text; null if unknown.")
+    outlet_inferred: bool = Field(
+        description="True when the outlet is not printed in full but inferred (see outlet_basis)."
+    )
+    outlet_basis: str | None = Field(description="How an inferred outlet was inferred.")
+    url: str | None = Field(description="Source URL when the text states one.")
+    page_date: dt.date | None = Field(
+        description="Date printed on the page (not the event date); null if none is printed."
+    )
+    authors: list[str] = Field(description="Bylines, as canonical person names.")
+    author_ids: list[Slug] = Field(description="person_id of each byline, in the order of authors.")
+    credits: list[Credit] = Field(description="Photo credits and 'Theo ...' / 'Nguồn' sources.")
+    boilerplate: list[Boilerplate] = Field(
+        description="Spans that are not article content: banners, chrome, duplicated captions, "
+        "comment widgets."
+    )
+    person_ids: list[Slug] = Field(description="Persons the article names.")
+    organization_ids: list[Slug] = Field(description="Organizations the article names.")
+    directive_ids: list[Slug] = Field(description="Directives the article names.")
+    meeting_ids: list[Slug] = Field(description="Meetings the article names or reports.")
+
+
+class Mention(Record):
+    """A span of an article's text that names an entity or a location."""
+
+    article_id: Slug = Field(description="The article whose text holds the span.")
+    start: I32 = Field(description="Code-point offset into articles.text (inclusive).")
+    end: I32 = Field(description="Code-point offset into articles.text (exclusive).")
+    text: str = Field(description="Equals articles.text[start:end].")
+    label: MentionLabel = Field(description="PERSON, ORGANIZATION, DIRECTIVE, MEETING or LOCATION.")
+    entity_id: Slug | None = Field(
+        description="Id of the row the span refers to; null only for LOCATION."
+    )
+
+
+class Participant(Record):
+    person_id: Slug = Field(description="The participating person.")
+    role: ParticipantRole = Field(description="chair, directing, speaker or attendee.")
+    position: str | None = Field(description="The person's position as stated in that report.")
+
+
+class Meeting(Record):
+    """A conference, review conference or congress that the texts name or report."""
+
+    meeting_id: Slug = Field(description="Stable id of the meeting.")
+    name: str = Field(description="Name as stated, in Vietnamese.")
+    kind: MeetingKind = Field(description="conference, review_conference or congress.")
+    date: dt.date | None = Field(description="Date of the meeting; null if no part is stated.")
+    date_precision: DatePrecision = Field(
+        description="Which parts of date are meaningful: day, month, year or unknown."
+    )
+    date_inferred: bool = Field(description="True when a part of date is not printed in the text.")
+    date_basis: str | None = Field(description="How an inferred part of the date was inferred.")
+    location: str | None = Field(description="Place as stated; null if not stated.")
+    organizer_ids: list[Slug] = Field(description="Organizations that held the meeting.")
+    participants: list[Participant] = Field(description="Named participants, with role and position.")
+    attendance: I32 | None = Field(description="Number of participants stated; null if none.")
+    attendance_qualifier: AttendanceQualifier | None = Field(
+        description="exact, more_than ('hơn') or about ('khoảng'); null when attendance is null."
+    )
+    directive_ids: list[Slug] = Field(description="Documents disseminated, reviewed or cited.")
+    article_ids: list[Slug] = Field(description="Articles that name or report the meeting.")
+
+
+class Position(Record):
+    title: str = Field(description="The title as the text states it.")
+    organization_id: Slug | None = Field(description="The organization the title belongs to.")
+    as_of: dt.date | None = Field(
+        description="When the text says the person held it (the date of the event reported)."
+    )
+    as_of_inferred: bool = Field(description="True when as_of rests on an inferred date.")
+    article_id: Slug = Field(description="The article that states it.")
+
+
+class Person(Record):
+    """A person named in the texts: officials, authors, photographers."""
+
+    person_id: Slug = Field(description="Stable id of the person.")
+    name: str = Field(description="Full name with diacritics, family name first.")
+    other_names: list[str] = Field(description="Other spellings as printed.")
+    positions: list[Position] = Field(description="Each position as a text states it, at that time.")
+    roles: list[PersonRole] = Field(description="official, author, photographer.")
+    wikidata_id: WikidataId | None = Field(description="Wikidata item, only when verified.")
+    article_ids: list[Slug] = Field(description="Articles that name the person.")
+
+
+class Directive(Record):
+    """A party document: chỉ thị, nghị quyết, kết luận, quy định."""
+
+    directive_id: Slug = Field(description="Unique across terms (numbers restart each khóa).")
+    name: str = Field(description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW' or "
+                      "'Nghị quyết Đại hội XIII'.")
+    kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan or quy_dinh.")
+    number: str | None = Field(description="The number as printed, e.g. '04'; null if none.")
+    code: str | None = Field(
+        description="Canonical code 'NN-XX/TW' when the text prints one; null otherwise."
+    )
+    issuer_id: Slug | None = Field(description="Organization that issued it.")
+    term: Term | None = Field(
+        description="Roman numeral of the Central Committee term (khóa), when stated."
+    )
+    issued_on: dt.date | None = Field(description="Date of issue, when stated.")
+    subject: str | None = Field(description="What it is about, as stated.")
+    surface_forms: list[str] = Field(description="Every distinct way the corpus writes it.")
+    article_ids: list[Slug] = Field(description="Articles that name it.")
+    meeting_ids: list[Slug] = Field(description="Meetings that disseminated, reviewed or cited it.")
+
+
+class Organization(Record):
+    """A party body, state body, mass organization, press outlet, ..."""
+
+    organization_id: Slug = Field(description="Stable id of the organization.")
+    name: str = Field(description="Full Vietnamese name.")
+    other_names: list[str] = Field(description="Abbreviations and variants as printed.")
+    kind: OrganizationKind = Field(description="party, party_body, state_body, press, ...")
+    parent_id: Slug | None = Field(description="The organization it belongs to.")
+    note: str | None = Field(description="What the texts leave open about it.")
+    article_ids: list[Slug] = Field(description="Articles that name it.")
+
+
+class Evidence(Record):
+    """The quote that grounds one stated fact of one record."""
+
+    table: Literal["articles", "meetings", "persons", "directives"] = Field(
+        description="Table of the record the fact belongs to."
+    )
+    record_id: Slug = Field(description="Id of that record.")
+    field: str = Field(description="The field the quote supports, e.g. 'date' or 'participants'.")
+    article_id: Slug = Field(description="Article that holds the quote.")
+    start: I32 = Field(description="Code-point offset into articles.text (inclusive).")
+    end: I32 = Field(description="Code-point offset into articles.text (exclusive).")
+    quote: str = Field(description="Equals articles.text[start:end].")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A published table: its model, the key its rows are sorted by, and its description."""
+
+    name: str
+    model: type[Record]
+    sort_key: tuple[str, ...]
+    description: str
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("articles", Article, ("article_id",), "The source documents, verbatim."),
+        TableSpec(
+            "mentions",
+            Mention,
+            ("article_id", "start", "end", "label", "entity_id"),
+            "Entity and location spans in the article texts.",
+        ),
+        TableSpec("meetings", Meeting, ("meeting_id",), "Meetings named or reported."),
+        TableSpec("persons", Person, ("person_id",), "Persons named, with positions."),
+        TableSpec("directives", Directive, ("directive_id",), "Party documents named."),
+        TableSpec("organizations", Organization, ("organization_id",), "Organizations named."),
+        TableSpec(
+            "evidence",
+            Evidence,
+            ("table", "record_id", "field", "article_id", "start", "end"),
+            "The quote behind every stated fact.",
+        ),
+    )
+}
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)

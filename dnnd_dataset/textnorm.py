@@ -1,0 +1,47 @@
+"""Length-preserving normalization of look-alike characters (SPEC principle 3).
+
+Each mapping is one code point to one code point, so an offset into the verbatim
+text is valid in the normalized text and the other way round.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+LOOKALIKES: dict[str, str] = {
+    "\u00d0": "\u0110",  # Ð (Icelandic eth) printed for Đ
+    "\u00f0": "\u0111",  # ð printed for đ
+    "\u0189": "\u0110",  # Ɖ (African D) printed for Đ
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",  # figure space
+    "\u202f": " ",  # narrow no-break space
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+}
+_TABLE = str.maketrans(LOOKALIKES)
+
+
+def normalize(text: str) -> str:
+    """Map look-alike characters; the result has exactly the length of ``text``."""
+    return text.translate(_TABLE)
+
+
+def is_word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.combining(char) != 0
+
+
+def at_word_boundaries(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not glued to a letter or digit on either side."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not (before and is_word_char(before)) and not (after and is_word_char(after))
+
+
+def splits_grapheme(text: str, start: int, end: int) -> bool:
+    """True when a span boundary falls between a base character and its combining mark."""
+    for offset in (start, end):
+        if 0 < offset < len(text):
+            char = text[offset]
+            if unicodedata.combining(char) or char in "\u200d\ufe0f\ufe0e":
+                return True
+    return False
