@@ -101,8 +101,9 @@ def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
     """Validate ``raw`` and build the published records; never raises on bad input."""
     issues: list[Issue] = []
     registries = {name: load_registry(raw, name, issues) for name in LABEL_OF_REGISTRY}
-    documents, texts = load_documents(raw, issues)
-    state = _State(RawCorpus(registries, documents, texts), today or dt.date.today(), issues)
+    documents, texts, unreadable = load_documents(raw, issues)
+    raw_corpus = RawCorpus(registries, documents, texts, unreadable)
+    state = _State(raw_corpus, today or dt.date.today(), issues)
     state.normalized = {key: normalize(source.text) for key, source in texts.items()}
     _index_entities(state)
     _check_registries(state)
@@ -364,6 +365,8 @@ def _check_registry_evidence(state: _State) -> None:
 
 def _record_evidence(state: _State, registry: str, entity_id: str, entry: Located[BaseModel],
                      sub: tuple[str | int, ...], anchor: SourcedAnchor) -> set[str]:
+    if anchor.article in state.raw.unreadable:
+        return set(anchor.supports)  # the unreadable text is reported; do not pile on
     if anchor.article not in state.raw.texts:
         state.issue(entry, (*sub, "article"), "dangling-reference",
                     f"{anchor.article!r} is not an article under raw/documents",

@@ -58,6 +58,8 @@ class RawCorpus:
     registries: dict[str, list[Located[BaseModel]]]
     documents: list[Located[DocumentAnnotation]]
     texts: dict[str, SourceText]
+    # Articles whose text file exists but could not be read: already reported once.
+    unreadable: set[str]
 
 
 def _shown(raw: Path, path: Path) -> str:
@@ -107,14 +109,15 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
 
 def load_documents(
     raw: Path, issues: list[Issue]
-) -> tuple[list[Located[DocumentAnnotation]], dict[str, SourceText]]:
+) -> tuple[list[Located[DocumentAnnotation]], dict[str, SourceText], set[str]]:
     folder = raw / "documents"
     if not folder.is_dir():
         issues.append(Issue(_shown(raw, folder), 1, "missing-file", "the documents folder is missing",
                             "create raw/documents with one .txt and one .yaml per article"))
-        return [], {}
+        return [], {}, set()
     texts: dict[str, SourceText] = {}
     documents: list[Located[DocumentAnnotation]] = []
+    unreadable: set[str] = set()
     paths = sorted(folder.iterdir())
     stems = {path.stem for path in paths if path.suffix in (".txt", ".yaml")}
     for stem in sorted(stems):
@@ -126,13 +129,15 @@ def load_documents(
                                     f"add {path.name} beside it, or remove {other.name}"))
         if text_path.exists() or text_path.is_symlink():
             source = _load_text(raw, text_path, stem, issues)
-            if source is not None:
+            if source is None:
+                unreadable.add(stem)
+            else:
                 texts[stem] = source
         if yaml_path.exists() or yaml_path.is_symlink():
             document = _load_document(raw, yaml_path, issues)
             if document is not None:
                 documents.append(document)
-    return documents, texts
+    return documents, texts, unreadable
 
 
 def _load_text(raw: Path, path: Path, stem: str, issues: list[Issue]) -> SourceText | None:

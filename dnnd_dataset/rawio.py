@@ -77,7 +77,7 @@ def read_text(path: Path, shown: str) -> str:
         line = _first_non_nfc_line(text)
         raise RawFileError(
             [Issue(shown, line, "not-nfc", "the text is not in Unicode NFC",
-                   "normalize the file to NFC (e.g. python -c \"import unicodedata\" ...)")]
+                   "save the file in Unicode NFC (composed characters)")]
         )
     return text
 

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dnnd_dataset.compiler import CompileResult, compile_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+RAW = REPO / "raw"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def compiled() -> CompileResult:
+    result = compile_corpus(RAW)
+    assert result.report.valid, result.report.format()
+    return result
+
+
+@pytest.fixture()
+def raw_copy(tmp_path: Path) -> Path:
+    """A private copy of raw/ that a test may break."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW, target)
+    return target

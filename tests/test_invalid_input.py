@@ -1,0 +1,126 @@
+"""Every defect of tests/data/invalid/, each asserted with its exact (file, line, code)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from dnnd_dataset import rawio
+from dnnd_dataset.compiler import compile_corpus
+
+INVALID = Path(__file__).parent / "data" / "invalid"
+DOC = "documents/003-cb987c258479b677.yaml"
+TXT = "documents/003-cb987c258479b677.txt"
+
+# fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
+CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
+    "unknown-key.yaml": (DOC, [(DOC, 17, "unknown-key")]),
+    "missing-key.yaml": (DOC, [(DOC, 1, "missing-key")]),
+    "quote-not-found.yaml": (DOC, [(DOC, 6, "quote-not-found")]),
+    "ambiguous-quote.yaml": (
+        DOC, [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 34, "ambiguous-quote")]
+    ),
+    "dangling-reference.yaml": (
+        DOC, [(TXT, 3, "unmentioned-name"), (DOC, 30, "dangling-reference")]
+    ),
+    "invalid-date.yaml": (DOC, [(DOC, 16, "invalid-date")]),
+    "date-out-of-range.yaml": (DOC, [(DOC, 16, "date-out-of-range")]),
+    "duplicate-key.yaml": (DOC, [(DOC, 10, "duplicate-key")]),
+    "yaml-alias.yaml": (DOC, [(DOC, 19, "yaml-alias")]),
+    "alias-bomb.yaml": (DOC, [(DOC, 2, "yaml-alias")]),
+    "control-character.yaml": (DOC, [(DOC, 19, "control-character")]),
+    "invalid-id.yaml": (DOC, [(DOC, 16, "invalid-id")]),
+    "not-nfc.yaml": (DOC, [(DOC, 19, "not-nfc")]),
+    "byte-order-mark.yaml": (DOC, [(DOC, 1, "byte-order-mark")]),
+    "bad-encoding.yaml": (DOC, [(DOC, 19, "bad-encoding")]),
+    "file-too-large.yaml": (DOC, [(DOC, 1, "file-too-large")]),
+    "invalid-yaml.yaml": (DOC, [(DOC, 31, "invalid-yaml")]),
+    "mention-not-an-alias.yaml": (
+        DOC, [(TXT, 3, "unmentioned-name"), (DOC, 29, "mention-not-an-alias")]
+    ),
+    "unmentioned-name.yaml": (DOC, [(TXT, 6, "unmentioned-name")]),
+    "directive-code-mismatch.yaml": (
+        DOC, [(TXT, 1, "unmentioned-name"), (DOC, 42, "directive-code-mismatch")]
+    ),
+    "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
+    "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
+    "duplicate-id.yaml": ("registry/persons.yaml", [("registry/persons.yaml", 41, "duplicate-id")]),
+    "invalid-directive-code.yaml": (
+        "registry/directives.yaml",
+        [(DOC, 42, "directive-code-mismatch"), ("registry/directives.yaml", 29,
+                                                "invalid-directive-code")],
+    ),
+    "fact-without-evidence.yaml": (
+        "registry/directives.yaml", [("registry/directives.yaml", 11, "fact-without-evidence")]
+    ),
+    "span-splits-grapheme.yaml": (
+        "documents/999-fixture.yaml", [("documents/999-fixture.yaml", 4, "span-splits-grapheme")]
+    ),
+    "missing-file.yaml": (
+        "documents/998-orphan.yaml", [("documents/998-orphan.yaml", 1, "missing-file")]
+    ),
+}
+COMPANIONS = {"span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt")}
+
+
+def _located(raw: Path) -> list[tuple[str, int, str]]:
+    report = compile_corpus(raw).report
+    return [
+        (str(Path(issue.path).relative_to(raw)), issue.line, issue.code)
+        for issue in report.sorted_issues()
+    ]
+
+
+def test_every_fixture_is_asserted() -> None:
+    companions = {source for source, _ in COMPANIONS.values()}
+    on_disk = {path.name for path in INVALID.iterdir()} - companions - {"path-outside-raw.txt"}
+    assert on_disk == set(CASES)
+
+
+@pytest.mark.parametrize("fixture", sorted(CASES))
+def test_invalid_fixture(fixture: str, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target, expected = CASES[fixture]
+    shutil.copyfile(INVALID / fixture, raw_copy / target)
+    if fixture in COMPANIONS:
+        source, companion_target = COMPANIONS[fixture]
+        shutil.copyfile(INVALID / source, raw_copy / companion_target)
+    if fixture == "file-too-large.yaml":
+        # Larger than every real raw file, smaller than the fixture.
+        monkeypatch.setattr(rawio, "MAX_FILE_BYTES", 20_000)
+    assert _located(raw_copy) == expected
+
+
+def test_issue_text_names_file_line_field_and_fix(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
+    (issue,) = compile_corpus(raw_copy).report.sorted_issues()
+    assert issue.format() == (
+        f"{raw_copy / DOC}:17: authors[0].nickname: unknown-key: unknown key 'nickname' "
+        "(fix: remove the key or correct its spelling; the schema lists the allowed keys)"
+    )
+
+
+def test_alias_bomb_fails_fast(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "alias-bomb.yaml", raw_copy / DOC)
+    started = time.perf_counter()
+    compile_corpus(raw_copy)
+    assert time.perf_counter() - started < 5
+
+
+def test_path_outside_raw(raw_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    shutil.copyfile(INVALID / "path-outside-raw.txt", outside)
+    (raw_copy / TXT).unlink()
+    (raw_copy / TXT).symlink_to(outside)
+    assert _located(raw_copy) == [(TXT, 1, "path-outside-raw")]
+
+
+def test_all_errors_in_one_run(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
+    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / "registry/persons.yaml")
+    assert _located(raw_copy) == [
+        (DOC, 17, "unknown-key"),
+        ("registry/persons.yaml", 41, "duplicate-id"),
+    ]
