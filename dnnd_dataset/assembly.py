@@ -21,10 +21,12 @@ from .raw_models import (
     PersonEntry,
 )
 from .records import (
+    TABLES,
     Article,
     Boilerplate,
     Credit,
     Directive,
+    Evidence,
     Meeting,
     Mention,
     Organization,
@@ -32,8 +34,6 @@ from .records import (
     Person,
     Position,
     Record,
-    Evidence,
-    TABLES,
 )
 
 if TYPE_CHECKING:
@@ -48,15 +48,22 @@ def _span(state: _State, article_id: str, anchor: Anchor) -> Span:
 
 def _quote(state: _State, article_id: str, anchor: Anchor) -> str:
     span = _span(state, article_id, anchor)
-    return state.raw.texts[article_id].text[span.start:span.end]
+    return state.raw.texts[article_id].text[span.start : span.end]
 
 
-def _evidence(state: _State, table: str, record_id: str, name: str, article_id: str,
-              anchor: Anchor) -> Evidence:
+def _evidence(
+    state: _State, table: str, record_id: str, name: str, article_id: str, anchor: Anchor
+) -> Evidence:
     span = _span(state, article_id, anchor)
-    return Evidence(table=table, record_id=record_id, field=name,  # type: ignore[arg-type]
-                    article_id=article_id, start=span.start, end=span.end,
-                    quote=state.raw.texts[article_id].text[span.start:span.end])
+    return Evidence(
+        table=table,
+        record_id=record_id,
+        field=name,
+        article_id=article_id,
+        start=span.start,
+        end=span.end,
+        quote=state.raw.texts[article_id].text[span.start : span.end],
+    )
 
 
 class _Links:
@@ -73,7 +80,7 @@ class _Links:
                     continue
                 self.articles_of[entity_id].add(article_id)
                 self.ids_in[article_id][label].add(entity_id)
-                self.forms[entity_id].add(text[span.start:span.end])
+                self.forms[entity_id].add(text[span.start : span.end])
         for entity_id, articles in state.evidence_articles.items():
             registry, _ = state.entities[entity_id]
             for article_id in articles:
@@ -98,7 +105,7 @@ def assemble(state: _State) -> dict[str, list[Record]]:
         "directives": _directives(state, links),
         "organizations": _organizations(state, links),
     }
-    evidence = list(state.evidence)
+    evidence: list[Record] = list(state.evidence)
     for document in documents:
         evidence += _document_evidence(state, document.model)
     tables["evidence"] = evidence
@@ -117,8 +124,9 @@ def _sort_key(table: str):  # type: ignore[no-untyped-def]
 def _article(state: _State, links: _Links, ann: DocumentAnnotation) -> Article:
     article_id = ann.article_id
     text = state.raw.texts[article_id].text
-    persons = {cast(PersonEntry, e.model).id: cast(PersonEntry, e.model)
-               for e in state.entries("persons")}
+    persons = {
+        cast(PersonEntry, e.model).id: cast(PersonEntry, e.model) for e in state.entries("persons")
+    }
     ids = links.ids_in[article_id]
     return Article(
         article_id=article_id,
@@ -136,8 +144,11 @@ def _article(state: _State, links: _Links, ann: DocumentAnnotation) -> Article:
         author_ids=[a.person for a in ann.authors],
         credits=[Credit(name=c.name, role=c.role) for c in ann.credits],
         boilerplate=sorted(
-            (Boilerplate(start=s.start, end=s.end, kind=b.kind)
-             for b in ann.boilerplate for s in [_span(state, article_id, b)]),
+            (
+                Boilerplate(start=s.start, end=s.end, kind=b.kind)
+                for b in ann.boilerplate
+                for s in [_span(state, article_id, b)]
+            ),
             key=lambda b: (b.start, b.end),
         ),
         person_ids=sorted(ids["PERSON"]),
@@ -151,19 +162,29 @@ def _document_evidence(state: _State, ann: DocumentAnnotation) -> list[Evidence]
     article_id = ann.article_id
     rows = [_evidence(state, "articles", article_id, "title", article_id, ann.title)]
     if ann.outlet:
-        rows.append(_evidence(state, "articles", article_id, "outlet", article_id,
-                              ann.outlet.evidence))
+        rows.append(
+            _evidence(state, "articles", article_id, "outlet", article_id, ann.outlet.evidence)
+        )
     if ann.url:
         rows.append(_evidence(state, "articles", article_id, "url", article_id, ann.url))
     if ann.page_date:
-        rows.append(_evidence(state, "articles", article_id, "page_date", article_id,
-                              ann.page_date.evidence))
-    rows += [_evidence(state, "articles", article_id, "authors", article_id, a.evidence)
-             for a in ann.authors]
-    rows += [_evidence(state, "articles", article_id, "credits", article_id, c.evidence)
-             for c in ann.credits]
-    rows += [_evidence(state, "persons", p.person, "positions", article_id, p.evidence)
-             for p in ann.positions]
+        rows.append(
+            _evidence(
+                state, "articles", article_id, "page_date", article_id, ann.page_date.evidence
+            )
+        )
+    rows += [
+        _evidence(state, "articles", article_id, "authors", article_id, a.evidence)
+        for a in ann.authors
+    ]
+    rows += [
+        _evidence(state, "articles", article_id, "credits", article_id, c.evidence)
+        for c in ann.credits
+    ]
+    rows += [
+        _evidence(state, "persons", p.person, "positions", article_id, p.evidence)
+        for p in ann.positions
+    ]
     return rows
 
 
@@ -172,9 +193,14 @@ def _mentions(state: _State) -> list[Record]:
     for article_id, resolved in state.resolved.items():
         text = state.raw.texts[article_id].text
         rows += [
-            Mention(article_id=article_id, start=span.start, end=span.end,
-                    text=text[span.start:span.end], label=label,  # type: ignore[arg-type]
-                    entity_id=entity_id)
+            Mention(
+                article_id=article_id,
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end],
+                label=label,
+                entity_id=entity_id,
+            )
             for span, label, entity_id in resolved.mentions
         ]
     return rows
@@ -184,42 +210,65 @@ def _meetings(state: _State, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("meetings"):
         m = cast(MeetingEntry, entry.model)
-        rows.append(Meeting(
-            meeting_id=m.id, name=m.name, kind=m.kind, date=m.date,
-            date_precision=m.date_precision, date_inferred=m.date_inferred,
-            date_basis=m.date_basis, location=m.location, organizer_ids=list(m.organizers),
-            participants=[Participant(person_id=p.person, role=p.role, position=p.position)
-                          for p in m.participants],
-            attendance=m.attendance, attendance_qualifier=m.attendance_qualifier,
-            directive_ids=list(m.directives), article_ids=sorted(links.articles_of[m.id]),
-        ))
+        rows.append(
+            Meeting(
+                meeting_id=m.id,
+                name=m.name,
+                kind=m.kind,
+                date=m.date,
+                date_precision=m.date_precision,
+                date_inferred=m.date_inferred,
+                date_basis=m.date_basis,
+                location=m.location,
+                organizer_ids=list(m.organizers),
+                participants=[
+                    Participant(person_id=p.person, role=p.role, position=p.position)
+                    for p in m.participants
+                ],
+                attendance=m.attendance,
+                attendance_qualifier=m.attendance_qualifier,
+                directive_ids=list(m.directives),
+                article_ids=sorted(links.articles_of[m.id]),
+            )
+        )
     return rows
 
 
 def _persons(state: _State, links: _Links, documents: list[DocumentAnnotation]) -> list[Record]:
-    meetings = {cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
-                for e in state.entries("meetings")}
+    meetings = {
+        cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
+        for e in state.entries("meetings")
+    }
     positions: dict[str, list[Position]] = defaultdict(list)
     for ann in documents:
-        for p in ann.positions:
-            meeting = meetings.get(p.as_of_meeting) if p.as_of_meeting else None
-            positions[p.person].append(Position(
-                title=p.title, organization_id=p.organization,
-                as_of=meeting.date if meeting else None,
-                as_of_inferred=meeting.date_inferred if meeting else False,
-                article_id=ann.article_id,
-            ))
+        for stated in ann.positions:
+            meeting = meetings.get(stated.as_of_meeting) if stated.as_of_meeting else None
+            positions[stated.person].append(
+                Position(
+                    title=stated.title,
+                    organization_id=stated.organization,
+                    as_of=meeting.date if meeting else None,
+                    as_of_inferred=meeting.date_inferred if meeting else False,
+                    article_id=ann.article_id,
+                )
+            )
     for meeting in meetings.values():
         for participant in meeting.participants:
             links.articles_of[participant.person].add(participant.evidence.article)
     rows: list[Record] = []
     for entry in state.entries("persons"):
         p = cast(PersonEntry, entry.model)
-        rows.append(Person(
-            person_id=p.id, name=p.name, other_names=_other_names(p.name, p.other_names, links, p.id),
-            positions=positions[p.id], roles=list(p.roles), wikidata_id=p.wikidata_id,
-            article_ids=sorted(links.articles_of[p.id]),
-        ))
+        rows.append(
+            Person(
+                person_id=p.id,
+                name=p.name,
+                other_names=_other_names(p.name, p.other_names, links, p.id),
+                positions=positions[p.id],
+                roles=list(p.roles),
+                wikidata_id=p.wikidata_id,
+                article_ids=sorted(links.articles_of[p.id]),
+            )
+        )
     return rows
 
 
@@ -238,12 +287,22 @@ def _directives(state: _State, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("directives"):
         d = cast(DirectiveEntry, entry.model)
-        rows.append(Directive(
-            directive_id=d.id, name=d.name, kind=d.kind, number=d.number, code=d.code, issuer_id=d.issuer,
-            term=d.term, issued_on=d.issued_on, subject=d.subject,
-            surface_forms=sorted(links.forms[d.id]), article_ids=sorted(links.articles_of[d.id]),
-            meeting_ids=sorted(meeting_ids[d.id]),
-        ))
+        rows.append(
+            Directive(
+                directive_id=d.id,
+                name=d.name,
+                kind=d.kind,
+                number=d.number,
+                code=d.code,
+                issuer_id=d.issuer,
+                term=d.term,
+                issued_on=d.issued_on,
+                subject=d.subject,
+                surface_forms=sorted(links.forms[d.id]),
+                article_ids=sorted(links.articles_of[d.id]),
+                meeting_ids=sorted(meeting_ids[d.id]),
+            )
+        )
     return rows
 
 
@@ -251,9 +310,15 @@ def _organizations(state: _State, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("organizations"):
         o = cast(OrganizationEntry, entry.model)
-        rows.append(Organization(
-            organization_id=o.id, name=o.name,
-            other_names=_other_names(o.name, o.other_names, links, o.id), kind=o.kind,
-            parent_id=o.parent, note=o.note, article_ids=sorted(links.articles_of[o.id]),
-        ))
+        rows.append(
+            Organization(
+                organization_id=o.id,
+                name=o.name,
+                other_names=_other_names(o.name, o.other_names, links, o.id),
+                kind=o.kind,
+                parent_id=o.parent,
+                note=o.note,
+                article_ids=sorted(links.articles_of[o.id]),
+            )
+        )
     return rows

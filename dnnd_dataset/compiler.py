@@ -31,17 +31,7 @@ from .raw_models import (
     SourcedAnchor,
 )
 from .records import (
-    Article,
-    Boilerplate,
-    Credit,
-    Directive,
     Evidence,
-    Meeting,
-    Mention,
-    Organization,
-    Participant,
-    Person,
-    Position,
     Record,
 )
 from .textnorm import at_word_boundaries, normalize
@@ -89,12 +79,21 @@ class _State:
     def entries(self, registry: str) -> list[Located[BaseModel]]:
         return self.raw.registries[registry]
 
-    def issue(self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str,
-              hint: str) -> None:
+    def issue(
+        self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str, hint: str
+    ) -> None:
         from .rawio import dotted
 
-        self.issues.append(Issue(where.shown, where.line(*sub), code, message, hint,
-                                 field=dotted((*where.loc, *sub)) or None))
+        self.issues.append(
+            Issue(
+                where.shown,
+                where.line(*sub),
+                code,
+                message,
+                hint,
+                field=dotted((*where.loc, *sub)) or None,
+            )
+        )
 
 
 def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
@@ -121,38 +120,63 @@ def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
 
 # ---------------------------------------------------------------- ids and references
 
+Entry = PersonEntry | OrganizationEntry | DirectiveEntry | MeetingEntry
+
+
+def _id_of(entry: Located[BaseModel]) -> str:
+    return cast(Entry, entry.model).id
+
 
 def _index_entities(state: _State) -> None:
     for registry in LABEL_OF_REGISTRY:
         for entry in state.entries(registry):
-            entity_id = cast(str, getattr(entry.model, "id"))
+            entity_id = _id_of(entry)
             if entity_id in state.entities:
                 _, first = state.entities[entity_id]
-                state.issue(entry, ("id",), "duplicate-id", f"the id {entity_id!r} is already used",
-                            f"rename one of the two; the first is at {first.shown}:{first.line('id')}")
+                state.issue(
+                    entry,
+                    ("id",),
+                    "duplicate-id",
+                    f"the id {entity_id!r} is already used",
+                    f"rename one of the two; the first is at {first.shown}:{first.line('id')}",
+                )
                 continue
             state.entities[entity_id] = (registry, entry)
 
 
-def _expect(state: _State, where: Located[Any], sub: tuple[str | int, ...], entity_id: str | None,
-            registry: str) -> bool:
+def _expect(
+    state: _State,
+    where: Located[Any],
+    sub: tuple[str | int, ...],
+    entity_id: str | None,
+    registry: str,
+) -> bool:
     if entity_id is None:
         return True
     found = state.entities.get(entity_id)
     if found is None or found[0] != registry:
-        state.issue(where, sub, "dangling-reference",
-                    f"{entity_id!r} is not an id in the {registry} registry",
-                    f"add it to raw/registry/{registry}.yaml or correct the id")
+        state.issue(
+            where,
+            sub,
+            "dangling-reference",
+            f"{entity_id!r} is not an id in the {registry} registry",
+            f"add it to raw/registry/{registry}.yaml or correct the id",
+        )
         return False
     return True
 
 
-def _check_date(state: _State, where: Located[Any], sub: tuple[str | int, ...],
-                value: dt.date | None) -> None:
+def _check_date(
+    state: _State, where: Located[Any], sub: tuple[str | int, ...], value: dt.date | None
+) -> None:
     if value is not None and not EARLIEST_DATE <= value <= state.today:
-        state.issue(where, sub, "date-out-of-range",
-                    f"{value.isoformat()} is before 1930 or after the build date",
-                    "check the year against the text")
+        state.issue(
+            where,
+            sub,
+            "date-out-of-range",
+            f"{value.isoformat()} is before 1930 or after the build date",
+            "check the year against the text",
+        )
 
 
 def _check_registries(state: _State) -> None:
@@ -179,24 +203,33 @@ def _check_directive(state: _State, entry: Located[BaseModel]) -> None:
     if directive.code is None:
         return
     if not directive_codes.is_canonical(directive.code):
-        state.issue(entry, ("code",), "invalid-directive-code",
-                    f"{directive.code!r} is not a canonical code",
-                    "write it as number-TYPE/TW, e.g. '04-CT/TW'")
+        state.issue(
+            entry,
+            ("code",),
+            "invalid-directive-code",
+            f"{directive.code!r} is not a canonical code",
+            "write it as number-TYPE/TW, e.g. '04-CT/TW'",
+        )
         return
     number, rest = directive.code.split("-", 1)
     kind = directive_codes.KIND_OF_TYPE[rest.split("/")[0]]
     if directive.number != number or directive.kind != kind:
-        state.issue(entry, ("code",), "inconsistent-value",
-                    f"code {directive.code!r} disagrees with number {directive.number!r} "
-                    f"or kind {directive.kind!r}",
-                    f"set number: '{number}' and kind: {kind}")
+        state.issue(
+            entry,
+            ("code",),
+            "inconsistent-value",
+            f"code {directive.code!r} disagrees with number {directive.number!r} "
+            f"or kind {directive.kind!r}",
+            f"set number: '{number}' and kind: {kind}",
+        )
 
 
 # ---------------------------------------------------------------- documents
 
 
-def _span_of(state: _State, where: Located[Any], sub: tuple[str | int, ...], article_id: str,
-             anchor: Anchor) -> Span | None:
+def _span_of(
+    state: _State, where: Located[Any], sub: tuple[str | int, ...], article_id: str, anchor: Anchor
+) -> Span | None:
     text = state.normalized.get(article_id)
     if text is None:
         return None
@@ -214,9 +247,13 @@ def _check_document(state: _State, document: Located[DocumentAnnotation]) -> Non
         return
     actual = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
     if actual != ann.sha256:
-        state.issue(document, ("sha256",), "text-changed",
-                    f"{source.shown} has SHA-256 {actual}, the annotation records {ann.sha256}",
-                    "restore the text as received, or re-check every quote and update sha256")
+        state.issue(
+            document,
+            ("sha256",),
+            "text-changed",
+            f"{source.shown} has SHA-256 {actual}, the annotation records {ann.sha256}",
+            "restore the text as received, or re-check every quote and update sha256",
+        )
     resolved = state.resolved.setdefault(ann.article_id, _Resolved())
     article = ann.article_id
     anchors: list[tuple[tuple[str | int, ...], Anchor]] = [(("title",), ann.title)]
@@ -237,10 +274,20 @@ def _check_document(state: _State, document: Located[DocumentAnnotation]) -> Non
         _expect(state, document, ("authors", index, "person"), author.person, "persons")
     for index, position in enumerate(ann.positions):
         _expect(state, document, ("positions", index, "person"), position.person, "persons")
-        _expect(state, document, ("positions", index, "organization"), position.organization,
-                "organizations")
-        _expect(state, document, ("positions", index, "as_of_meeting"), position.as_of_meeting,
-                "meetings")
+        _expect(
+            state,
+            document,
+            ("positions", index, "organization"),
+            position.organization,
+            "organizations",
+        )
+        _expect(
+            state,
+            document,
+            ("positions", index, "as_of_meeting"),
+            position.as_of_meeting,
+            "meetings",
+        )
     _resolve_mentions(state, document, resolved)
     for index, waiver in enumerate(ann.waivers):
         text = state.normalized[article]
@@ -251,8 +298,9 @@ def _check_document(state: _State, document: Located[DocumentAnnotation]) -> Non
             resolved.waived += spans if isinstance(spans, list) else [spans]
 
 
-def _resolve_mentions(state: _State, document: Located[DocumentAnnotation],
-                      resolved: _Resolved) -> None:
+def _resolve_mentions(
+    state: _State, document: Located[DocumentAnnotation], resolved: _Resolved
+) -> None:
     ann = document.model
     text = state.normalized[ann.article_id]
     found_spans: list[tuple[Span, int, str, bool]] = []  # span, mention index, label, from all
@@ -267,13 +315,17 @@ def _resolve_mentions(state: _State, document: Located[DocumentAnnotation],
     # 'all: true' annotates flat within a label: an occurrence inside a longer mention of the
     # same label belongs to that one ('TW' inside 'Ban Đối ngoại TW'); across labels spans nest.
     kept = [
-        item for item in found_spans
-        if not item[3] or not any(
+        item
+        for item in found_spans
+        if not item[3]
+        or not any(
             other[2] == item[2] and _strictly_inside(item[0], other[0]) for other in found_spans
         )
     ]
     seen: set[tuple[int, int, str | None]] = set()
-    for span, index, label, _ in sorted(kept, key=lambda item: (item[0].start, item[0].end, item[1])):
+    for span, index, label, _ in sorted(
+        kept, key=lambda item: (item[0].start, item[0].end, item[1])
+    ):
         mention = ann.mentions[index]
         key = (span.start, span.end, mention.entity)
         if key not in seen and _written_as_named(state, document, index, span):
@@ -291,36 +343,49 @@ def _mention_label(state: _State, document: Located[DocumentAnnotation], index: 
         return "LOCATION"
     found = state.entities.get(mention.entity)
     if found is None:
-        state.issue(document, ("mentions", index, "entity"), "dangling-reference",
-                    f"{mention.entity!r} is not an id in any registry",
-                    "add the entity to its registry under raw/registry/ or correct the id")
+        state.issue(
+            document,
+            ("mentions", index, "entity"),
+            "dangling-reference",
+            f"{mention.entity!r} is not an id in any registry",
+            "add the entity to its registry under raw/registry/ or correct the id",
+        )
         return None
     return LABEL_OF_REGISTRY[found[0]]
 
 
-def _written_as_named(state: _State, document: Located[DocumentAnnotation], index: int,
-                      span: Span) -> bool:
+def _written_as_named(
+    state: _State, document: Located[DocumentAnnotation], index: int, span: Span
+) -> bool:
     """Persons and organizations are mentioned by a registered name; codes must match."""
     mention = document.model.mentions[index]
     if mention.entity is None:
         return True
     registry, entry = state.entities[mention.entity]
-    written = state.raw.texts[document.model.article_id].text[span.start:span.end]
+    written = state.raw.texts[document.model.article_id].text[span.start : span.end]
     if registry in ("persons", "organizations"):
         names = {normalize(name) for name in _names(entry.model)}
         if normalize(written) not in names:
-            state.issue(document, ("mentions", index), "mention-not-an-alias",
-                        f"{written!r} is not a name of {mention.entity!r}",
-                        f"add {written!r} to other_names of {mention.entity} in "
-                        f"raw/registry/{registry}.yaml, or correct the quote")
+            state.issue(
+                document,
+                ("mentions", index),
+                "mention-not-an-alias",
+                f"{written!r} is not a name of {mention.entity!r}",
+                f"add {written!r} to other_names of {mention.entity} in "
+                f"raw/registry/{registry}.yaml, or correct the quote",
+            )
             return False
     if registry == "directives":
         code = cast(DirectiveEntry, entry.model).code
         for written_code in directive_codes.find_codes(written):
             if written_code != code:
-                state.issue(document, ("mentions", index), "directive-code-mismatch",
-                            f"{written!r} writes {written_code}, {mention.entity!r} has code {code}",
-                            "point the mention at the directive with that code")
+                state.issue(
+                    document,
+                    ("mentions", index),
+                    "directive-code-mismatch",
+                    f"{written!r} writes {written_code}, {mention.entity!r} has code {code}",
+                    "point the mention at the directive with that code",
+                )
                 return False
     return True
 
@@ -338,55 +403,84 @@ def _names(model: BaseModel) -> list[str]:
 # ---------------------------------------------------------------- registry evidence
 
 
-def _registry_anchors(entry: Located[BaseModel]) -> list[tuple[tuple[str | int, ...], SourcedAnchor]]:
+def _registry_anchors(
+    entry: Located[BaseModel],
+) -> list[tuple[tuple[str | int, ...], SourcedAnchor]]:
     model = entry.model
     anchors: list[tuple[tuple[str | int, ...], SourcedAnchor]] = []
     if isinstance(model, (DirectiveEntry, MeetingEntry)):
         anchors += [(("evidence", i), anchor) for i, anchor in enumerate(model.evidence)]
     if isinstance(model, MeetingEntry):
-        anchors += [(("participants", i, "evidence"), p.evidence)
-                    for i, p in enumerate(model.participants)]
+        anchors += [
+            (("participants", i, "evidence"), p.evidence) for i, p in enumerate(model.participants)
+        ]
     return anchors
 
 
 def _check_registry_evidence(state: _State) -> None:
     for registry in ("directives", "meetings"):
         for entry in state.entries(registry):
-            entity_id = cast(str, getattr(entry.model, "id"))
+            entity_id = _id_of(entry)
             supported: set[str] = set()
             for sub, anchor in _registry_anchors(entry):
                 supported |= _record_evidence(state, registry, entity_id, entry, sub, anchor)
             for name in FACT_FIELDS[registry]:
                 if getattr(entry.model, name) not in (None, []) and name not in supported:
-                    state.issue(entry, (name,), "fact-without-evidence",
-                                f"{name} is stated but no evidence supports it",
-                                f"add an evidence quote with 'supports: [{name}]'")
+                    state.issue(
+                        entry,
+                        (name,),
+                        "fact-without-evidence",
+                        f"{name} is stated but no evidence supports it",
+                        f"add an evidence quote with 'supports: [{name}]'",
+                    )
 
 
-def _record_evidence(state: _State, registry: str, entity_id: str, entry: Located[BaseModel],
-                     sub: tuple[str | int, ...], anchor: SourcedAnchor) -> set[str]:
+def _record_evidence(
+    state: _State,
+    registry: str,
+    entity_id: str,
+    entry: Located[BaseModel],
+    sub: tuple[str | int, ...],
+    anchor: SourcedAnchor,
+) -> set[str]:
     if anchor.article in state.raw.unreadable:
         return set(anchor.supports)  # the unreadable text is reported; do not pile on
     if anchor.article not in state.raw.texts:
-        state.issue(entry, (*sub, "article"), "dangling-reference",
-                    f"{anchor.article!r} is not an article under raw/documents",
-                    "use the file name of a text in raw/documents, without .txt")
+        state.issue(
+            entry,
+            (*sub, "article"),
+            "dangling-reference",
+            f"{anchor.article!r} is not an article under raw/documents",
+            "use the file name of a text in raw/documents, without .txt",
+        )
         return set()
     allowed = set(FACT_FIELDS[registry]) | {"participants"}
     unknown = sorted(set(anchor.supports) - allowed)
     if unknown:
-        state.issue(entry, (*sub, "supports"), "invalid-value",
-                    f"supports names {', '.join(unknown)}, which are no facts of {registry}",
-                    f"use some of: {', '.join(sorted(allowed))}")
+        state.issue(
+            entry,
+            (*sub, "supports"),
+            "invalid-value",
+            f"supports names {', '.join(unknown)}, which are no facts of {registry}",
+            f"use some of: {', '.join(sorted(allowed))}",
+        )
     span = _span_of(state, entry, sub, anchor.article, anchor)
     if span is None:
         return set()
     state.evidence_articles[entity_id].add(anchor.article)
-    quote = state.raw.texts[anchor.article].text[span.start:span.end]
+    quote = state.raw.texts[anchor.article].text[span.start : span.end]
     for name in sorted(set(anchor.supports) & allowed):
-        state.evidence.append(Evidence(table=registry, record_id=entity_id, field=name,  # type: ignore[arg-type]
-                                       article_id=anchor.article, start=span.start, end=span.end,
-                                       quote=quote))
+        state.evidence.append(
+            Evidence(
+                table=registry,
+                record_id=entity_id,
+                field=name,
+                article_id=anchor.article,
+                start=span.start,
+                end=span.end,
+                quote=quote,
+            )
+        )
     return set(anchor.supports)
 
 
@@ -399,7 +493,7 @@ def _aliases(state: _State) -> list[tuple[str, str]]:
     for registry in LABEL_OF_REGISTRY:
         for entry in state.entries(registry):
             for name in _names(entry.model):
-                pairs.add((normalize(name), cast(str, getattr(entry.model, "id"))))
+                pairs.add((normalize(name), _id_of(entry)))
     return sorted(pairs)
 
 
@@ -426,8 +520,11 @@ def _coverage(state: _State) -> dict[str, Any]:
                 else:
                     _unmentioned(state, source, start, end, entity_id)
         per_document[article_id] = {
-            "names_found": found, "covered": covered, "waived": waived,
-            "unexplained": found - covered - waived, "mentions": len(spans),
+            "names_found": found,
+            "covered": covered,
+            "waived": waived,
+            "unexplained": found - covered - waived,
+            "mentions": len(spans),
         }
     return {"coverage": per_document}
 
@@ -442,12 +539,16 @@ def _find_all(text: str, needle: str) -> Iterable[int]:
 def _unmentioned(state: _State, source: SourceText, start: int, end: int, entity_id: str) -> None:
     line, column = line_and_column(source.text, start)
     written = source.text[start:end]
-    state.issues.append(Issue(
-        source.shown, line, "unmentioned-name",
-        f"{written!r} (a name of {entity_id}) is covered by no mention",
-        f"add a mention of {entity_id} to {source.article_id}.yaml, or a waiver with a reason",
-        column=column,
-    ))
+    state.issues.append(
+        Issue(
+            source.shown,
+            line,
+            "unmentioned-name",
+            f"{written!r} (a name of {entity_id}) is covered by no mention",
+            f"add a mention of {entity_id} to {source.article_id}.yaml, or a waiver with a reason",
+            column=column,
+        )
+    )
 
 
 # ---------------------------------------------------------------- assembly

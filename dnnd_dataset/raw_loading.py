@@ -69,8 +69,13 @@ def _shown(raw: Path, path: Path) -> str:
 def _inside(raw: Path, path: Path, issues: list[Issue], shown: str) -> bool:
     if path.is_symlink() or not path.resolve().is_relative_to(raw.resolve()):
         issues.append(
-            Issue(shown, 1, "path-outside-raw", "the path is a link or leads outside the raw folder",
-                  "replace the link with the file itself, inside the raw folder")
+            Issue(
+                shown,
+                1,
+                "path-outside-raw",
+                "the path is a link or leads outside the raw folder",
+                "replace the link with the file itself, inside the raw folder",
+            )
         )
         return False
     return True
@@ -80,8 +85,15 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
     path = raw / "registry" / f"{name}.yaml"
     shown = _shown(raw, path)
     if not path.is_file():
-        issues.append(Issue(shown, 1, "missing-file", f"the {name} registry is missing",
-                            f"create {shown} with a top-level key '{name}:'"))
+        issues.append(
+            Issue(
+                shown,
+                1,
+                "missing-file",
+                f"the {name} registry is missing",
+                f"create {shown} with a top-level key '{name}:'",
+            )
+        )
         return []
     if not _inside(raw, path, issues, shown):
         return []
@@ -92,9 +104,15 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
         return []
     data = loaded.data
     if not isinstance(data, dict) or set(data) != {name} or not isinstance(data[name], list):
-        issues.append(Issue(shown, 1, "invalid-value",
-                            f"the file must hold one key '{name}' whose value is a list",
-                            f"start the file with '{name}:' followed by '- id: ...' entries"))
+        issues.append(
+            Issue(
+                shown,
+                1,
+                "invalid-value",
+                f"the file must hold one key '{name}' whose value is a list",
+                f"start the file with '{name}:' followed by '- id: ...' entries",
+            )
+        )
         return []
     model = REGISTRIES[name]
     entries: list[Located[BaseModel]] = []
@@ -112,8 +130,15 @@ def load_documents(
 ) -> tuple[list[Located[DocumentAnnotation]], dict[str, SourceText], set[str]]:
     folder = raw / "documents"
     if not folder.is_dir():
-        issues.append(Issue(_shown(raw, folder), 1, "missing-file", "the documents folder is missing",
-                            "create raw/documents with one .txt and one .yaml per article"))
+        issues.append(
+            Issue(
+                _shown(raw, folder),
+                1,
+                "missing-file",
+                "the documents folder is missing",
+                "create raw/documents with one .txt and one .yaml per article",
+            )
+        )
         return [], {}, set()
     texts: dict[str, SourceText] = {}
     documents: list[Located[DocumentAnnotation]] = []
@@ -124,9 +149,15 @@ def load_documents(
         text_path, yaml_path = folder / f"{stem}.txt", folder / f"{stem}.yaml"
         for path, other in ((text_path, yaml_path), (yaml_path, text_path)):
             if not path.exists() and not path.is_symlink():
-                issues.append(Issue(_shown(raw, other), 1, "missing-file",
-                                    f"{other.name} has no companion {path.name}",
-                                    f"add {path.name} beside it, or remove {other.name}"))
+                issues.append(
+                    Issue(
+                        _shown(raw, other),
+                        1,
+                        "missing-file",
+                        f"{other.name} has no companion {path.name}",
+                        f"add {path.name} beside it, or remove {other.name}",
+                    )
+                )
         if text_path.exists() or text_path.is_symlink():
             source = _load_text(raw, text_path, stem, issues)
             if source is None:
@@ -151,7 +182,9 @@ def _load_text(raw: Path, path: Path, stem: str, issues: list[Issue]) -> SourceT
         return None
 
 
-def _load_document(raw: Path, path: Path, issues: list[Issue]) -> Located[DocumentAnnotation] | None:
+def _load_document(
+    raw: Path, path: Path, issues: list[Issue]
+) -> Located[DocumentAnnotation] | None:
     shown = _shown(raw, path)
     if not _inside(raw, path, issues, shown):
         return None
@@ -165,9 +198,15 @@ def _load_document(raw: Path, path: Path, issues: list[Issue]) -> Located[Docume
         issues.extend(issues_from_validation(exc, loaded, shown))
         return None
     if model.article_id != path.stem:
-        issues.append(Issue(shown, loaded.line_of(("article_id",)), "inconsistent-value",
-                            f"article_id {model.article_id!r} differs from the file name {path.stem!r}",
-                            "make article_id equal the file name without .yaml",
-                            field="article_id"))
+        issues.append(
+            Issue(
+                shown,
+                loaded.line_of(("article_id",)),
+                "inconsistent-value",
+                f"article_id {model.article_id!r} differs from the file name {path.stem!r}",
+                "make article_id equal the file name without .yaml",
+                field="article_id",
+            )
+        )
         return None
     return Located(model, shown, loaded, ())

@@ -78,7 +78,9 @@ class PersonEntry(RawModel):
 class OrganizationEntry(RawModel):
     id: Slug = Field(description="organization_id.")
     name: Text = Field(description="Full Vietnamese name.")
-    other_names: list[Text] = Field(default=[], description="Abbreviations and variants as printed.")
+    other_names: list[Text] = Field(
+        default=[], description="Abbreviations and variants as printed."
+    )
     kind: OrganizationKind = Field(description="What kind of body it is.")
     parent: Slug | None = Field(default=None, description="organization_id it belongs to.")
     note: str | None = Field(default=None, description="What the texts leave open about it.")
@@ -109,7 +111,9 @@ class MeetingEntry(RawModel):
     name: Text = Field(description="Name as stated, in Vietnamese.")
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
     date: dt.date | None = Field(default=None, description="Date; null if no part is stated.")
-    date_precision: DatePrecision = Field(default="unknown", description="day, month, year, unknown.")
+    date_precision: DatePrecision = Field(
+        default="unknown", description="day, month, year, unknown."
+    )
     date_inferred: bool = Field(default=False, description="A part of date is not printed.")
     date_basis: str | None = Field(default=None, description="How the inferred part was inferred.")
     location: str | None = Field(default=None, description="Place as stated.")

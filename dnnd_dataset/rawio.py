@@ -52,7 +52,9 @@ def read_text(path: Path, shown: str) -> str:
         raise RawFileError(
             [
                 Issue(
-                    shown, 1, "file-too-large",
+                    shown,
+                    1,
+                    "file-too-large",
                     f"the file has {size} bytes, over the cap of {MAX_FILE_BYTES}",
                     "split the file or remove what does not belong in it",
                 )
@@ -61,8 +63,16 @@ def read_text(path: Path, shown: str) -> str:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         raise RawFileError(
-            [Issue(shown, 1, "byte-order-mark", "the file starts with a UTF-8 byte-order mark",
-                   "save the file as UTF-8 without BOM", column=1)]
+            [
+                Issue(
+                    shown,
+                    1,
+                    "byte-order-mark",
+                    "the file starts with a UTF-8 byte-order mark",
+                    "save the file as UTF-8 without BOM",
+                    column=1,
+                )
+            ]
         )
     try:
         text = data.decode("utf-8")
@@ -70,14 +80,29 @@ def read_text(path: Path, shown: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RawFileError(
-            [Issue(shown, line, "bad-encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
-                   "re-encode the file as UTF-8", column=column)]
+            [
+                Issue(
+                    shown,
+                    line,
+                    "bad-encoding",
+                    f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                    "re-encode the file as UTF-8",
+                    column=column,
+                )
+            ]
         ) from None
     if not unicodedata.is_normalized("NFC", text):
         line = _first_non_nfc_line(text)
         raise RawFileError(
-            [Issue(shown, line, "not-nfc", "the text is not in Unicode NFC",
-                   "save the file in Unicode NFC (composed characters)")]
+            [
+                Issue(
+                    shown,
+                    line,
+                    "not-nfc",
+                    "the text is not in Unicode NFC",
+                    "save the file in Unicode NFC (composed characters)",
+                )
+            ]
         )
     return text
 
@@ -92,13 +117,13 @@ def _first_non_nfc_line(text: str) -> int:
 class _StrictComposer(Composer):
     """Refuses anchors and aliases before anything is expanded, so memory stays bounded."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[attr-defined]
         anchor = getattr(event, "anchor", None)
         if isinstance(event, AliasEvent) or anchor is not None:
             mark = event.start_mark
             raise _AliasFound(mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 class _AliasFound(Exception):
@@ -128,16 +153,32 @@ def load_yaml(path: Path, shown: str) -> LoadedYaml:
             root = loader.get_single_node()
         except _AliasFound as found:
             raise RawFileError(
-                [Issue(shown, found.line, "yaml-alias", "YAML anchors and aliases are not allowed",
-                       "write the value out in full", column=found.column)]
+                [
+                    Issue(
+                        shown,
+                        found.line,
+                        "yaml-alias",
+                        "YAML anchors and aliases are not allowed",
+                        "write the value out in full",
+                        column=found.column,
+                    )
+                ]
             ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
             column = mark.column + 1 if mark else None
             raise RawFileError(
-                [Issue(shown, line, "invalid-yaml", str(exc.problem or exc.context or "syntax error"),
-                       "fix the YAML syntax at this place", column=column)]
+                [
+                    Issue(
+                        shown,
+                        line,
+                        "invalid-yaml",
+                        str(exc.problem or exc.context or "syntax error"),
+                        "fix the YAML syntax at this place",
+                        column=column,
+                    )
+                ]
             ) from None
         except yaml.YAMLError as exc:
             raise RawFileError(
@@ -165,21 +206,32 @@ def _build(
             key = _scalar(loader, key_node) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
                 issues.append(
-                    Issue(shown, key_node.start_mark.line + 1, "invalid-yaml",
-                          "a mapping key is not a plain string", "use a plain string as key")
+                    Issue(
+                        shown,
+                        key_node.start_mark.line + 1,
+                        "invalid-yaml",
+                        "a mapping key is not a plain string",
+                        "use a plain string as key",
+                    )
                 )
                 continue
             if key in result:
                 issues.append(
-                    Issue(shown, key_node.start_mark.line + 1, "duplicate-key",
-                          f"the key {key!r} appears twice in one mapping",
-                          "keep one of the two entries", column=key_node.start_mark.column + 1,
-                          field=_dotted((*loc, key)))
+                    Issue(
+                        shown,
+                        key_node.start_mark.line + 1,
+                        "duplicate-key",
+                        f"the key {key!r} appears twice in one mapping",
+                        "keep one of the two entries",
+                        column=key_node.start_mark.column + 1,
+                        field=_dotted((*loc, key)),
+                    )
                 )
                 continue
-            result[key] = _build(loader, value_node, (*loc, key), lines, issues, shown)
+            key_loc = (*loc, key)
+            result[key] = _build(loader, value_node, key_loc, lines, issues, shown)
             # The key's line reads better than that of a block value starting below it.
-            lines[(*loc, key)] = key_node.start_mark.line + 1
+            lines[key_loc] = key_node.start_mark.line + 1
         return result
     if isinstance(node, SequenceNode):
         return [
@@ -198,9 +250,14 @@ def _check_controls(value: str, node: Node, loc: Loc, issues: list[Issue], shown
     for char in value:
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             issues.append(
-                Issue(shown, node.start_mark.line + 1, "control-character",
-                      f"the value holds the control character U+{ord(char):04X}",
-                      "remove the character", field=_dotted(loc))
+                Issue(
+                    shown,
+                    node.start_mark.line + 1,
+                    "control-character",
+                    f"the value holds the control character U+{ord(char):04X}",
+                    "remove the character",
+                    field=_dotted(loc),
+                )
             )
             return
 

@@ -79,14 +79,18 @@ class Article(Record):
 
     article_id: Slug = Field(description="Stable id of the article.")
     source_file: str = Field(description="File name of the source document as received.")
-    title: str = Field(description="Headline as printed (or the lead sentence where there is none).")
+    title: str = Field(
+        description="Headline as printed (or the lead sentence where there is none)."
+    )
     text: str = Field(description="Verbatim source text (byte-identical UTF-8).")
     text_normalized: str = Field(
         description="Same length as text, look-alike characters mapped one for one "
         "(U+00D0 to U+0110, no-break space to space, ...): every offset is valid in both."
     )
     sha256: str = Field(description="Hex SHA-256 of text encoded as UTF-8.")
-    outlet: str | None = Field(description="The publication that printed the text; null if unknown.")
+    outlet: str | None = Field(
+        description="The publication that printed the text; null if unknown."
+    )
     outlet_inferred: bool = Field(
         description="True when the outlet is not printed in full but inferred (see outlet_basis)."
     )
@@ -141,7 +145,9 @@ class Meeting(Record):
     date_basis: str | None = Field(description="How an inferred part of the date was inferred.")
     location: str | None = Field(description="Place as stated; null if not stated.")
     organizer_ids: list[Slug] = Field(description="Organizations that held the meeting.")
-    participants: list[Participant] = Field(description="Named participants, with role and position.")
+    participants: list[Participant] = Field(
+        description="Named participants, with role and position."
+    )
     attendance: I32 | None = Field(description="Number of participants stated; null if none.")
     attendance_qualifier: AttendanceQualifier | None = Field(
         description="exact, more_than ('hơn') or about ('khoảng'); null when attendance is null."
@@ -166,7 +172,9 @@ class Person(Record):
     person_id: Slug = Field(description="Stable id of the person.")
     name: str = Field(description="Full name with diacritics, family name first.")
     other_names: list[str] = Field(description="Other spellings as printed.")
-    positions: list[Position] = Field(description="Each position as a text states it, at that time.")
+    positions: list[Position] = Field(
+        description="Each position as a text states it, at that time."
+    )
     roles: list[PersonRole] = Field(description="official, author, photographer.")
     wikidata_id: WikidataId | None = Field(description="Wikidata item, only when verified.")
     article_ids: list[Slug] = Field(description="Articles that name the person.")
@@ -176,8 +184,9 @@ class Directive(Record):
     """A party document: chỉ thị, nghị quyết, kết luận, quy định."""
 
     directive_id: Slug = Field(description="Unique across terms (numbers restart each khóa).")
-    name: str = Field(description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW' or "
-                      "'Nghị quyết Đại hội XIII'.")
+    name: str = Field(
+        description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW' or 'Nghị quyết Đại hội XIII'."
+    )
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan or quy_dinh.")
     number: str | None = Field(description="The number as printed, e.g. '04'; null if none.")
     code: str | None = Field(

@@ -26,8 +26,12 @@ NAMED: dict[str, dict[str, set[str]]] = {
     "000-129a49d91db6336b": {
         "persons": {"truong-tan-sang", "hoang-binh-quan", "minh-anh"},
         "organizations": {
-            "ban-bi-thu", "ban-chap-hanh-trung-uong-dang", "ban-doi-ngoai-trung-uong",
-            "bo-chinh-tri", "dang-cong-san-viet-nam", "mat-tran-to-quoc-viet-nam",
+            "ban-bi-thu",
+            "ban-chap-hanh-trung-uong-dang",
+            "ban-doi-ngoai-trung-uong",
+            "bo-chinh-tri",
+            "dang-cong-san-viet-nam",
+            "mat-tran-to-quoc-viet-nam",
         },
         "directives": {"chi-thi-04-ct-tw-khoa-xi"},
         "meetings": {"hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011"},
@@ -35,8 +39,13 @@ NAMED: dict[str, dict[str, set[str]]] = {
     "001-7aa88a628dfba5ee": {
         "persons": {"le-hong-anh", "hoang-binh-quan"},
         "organizations": {
-            "ban-bi-thu", "ban-chap-hanh-trung-uong-dang", "ban-chi-dao-thong-tin-doi-ngoai",
-            "ban-doi-ngoai-trung-uong", "bao-nhan-dan", "bo-chinh-tri", "dang-cong-san-viet-nam",
+            "ban-bi-thu",
+            "ban-chap-hanh-trung-uong-dang",
+            "ban-chi-dao-thong-tin-doi-ngoai",
+            "ban-doi-ngoai-trung-uong",
+            "bao-nhan-dan",
+            "bo-chinh-tri",
+            "dang-cong-san-viet-nam",
             "mat-tran-to-quoc-viet-nam",
         },
         "directives": {"ket-luan-73-bo-chinh-tri"},
@@ -48,23 +57,35 @@ NAMED: dict[str, dict[str, set[str]]] = {
     "002-a35811e9377ab383": {
         "persons": {"tran-quoc-vuong", "quoc-tran"},
         "organizations": {
-            "ban-bi-thu", "ban-doi-ngoai-trung-uong", "bao-cong-luan", "bo-chinh-tri",
-            "dang-cong-san-viet-nam", "mat-tran-to-quoc-viet-nam", "thong-tan-xa-viet-nam",
+            "ban-bi-thu",
+            "ban-doi-ngoai-trung-uong",
+            "bao-cong-luan",
+            "bo-chinh-tri",
+            "dang-cong-san-viet-nam",
+            "mat-tran-to-quoc-viet-nam",
+            "thong-tan-xa-viet-nam",
             "van-phong-trung-uong-dang",
         },
         "directives": {
-            "chi-thi-04-ct-tw-khoa-xi", "nghi-quyet-dai-hoi-xiii", "nghi-quyet-trung-uong-6-khoa-xii",
+            "chi-thi-04-ct-tw-khoa-xi",
+            "nghi-quyet-dai-hoi-xiii",
+            "nghi-quyet-trung-uong-6-khoa-xii",
         },
         "meetings": {
-            "dai-hoi-xiii-dang-cong-san-viet-nam", "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020",
+            "dai-hoi-xiii-dang-cong-san-viet-nam",
+            "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020",
         },
     },
     "003-cb987c258479b677": {
         "persons": {"pham-thi-lan", "le-dai", "ha-su"},
         "organizations": {
-            "ban-bi-thu", "bao-gia-lai", "dang-cong-san-viet-nam",
-            "lien-hiep-cac-to-chuc-huu-nghi-viet-nam", "lien-hop-quoc",
-            "mat-tran-to-quoc-viet-nam", "uy-ban-mttq-viet-nam-tinh",
+            "ban-bi-thu",
+            "bao-gia-lai",
+            "dang-cong-san-viet-nam",
+            "lien-hiep-cac-to-chuc-huu-nghi-viet-nam",
+            "lien-hop-quoc",
+            "mat-tran-to-quoc-viet-nam",
+            "uy-ban-mttq-viet-nam-tinh",
         },
         "directives": {"chi-thi-12-ct-tw-ban-bi-thu"},
         "meetings": set(),
@@ -72,18 +93,26 @@ NAMED: dict[str, dict[str, set[str]]] = {
     "004-09a4b5f42719a47d": {
         "persons": {"nguyen-huy-tang", "tran-quoc-vuong", "tuan-viet", "ho-chi-minh"},
         "organizations": {
-            "ban-bi-thu", "ban-doi-ngoai-trung-uong", "bo-chinh-tri", "cong-doan-tinh-khanh-hoa",
-            "dang-bo-khoi-cac-co-quan-tinh-khanh-hoa", "dang-bo-tinh-khanh-hoa",
-            "dang-cong-san-viet-nam", "doan-chu-tich-dai-hoi-lhhn-vi",
+            "ban-bi-thu",
+            "ban-doi-ngoai-trung-uong",
+            "bo-chinh-tri",
+            "cong-doan-tinh-khanh-hoa",
+            "dang-bo-khoi-cac-co-quan-tinh-khanh-hoa",
+            "dang-bo-tinh-khanh-hoa",
+            "dang-cong-san-viet-nam",
+            "doan-chu-tich-dai-hoi-lhhn-vi",
             "lien-hiep-cac-to-chuc-huu-nghi-viet-nam",
             "uy-ban-cong-tac-ve-cac-to-chuc-phi-chinh-phu-nuoc-ngoai",
         },
         "directives": {
-            "chi-thi-28-ct-tw-khoa-x", "chi-thi-32-ct-tw-2019", "chi-thi-38-ct-tw-2019",
+            "chi-thi-28-ct-tw-khoa-x",
+            "chi-thi-32-ct-tw-2019",
+            "chi-thi-38-ct-tw-2019",
             "nghi-quyet-dai-hoi-dang-bo-tinh-khanh-hoa-xviii",
         },
         "meetings": {
-            "dai-hoi-lhhn-lan-thu-vi", "dai-hoi-dang-bo-tinh-khanh-hoa-lan-thu-xviii",
+            "dai-hoi-lhhn-lan-thu-vi",
+            "dai-hoi-dang-bo-tinh-khanh-hoa-lan-thu-xviii",
             "dai-hoi-dang-bo-khoi-cac-co-quan-tinh-khanh-hoa-lan-thu-viii",
             "dai-hoi-cong-doan-tinh-khanh-hoa-lan-thu-xi",
         },
@@ -95,48 +124,113 @@ D = dt.date
 #              organizers, directives)
 MEETINGS: dict[str, tuple[Any, ...]] = {
     "hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011": (
-        D(2011, 7, 19), "day", True, None, None, None,
-        [("truong-tan-sang", "chair", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư"),
-         ("hoang-binh-quan", "chair", "Ủy viên BCH TW Đảng, Trưởng Ban Đối ngoại TW"),
-         ("truong-tan-sang", "directing", None)],
-        ["ban-bi-thu"], ["chi-thi-04-ct-tw-khoa-xi"],
+        D(2011, 7, 19),
+        "day",
+        True,
+        None,
+        None,
+        None,
+        [
+            ("truong-tan-sang", "chair", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư"),
+            ("hoang-binh-quan", "chair", "Ủy viên BCH TW Đảng, Trưởng Ban Đối ngoại TW"),
+            ("truong-tan-sang", "directing", None),
+        ],
+        ["ban-bi-thu"],
+        ["chi-thi-04-ct-tw-khoa-xi"],
     ),
     "hoi-nghi-tong-ket-cong-tac-ban-doi-ngoai-trung-uong-2014": (
-        D(2015, 1, 28), "day", True, "Hà Nội", None, None,
-        [("le-hong-anh", "directing", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư"),
-         ("hoang-binh-quan", "attendee", "Ủy viên T.Ư Đảng, Trưởng ban Đối ngoại T.Ư")],
-        ["ban-doi-ngoai-trung-uong"], ["ket-luan-73-bo-chinh-tri"],
+        D(2015, 1, 28),
+        "day",
+        True,
+        "Hà Nội",
+        None,
+        None,
+        [
+            ("le-hong-anh", "directing", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư"),
+            ("hoang-binh-quan", "attendee", "Ủy viên T.Ư Đảng, Trưởng ban Đối ngoại T.Ư"),
+        ],
+        ["ban-doi-ngoai-trung-uong"],
+        ["ket-luan-73-bo-chinh-tri"],
     ),
     "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2014": (
-        D(2015, 1, 28), "day", True, "Hà Nội", 200, "more_than",
+        D(2015, 1, 28),
+        "day",
+        True,
+        "Hà Nội",
+        200,
+        "more_than",
         [("le-hong-anh", "directing", None)],
-        ["ban-doi-ngoai-trung-uong"], [],
+        ["ban-doi-ngoai-trung-uong"],
+        [],
     ),
     "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020": (
-        D(2020, 12, 23), "day", True, "Hà Nội", None, None,
+        D(2020, 12, 23),
+        "day",
+        True,
+        "Hà Nội",
+        None,
+        None,
         [("tran-quoc-vuong", "directing", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư")],
         ["ban-doi-ngoai-trung-uong"],
         ["nghi-quyet-dai-hoi-xiii", "nghi-quyet-trung-uong-6-khoa-xii", "chi-thi-04-ct-tw-khoa-xi"],
     ),
     "dai-hoi-xiii-dang-cong-san-viet-nam": (
-        None, "unknown", False, None, None, None, [], ["dang-cong-san-viet-nam"], [],
+        None,
+        "unknown",
+        False,
+        None,
+        None,
+        None,
+        [],
+        ["dang-cong-san-viet-nam"],
+        [],
     ),
     "dai-hoi-lhhn-lan-thu-vi": (
-        None, "unknown", False, None, None, None,
-        [("nguyen-huy-tang", "speaker", "Phó Trưởng ban Ban Đối ngoại Trung ương"),
-         ("tran-quoc-vuong", "attendee", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư")],
+        None,
+        "unknown",
+        False,
+        None,
+        None,
+        None,
+        [
+            ("nguyen-huy-tang", "speaker", "Phó Trưởng ban Ban Đối ngoại Trung ương"),
+            ("tran-quoc-vuong", "attendee", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư"),
+        ],
         ["lien-hiep-cac-to-chuc-huu-nghi-viet-nam"],
         ["chi-thi-28-ct-tw-khoa-x", "chi-thi-32-ct-tw-2019", "chi-thi-38-ct-tw-2019"],
     ),
     "dai-hoi-dang-bo-tinh-khanh-hoa-lan-thu-xviii": (
-        None, "unknown", False, None, None, None, [], ["dang-bo-tinh-khanh-hoa"], [],
+        None,
+        "unknown",
+        False,
+        None,
+        None,
+        None,
+        [],
+        ["dang-bo-tinh-khanh-hoa"],
+        [],
     ),
     "dai-hoi-dang-bo-khoi-cac-co-quan-tinh-khanh-hoa-lan-thu-viii": (
-        None, "unknown", False, None, None, None, [],
-        ["dang-bo-khoi-cac-co-quan-tinh-khanh-hoa"], [],
+        None,
+        "unknown",
+        False,
+        None,
+        None,
+        None,
+        [],
+        ["dang-bo-khoi-cac-co-quan-tinh-khanh-hoa"],
+        [],
     ),
     "dai-hoi-cong-doan-tinh-khanh-hoa-lan-thu-xi": (
-        None, "unknown", False, None, None, None, [], ["cong-doan-tinh-khanh-hoa"], [],
+        None,
+        "unknown",
+        False,
+        None,
+        None,
+        None,
+        [],
+        ["cong-doan-tinh-khanh-hoa"],
+        [],
     ),
 }
 
@@ -150,17 +244,32 @@ DIRECTIVES: dict[str, tuple[Any, ...]] = {
     "ket-luan-73-bo-chinh-tri": ("ket_luan", "73", None, "bo-chinh-tri", None, None),
     "nghi-quyet-dai-hoi-xiii": ("nghi_quyet", None, None, "dang-cong-san-viet-nam", "XIII", None),
     "nghi-quyet-trung-uong-6-khoa-xii": (
-        "nghi_quyet", None, None, "ban-chap-hanh-trung-uong-dang", "XII", None,
+        "nghi_quyet",
+        None,
+        None,
+        "ban-chap-hanh-trung-uong-dang",
+        "XII",
+        None,
     ),
     "nghi-quyet-dai-hoi-dang-bo-tinh-khanh-hoa-xviii": (
-        "nghi_quyet", None, None, "dang-bo-tinh-khanh-hoa", None, None,
+        "nghi_quyet",
+        None,
+        None,
+        "dang-bo-tinh-khanh-hoa",
+        None,
+        None,
     ),
 }
 
 
 def _by_id(result: CompileResult, table: str) -> dict[str, Any]:
-    key = {"articles": "article_id", "meetings": "meeting_id", "persons": "person_id",
-           "directives": "directive_id", "organizations": "organization_id"}[table]
+    key = {
+        "articles": "article_id",
+        "meetings": "meeting_id",
+        "persons": "person_id",
+        "directives": "directive_id",
+        "organizations": "organization_id",
+    }[table]
     return {getattr(row, key): row for row in result.tables[table]}
 
 
@@ -197,10 +306,15 @@ def test_registries_hold_exactly_what_the_documents_name(compiled: CompileResult
 def test_meeting_facts(compiled: CompileResult, meeting_id: str) -> None:
     meeting: Meeting = _by_id(compiled, "meetings")[meeting_id]
     assert (
-        meeting.date, meeting.date_precision, meeting.date_inferred, meeting.location,
-        meeting.attendance, meeting.attendance_qualifier,
+        meeting.date,
+        meeting.date_precision,
+        meeting.date_inferred,
+        meeting.location,
+        meeting.attendance,
+        meeting.attendance_qualifier,
         [(p.person_id, p.role, p.position) for p in meeting.participants],
-        meeting.organizer_ids, meeting.directive_ids,
+        meeting.organizer_ids,
+        meeting.directive_ids,
     ) == MEETINGS[meeting_id]
     assert (meeting.date_basis is not None) == meeting.date_inferred
 
@@ -227,19 +341,41 @@ def test_directive_04_is_one_row_with_every_press_spelling(compiled: CompileResu
 def test_articles_metadata(compiled: CompileResult) -> None:
     rows = _by_id(compiled, "articles")
     got = {
-        key: (a.outlet, a.outlet_inferred, a.page_date, a.authors,
-              [(c.name, c.role) for c in a.credits], a.url)
+        key: (
+            a.outlet,
+            a.outlet_inferred,
+            a.page_date,
+            a.authors,
+            [(c.name, c.role) for c in a.credits],
+            a.url,
+        )
         for key, a in rows.items()
     }
     assert got == {
-        "000-129a49d91db6336b": (None, False, None, ["Minh Anh"],
-                                 [("website Trương Tấn Sang", "source")], None),
+        "000-129a49d91db6336b": (
+            None,
+            False,
+            None,
+            ["Minh Anh"],
+            [("website Trương Tấn Sang", "source")],
+            None,
+        ),
         "001-7aa88a628dfba5ee": (None, False, D(2021, 5, 11), [], [("Nhandan", "source")], None),
-        "002-a35811e9377ab383": ("Báo Công luận", True, None, ["Quốc Trần"],
-                                 [("TTXVN", "photo")], None),
+        "002-a35811e9377ab383": (
+            "Báo Công luận",
+            True,
+            None,
+            ["Quốc Trần"],
+            [("TTXVN", "photo")],
+            None,
+        ),
         "003-cb987c258479b677": ("Báo Gia Lai", True, None, ["Hà Sự"], [("Lê Đại", "photo")], None),
         "004-09a4b5f42719a47d": (
-            None, False, D(2024, 5, 28), [], [("Tuấn Việt", "photo"), ("vufo.org.vn", "source")],
+            None,
+            False,
+            D(2024, 5, 28),
+            [],
+            [("Tuấn Việt", "photo"), ("vufo.org.vn", "source")],
             "http://vufo.org.vn/Phoi-hop-chat-che-giua-Doi-ngoai-Dang-va-Doi-ngoai-nhan-dan-"
             "hoan-thanh-cac-nhiem-vu-doi-ngoai-42-4682.html?lang=vn",
         ),
@@ -249,17 +385,24 @@ def test_articles_metadata(compiled: CompileResult) -> None:
 
 def test_boilerplate_spans(compiled: CompileResult) -> None:
     got = {
-        a.article_id: [(b.kind, a.text[b.start:b.end]) for b in a.boilerplate]
-        for a in compiled.tables["articles"] if isinstance(a, Article)
+        a.article_id: [(b.kind, a.text[b.start : b.end]) for b in a.boilerplate]
+        for a in compiled.tables["articles"]
+        if isinstance(a, Article)
     }
     assert got["000-129a49d91db6336b"] == [
         ("duplicate_caption", "Đồng chí Trương Tấn Sang phát biểu tại Hội nghị."),
-        ("duplicate_text", "Chú trọng quan hệ hợp tác về kinh tế, văn hóa, giáo dục, khoa học – "
-                           "công nghệ, bảo vệ môi trường"),
+        (
+            "duplicate_text",
+            "Chú trọng quan hệ hợp tác về kinh tế, văn hóa, giáo dục, khoa học – "
+            "công nghệ, bảo vệ môi trường",
+        ),
         ("comment_widget", "0 nhận xét:\n\nĐăng nhận xét"),
     ]
     assert [kind for kind, _ in got["002-a35811e9377ab383"]] == [
-        "page_chrome", "page_chrome", "duplicate_caption", "duplicate_caption",
+        "page_chrome",
+        "page_chrome",
+        "duplicate_caption",
+        "duplicate_caption",
     ]
     assert got["004-09a4b5f42719a47d"][0][0] == "site_banner"
     assert got["004-09a4b5f42719a47d"][0][1].endswith("NHIỆM KỲ 2023-2028.")
@@ -273,7 +416,7 @@ def test_boilerplate_spans(compiled: CompileResult) -> None:
 def test_mentions_are_exact_code_point_spans(compiled: CompileResult) -> None:
     texts = {a.article_id: a.text for a in compiled.tables["articles"] if isinstance(a, Article)}
     for mention in compiled.tables["mentions"]:
-        assert texts[mention.article_id][mention.start:mention.end] == mention.text  # type: ignore[attr-defined]
+        assert texts[mention.article_id][mention.start : mention.end] == mention.text  # type: ignore[attr-defined]
     labels = {m.label for m in compiled.tables["mentions"]}  # type: ignore[attr-defined]
     assert labels == {"PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION"}
 
@@ -286,8 +429,11 @@ def test_lookalike_d_is_kept_verbatim_and_normalized(compiled: CompileResult) ->
     assert article.text_normalized.count("Đảng") == article.text.count("Ðảng") + article.text.count(
         "Đảng"
     )
-    printed = [m for m in compiled.tables["mentions"]
-               if m.article_id == article.article_id and m.text == "Ðảng"]  # type: ignore[attr-defined]
+    printed = [
+        m
+        for m in compiled.tables["mentions"]
+        if m.article_id == article.article_id and m.text == "Ðảng"
+    ]  # type: ignore[attr-defined]
     # Ten 'Ðảng' in the text; two of them belong to 'T.Ư Ðảng' (the Central Committee).
     assert article.text.count("Ðảng") == 10
     assert len(printed) == 8
@@ -297,16 +443,38 @@ def test_lookalike_d_is_kept_verbatim_and_normalized(compiled: CompileResult) ->
 
 def test_positions_as_stated_at_the_time(compiled: CompileResult) -> None:
     person: Person = _by_id(compiled, "persons")["hoang-binh-quan"]
-    assert [(p.title, p.organization_id, p.as_of, p.as_of_inferred, p.article_id)
-            for p in person.positions] == [
-        ("Ủy viên BCH TW Đảng", "ban-chap-hanh-trung-uong-dang", D(2011, 7, 19), True,
-         "000-129a49d91db6336b"),
-        ("Trưởng Ban Đối ngoại TW", "ban-doi-ngoai-trung-uong", D(2011, 7, 19), True,
-         "000-129a49d91db6336b"),
-        ("Ủy viên T.Ư Đảng", "ban-chap-hanh-trung-uong-dang", D(2015, 1, 28), True,
-         "001-7aa88a628dfba5ee"),
-        ("Trưởng ban Đối ngoại T.Ư", "ban-doi-ngoai-trung-uong", D(2015, 1, 28), True,
-         "001-7aa88a628dfba5ee"),
+    assert [
+        (p.title, p.organization_id, p.as_of, p.as_of_inferred, p.article_id)
+        for p in person.positions
+    ] == [
+        (
+            "Ủy viên BCH TW Đảng",
+            "ban-chap-hanh-trung-uong-dang",
+            D(2011, 7, 19),
+            True,
+            "000-129a49d91db6336b",
+        ),
+        (
+            "Trưởng Ban Đối ngoại TW",
+            "ban-doi-ngoai-trung-uong",
+            D(2011, 7, 19),
+            True,
+            "000-129a49d91db6336b",
+        ),
+        (
+            "Ủy viên T.Ư Đảng",
+            "ban-chap-hanh-trung-uong-dang",
+            D(2015, 1, 28),
+            True,
+            "001-7aa88a628dfba5ee",
+        ),
+        (
+            "Trưởng ban Đối ngoại T.Ư",
+            "ban-doi-ngoai-trung-uong",
+            D(2015, 1, 28),
+            True,
+            "001-7aa88a628dfba5ee",
+        ),
     ]
 
 
@@ -314,7 +482,7 @@ def test_every_stated_fact_has_evidence_found_in_the_text(compiled: CompileResul
     texts = {a.article_id: a.text for a in compiled.tables["articles"] if isinstance(a, Article)}
     evidence = compiled.tables["evidence"]
     for row in evidence:
-        assert texts[row.article_id][row.start:row.end] == row.quote  # type: ignore[attr-defined]
+        assert texts[row.article_id][row.start : row.end] == row.quote  # type: ignore[attr-defined]
     supported = {(e.table, e.record_id, e.field) for e in evidence}  # type: ignore[attr-defined]
     for meeting in compiled.tables["meetings"]:
         assert isinstance(meeting, Meeting)

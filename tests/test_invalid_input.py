@@ -21,10 +21,12 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "missing-key.yaml": (DOC, [(DOC, 1, "missing-key")]),
     "quote-not-found.yaml": (DOC, [(DOC, 6, "quote-not-found")]),
     "ambiguous-quote.yaml": (
-        DOC, [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 34, "ambiguous-quote")]
+        DOC,
+        [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 34, "ambiguous-quote")],
     ),
     "dangling-reference.yaml": (
-        DOC, [(TXT, 3, "unmentioned-name"), (DOC, 30, "dangling-reference")]
+        DOC,
+        [(TXT, 3, "unmentioned-name"), (DOC, 30, "dangling-reference")],
     ),
     "invalid-date.yaml": (DOC, [(DOC, 16, "invalid-date")]),
     "date-out-of-range.yaml": (DOC, [(DOC, 16, "date-out-of-range")]),
@@ -39,31 +41,40 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "file-too-large.yaml": (DOC, [(DOC, 1, "file-too-large")]),
     "invalid-yaml.yaml": (DOC, [(DOC, 31, "invalid-yaml")]),
     "mention-not-an-alias.yaml": (
-        DOC, [(TXT, 3, "unmentioned-name"), (DOC, 29, "mention-not-an-alias")]
+        DOC,
+        [(TXT, 3, "unmentioned-name"), (DOC, 29, "mention-not-an-alias")],
     ),
     "unmentioned-name.yaml": (DOC, [(TXT, 6, "unmentioned-name")]),
     "directive-code-mismatch.yaml": (
-        DOC, [(TXT, 1, "unmentioned-name"), (DOC, 42, "directive-code-mismatch")]
+        DOC,
+        [(TXT, 1, "unmentioned-name"), (DOC, 42, "directive-code-mismatch")],
     ),
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
     "duplicate-id.yaml": ("registry/persons.yaml", [("registry/persons.yaml", 41, "duplicate-id")]),
     "invalid-directive-code.yaml": (
         "registry/directives.yaml",
-        [(DOC, 42, "directive-code-mismatch"), ("registry/directives.yaml", 29,
-                                                "invalid-directive-code")],
+        [
+            (DOC, 42, "directive-code-mismatch"),
+            ("registry/directives.yaml", 29, "invalid-directive-code"),
+        ],
     ),
     "fact-without-evidence.yaml": (
-        "registry/directives.yaml", [("registry/directives.yaml", 11, "fact-without-evidence")]
+        "registry/directives.yaml",
+        [("registry/directives.yaml", 11, "fact-without-evidence")],
     ),
     "span-splits-grapheme.yaml": (
-        "documents/999-fixture.yaml", [("documents/999-fixture.yaml", 4, "span-splits-grapheme")]
+        "documents/999-fixture.yaml",
+        [("documents/999-fixture.yaml", 4, "span-splits-grapheme")],
     ),
     "missing-file.yaml": (
-        "documents/998-orphan.yaml", [("documents/998-orphan.yaml", 1, "missing-file")]
+        "documents/998-orphan.yaml",
+        [("documents/998-orphan.yaml", 1, "missing-file")],
     ),
 }
-COMPANIONS = {"span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt")}
+COMPANIONS = {
+    "span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt")
+}
 
 
 def _located(raw: Path) -> list[tuple[str, int, str]]:

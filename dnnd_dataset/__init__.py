@@ -1,0 +1,96 @@
+"""dnnd-dataset: Vietnamese news about đối ngoại nhân dân (people's diplomacy), verified and
+annotated, as a Python library.
+
+    >>> import dnnd_dataset as dnnd
+    >>> dnnd.TABLE_NAMES
+    ('articles', 'mentions', 'meetings', 'persons', 'directives', 'organizations', 'evidence')
+    >>> persons = dnnd.load("persons")          # list[dnnd.Person], validated and frozen
+    >>> arrow = dnnd.table("meetings")          # pyarrow.Table
+    >>> ds = dnnd.dataset("articles")           # datasets.Dataset, split "train"
+    >>> c = dnnd.corpus()                       # navigate between records both ways
+    >>> [person] = c.find_persons("Trần Quốc Vượng")
+    >>> [(p.meeting.date, p.role) for p in c.person_meetings(person)]
+
+The data ships inside the package and is read offline. Importing the package is cheap:
+pydantic, pyarrow and datasets load on first use of a name that needs them.
+"""
+
+import importlib
+
+from dnnd_dataset._version import __version__
+
+# Not typing.TYPE_CHECKING: importing typing would double the cost of importing this package.
+# Type checkers treat any constant of this name as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dnnd_dataset.api import dataset, load, table
+    from dnnd_dataset.compiler import compile_corpus
+    from dnnd_dataset.errors import DnndError, Issue, Report
+    from dnnd_dataset.navigation import Corpus, corpus
+    from dnnd_dataset.records import (
+        TABLE_NAMES,
+        Article,
+        Directive,
+        Evidence,
+        Meeting,
+        Mention,
+        Organization,
+        Person,
+    )
+
+__all__ = [
+    "TABLE_NAMES",
+    "Article",
+    "Corpus",
+    "Directive",
+    "DnndError",
+    "Evidence",
+    "Issue",
+    "Meeting",
+    "Mention",
+    "Organization",
+    "Person",
+    "Report",
+    "__version__",
+    "compile_corpus",
+    "corpus",
+    "dataset",
+    "load",
+    "table",
+]
+
+# Where each lazily loaded name lives; the module is imported on first access only.
+_LAZY: dict[str, str] = {
+    "TABLE_NAMES": "dnnd_dataset.records",
+    "Article": "dnnd_dataset.records",
+    "Directive": "dnnd_dataset.records",
+    "Evidence": "dnnd_dataset.records",
+    "Meeting": "dnnd_dataset.records",
+    "Mention": "dnnd_dataset.records",
+    "Organization": "dnnd_dataset.records",
+    "Person": "dnnd_dataset.records",
+    "DnndError": "dnnd_dataset.errors",
+    "Issue": "dnnd_dataset.errors",
+    "Report": "dnnd_dataset.errors",
+    "compile_corpus": "dnnd_dataset.compiler",
+    "Corpus": "dnnd_dataset.navigation",
+    "corpus": "dnnd_dataset.navigation",
+    "dataset": "dnnd_dataset.api",
+    "load": "dnnd_dataset.api",
+    "table": "dnnd_dataset.api",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    # Cache it in the module namespace so __getattr__ runs once per name.
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    # Only the public names and the module dunders: not helpers, nor submodules bound by import.
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

@@ -1,0 +1,154 @@
+"""Loaders for the published tables: records, Arrow tables and Hugging Face datasets.
+
+The Parquet files ship inside the package, in ``dnnd_dataset/_data/<table>.parquet``, and are
+read through :mod:`importlib.resources`, so an installed package gives the data offline and from
+any working directory. Setting the environment variable ``DNND_DATA_DIR`` to a folder of
+``<table>.parquet`` files reads that folder instead (a fresh build, or a test fixture).
+
+pyarrow and datasets are imported inside the functions that need them: importing this module
+costs only the record models.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from dnnd_dataset._version import __version__
+from dnnd_dataset.errors import DnndError, UnknownTableError
+from dnnd_dataset.records import (
+    TABLE_NAMES,
+    TABLES,
+    Article,
+    Directive,
+    Evidence,
+    Meeting,
+    Mention,
+    Organization,
+    Person,
+    Record,
+)
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
+    import datasets
+    import pyarrow as pa
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "DataNotFoundError",
+    "data_dir",
+    "dataset",
+    "load",
+    "table",
+]
+
+DATA_DIR_ENV = "DNND_DATA_DIR"
+
+
+class DataNotFoundError(DnndError, FileNotFoundError):
+    """The Parquet file of a table is missing from the data directory."""
+
+    def __init__(self, name: str, location: str) -> None:
+        self.name = name
+        self.location = location
+        super().__init__(
+            f"no data for table {name!r} at {location}: build the dataset into the package "
+            f"(dnnd_dataset/_data/) or point {DATA_DIR_ENV} at a folder of <table>.parquet files"
+        )
+
+
+def data_dir() -> Traversable:
+    """The folder the tables are read from: ``$DNND_DATA_DIR`` if set, else the package's data."""
+    return _data_dir(_override())
+
+
+def _override() -> str | None:
+    # Absolute, because the value keys the caches and a relative one depends on the cwd.
+    value = os.environ.get(DATA_DIR_ENV)
+    return os.path.abspath(value) if value else None
+
+
+def _data_dir(override: str | None) -> Traversable:
+    if override is not None:
+        return Path(override)
+    return resources.files("dnnd_dataset") / "_data"
+
+
+def _check_name(name: str) -> str:
+    if name not in TABLES:
+        raise UnknownTableError(name, TABLE_NAMES)
+    return name
+
+
+def table(name: str) -> pa.Table:
+    """The published table ``name`` as a ``pyarrow.Table``, read once and then cached."""
+    # The override is part of the cache key, so changing DNND_DATA_DIR never serves stale data.
+    return _read_table(_check_name(name), _override())
+
+
+@functools.cache
+def _read_table(name: str, override: str | None) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    resource = _data_dir(override) / f"{name}.parquet"
+    if not resource.is_file():
+        raise DataNotFoundError(name, str(resource))
+    # as_file gives a real path even when the package is imported from a zip archive.
+    with resources.as_file(resource) as path:
+        return pq.read_table(path)
+
+
+@overload
+def load(name: Literal["articles"]) -> list[Article]: ...
+@overload
+def load(name: Literal["mentions"]) -> list[Mention]: ...
+@overload
+def load(name: Literal["meetings"]) -> list[Meeting]: ...
+@overload
+def load(name: Literal["persons"]) -> list[Person]: ...
+@overload
+def load(name: Literal["directives"]) -> list[Directive]: ...
+@overload
+def load(name: Literal["organizations"]) -> list[Organization]: ...
+@overload
+def load(name: Literal["evidence"]) -> list[Evidence]: ...
+@overload
+def load(name: str) -> list[Record]: ...
+def load(name: str) -> list[Any]:
+    """The rows of table ``name`` as validated, immutable records (``Person``, ``Meeting``, ...).
+
+    The list is a fresh copy on every call; the records in it are shared and frozen.
+    """
+    return list(_load_records(_check_name(name), _override()))
+
+
+@functools.cache
+def _load_records(name: str, override: str | None) -> tuple[Record, ...]:
+    from dnnd_dataset.arrow_schema import from_arrow
+
+    return tuple(from_arrow(name, _read_table(name, override)))
+
+
+def dataset(name: str) -> datasets.Dataset:
+    """The published table ``name`` as a ``datasets.Dataset`` (split ``train``), in memory.
+
+    No network and no cache files: the Dataset wraps the Arrow table already read, with the
+    features the dataset card declares.
+    """
+    import datasets
+
+    from dnnd_dataset.hf_features import features
+
+    arrow = table(name)
+    info = datasets.DatasetInfo(
+        description=TABLES[name].description,
+        features=features(name),
+        config_name=name,
+        version=__version__,
+    )
+    return datasets.Dataset(arrow, info=info, split=datasets.Split.TRAIN)

@@ -1,0 +1,126 @@
+"""The build: check ``raw/``, then publish the output folder (and the packaged copy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .compiler import CompileResult, compile_corpus
+from .errors import InvalidCorpusError, OutputError, Report
+from .records import TABLES, Record
+
+CARD_PROSE_NAME = "DATASET_CARD.md"
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
+
+
+def check(raw: Path) -> CompileResult:
+    """Validate ``raw`` without writing anything."""
+    return compile_corpus(Path(raw))
+
+
+def per_document_counts(result: CompileResult) -> dict[str, dict[str, int]]:
+    """article_id -> mentions per label, entities named, and coverage counts."""
+    counts: dict[str, dict[str, int]] = {}
+    mentions = Counter(
+        (row.article_id, row.label)  # type: ignore[attr-defined]
+        for row in result.tables.get("mentions", [])
+    )
+    for article in result.tables.get("articles", []):
+        article_id: str = article.article_id  # type: ignore[attr-defined]
+        row = {
+            f"mentions_{label.lower()}": mentions[(article_id, label)]
+            for label in ("PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION")
+        }
+        for column in ("person_ids", "organization_ids", "directive_ids", "meeting_ids"):
+            row[column.removesuffix("_ids") + "s"] = len(getattr(article, column))
+        coverage = result.report.stats["coverage"].get(article_id, {})
+        row["names_found"] = coverage.get("names_found", 0)
+        row["names_covered"] = coverage.get("covered", 0) + coverage.get("waived", 0)
+        counts[article_id] = row
+    return counts
+
+
+def stats(result: CompileResult) -> dict[str, Any]:
+    return {
+        "valid": result.report.valid,
+        "tables": {name: len(result.tables.get(name, [])) for name in TABLES},
+        "documents": per_document_counts(result),
+        "coverage": result.report.stats.get("coverage", {}),
+    }
+
+
+def _card_prose(raw: Path) -> str:
+    path = Path(raw).resolve().parent / CARD_PROSE_NAME
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise OutputError(
+            f"{path}: cannot read the dataset card prose ({error.strerror}) "
+            f"(fix: keep {CARD_PROSE_NAME} beside the raw folder)"
+        ) from error
+
+
+def build(
+    raw: Path,
+    out: Path,
+    *,
+    package_data: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Check ``raw`` and write the output folder ``out`` atomically.
+
+    Raises InvalidCorpusError (with the full report) when ``raw`` does not validate; then
+    nothing is written. ``package_data``, when given, receives a copy of each table as
+    ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
+    """
+    from .publish import write_dataset
+
+    step = progress or (lambda _message: None)
+    step("checking raw")
+    result = compile_corpus(Path(raw), today=today)
+    if not result.report.valid:
+        raise InvalidCorpusError(result.report)
+    prose = _card_prose(raw)
+    step("writing the output folder")
+    write_dataset(
+        result.tables,
+        Path(out),
+        version=__version__,
+        per_document=per_document_counts(result),
+        card_prose=prose,
+    )
+    if package_data is not None:
+        step("updating the packaged copy")
+        write_package_data(result.tables, package_data)
+    return result.report
+
+
+def write_package_data(tables: dict[str, list[Record]], folder: Path) -> None:
+    """Write ``<table>.parquet`` files into ``folder``, replacing them all at once."""
+    import pyarrow.parquet as pq
+
+    from .arrow_schema import to_arrow
+    from .publish import PARQUET_OPTIONS
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        for name in TABLES:
+            pq.write_table(
+                to_arrow(name, tables[name], __version__),
+                staging / f"{name}.parquet",
+                **PARQUET_OPTIONS,
+            )
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+        folder.chmod(0o755)  # mkdtemp makes it private; the package data is for everyone
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,190 @@
+"""The dataset card (the output ``README.md``): generated YAML, the prose, generated tables.
+
+The YAML header is what the Hugging Face Hub and ``datasets`` read: a config per table with
+its data file, and ``dataset_info`` with the features and sizes. Its tag values come from
+the lists that ``datasets`` ships in ``datasets/utils/resources/`` (creators,
+multilingualities, size categories, languages) and from the Hub's task taxonomy. The prose
+comes from ``DATASET_CARD.md``; the field tables after it are generated from the schema,
+so they cannot drift from the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from dnnd_dataset import dataset_meta
+from dnnd_dataset.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.dataset_meta import WrittenTable
+from dnnd_dataset.hf_features import dataset_info
+
+# Hub tags. `token-classification` / `named-entity-recognition` is the Hub's task and subtask
+# for span annotation; the other values are in the lists datasets ships.
+CARD_TAGS: dict[str, Any] = {
+    "pretty_name": dataset_meta.PRETTY_NAME,
+    "license": dataset_meta.LICENSE_ID,
+    "language": ["vi"],
+    "multilinguality": ["monolingual"],
+    "language_creators": ["found"],
+    "annotations_creators": ["expert-generated"],
+    "source_datasets": ["original"],
+    "task_categories": ["token-classification"],
+    "task_ids": ["named-entity-recognition"],
+    "tags": ["people-diplomacy", "vietnamese", "news", "entity-linking", "political-texts"],
+}
+
+# Upper bounds of the Hub's size categories, smallest first.
+_SIZE_CATEGORIES: tuple[tuple[int, str], ...] = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+)
+
+
+def size_category(num_rows: int) -> str:
+    """The Hub size category of a dataset with this many rows in all."""
+    for bound, category in _SIZE_CATEGORIES:
+        if num_rows < bound:
+            return category
+    return "10M<n<100M"
+
+
+def card_metadata(tables: Sequence[WrittenTable]) -> dict[str, Any]:
+    """The YAML header of the card, as data."""
+    return {
+        **CARD_TAGS,
+        "size_categories": [size_category(sum(table.num_rows for table in tables))],
+        "configs": [_config(table, default=index == 0) for index, table in enumerate(tables)],
+        "dataset_info": [
+            dataset_info(
+                table.name,
+                num_examples=table.num_rows,
+                num_bytes=table.num_bytes,
+                download_size=table.file_size,
+            )
+            for table in tables
+        ],
+    }
+
+
+def render_card(
+    tables: Sequence[WrittenTable],
+    *,
+    version: str,
+    prose: str,
+    per_document: Mapping[str, Mapping[str, int]] | None = None,
+) -> str:
+    """The whole README.md: YAML header, the prose, then the generated sections."""
+    header = yaml.safe_dump(card_metadata(tables), sort_keys=False, allow_unicode=True, width=1000)
+    sections = [prose.strip(), _tables_section(tables, version)]
+    if per_document:
+        sections.append(_per_document_section(per_document))
+    return f"---\n{header}---\n\n" + "\n\n".join(sections) + "\n"
+
+
+def _config(table: WrittenTable, *, default: bool) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "config_name": table.name,
+        "data_files": [{"split": dataset_meta.SPLIT, "path": table.path}],
+    }
+    # Without a default, load_dataset(folder) with no config name fails.
+    if default:
+        config["default"] = True
+    return config
+
+
+def _tables_section(tables: Sequence[WrittenTable], version: str) -> str:
+    total = sum(table.num_rows for table in tables)
+    lines = [
+        "## Tables and fields",
+        "",
+        f"Generated from the record models for version {version}. Each table is a config "
+        f"with one split, `{dataset_meta.SPLIT}`, in one Parquet file; {total} rows in all. "
+        "A nested field is written `column[].member` (a list of structs) or "
+        "`column.member` (a struct).",
+        "",
+        "| table | rows | file | description |",
+        "|---|---:|---|---|",
+    ]
+    for table in tables:
+        description = table_spec(table.name).description
+        lines.append(
+            f"| `{table.name}` | {table.num_rows} | `{table.path}` | {_cell(description)} |"
+        )
+    for table in tables:
+        lines += ["", *_field_table(table)]
+    return "\n".join(lines)
+
+
+def _field_table(table: WrittenTable) -> list[str]:
+    spec = table_spec(table.name)
+    lines = [
+        f"### {table.name}",
+        "",
+        f"{spec.description} {table.num_rows} rows.",
+        "",
+        "| column | type | nullable | description |",
+        "|---|---|---|---|",
+    ]
+    for column, field in _flatten(model_fields(spec.model), prefix=""):
+        lines.append(
+            f"| `{column}` | {_cell(type_name(field.type))} | "
+            f"{'yes' if field.nullable else 'no'} | "
+            f"{_cell(field.metadata[DESCRIPTION_KEY].decode())} |"
+        )
+    return lines
+
+
+def _flatten(fields: Sequence[pa.Field], prefix: str) -> list[tuple[str, pa.Field]]:
+    """Every field with its dotted path, a struct's members right after the struct."""
+    rows: list[tuple[str, pa.Field]] = []
+    for field in fields:
+        column = f"{prefix}{field.name}"
+        rows.append((column, field))
+        arrow_type = field.type
+        if pa.types.is_list(arrow_type) and pa.types.is_struct(arrow_type.value_type):
+            rows += _flatten(arrow_type.value_type.fields, prefix=f"{column}[].")
+        elif pa.types.is_struct(arrow_type):
+            rows += _flatten(arrow_type.fields, prefix=f"{column}.")
+    return rows
+
+
+def type_name(arrow_type: pa.DataType) -> str:
+    """A short type name: members of a struct are listed as rows of their own."""
+    if pa.types.is_list(arrow_type):
+        return f"list<{type_name(arrow_type.value_type)}>"
+    if pa.types.is_struct(arrow_type):
+        return "struct"
+    # The SPEC's names, not pyarrow's ("date32[day]").
+    if pa.types.is_date32(arrow_type):
+        return "date32"
+    if pa.types.is_boolean(arrow_type):
+        return "bool"
+    return str(arrow_type)
+
+
+def _per_document_section(per_document: Mapping[str, Mapping[str, int]]) -> str:
+    columns: list[str] = []
+    for counts in per_document.values():
+        columns += [column for column in counts if column not in columns]
+    lines = [
+        "## Counts per document",
+        "",
+        "| article_id | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for article_id in sorted(per_document):
+        counts = per_document[article_id]
+        cells = " | ".join(str(counts.get(column, 0)) for column in columns)
+        lines.append(f"| `{article_id}` | {cells} |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,157 @@
+"""The ``dnnd`` command: a thin layer that parses arguments and calls the library.
+
+Exit codes: 0 success; 1 invalid input, a failed verification or an error that the
+message explains; 2 a usage error. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ._version import __version__
+from .errors import DnndError, InvalidCorpusError, Report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dnnd", description="Build, check and verify the dnnd-dataset corpus."
+    )
+    parser.add_argument("--version", action="version", version=f"dnnd-dataset {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="check raw/ and write the output folder")
+    build.add_argument("--raw", type=Path, default=Path("raw"), help="raw folder (default: raw)")
+    build.add_argument("--out", type=Path, default=Path("dist"), help="output (default: dist)")
+    build.add_argument(
+        "--package-data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write <table>.parquet files into DIR (dnnd_dataset/_data in a checkout)",
+    )
+
+    check = commands.add_parser("check", help="validate raw/ without writing anything")
+    check.add_argument("--raw", type=Path, default=Path("raw"))
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    stats = commands.add_parser("stats", help="counts per table and per document, coverage")
+    stats.add_argument("--raw", type=Path, default=Path("raw"))
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
+    verify = commands.add_parser(
+        "verify", help="check an output folder against SHA256SUMS and the models"
+    )
+    verify.add_argument("out", type=Path)
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas generated from the models")
+    schema.add_argument("--out", type=Path, default=Path("schema"))
+    return parser
+
+
+def _print_issues(report: Report, stream: TextIO) -> None:
+    for issue in report.sorted_issues():
+        print(issue.format(), file=stream)
+    print(f"{len(report.issues)} problem(s) found; nothing was written.", file=stream)
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"dnnd: {message}...", file=sys.stderr, flush=True)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import build
+
+    report = build(args.raw, args.out, package_data=args.package_data, progress=_progress)
+    coverage = report.stats.get("coverage", {})
+    for article_id, row in sorted(coverage.items()):
+        print(
+            f"{article_id}: {row['covered']} of {row['names_found']} name occurrences "
+            f"mentioned, {row['waived']} waived, {row['unexplained']} unexplained"
+        )
+    tables = ", ".join(f"{name} {count}" for name, count in report.stats.get("tables", {}).items())
+    print(f"built {args.out} ({tables})")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .builder import check
+
+    report = check(args.raw).report
+    if args.json:
+        print(report.to_json())
+    elif report.valid:
+        print(f"{args.raw}: valid")
+    else:
+        _print_issues(report, sys.stderr)
+    return 0 if report.valid else 1
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .builder import check, stats
+
+    result = check(args.raw)
+    numbers = stats(result)
+    if args.json:
+        print(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        for name, count in numbers["tables"].items():
+            print(f"{name:<14} {count:>6}")
+        for article_id, row in numbers["documents"].items():
+            cells = ", ".join(f"{key} {value}" for key, value in row.items())
+            print(f"{article_id}: {cells}")
+        if not result.report.valid:
+            _print_issues(result.report, sys.stderr)
+    return 0 if result.report.valid else 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    problems = verify(args.out)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{args.out}: {'verified' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .json_schemas import write_json_schemas
+
+    for path in write_json_schemas(args.out):
+        print(path)
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "stats": _stats, "verify": _verify, "schema": _schema}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InvalidCorpusError as error:
+        _print_issues(error.report, sys.stderr)
+        return 1
+    except DnndError as error:
+        print(f"dnnd: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dnnd: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # the promise: no traceback reaches a user
+        print(
+            f"dnnd: internal error: {type(error).__name__}: {error} "
+            "(the previous output is unchanged; please report this with the command you ran)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

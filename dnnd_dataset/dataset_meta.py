@@ -1,0 +1,59 @@
+"""What the card and the Croissant file both say about the dataset, said once.
+
+Also :class:`WrittenTable`, the facts about one written Parquet file that the card
+(sizes, counts) and Croissant (path, checksum) are generated from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NAME = "dnnd-dataset"
+PRETTY_NAME = "Đối ngoại nhân dân: annotated Vietnamese news on people's diplomacy"
+SUMMARY = (
+    "Vietnamese news and web texts (2011-2024) about đối ngoại nhân dân (people's "
+    "diplomacy), verbatim, with hand-checked annotations grounded in quotes: mentions of "
+    "persons, organizations, party directives, meetings and locations at code-point "
+    "offsets, and one row per entity with the evidence for every stated fact."
+)
+LICENSE_ID = "cc-by-4.0"
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CREATOR = "dnnd-dataset contributors"
+KEYWORDS = (
+    "vietnamese",
+    "people's diplomacy",
+    "named entity recognition",
+    "entity linking",
+    "news",
+    "political texts",
+)
+SPLIT = "train"
+
+
+def data_file(table_name: str) -> str:
+    """Path of a table's Parquet file, relative to the output folder."""
+    return f"data/{table_name}/{SPLIT}-00000-of-00001.parquet"
+
+
+@dataclass(frozen=True)
+class WrittenTable:
+    """One table as written: where, how big, and its checksum."""
+
+    name: str
+    path: str
+    num_rows: int
+    num_bytes: int
+    file_size: int
+    sha256: str
+
+
+_BIBTEX = re.compile(r"^```bibtex\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def bibtex(card_prose: str) -> str:
+    """The BibTeX entry of the card prose (its one ```bibtex block), the single citation."""
+    blocks = _BIBTEX.findall(card_prose)
+    if len(blocks) != 1:
+        raise ValueError(f"the card prose needs exactly one ```bibtex block, found {len(blocks)}")
+    return str(blocks[0]).strip()

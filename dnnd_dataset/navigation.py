@@ -1,0 +1,504 @@
+"""Navigate the corpus both ways: between persons, meetings, directives, organizations and the
+articles and mentions that ground them.
+
+    >>> import dnnd_dataset as dnnd
+    >>> c = dnnd.corpus()
+    >>> [person] = c.find_persons("Trần Quốc Vượng")
+    >>> [(p.meeting.name, p.role) for p in c.person_meetings(person)]
+    >>> [directive] = c.find_directives("04-CT/TW", year=2011)
+    >>> [a.title for a in c.directive_articles(directive)]
+    >>> [(v.span.start, v.span.text, v.entity) for v in c.article_mentions("002-a35811e9377ab383")]
+
+Every navigation method takes a record or its id. Lookups by id raise
+:class:`UnknownRecordError`; lookups by name return a list, since names can be shared (a
+directive code such as "04-CT/TW" names one directive per term).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, TypeAlias, TypeVar
+
+from dnnd_dataset.api import data_dir, load
+from dnnd_dataset.directive_codes import canonical_code
+from dnnd_dataset.errors import DnndError
+from dnnd_dataset.records import (
+    Article,
+    Directive,
+    Evidence,
+    Meeting,
+    Mention,
+    MentionLabel,
+    Organization,
+    ParticipantRole,
+    Person,
+    Position,
+)
+from dnnd_dataset.textnorm import normalize
+
+__all__ = [
+    "Corpus",
+    "Entity",
+    "HeldPosition",
+    "MeetingParticipation",
+    "MentionView",
+    "TextSpan",
+    "UnknownRecordError",
+    "corpus",
+]
+
+Entity: TypeAlias = Person | Organization | Directive | Meeting
+Grounded: TypeAlias = Article | Meeting | Person | Directive
+GroundedTable: TypeAlias = Literal["articles", "meetings", "persons", "directives"]
+R = TypeVar("R")
+
+
+class UnknownRecordError(DnndError, KeyError):
+    """An id that names no record of its table."""
+
+    def __init__(self, table: str, record_id: str) -> None:
+        self.table = table
+        self.record_id = record_id
+        super().__init__(f"no record {record_id!r} in table {table!r}")
+
+    def __str__(self) -> str:
+        # KeyError would print the repr of its argument, quotes and all.
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A span of an article's text: code-point offsets, start inclusive, end exclusive."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """A mention with the entity it refers to (None for a LOCATION)."""
+
+    mention: Mention
+    entity: Entity | None
+
+    @property
+    def label(self) -> MentionLabel:
+        return self.mention.label
+
+    @property
+    def span(self) -> TextSpan:
+        return TextSpan(self.mention.start, self.mention.end, self.mention.text)
+
+
+@dataclass(frozen=True)
+class MeetingParticipation:
+    """A person taking part in a meeting, with the role and position stated for it."""
+
+    meeting: Meeting
+    person: Person
+    role: ParticipantRole
+    position: str | None
+
+
+@dataclass(frozen=True)
+class HeldPosition:
+    """A position a person held, as one article states it, with its organization resolved."""
+
+    person: Person
+    position: Position
+    organization: Organization | None
+    article: Article
+
+    @property
+    def title(self) -> str:
+        return self.position.title
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: NFC, look-alikes mapped ('Ð' -> 'Đ'), spaces collapsed,
+    case folded. Diacritics stay significant: "Vượng" never matches "Vuong"."""
+    return " ".join(normalize(unicodedata.normalize("NFC", name)).split()).casefold()
+
+
+class Corpus:
+    """All published tables, indexed for navigation in both directions.
+
+    ``articles``, ``persons``, ``meetings``, ``directives`` and ``organizations`` map ids to
+    records (read-only); ``mentions`` and ``evidence`` hold every row in table order.
+    """
+
+    def __init__(
+        self,
+        *,
+        articles: Iterable[Article],
+        mentions: Iterable[Mention],
+        meetings: Iterable[Meeting],
+        persons: Iterable[Person],
+        directives: Iterable[Directive],
+        organizations: Iterable[Organization],
+        evidence: Iterable[Evidence] = (),
+    ) -> None:
+        self.articles = _by_id("articles", articles, lambda r: r.article_id)
+        self.meetings = _by_id("meetings", meetings, lambda r: r.meeting_id)
+        self.persons = _by_id("persons", persons, lambda r: r.person_id)
+        self.directives = _by_id("directives", directives, lambda r: r.directive_id)
+        self.organizations = _by_id("organizations", organizations, lambda r: r.organization_id)
+        self.mentions: tuple[Mention, ...] = tuple(mentions)
+        self.evidence: tuple[Evidence, ...] = tuple(evidence)
+        self._build_reverse_indexes()
+        self._build_name_indexes()
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{name}={len(rows)}"
+            for name, rows in (
+                ("articles", self.articles),
+                ("mentions", self.mentions),
+                ("meetings", self.meetings),
+                ("persons", self.persons),
+                ("directives", self.directives),
+                ("organizations", self.organizations),
+                ("evidence", self.evidence),
+            )
+        )
+        return f"Corpus({counts})"
+
+    # -- indexes ---------------------------------------------------------------------------
+
+    def _build_reverse_indexes(self) -> None:
+        # Only relations that no table stores from both ends need an index here; the rest
+        # (e.g. person.article_ids and article.person_ids) are already stored both ways.
+        in_text_order = sorted(self.mentions, key=lambda m: (m.article_id, m.start, m.end))
+        self._mentions_by_article = _group(in_text_order, lambda m: m.article_id)
+        self._mentions_by_entity = _group(
+            (m for m in in_text_order if m.entity_id is not None),
+            lambda m: (m.label, m.entity_id),
+        )
+        self._participations_by_person = _group(
+            (
+                participation
+                for meeting in _chronological(self.meetings.values())
+                for participation in self.meeting_participants(meeting)
+            ),
+            lambda participation: participation.person.person_id,
+        )
+        self._meetings_by_organizer = _group_many(
+            _chronological(self.meetings.values()), lambda m: m.organizer_ids
+        )
+        self._positions_by_organization = _group(
+            (held for p in self.persons.values() for held in self.person_positions(p)),
+            lambda held: held.position.organization_id,
+        )
+        self._children = _group(self.organizations.values(), lambda o: o.parent_id)
+        self._issued = _group(self.directives.values(), lambda d: d.issuer_id)
+        self._evidence_by_record = _group(self.evidence, lambda e: (e.table, e.record_id))
+
+    def _build_name_indexes(self) -> None:
+        self._articles_by_name = _names(self.articles.values(), lambda a: [a.title])
+        self._persons_by_name = _names(self.persons.values(), lambda p: [p.name, *p.other_names])
+        self._meetings_by_name = _names(self.meetings.values(), lambda m: [m.name])
+        self._organizations_by_name = _names(
+            self.organizations.values(), lambda o: [o.name, *o.other_names]
+        )
+        self._directives_by_name = _names(
+            self.directives.values(),
+            lambda d: [d.name, *([d.code] if d.code else []), *d.surface_forms],
+        )
+
+    # -- records by id ---------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article:
+        return _get("articles", self.articles, article_id)
+
+    def person(self, person_id: str) -> Person:
+        return _get("persons", self.persons, person_id)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return _get("meetings", self.meetings, meeting_id)
+
+    def directive(self, directive_id: str) -> Directive:
+        return _get("directives", self.directives, directive_id)
+
+    def organization(self, organization_id: str) -> Organization:
+        return _get("organizations", self.organizations, organization_id)
+
+    # -- records by name -------------------------------------------------------------------
+
+    def find_articles(self, title: str) -> list[Article]:
+        """Articles whose title is ``title`` (compared by :func:`name_key`)."""
+        return list(self._articles_by_name.get(name_key(title), ()))
+
+    def find_persons(self, name: str) -> list[Person]:
+        """Persons whose name or any other name is ``name``."""
+        return list(self._persons_by_name.get(name_key(name), ()))
+
+    def find_meetings(self, name: str) -> list[Meeting]:
+        """Meetings whose name is ``name``."""
+        return list(self._meetings_by_name.get(name_key(name), ()))
+
+    def find_organizations(self, name: str) -> list[Organization]:
+        """Organizations whose name or any abbreviation or variant is ``name``."""
+        return list(self._organizations_by_name.get(name_key(name), ()))
+
+    def find_directives(
+        self, name: str, *, term: str | None = None, year: int | None = None
+    ) -> list[Directive]:
+        """Directives written ``name``: their name, a surface form, or any press variant of a code
+        ("04 – CT/TW", "Chỉ thị số 04-CT/TW"). Codes restart each term, so narrow the answer
+        with ``term`` ("XI") or ``year`` (of issue)."""
+        named = {d.directive_id for d in self._directives_by_name.get(name_key(name), ())}
+        code = canonical_code(name)
+        return [
+            d
+            for d in self.directives.values()
+            if (d.directive_id in named or (code is not None and d.code == code))
+            and (term is None or d.term == term)
+            and (year is None or (d.issued_on is not None and d.issued_on.year == year))
+        ]
+
+    # -- persons ---------------------------------------------------------------------------
+
+    def person_meetings(self, person: Person | str) -> list[MeetingParticipation]:
+        """The meetings a person took part in, in date order, with role and position."""
+        return list(self._participations_by_person.get(self._person(person).person_id, ()))
+
+    def person_positions(self, person: Person | str) -> list[HeldPosition]:
+        """Each position the articles state the person held, in the order recorded."""
+        record = self._person(person)
+        return [
+            HeldPosition(
+                record,
+                position,
+                self._optional(self.organization, position.organization_id),
+                self.article(position.article_id),
+            )
+            for position in record.positions
+        ]
+
+    def person_articles(self, person: Person | str) -> list[Article]:
+        return self._articles(self._person(person).article_ids)
+
+    # -- directives ------------------------------------------------------------------------
+
+    def directive_articles(self, directive: Directive | str) -> list[Article]:
+        return self._articles(self._directive(directive).article_ids)
+
+    def directive_meetings(self, directive: Directive | str) -> list[Meeting]:
+        """Meetings that disseminated, reviewed or cited the directive."""
+        return [self.meeting(i) for i in self._directive(directive).meeting_ids]
+
+    def directive_issuer(self, directive: Directive | str) -> Organization | None:
+        return self._optional(self.organization, self._directive(directive).issuer_id)
+
+    # -- meetings --------------------------------------------------------------------------
+
+    def meeting_participants(self, meeting: Meeting | str) -> list[MeetingParticipation]:
+        """Named participants as Person records, with the role and position stated."""
+        record = self._meeting(meeting)
+        return [
+            MeetingParticipation(record, self.person(p.person_id), p.role, p.position)
+            for p in record.participants
+        ]
+
+    def meeting_organizers(self, meeting: Meeting | str) -> list[Organization]:
+        return [self.organization(i) for i in self._meeting(meeting).organizer_ids]
+
+    def meeting_directives(self, meeting: Meeting | str) -> list[Directive]:
+        return [self.directive(i) for i in self._meeting(meeting).directive_ids]
+
+    def meeting_articles(self, meeting: Meeting | str) -> list[Article]:
+        return self._articles(self._meeting(meeting).article_ids)
+
+    # -- articles --------------------------------------------------------------------------
+
+    def article_mentions(self, article: Article | str) -> list[MentionView]:
+        """The article's mentions in text order, each with its entity and its span."""
+        mentions = self._mentions_by_article.get(self._article(article).article_id, ())
+        return [self._view(m) for m in mentions]
+
+    def article_authors(self, article: Article | str) -> list[Person]:
+        return [self.person(i) for i in self._article(article).author_ids]
+
+    def article_persons(self, article: Article | str) -> list[Person]:
+        return [self.person(i) for i in self._article(article).person_ids]
+
+    def article_organizations(self, article: Article | str) -> list[Organization]:
+        return [self.organization(i) for i in self._article(article).organization_ids]
+
+    def article_directives(self, article: Article | str) -> list[Directive]:
+        return [self.directive(i) for i in self._article(article).directive_ids]
+
+    def article_meetings(self, article: Article | str) -> list[Meeting]:
+        return [self.meeting(i) for i in self._article(article).meeting_ids]
+
+    # -- organizations ---------------------------------------------------------------------
+
+    def organization_articles(self, organization: Organization | str) -> list[Article]:
+        return self._articles(self._organization(organization).article_ids)
+
+    def organization_meetings(self, organization: Organization | str) -> list[Meeting]:
+        """Meetings the organization organized, in date order."""
+        key = self._organization(organization).organization_id
+        return list(self._meetings_by_organizer.get(key, ()))
+
+    def organization_positions(self, organization: Organization | str) -> list[HeldPosition]:
+        """Every position stated as held in the organization, by person."""
+        key = self._organization(organization).organization_id
+        return list(self._positions_by_organization.get(key, ()))
+
+    def organization_persons(self, organization: Organization | str) -> list[Person]:
+        """Persons stated to hold a position in the organization, each once."""
+        persons = {h.person.person_id: h.person for h in self.organization_positions(organization)}
+        return list(persons.values())
+
+    def organization_children(self, organization: Organization | str) -> list[Organization]:
+        key = self._organization(organization).organization_id
+        return list(self._children.get(key, ()))
+
+    def organization_parent(self, organization: Organization | str) -> Organization | None:
+        return self._optional(self.organization, self._organization(organization).parent_id)
+
+    def organization_directives(self, organization: Organization | str) -> list[Directive]:
+        """Directives the organization issued."""
+        key = self._organization(organization).organization_id
+        return list(self._issued.get(key, ()))
+
+    # -- any record ------------------------------------------------------------------------
+
+    def mentions_of(self, entity: Entity) -> list[MentionView]:
+        """Every mention of an entity across the corpus, in article and text order."""
+        label, entity_id = _label_and_id(entity)
+        return [self._view(m) for m in self._mentions_by_entity.get((label, entity_id), ())]
+
+    def evidence_of(self, record: Grounded, field: str | None = None) -> list[Evidence]:
+        """The quotes that ground the record's facts, or only those of ``field``."""
+        rows = self._evidence_by_record.get(_table_and_id(record), ())
+        return [e for e in rows if field is None or e.field == field]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _view(self, mention: Mention) -> MentionView:
+        return MentionView(mention, self._entity(mention.label, mention.entity_id))
+
+    def _entity(self, label: MentionLabel, entity_id: str | None) -> Entity | None:
+        if entity_id is None or label == "LOCATION":
+            return None
+        lookup: dict[str, Callable[[str], Entity]] = {
+            "PERSON": self.person,
+            "ORGANIZATION": self.organization,
+            "DIRECTIVE": self.directive,
+            "MEETING": self.meeting,
+        }
+        return lookup[label](entity_id)
+
+    def _articles(self, ids: Iterable[str]) -> list[Article]:
+        return [self.article(i) for i in ids]
+
+    @staticmethod
+    def _optional(get: Callable[[str], R], record_id: str | None) -> R | None:
+        return None if record_id is None else get(record_id)
+
+    def _article(self, article: Article | str) -> Article:
+        return self.article(article) if isinstance(article, str) else article
+
+    def _person(self, person: Person | str) -> Person:
+        return self.person(person) if isinstance(person, str) else person
+
+    def _meeting(self, meeting: Meeting | str) -> Meeting:
+        return self.meeting(meeting) if isinstance(meeting, str) else meeting
+
+    def _directive(self, directive: Directive | str) -> Directive:
+        return self.directive(directive) if isinstance(directive, str) else directive
+
+    def _organization(self, organization: Organization | str) -> Organization:
+        return self.organization(organization) if isinstance(organization, str) else organization
+
+
+def corpus() -> Corpus:
+    """The whole published dataset as a :class:`Corpus`, loaded once and then cached."""
+    # Keyed by the data folder, so a different DNND_DATA_DIR gives a different corpus.
+    return _corpus(str(data_dir()))
+
+
+@functools.cache
+def _corpus(data_folder: str) -> Corpus:
+    return Corpus(
+        articles=load("articles"),
+        mentions=load("mentions"),
+        meetings=load("meetings"),
+        persons=load("persons"),
+        directives=load("directives"),
+        organizations=load("organizations"),
+        evidence=load("evidence"),
+    )
+
+
+def _by_id(table: str, records: Iterable[R], key: Callable[[R], str]) -> Mapping[str, R]:
+    index: dict[str, R] = {}
+    for record in records:
+        record_id = key(record)
+        if record_id in index:
+            raise ValueError(f"duplicate id {record_id!r} in table {table!r}")
+        index[record_id] = record
+    return MappingProxyType(index)
+
+
+def _get(table: str, index: Mapping[str, R], record_id: str) -> R:
+    try:
+        return index[record_id]
+    except KeyError:
+        raise UnknownRecordError(table, record_id) from None
+
+
+K = TypeVar("K")
+
+
+def _group(items: Iterable[R], key: Callable[[R], K | None]) -> dict[K, list[R]]:
+    """Items grouped by key, each group in input order; items keyed None are left out."""
+    return _group_many(items, lambda item: [] if (k := key(item)) is None else [k])
+
+
+def _group_many(items: Iterable[R], keys: Callable[[R], Iterable[K]]) -> dict[K, list[R]]:
+    """Items grouped under each of their keys, each group in input order."""
+    groups: dict[K, list[R]] = defaultdict(list)
+    for item in items:
+        for group_key in keys(item):
+            groups[group_key].append(item)
+    return dict(groups)
+
+
+def _names(records: Iterable[R], names: Callable[[R], list[str]]) -> dict[str, list[R]]:
+    """Records by every name they go by, each record once per key, in table order."""
+    return _group_many(records, lambda r: dict.fromkeys(name_key(n) for n in names(r)))
+
+
+def _chronological(meetings: Iterable[Meeting]) -> list[Meeting]:
+    # Undated meetings go last; the id breaks ties so the order is stable across builds.
+    return sorted(meetings, key=lambda m: (m.date is None, m.date or dt.date.min, m.meeting_id))
+
+
+def _label_and_id(entity: Entity) -> tuple[MentionLabel, str]:
+    if isinstance(entity, Person):
+        return "PERSON", entity.person_id
+    if isinstance(entity, Organization):
+        return "ORGANIZATION", entity.organization_id
+    if isinstance(entity, Directive):
+        return "DIRECTIVE", entity.directive_id
+    return "MEETING", entity.meeting_id
+
+
+def _table_and_id(record: Grounded) -> tuple[GroundedTable, str]:
+    if isinstance(record, Article):
+        return "articles", record.article_id
+    if isinstance(record, Meeting):
+        return "meetings", record.meeting_id
+    if isinstance(record, Person):
+        return "persons", record.person_id
+    return "directives", record.directive_id

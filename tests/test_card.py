@@ -1,0 +1,226 @@
+"""The dataset card: YAML that the Hub and `datasets` accept, the prose, generated tables."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pytest
+from datasets import Features
+from datasets.utils.metadata import MetadataConfigs, known_task_ids
+from huggingface_hub import DatasetCard
+
+from dnnd_dataset.card import CARD_TAGS, card_metadata, render_card, size_category, type_name
+from dnnd_dataset.dataset_meta import WrittenTable, bibtex, data_file
+from dnnd_dataset.hf_features import features
+from dnnd_dataset.publish import CARD_PROSE
+from dnnd_dataset.records import TABLES
+
+from .conftest_publish import PER_DOCUMENT
+
+RESOURCES = Path(datasets.__file__).parent / "utils" / "resources"
+PROSE = CARD_PROSE.read_text(encoding="utf-8")
+
+# The Hub's subtasks of token-classification (huggingface.js, packages/tasks/src/pipelines.ts);
+# datasets ships the task names (known_task_ids) but not their subtasks.
+TOKEN_CLASSIFICATION_SUBTASKS = {
+    "named-entity-recognition",
+    "part-of-speech",
+    "parsing",
+    "lemmatization",
+    "word-sense-disambiguation",
+    "coreference-resolution",
+}
+
+
+def _tables() -> list[WrittenTable]:
+    return [
+        WrittenTable(name, data_file(name), index + 1, 100 * (index + 1), 50 + index, "0" * 64)
+        for index, name in enumerate(TABLES)
+    ]
+
+
+@pytest.fixture(scope="module")
+def card() -> DatasetCard:
+    text = render_card(_tables(), version="1.2.3", prose=PROSE, per_document=PER_DOCUMENT)
+    return DatasetCard(text)
+
+
+@pytest.fixture(scope="module")
+def data(card: DatasetCard) -> dict[str, Any]:
+    """The card's metadata as huggingface_hub parsed it."""
+    parsed: dict[str, Any] = card.data.to_dict()  # type: ignore[no-untyped-call]
+    return parsed
+
+
+def _resource(name: str) -> Any:
+    return json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+
+
+def test_tag_values_are_in_the_lists_datasets_ships(data: dict[str, Any]) -> None:
+    creators = _resource("creators.json")
+    assert set(data["annotations_creators"]) <= set(creators["annotations"])
+    assert set(data["language_creators"]) <= set(creators["language"])
+    assert set(data["multilinguality"]) <= set(_resource("multilingualities.json"))
+    assert set(data["size_categories"]) <= set(_resource("size_categories.json"))
+    assert set(data["language"]) <= set(_resource("languages.json"))
+    assert set(data["task_categories"]) <= set(known_task_ids)
+
+
+def test_task_ids_are_hub_subtasks_of_the_task(data: dict[str, Any]) -> None:
+    assert data["task_categories"] == ["token-classification"]
+    assert set(data["task_ids"]) <= TOKEN_CLASSIFICATION_SUBTASKS
+
+
+def test_license_language_and_name(data: dict[str, Any]) -> None:
+    assert data["license"] == "cc-by-4.0"
+    assert data["language"] == ["vi"]
+    assert data["pretty_name"] == CARD_TAGS["pretty_name"]
+    assert data["size_categories"] == ["n<1K"]
+
+
+def test_configs_parse_with_datasets_own_reader(card: DatasetCard) -> None:
+    configs = MetadataConfigs.from_dataset_card_data(card.data)
+    assert list(configs) == list(TABLES)
+    for name, config in configs.items():
+        assert config["data_files"] == [
+            {"split": "train", "path": f"data/{name}/train-00000-of-00001.parquet"}
+        ]
+    assert configs.get_default_config_name() == "articles"
+
+
+def test_dataset_info_declares_features_and_sizes(data: dict[str, Any]) -> None:
+    infos = {info["config_name"]: info for info in data["dataset_info"]}
+    assert list(infos) == list(TABLES)
+    for table in _tables():
+        info = infos[table.name]
+        assert Features._from_yaml_list(info["features"]) == features(table.name)
+        assert info["splits"] == [
+            {"name": "train", "num_bytes": table.num_bytes, "num_examples": table.num_rows}
+        ]
+        assert (info["download_size"], info["dataset_size"]) == (table.file_size, table.num_bytes)
+
+
+def test_prose_follows_the_yaml_header(card: DatasetCard) -> None:
+    assert card.text.lstrip().startswith(PROSE.strip())
+
+
+def test_generated_field_tables(card: DatasetCard) -> None:
+    text = card.text
+    assert "| `participants[].position` | string | yes | " in text
+    assert "| `boilerplate[].start` | int32 | no | " in text
+    assert "| `page_date` | date32 | yes | " in text
+    assert "| `credits` | list<struct> | no | " in text
+    assert "| `other_names` | list<string> | no | " in text
+    assert "Generated from the record models for version 1.2.3." in text
+    for table in _tables():
+        assert f"### {table.name}\n" in text
+        assert f"| `{table.name}` | {table.num_rows} | `{table.path}` |" in text
+
+
+def test_per_document_counts(card: DatasetCard) -> None:
+    assert (
+        "| article_id | mentions | evidence |\n"
+        "|---|---:|---:|\n"
+        "| `a-hoi-nghi` | 1 | 0 |\n"
+        "| `b-chi-thi` | 2 | 2 |"
+    ) in card.text
+
+
+def test_no_per_document_section_without_counts() -> None:
+    text = render_card(_tables(), version="1", prose=PROSE)
+    assert "## Counts per document" not in text
+
+
+def test_table_cells_escape_pipes() -> None:
+    text = render_card(_tables(), version="1", prose=PROSE, per_document=None)
+    for line in text.splitlines():
+        if line.startswith("| `") and line.count("|") != 5:
+            pytest.fail(f"a cell leaks a pipe: {line}")
+
+
+def test_same_input_same_text() -> None:
+    first = render_card(_tables(), version="1", prose=PROSE, per_document=PER_DOCUMENT)
+    assert first == render_card(_tables(), version="1", prose=PROSE, per_document=PER_DOCUMENT)
+
+
+@pytest.mark.parametrize(
+    ("rows", "category"),
+    [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (99_999, "10K<n<100K"), (10**7, "10M<n<100M")],
+)
+def test_size_category(rows: int, category: str) -> None:
+    assert size_category(rows) == category
+    assert category in _resource("size_categories.json")
+
+
+def test_metadata_is_deterministic_data() -> None:
+    assert card_metadata(_tables()) == card_metadata(_tables())
+
+
+def test_type_names_are_the_spec_names() -> None:
+    import pyarrow as pa
+
+    assert type_name(pa.date32()) == "date32"
+    assert type_name(pa.list_(pa.struct([("a", pa.int32())]))) == "list<struct>"
+    assert type_name(pa.bool_()) == "bool"
+
+
+# The prose itself: the sections the Hugging Face template asks for, and the facts it owes.
+TEMPLATE_SECTIONS = [
+    "## Dataset Details",
+    "### Dataset Description",
+    "### Dataset Sources",
+    "## Uses",
+    "### Direct Use",
+    "### Out-of-Scope Use",
+    "## Dataset Structure",
+    "## Dataset Creation",
+    "### Curation Rationale",
+    "#### Data Collection and Processing",
+    "#### Who are the source data producers?",
+    "#### Annotation process",
+    "#### Who are the annotators?",
+    "#### Personal and Sensitive Information",
+    "## Bias, Risks, and Limitations",
+    "## Licensing",
+    "## Citation",
+]
+
+
+def test_prose_has_the_template_sections_in_order() -> None:
+    headings = [line for line in PROSE.splitlines() if line.startswith("#")]
+    positions = [headings.index(section) for section in TEMPLATE_SECTIONS]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "Trương Tấn Sang",
+        "Chỉ thị 04-CT/TW",
+        "Nhân Dân",
+        "U+00D0",
+        "Công luận",
+        "Trần Quốc Vượng",
+        "Báo Gia Lai",
+        "Chỉ thị 12-CT/TW",
+        "Nguyễn Huy Tăng",
+        "vufo.org.vn",
+        "SHA-256",
+        "CC BY 4.0",
+    ],
+)
+def test_prose_names_the_sources_and_terms(fact: str) -> None:
+    assert fact in PROSE
+
+
+def test_prose_has_one_bibtex_entry() -> None:
+    entry = bibtex(PROSE)
+    assert entry.startswith("@misc{dnnd_dataset,") and entry.endswith("}")
+
+
+def test_prose_has_no_placeholders() -> None:
+    assert not re.search(r"TODO|TBD|\[More Information Needed\]|\{\{ ", PROSE)

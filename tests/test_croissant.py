@@ -1,0 +1,178 @@
+"""croissant.json: structure, checksums, `mlcroissant validate`, and records read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from dnnd_dataset.croissant import CONFORMS_TO, croissant, dumps
+from dnnd_dataset.dataset_meta import LICENSE_URL, WrittenTable, data_file
+from dnnd_dataset.records import TABLES
+
+from .conftest_publish import VERSION, write_sample, written_rows
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_sample(tmp_path_factory.mktemp("croissant") / "out")
+
+
+@pytest.fixture(scope="module")
+def document(out: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    return document
+
+
+def _by_id(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {node["@id"]: node for node in nodes}
+
+
+def test_dataset_level_properties(document: dict[str, Any]) -> None:
+    assert document["@type"] == "sc:Dataset"
+    assert document["conformsTo"] == CONFORMS_TO == "http://mlcommons.org/croissant/1.1"
+    assert document["version"] == VERSION
+    assert document["license"] == LICENSE_URL
+    assert document["citeAs"].startswith("@misc{dnnd_dataset,")
+    assert document["inLanguage"] == "vi"
+
+
+def test_every_table_is_a_file_object_with_its_sha256(out: Path, document: dict[str, Any]) -> None:
+    files = _by_id(document["distribution"])
+    assert set(files) == {f"{name}-parquet" for name in TABLES}
+    for name in TABLES:
+        node = files[f"{name}-parquet"]
+        content = (out / data_file(name)).read_bytes()
+        assert node["contentUrl"] == data_file(name)
+        assert node["sha256"] == hashlib.sha256(content).hexdigest()
+        assert node["contentSize"] == f"{len(content)} B"
+        assert node["encodingFormat"] == "application/x-parquet"
+
+
+def test_every_column_is_a_field(document: dict[str, Any]) -> None:
+    record_sets = _by_id(document["recordSet"])
+    assert list(record_sets) == list(TABLES)
+    for name, spec in TABLES.items():
+        fields = record_sets[name]["field"]
+        assert [field["name"] for field in fields] == list(spec.model.model_fields)
+        assert [field["@id"] for field in fields] == [
+            f"{name}/{column}" for column in spec.model.model_fields
+        ]
+
+
+def test_data_types_follow_the_arrow_types(document: dict[str, Any]) -> None:
+    fields = {
+        field["@id"]: field for record_set in document["recordSet"] for field in record_set["field"]
+    }
+    assert fields["articles/title"]["dataType"] == "sc:Text"
+    assert fields["articles/page_date"]["dataType"] == "sc:Date"
+    assert fields["mentions/start"]["dataType"] == "sc:Integer"
+    assert fields["meetings/date_inferred"]["dataType"] == "sc:Boolean"
+    assert fields["articles/person_ids"] == {
+        "@type": "cr:Field",
+        "@id": "articles/person_ids",
+        "name": "person_ids",
+        "description": "Persons the article names.",
+        "isArray": True,
+        "arrayShape": "-1",
+        "dataType": "sc:Text",
+        "source": {"fileObject": {"@id": "articles-parquet"}, "extract": {"column": "person_ids"}},
+    }
+
+
+def test_lists_of_structs_have_sub_fields(document: dict[str, Any]) -> None:
+    meetings = _by_id(document["recordSet"])["meetings"]
+    participants = _by_id(meetings["field"])["meetings/participants"]
+    assert participants["isArray"] is True
+    assert "dataType" not in participants and "source" not in participants
+    position = _by_id(participants["subField"])["meetings/participants/position"]
+    assert position == {
+        "@type": "cr:Field",
+        "@id": "meetings/participants/position",
+        "name": "position",
+        "description": "The person's position as stated in that report.",
+        "dataType": "sc:Text",
+        "source": {
+            "fileObject": {"@id": "meetings-parquet"},
+            "extract": {"column": "participants"},
+            "transform": [{"jsonPath": "position"}],
+        },
+    }
+
+
+def test_only_single_column_ids_are_keys(document: dict[str, Any]) -> None:
+    record_sets = _by_id(document["recordSet"])
+    assert record_sets["persons"]["key"] == {"@id": "persons/person_id"}
+    assert "key" not in record_sets["mentions"]
+    assert "key" not in record_sets["evidence"]
+
+
+def test_same_input_same_bytes() -> None:
+    tables = [WrittenTable("mentions", data_file("mentions"), 1, 2, 3, "0" * 64)]
+    first = dumps(croissant(tables, version="1", citation="@misc{x}"))
+    assert first == dumps(croissant(tables, version="1", citation="@misc{x}"))
+    dated = croissant(tables, version="1", citation="@misc{x}", date_published=dt.date(2026, 1, 2))
+    assert dated["datePublished"] == "2026-01-02"
+
+
+# The `mlcroissant` command's entry point; its module has no `__main__` guard for `-m`.
+MLCROISSANT = "from mlcroissant.scripts.cli import main; main()"
+
+
+def test_mlcroissant_validate_passes(out: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", MLCROISSANT, "validate", "--jsonld", "croissant.json"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Done." in done.stderr
+    assert "error" not in done.stderr.lower()
+
+
+def test_mlcroissant_validate_fails_on_a_broken_file(out: Path, tmp_path: Path) -> None:
+    # Proves the command above really validates: a file without its FileObjects fails.
+    document = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    document["distribution"] = []
+    (tmp_path / "croissant.json").write_text(json.dumps(document), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", MLCROISSANT, "validate", "--jsonld", "croissant.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode != 0
+
+
+def _plain(value: Any) -> Any:
+    """mlcroissant's values as plain Python: text is bytes, dates are Timestamps."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key.rsplit("/", 1)[-1]: _plain(item) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_mlcroissant_reads_every_record_set(out: Path, table_name: str) -> None:
+    import mlcroissant
+
+    dataset = mlcroissant.Dataset(jsonld=str(out / "croissant.json"))
+    records = [_plain(record) for record in dataset.records(record_set=table_name)]
+    assert records == written_rows(table_name)

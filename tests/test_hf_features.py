@@ -1,0 +1,177 @@
+"""Hugging Face features and dataset_info, and loading the written folder with `datasets`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+from datasets import Features, LargeList, List, Value
+
+from dnnd_dataset.arrow_schema import arrow_schema, to_arrow
+from dnnd_dataset.hf_features import dataset_info, feature, features
+from dnnd_dataset.records import TABLES
+
+from .conftest_publish import VERSION, sample_tables, write_sample, written_rows
+
+
+def test_meetings_features_exactly() -> None:
+    string = Value("string")
+    assert features("meetings") == Features(
+        {
+            "meeting_id": string,
+            "name": string,
+            "kind": string,
+            "date": Value("date32"),
+            "date_precision": string,
+            "date_inferred": Value("bool"),
+            "date_basis": string,
+            "location": string,
+            "organizer_ids": List(string),
+            "participants": List({"person_id": string, "role": string, "position": string}),
+            "attendance": Value("int32"),
+            "attendance_qualifier": string,
+            "directive_ids": List(string),
+            "article_ids": List(string),
+        }
+    )
+
+
+def test_boilerplate_offsets_are_int32() -> None:
+    assert features("articles")["boilerplate"] == List(
+        {"start": Value("int32"), "end": Value("int32"), "kind": Value("string")}
+    )
+
+
+def _walk(node: object) -> list[object]:
+    if isinstance(node, dict):
+        return [node, *(leaf for value in node.values() for leaf in _walk(value))]
+    if isinstance(node, (List, LargeList)):
+        return [node, *_walk(node.feature)]
+    return [node]
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_features_use_only_our_four_values_and_list(table_name: str) -> None:
+    for node in _walk(dict(features(table_name))):
+        assert isinstance(node, (dict, List, Value)), node
+        if isinstance(node, Value):
+            assert node.dtype in {"string", "int32", "date32", "bool"}
+        if isinstance(node, List):
+            assert node.length == -1
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_our_tables_cast_to_the_features_without_change(table_name: str) -> None:
+    table = to_arrow(table_name, sample_tables()[table_name], VERSION)
+    cast = table.cast(features(table_name).arrow_schema)
+    assert cast.to_pylist() == table.to_pylist()
+    assert [f.type for f in cast.schema] == [
+        _without_names_or_nullability(f.type) for f in arrow_schema(table_name, VERSION)
+    ]
+
+
+def _without_names_or_nullability(arrow_type: pa.DataType) -> pa.DataType:
+    if pa.types.is_list(arrow_type):
+        return pa.list_(_without_names_or_nullability(arrow_type.value_type))
+    if pa.types.is_struct(arrow_type):
+        return pa.struct([(f.name, _without_names_or_nullability(f.type)) for f in arrow_type])
+    return arrow_type
+
+
+def test_unknown_arrow_types_have_no_feature() -> None:
+    with pytest.raises(TypeError, match="no datasets feature for Arrow type double"):
+        feature(pa.float64())
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_dataset_info_round_trips_through_yaml_list(table_name: str) -> None:
+    info = dataset_info(table_name, num_examples=3, num_bytes=120, download_size=80)
+    assert Features._from_yaml_list(info["features"]) == features(table_name)
+    assert info["config_name"] == table_name
+    assert info["splits"] == [{"name": "train", "num_bytes": 120, "num_examples": 3}]
+    assert (info["download_size"], info["dataset_size"]) == (80, 120)
+
+
+def test_dataset_info_writes_lists_of_structs_with_list_key() -> None:
+    info = dataset_info("persons", num_examples=1, num_bytes=1, download_size=1)
+    entries = {entry["name"]: entry for entry in info["features"]}
+    assert entries["positions"] == {
+        "name": "positions",
+        "list": [
+            {"name": "title", "dtype": "string"},
+            {"name": "organization_id", "dtype": "string"},
+            {"name": "as_of", "dtype": "date32"},
+            {"name": "as_of_inferred", "dtype": "bool"},
+            {"name": "article_id", "dtype": "string"},
+        ],
+    }
+    assert entries["other_names"] == {"name": "other_names", "list": "string"}
+    assert entries["wikidata_id"] == {"name": "wikidata_id", "dtype": "string"}
+
+
+# Run in a fresh interpreter so that HF_HUB_OFFLINE is read at import time, as a user's is.
+LOAD_SCRIPT = """
+import json, sys
+import datasets
+out, cache = sys.argv[1], sys.argv[2]
+result = {}
+for name in sys.argv[3:]:
+    ds = datasets.load_dataset(out, name, split="train", cache_dir=cache)
+    result[name] = {
+        "features": ds.features.to_dict(),
+        "rows": ds.to_list(),
+        "nbytes": ds.data.table.nbytes,
+    }
+default = datasets.load_dataset(out, split="train", cache_dir=cache)
+result["default"] = default.column_names
+print(json.dumps(result, default=str))
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    base = tmp_path_factory.mktemp("hf")
+    out = write_sample(base / "out")
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HOME": str(base / "hf-home"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_SCRIPT, str(out), str(base / "cache"), *TABLES],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: dict[str, dict[str, object]] = json.loads(done.stdout.splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_load_dataset_gives_the_declared_features(loaded, table_name: str) -> None:
+    assert Features.from_dict(loaded[table_name]["features"]) == features(table_name)
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_load_dataset_gives_every_value_back(loaded, table_name: str) -> None:
+    # Dates come back through JSON as ISO strings; everything else exactly, nulls included.
+    expected = json.loads(json.dumps(written_rows(table_name), default=str))
+    assert loaded[table_name]["rows"] == expected
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_num_bytes_we_declare_is_what_datasets_holds(loaded, table_name: str) -> None:
+    table = to_arrow(table_name, sample_tables()[table_name], VERSION)
+    assert loaded[table_name]["nbytes"] == table.nbytes
+
+
+def test_default_config_is_articles(loaded) -> None:
+    assert loaded["default"] == list(TABLES["articles"].model.model_fields)
