@@ -13,7 +13,7 @@ NAME = "dnnd-dataset"
 PRETTY_NAME = "Đối ngoại nhân dân: annotated Vietnamese news on people's diplomacy"
 SUMMARY = (
     "Vietnamese news and web texts (2011-2024) about đối ngoại nhân dân (people's "
-    "diplomacy), verbatim, with hand-checked annotations grounded in quotes: mentions of "
+    "diplomacy), verbatim, with hand-written annotations grounded in quotes: mentions of "
     "persons, organizations, party directives, meetings and locations at code-point "
     "offsets, and one row per entity with the evidence for every stated fact."
 )

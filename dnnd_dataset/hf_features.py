@@ -15,8 +15,7 @@ import pyarrow as pa
 from datasets import Features, List, Value
 
 from dnnd_dataset.arrow_schema import model_fields, table_spec
-
-SPLIT = "train"
+from dnnd_dataset.dataset_meta import SPLIT
 
 
 def features(table_name: str) -> Features:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -53,20 +54,24 @@ _SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 def write_dataset(
     tables: Mapping[str, Sequence[Record]],
-    out: Path,
+    out: str | os.PathLike[str],
     *,
     version: str,
     per_document: Mapping[str, Mapping[str, int]] | None = None,
     card_prose: str | None = None,
     date_published: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> None:
     """Write every table and the metadata to ``out``, replacing an earlier output.
 
     ``tables`` maps every published table name to its records (in any order; rows are
     sorted on write). ``per_document`` (article_id -> column -> count) adds a table of
     counts to the card. ``card_prose`` defaults to ``DATASET_CARD.md`` beside the package.
-    Raises :class:`OutputError` when ``out`` cannot be replaced; any other exception
-    leaves ``out`` as it was.
+    ``date_published`` goes into Croissant. ``progress`` is called with the relative path
+    of each file just written, for a progress bar.
+
+    Raises :class:`OutputError` when ``out`` cannot be replaced; any exception raised
+    before the swap leaves ``out`` as it was.
     """
     _check_table_names(tables)
     prose = card_prose if card_prose is not None else _default_prose()
@@ -83,6 +88,7 @@ def write_dataset(
             prose=prose,
             per_document=per_document,
             date_published=date_published,
+            progress=progress or _no_progress,
         )
         _swap_in(staging, out)
     finally:
@@ -90,7 +96,7 @@ def write_dataset(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def sha256sums_ok(out: Path) -> list[str]:
+def sha256sums_ok(out: str | os.PathLike[str]) -> list[str]:
     """Problems between ``out/SHA256SUMS`` and the files in ``out``; empty when all agree."""
     out = Path(out)
     sums_path = out / SHA256SUMS
@@ -163,6 +169,10 @@ def _sibling(out: Path, purpose: str) -> Path:
     return out.parent / f".{out.name}.{purpose}-{secrets.token_hex(6)}"
 
 
+def _no_progress(step: str) -> None:
+    pass
+
+
 def _write_all(
     folder: Path,
     tables: Mapping[str, Sequence[Record]],
@@ -171,15 +181,22 @@ def _write_all(
     prose: str,
     per_document: Mapping[str, Mapping[str, int]] | None,
     date_published: dt.date | None,
+    progress: Callable[[str], None],
 ) -> None:
-    written = [_write_table(folder, name, tables[name], version) for name in TABLES]
+    written = []
+    for name in TABLES:
+        written.append(_write_table(folder, name, tables[name], version))
+        progress(data_file(name))
     card = render_card(written, version=version, prose=prose, per_document=per_document)
     _write_text(folder / "README.md", card)
+    progress("README.md")
     metadata = croissant(
         written, version=version, citation=bibtex(prose), date_published=date_published
     )
     _write_text(folder / "croissant.json", dumps(metadata))
+    progress("croissant.json")
     _write_text(folder / SHA256SUMS, _sha256sums(folder))
+    progress(SHA256SUMS)
 
 
 def _write_table(folder: Path, name: str, records: Sequence[Record], version: str) -> WrittenTable:
@@ -227,6 +244,16 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _restore(previous: Path, out: Path) -> None:
+    try:
+        previous.rename(out)
+    except OSError as error:
+        raise OutputError(
+            f"the build failed and the previous output could not be moved back from "
+            f"{previous} to {out}: {error} (fix: rename it by hand)"
+        ) from error
+
+
 def _swap_in(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
@@ -236,7 +263,7 @@ def _swap_in(staging: Path, out: Path) -> None:
     try:
         staging.rename(out)
     except BaseException:
-        previous.rename(out)
+        _restore(previous, out)
         raise
     try:
         shutil.rmtree(previous)
