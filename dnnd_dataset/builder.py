@@ -10,12 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
+from ._version import RELEASE_DATE, __version__
 from .compiler import CompileResult, compile_corpus
 from .errors import InvalidCorpusError, OutputError, Report
 from .records import TABLES, Record
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
+# Parquet files, the card, Croissant and SHA256SUMS.
+FILES_WRITTEN = len(TABLES) + 3
 PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 
 
@@ -76,6 +78,9 @@ def build(
 ) -> Report:
     """Check ``raw`` and write the output folder ``out`` atomically.
 
+    ``progress`` is called with the path of each file written (FILES_WRITTEN in all, one
+    more with ``package_data``).
+
     Raises InvalidCorpusError (with the full report) when ``raw`` does not validate; then
     nothing is written. ``package_data``, when given, receives a copy of each table as
     ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
@@ -83,22 +88,22 @@ def build(
     from .publish import write_dataset
 
     step = progress or (lambda _message: None)
-    step("checking raw")
     result = compile_corpus(Path(raw), today=today)
     if not result.report.valid:
         raise InvalidCorpusError(result.report)
     prose = _card_prose(raw)
-    step("writing the output folder")
     write_dataset(
         result.tables,
         Path(out),
         version=__version__,
         per_document=per_document_counts(result),
         card_prose=prose,
+        date_published=dt.date.fromisoformat(RELEASE_DATE),
+        progress=step,
     )
     if package_data is not None:
-        step("updating the packaged copy")
         write_package_data(result.tables, package_data)
+        step(str(package_data))
     return result.report
 
 

@@ -59,15 +59,26 @@ def _print_issues(report: Report, stream: TextIO) -> None:
     print(f"{len(report.issues)} problem(s) found; nothing was written.", file=stream)
 
 
-def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"dnnd: {message}...", file=sys.stderr, flush=True)
-
-
 def _build(args: argparse.Namespace) -> int:
-    from .builder import build
+    from tqdm import tqdm
 
-    report = build(args.raw, args.out, package_data=args.package_data, progress=_progress)
+    from .builder import FILES_WRITTEN, build
+
+    total = FILES_WRITTEN + (args.package_data is not None)
+    # A bar only for a person watching; logs and pipes get the summary lines alone.
+    with tqdm(
+        total=total,
+        desc="dnnd build",
+        unit="file",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+
+        def advance(path: str) -> None:
+            bar.set_postfix_str(path, refresh=False)
+            bar.update()
+
+        report = build(args.raw, args.out, package_data=args.package_data, progress=advance)
     coverage = report.stats.get("coverage", {})
     for article_id, row in sorted(coverage.items()):
         print(

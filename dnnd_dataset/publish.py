@@ -75,10 +75,10 @@ def write_dataset(
     """
     _check_table_names(tables)
     prose = card_prose if card_prose is not None else _default_prose()
-    out = Path(out)
-    _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = _sibling(out, "building")
+    target = Path(out)
+    _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = _sibling(target, "building")
     staging.mkdir()
     try:
         _write_all(
@@ -90,7 +90,7 @@ def write_dataset(
             date_published=date_published,
             progress=progress or _no_progress,
         )
-        _swap_in(staging, out)
+        _swap_in(staging, target)
     finally:
         # After a successful swap the staging folder no longer exists.
         shutil.rmtree(staging, ignore_errors=True)
@@ -98,8 +98,8 @@ def write_dataset(
 
 def sha256sums_ok(out: str | os.PathLike[str]) -> list[str]:
     """Problems between ``out/SHA256SUMS`` and the files in ``out``; empty when all agree."""
-    out = Path(out)
-    sums_path = out / SHA256SUMS
+    folder = Path(out)
+    sums_path = folder / SHA256SUMS
     if not sums_path.is_file():
         return [f"{SHA256SUMS}: missing"]
     problems: list[str] = []
@@ -112,8 +112,8 @@ def sha256sums_ok(out: str | os.PathLike[str]) -> list[str]:
             continue
         expected, name = match.groups()
         listed.add(name)
-        problems += _check_listed_file(out, name, expected)
-    for name in _relative_files(out):
+        problems += _check_listed_file(folder, name, expected)
+    for name in _relative_files(folder):
         if name != SHA256SUMS and name not in listed:
             problems.append(f"{name}: not listed in {SHA256SUMS}")
     return problems

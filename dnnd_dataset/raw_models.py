@@ -146,19 +146,25 @@ class MeetingEntry(RawModel):
 
 
 class PersonRegistry(RawModel):
-    persons: list[PersonEntry]
+    persons: list[PersonEntry] = Field(description="Each person once, however many texts name it.")
 
 
 class OrganizationRegistry(RawModel):
-    organizations: list[OrganizationEntry]
+    organizations: list[OrganizationEntry] = Field(
+        description="Each organization once, however many texts name it."
+    )
 
 
 class DirectiveRegistry(RawModel):
-    directives: list[DirectiveEntry]
+    directives: list[DirectiveEntry] = Field(
+        description="Each directive once, however many texts name it."
+    )
 
 
 class MeetingRegistry(RawModel):
-    meetings: list[MeetingEntry]
+    meetings: list[MeetingEntry] = Field(
+        description="Each meeting once, however many texts name it."
+    )
 
 
 class MentionAnnotation(Anchor):

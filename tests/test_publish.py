@@ -308,3 +308,14 @@ def test_card_prose_can_be_given(tmp_path: Path) -> None:
     target = write_sample(tmp_path / "out", card_prose=prose)
     assert "# Card" in (target / "README.md").read_text(encoding="utf-8")
     assert '"citeAs": "@misc{other,' in (target / "croissant.json").read_text(encoding="utf-8")
+
+
+def test_progress_names_each_file_as_it_is_written(tmp_path: Path) -> None:
+    steps: list[str] = []
+    write_sample(tmp_path / "out", progress=steps.append)
+    assert steps == [
+        *(data_file(name) for name in TABLES),
+        "README.md",
+        "croissant.json",
+        SHA256SUMS,
+    ]

@@ -1,0 +1,213 @@
+"""The dnnd command and build.py: exit codes, messages, atomic and deterministic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dnnd_dataset.cli import main
+
+from .conftest import RAW, REPO
+
+INVALID = Path(__file__).parent / "data" / "invalid"
+DOC = "documents/003-cb987c258479b677.yaml"
+ISSUE_LINE = re.compile(r"^\S+:\d+: ")
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "dist"
+    done = _run("build.py", "--raw", str(RAW), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_build_py_writes_the_layout(built: Path) -> None:
+    names = sorted(_snapshot(built))
+    assert names == ["README.md", "SHA256SUMS", "croissant.json"] + [
+        f"data/{t}/train-00000-of-00001.parquet"
+        for t in sorted(
+            [
+                "articles",
+                "mentions",
+                "meetings",
+                "persons",
+                "directives",
+                "organizations",
+                "evidence",
+            ]
+        )
+    ]
+
+
+def test_sha256sums_reads_with_sha256sum(built: Path) -> None:
+    if shutil.which("sha256sum") is None:
+        pytest.skip("no sha256sum on this machine")
+    done = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=built, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == 9
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    assert main(["build", "--raw", str(RAW), "--out", str(tmp_path / "again")]) == 0
+    assert _snapshot(tmp_path / "again") == _snapshot(built)
+
+
+def test_failed_build_keeps_the_previous_output(
+    built: Path, raw_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    before = _snapshot(out)
+    shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
+    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / "registry/persons.yaml")
+    done = _run("build.py", "--raw", str(raw_copy), "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = done.stderr.splitlines()
+    assert lines == [
+        f"{raw_copy / DOC}:17: authors[0].nickname: unknown-key: unknown key 'nickname' (fix: "
+        "remove the key or correct its spelling; the schema lists the allowed keys)",
+        f"{raw_copy / 'registry/persons.yaml'}:41: persons[12].id: duplicate-id: the id "
+        "'tran-quoc-vuong' is already used (fix: rename one of the two; the first is at "
+        f"{raw_copy / 'registry/persons.yaml'}:12)",
+        "2 problem(s) found; nothing was written.",
+    ]
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "raw"]
+
+
+def test_check_json_lists_every_issue(raw_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copyfile(INVALID / "ambiguous-quote.yaml", raw_copy / DOC)
+    assert main(["check", "--raw", str(raw_copy), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert [(Path(i["path"]).name, i["line"], i["code"]) for i in report["issues"]] == [
+        ("003-cb987c258479b677.txt", 1, "unmentioned-name"),
+        ("003-cb987c258479b677.txt", 2, "unmentioned-name"),
+        ("003-cb987c258479b677.yaml", 34, "ambiguous-quote"),
+    ]
+    assert report["issues"][0]["column"] == 8  # after "(GLO)- "
+    assert set(report["issues"][2]) == {
+        "path",
+        "line",
+        "column",
+        "code",
+        "message",
+        "hint",
+        "field",
+    }
+
+
+def test_check_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--raw", str(RAW)]) == 0
+    assert capsys.readouterr().out == f"{RAW}: valid\n"
+
+
+def test_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--raw", str(RAW), "--json"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert numbers["tables"] == {
+        "articles": 5,
+        "mentions": 262,
+        "meetings": 9,
+        "persons": 12,
+        "directives": 9,
+        "organizations": 20,
+        "evidence": 107,
+    }
+    assert numbers["documents"]["001-7aa88a628dfba5ee"]["meetings"] == 2
+    assert all(row["unexplained"] == 0 for row in numbers["coverage"].values())
+
+
+def test_verify_accepts_a_build_and_names_each_difference(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", str(built)]) == 0
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    (out / "croissant.json").write_text("{}\n", encoding="utf-8")
+    (out / "data/persons/train-00000-of-00001.parquet").write_bytes(b"PAR1 not really")
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    problems = capsys.readouterr().err.splitlines()
+    assert problems[0] == f"{out}/croissant.json: SHA-256 differs from SHA256SUMS"
+    assert (
+        problems[1]
+        == f"{out}/data/persons/train-00000-of-00001.parquet: SHA-256 differs from SHA256SUMS"
+    )
+    assert problems[2].startswith(
+        f"{out / 'data/persons/train-00000-of-00001.parquet'}: not a readable Parquet file"
+    )
+    assert len(problems) == 3
+
+
+def test_verify_checks_rows_against_the_models(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    path = out / "data/persons/train-00000-of-00001.parquet"
+    table = pq.read_table(path)
+    ids = table.column("person_id").to_pylist()
+    ids[0] = "Not A Slug"
+    table = table.set_column(0, table.schema.field(0), pa.array(ids, pa.string()))
+    pq.write_table(table, path)
+    assert main(["verify", str(out)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert (
+        f"{out}/data/persons/train-00000-of-00001.parquet: SHA-256 differs from SHA256SUMS"
+        in errors
+    )
+    assert any("row field ('person_id',)" in line for line in errors), errors
+
+
+def test_bad_output_path_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("not a folder", encoding="utf-8")
+    done = _run("build.py", "--out", str(target))
+    assert done.returncode == 1
+    assert done.stderr.startswith("dnnd: error: ")
+    assert "Traceback" not in done.stderr
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_usage_error_exits_2() -> None:
+    done = _run("-m", "dnnd_dataset.cli", "frobnicate")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr
