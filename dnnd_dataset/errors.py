@@ -5,7 +5,9 @@ Exception hierarchy::
     DnndError                 root of everything this package raises on purpose
     ├── InvalidCorpusError    raw/ does not validate; carries the full Report
     ├── OutputError           the output folder cannot be written or verified
-    └── UnknownTableError     a table name that is not published (also a ValueError)
+    ├── UnknownTableError     a table name that is not published (also a ValueError)
+    ├── DataNotFoundError     (api) a packaged table file is missing (also a FileNotFoundError)
+    └── UnknownRecordError    (navigation) an id that no record has (also a KeyError)
 
 Every problem found in ``raw/`` is an :class:`Issue` with a stable kebab-case code, a
 location and a fix hint; a run collects all of them into a :class:`Report`.

@@ -147,7 +147,10 @@ def _scalar(loader: _Loader, node: ScalarNode) -> Any:
 def load_yaml(path: Path, shown: str) -> LoadedYaml:
     """Parse a raw YAML file; raise RawFileError listing every structural problem."""
     text = read_text(path, shown)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise RawFileError([_reader_issue(text, exc, shown)]) from None
     try:
         try:
             root = loader.get_single_node()
@@ -194,6 +197,22 @@ def load_yaml(path: Path, shown: str) -> LoadedYaml:
     if issues:
         raise RawFileError(issues)
     return LoadedYaml(data, lines)
+
+
+def _reader_issue(text: str, exc: yaml.reader.ReaderError, shown: str) -> Issue:
+    # PyYAML refuses some code points (C0 controls, U+FFFE, ...) before parsing anything.
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    return Issue(
+        shown,
+        line,
+        "control-character",
+        f"the file holds the character U+{exc.character:04X}, which YAML does not allow"
+        if isinstance(exc.character, int)
+        else "the file holds a character YAML refuses",
+        "remove the character",
+        column=column,
+    )
 
 
 def _build(

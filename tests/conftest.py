@@ -25,3 +25,20 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW, target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from .test_fuzz import STATS
+
+    if STATS["mutants"]:
+        terminalreporter.write_line(
+            f"mutation fuzzer: {STATS['mutants']} mutants, {STATS['rejected']} rejected with "
+            f"located errors, {STATS['built']} built and verified, 0 tracebacks, "
+            f"{STATS['rejected'] - STATS['unchanged outputs']} changed outputs"
+        )
+        kinds = ", ".join(
+            f"{key.removeprefix('mutation ')} {value}"
+            for key, value in sorted(STATS.items())
+            if key.startswith("mutation ")
+        )
+        terminalreporter.write_line(f"mutation fuzzer kinds: {kinds}")

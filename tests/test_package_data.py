@@ -1,0 +1,138 @@
+"""The tables inside the package equal a fresh build, and a wheel carries them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from dnnd_dataset.builder import build
+from dnnd_dataset.records import TABLE_NAMES
+
+from .conftest import RAW, REPO
+
+PACKAGED = REPO / "dnnd_dataset" / "_data"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh")
+    build(RAW, folder / "dist", package_data=folder / "_data")
+    return folder
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_packaged_table_equals_a_fresh_build(table: str, fresh: Path) -> None:
+    packaged = pq.read_table(PACKAGED / f"{table}.parquet")
+    rebuilt = pq.read_table(fresh / "_data" / f"{table}.parquet")
+    published = pq.read_table(fresh / "dist" / "data" / table / "train-00000-of-00001.parquet")
+    hint = "run: python build.py --package-data dnnd_dataset/_data"
+    assert packaged.equals(rebuilt, check_metadata=True), hint
+    assert published.equals(rebuilt, check_metadata=True)
+
+
+def test_only_the_tables_are_packaged() -> None:
+    assert sorted(path.name for path in PACKAGED.iterdir()) == sorted(
+        f"{name}.parquet" for name in TABLE_NAMES
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(folder),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (path,) = folder.glob("dnnd_dataset-*.whl")
+    return path
+
+
+def test_wheel_contains_the_tables_and_the_types(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in TABLE_NAMES:
+        assert f"dnnd_dataset/_data/{table}.parquet" in names
+    assert "dnnd_dataset/py.typed" in names
+
+
+def test_installed_wheel_loads_every_table_offline_from_anywhere(
+    wheel: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    script = (
+        "import dnnd_dataset as d\n"
+        "assert d.__file__.startswith(%r), d.__file__\n"
+        "for name in d.TABLE_NAMES:\n"
+        "    print(name, len(d.load(name)), d.table(name).num_rows, d.dataset(name).num_rows)\n"
+        "print(d.corpus().person('tran-quoc-vuong').name)\n"
+    ) % str(target)
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(
+        PYTHONPATH=str(target),
+        HF_HUB_OFFLINE="1",
+        HF_DATASETS_OFFLINE="1",
+        PYTHONIOENCODING="utf-8",
+        DNND_DATA_DIR="",
+    )
+    env.pop("DNND_DATA_DIR")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "articles 5 5 5",
+        "mentions 262 262 262",
+        "meetings 9 9 9",
+        "persons 12 12 12",
+        "directives 9 9 9",
+        "organizations 20 20 20",
+        "evidence 107 107 107",
+        "Trần Quốc Vượng",
+    ]
