@@ -99,22 +99,21 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
     assert done.returncode == 0, done.stderr
     script = (
         "import dnnd_dataset as d\n"
-        "assert d.__file__.startswith(%r), d.__file__\n"
+        f"assert d.__file__.startswith({str(target)!r}), d.__file__\n"
         "for name in d.TABLE_NAMES:\n"
         "    print(name, len(d.load(name)), d.table(name).num_rows, d.dataset(name).num_rows)\n"
         "print(d.corpus().person('tran-quoc-vuong').name)\n"
-    ) % str(target)
+    )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.pop("DNND_DATA_DIR", None)
     env.update(
         PYTHONPATH=str(target),
         HF_HUB_OFFLINE="1",
         HF_DATASETS_OFFLINE="1",
         PYTHONIOENCODING="utf-8",
-        DNND_DATA_DIR="",
     )
-    env.pop("DNND_DATA_DIR")
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=workdir,
