@@ -53,10 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_issues(report: Report, stream: TextIO) -> None:
+def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> None:
     for issue in report.sorted_issues():
         print(issue.format(), file=stream)
-    print(f"{len(report.issues)} problem(s) found; nothing was written.", file=stream)
+    consequence = "; nothing was written." if building else "."
+    print(f"{len(report.issues)} problem(s) found{consequence}", file=stream)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -99,7 +100,7 @@ def _check(args: argparse.Namespace) -> int:
     elif report.valid:
         print(f"{args.raw}: valid")
     else:
-        _print_issues(report, sys.stderr)
+        _print_issues(report, sys.stderr, building=False)
     return 0 if report.valid else 1
 
 
@@ -117,7 +118,7 @@ def _stats(args: argparse.Namespace) -> int:
             cells = ", ".join(f"{key} {value}" for key, value in row.items())
             print(f"{article_id}: {cells}")
         if not result.report.valid:
-            _print_issues(result.report, sys.stderr)
+            _print_issues(result.report, sys.stderr, building=False)
     return 0 if result.report.valid else 1
 
 

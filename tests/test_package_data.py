@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -77,7 +78,24 @@ def test_wheel_contains_the_tables_and_the_types(wheel: Path) -> None:
 def test_installed_wheel_loads_every_table_offline_from_anywhere(
     wheel: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "site"
+    # A fresh venv that holds only the wheel; the dependencies come from this interpreter's
+    # site-packages through a .pth file, which sys.path lists after the venv's own.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    (site / "dependencies.pth").write_text(
+        "\n".join(sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}))
+        + "\n",
+        encoding="utf-8",
+    )
     done = subprocess.run(
         [
             sys.executable,
@@ -88,7 +106,7 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
             "--no-index",
             "--quiet",
             "--target",
-            str(target),
+            str(site),
             str(wheel),
         ],
         capture_output=True,
@@ -99,23 +117,21 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
     assert done.returncode == 0, done.stderr
     script = (
         "import dnnd_dataset as d\n"
-        f"assert d.__file__.startswith({str(target)!r}), d.__file__\n"
+        f"assert d.__file__.startswith({str(site)!r}), d.__file__\n"
         "for name in d.TABLE_NAMES:\n"
         "    print(name, len(d.load(name)), d.table(name).num_rows, d.dataset(name).num_rows)\n"
         "print(d.corpus().person('tran-quoc-vuong').name)\n"
     )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env.pop("DNND_DATA_DIR", None)
-    env.update(
-        PYTHONPATH=str(target),
-        HF_HUB_OFFLINE="1",
-        HF_DATASETS_OFFLINE="1",
-        PYTHONIOENCODING="utf-8",
-    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "DNND_DATA_DIR", "VIRTUAL_ENV")
+    }
+    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONIOENCODING="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", script],
+        [str(python), "-c", script],
         cwd=workdir,
         env=env,
         capture_output=True,
