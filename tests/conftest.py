@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dnnd_dataset import api
 from dnnd_dataset.compiler import CompileResult, compile_corpus
+
+from .synthetic import write_data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "raw"
@@ -25,6 +29,15 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The synthetic corpus written as package data, and DNND_DATA_DIR pointing at it."""
+    directory = write_data_dir(tmp_path_factory.mktemp("library") / "data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(api.DATA_DIR_ENV, str(directory))
+        yield directory
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

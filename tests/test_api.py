@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
@@ -17,17 +16,9 @@ from dnnd_dataset.errors import DnndError, UnknownTableError
 from dnnd_dataset.hf_features import features
 from dnnd_dataset.records import TABLES, Record
 
-from ._fixtures_library import tables, write_data_dir
+from .synthetic import sample_tables
 
 ALL_TABLES = list(TABLES)
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    directory = write_data_dir(tmp_path_factory.mktemp("library") / "data")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(api.DATA_DIR_ENV, str(directory))
-        yield directory
 
 
 def dumps(records: list[Record]) -> list[str]:
@@ -39,7 +30,7 @@ def dumps(records: list[Record]) -> list[str]:
 def test_load_gives_the_records_of_every_table(data_dir: Path, name: str) -> None:
     records = dnnd.load(name)
     assert all(type(record) is TABLES[name].model for record in records)
-    assert dumps(records) == dumps(tables()[name])
+    assert dumps(records) == dumps(sample_tables()[name])
 
 
 def test_load_returns_a_fresh_list_each_call(data_dir: Path) -> None:
@@ -63,7 +54,7 @@ def test_table_has_the_published_schema(data_dir: Path, name: str) -> None:
     assert arrow.schema.equals(published)
     assert arrow.schema.metadata == published.metadata
     assert [f.metadata for f in arrow.schema] == [f.metadata for f in published]
-    assert arrow.num_rows == len(tables()[name])
+    assert arrow.num_rows == len(sample_tables()[name])
 
 
 def test_table_is_read_once(data_dir: Path) -> None:
@@ -80,7 +71,7 @@ def test_dataset_has_the_card_features(data_dir: Path, name: str) -> None:
     assert str(ds.info.version) == dnnd.__version__
     assert ds.cache_files == []
     rows = [TABLES[name].model.model_validate(row) for row in ds]
-    assert dumps(rows) == dumps(tables()[name])
+    assert dumps(rows) == dumps(sample_tables()[name])
 
 
 @pytest.mark.parametrize("loader", [dnnd.load, dnnd.table, dnnd.dataset])

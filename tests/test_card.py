@@ -19,7 +19,7 @@ from dnnd_dataset.hf_features import features
 from dnnd_dataset.publish import CARD_PROSE
 from dnnd_dataset.records import TABLES
 
-from .conftest_publish import PER_DOCUMENT
+from .synthetic import PER_DOCUMENT
 
 RESOURCES = Path(datasets.__file__).parent / "utils" / "resources"
 PROSE = CARD_PROSE.read_text(encoding="utf-8")
@@ -125,8 +125,8 @@ def test_per_document_counts(card: DatasetCard) -> None:
     assert (
         "| article_id | mentions | evidence |\n"
         "|---|---:|---:|\n"
-        "| `a-hoi-nghi` | 1 | 0 |\n"
-        "| `b-chi-thi` | 2 | 2 |"
+        "| `hoi-nghi-2011` | 8 | 3 |\n"
+        "| `tong-ket-2021` | 8 | 0 |"
     ) in card.text
 
 

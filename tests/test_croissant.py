@@ -17,7 +17,7 @@ from dnnd_dataset.croissant import CONFORMS_TO, croissant, dumps
 from dnnd_dataset.dataset_meta import LICENSE_URL, WrittenTable, data_file
 from dnnd_dataset.records import TABLES
 
-from .conftest_publish import VERSION, write_sample, written_rows
+from .synthetic import VERSION, write_sample, written_rows
 
 
 @pytest.fixture(scope="module")

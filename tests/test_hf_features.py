@@ -15,7 +15,7 @@ from dnnd_dataset.arrow_schema import arrow_schema, to_arrow
 from dnnd_dataset.hf_features import dataset_info, feature, features
 from dnnd_dataset.records import TABLES
 
-from .conftest_publish import VERSION, sample_tables, write_sample, written_rows
+from .synthetic import VERSION, sample_tables, write_sample, written_rows
 
 
 def test_meetings_features_exactly() -> None:
