@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dnnd_dataset.compiler import CompileResult
-from dnnd_dataset.records import Article, Directive, Meeting, Person
+from dnnd_dataset.records import Article, Directive, Meeting, Mention, Person
 
 from .conftest import RAW, SEEDS
 
@@ -432,8 +432,8 @@ def test_lookalike_d_is_kept_verbatim_and_normalized(compiled: CompileResult) ->
     printed = [
         m
         for m in compiled.tables["mentions"]
-        if m.article_id == article.article_id and m.text == "Ðảng"
-    ]  # type: ignore[attr-defined]
+        if isinstance(m, Mention) and m.article_id == article.article_id and m.text == "Ðảng"
+    ]
     # Ten 'Ðảng' in the text; two of them belong to 'T.Ư Ðảng' (the Central Committee).
     assert article.text.count("Ðảng") == 10
     assert len(printed) == 8

@@ -89,7 +89,10 @@ def _mutate_lines(
 
 
 def _delete_key(data: st.DataObject, text: str) -> str | None:
-    return _mutate_lines(data, text, KEY_LINE, lambda lines, i: lines.pop(i))
+    def edit(lines: list[str], i: int) -> None:
+        del lines[i]
+
+    return _mutate_lines(data, text, KEY_LINE, edit)
 
 
 def _duplicate_key(data: st.DataObject, text: str) -> str | None:

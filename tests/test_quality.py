@@ -1,0 +1,24 @@
+"""The code stays ruff-clean, formatted, and mypy --strict clean (the package typed strictly)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO
+
+CHECKS = {
+    "ruff check": [sys.executable, "-m", "ruff", "check", "."],
+    "ruff format": [sys.executable, "-m", "ruff", "format", "--check", "."],
+    "mypy": [sys.executable, "-m", "mypy", "dnnd_dataset", "tests", "bench", "build.py"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_static_check(name: str) -> None:
+    done = subprocess.run(
+        CHECKS[name], cwd=REPO, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
