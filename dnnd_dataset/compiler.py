@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from . import directive_codes
 from .anchoring import AnchorProblem, Span, line_and_column, resolve, resolve_all
+from .assembly import assemble
 from .errors import Issue, Report
 from .raw_loading import Located, RawCorpus, SourceText, load_documents, load_registry
 from .raw_models import (
@@ -30,6 +31,7 @@ from .raw_models import (
     PersonEntry,
     SourcedAnchor,
 )
+from .rawio import dotted
 from .records import (
     Evidence,
     Record,
@@ -82,8 +84,6 @@ class _State:
     def issue(
         self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str, hint: str
     ) -> None:
-        from .rawio import dotted
-
         self.issues.append(
             Issue(
                 where.shown,
@@ -113,7 +113,7 @@ def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:
         return CompileResult({}, report)
-    tables = _assemble(state)
+    tables = assemble(state)
     report.stats["tables"] = {name: len(rows) for name, rows in tables.items()}
     return CompileResult(tables, report)
 
@@ -549,12 +549,3 @@ def _unmentioned(state: _State, source: SourceText, start: int, end: int, entity
             column=column,
         )
     )
-
-
-# ---------------------------------------------------------------- assembly
-
-
-def _assemble(state: _State) -> dict[str, list[Record]]:
-    from .assembly import assemble
-
-    return assemble(state)
