@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -504,3 +505,40 @@ def test_coverage_has_no_unexplained_gap(compiled: CompileResult) -> None:
     for stats in coverage.values():
         assert stats["unexplained"] == 0
         assert stats["names_found"] == stats["covered"] + stats["waived"] > 0
+
+
+def test_every_table_round_trips_through_parquet(compiled: CompileResult, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from dnnd_dataset.arrow_schema import from_arrow
+    from dnnd_dataset.builder import build
+
+    build(RAW, tmp_path / "dist")
+    for name, rows in compiled.tables.items():
+        path = tmp_path / "dist" / "data" / name / "train-00000-of-00001.parquet"
+        assert from_arrow(name, pq.read_table(path)) == rows, name
+
+
+def test_a_waiver_explains_an_occurrence(raw_copy: Path) -> None:
+    from dnnd_dataset.compiler import compile_corpus
+
+    document = raw_copy / "documents" / "003-cb987c258479b677.yaml"
+    text = document.read_text(encoding="utf-8")
+    text = text.replace("  - {quote: Liên hợp quốc, entity: lien-hop-quoc}\n", "")
+    text += (
+        "waivers:\n"
+        "  - quote: Liên hợp quốc\n"
+        "    reason: named only inside the title of the Charter, not as an actor\n"
+    )
+    document.write_text(text, encoding="utf-8")
+    result = compile_corpus(raw_copy)
+    assert result.report.valid, result.report.format()
+    assert result.report.stats["coverage"]["003-cb987c258479b677"] == {
+        "names_found": 20,
+        "covered": 19,
+        "waived": 1,
+        "unexplained": 0,
+        "mentions": 28,
+    }
+    organizations = {o.organization_id: o for o in result.tables["organizations"]}  # type: ignore[attr-defined]
+    assert organizations["lien-hop-quoc"].article_ids == []  # type: ignore[attr-defined]
