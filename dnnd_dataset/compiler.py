@@ -185,6 +185,7 @@ def _check_registries(state: _State) -> None:
         _expect(state, entry, ("parent",), org.parent, "organizations")
     for entry in state.entries("directives"):
         _check_directive(state, entry)
+    _check_directive_identities(state)
     for entry in state.entries("meetings"):
         meeting = cast(MeetingEntry, entry.model)
         for index, org_id in enumerate(meeting.organizers):
@@ -194,6 +195,25 @@ def _check_registries(state: _State) -> None:
         for index, participant in enumerate(meeting.participants):
             _expect(state, entry, ("participants", index, "person"), participant.person, "persons")
         _check_date(state, entry, ("date",), meeting.date)
+
+
+def _check_directive_identities(state: _State) -> None:
+    """Numbers restart each term: a code may repeat, kind+number+issuer+term+date may not."""
+    seen: dict[tuple[object, ...], Located[BaseModel]] = {}
+    for entry in state.entries("directives"):
+        d = cast(DirectiveEntry, entry.model)
+        if d.number is None:
+            continue
+        identity = (d.kind, d.number, d.issuer, d.term or d.issued_on)
+        first = seen.setdefault(identity, entry)
+        if first is not entry:
+            state.issue(
+                entry,
+                ("id",),
+                "duplicate-id",
+                f"{d.id!r} has the kind, number, issuer and term (or date) of {_id_of(first)!r}",
+                "merge the two entries, or give each its term (khóa) or date of issue",
+            )
 
 
 def _check_directive(state: _State, entry: Located[BaseModel]) -> None:

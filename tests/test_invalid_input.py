@@ -135,3 +135,27 @@ def test_all_errors_in_one_run(raw_copy: Path) -> None:
         (DOC, 17, "unknown-key"),
         ("registry/persons.yaml", 41, "duplicate-id"),
     ]
+
+
+def test_a_directive_code_may_repeat_only_across_terms(raw_copy: Path) -> None:
+    registry = raw_copy / "registry" / "directives.yaml"
+    entry = (
+        "  - id: chi-thi-04-ct-tw-khoa-xiii\n"
+        "    name: Chỉ thị 04-CT/TW\n"
+        "    kind: chi_thi\n"
+        '    number: "04"\n'
+        "    code: 04-CT/TW\n"
+        "    issuer: ban-bi-thu\n"
+        "    term: {term}\n"
+    )
+    original = registry.read_text(encoding="utf-8")
+    # The 2021 directive of khóa XIII shares the code of the 2011 one of khóa XI: allowed.
+    # (No text of the corpus names it, so its facts lack evidence; that is all.)
+    unsupported = [
+        ("registry/directives.yaml", line, "fact-without-evidence") for line in (132, 133, 134, 135)
+    ]
+    registry.write_text(original + entry.format(term="XIII"), encoding="utf-8")
+    assert _located(raw_copy) == unsupported
+    # With the same term it would be the same directive written twice.
+    registry.write_text(original + entry.format(term="XI"), encoding="utf-8")
+    assert _located(raw_copy) == [("registry/directives.yaml", 129, "duplicate-id"), *unsupported]
