@@ -29,7 +29,6 @@ from .records import (
     DatePrecision,
     DirectiveKind,
     MeetingKind,
-    MentionLabel,
     OrganizationKind,
     ParticipantRole,
     PersonRole,
@@ -262,15 +261,3 @@ class DocumentAnnotation(RawModel):
     mentions: list[MentionAnnotation] = Field(default=[], description="Entity and place spans.")
     positions: list[PositionAnnotation] = Field(default=[], description="Positions as stated.")
     waivers: list[Waiver] = Field(default=[], description="Name occurrences that are no mention.")
-
-
-__all__ = [
-    "Anchor",
-    "DirectiveRegistry",
-    "DocumentAnnotation",
-    "MeetingRegistry",
-    "MentionLabel",
-    "OrganizationRegistry",
-    "PersonRegistry",
-    "SourcedAnchor",
-]

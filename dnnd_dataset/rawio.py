@@ -243,7 +243,7 @@ def _build(
                         f"the key {key!r} appears twice in one mapping",
                         "keep one of the two entries",
                         column=key_node.start_mark.column + 1,
-                        field=_dotted((*loc, key)),
+                        field=dotted((*loc, key)),
                     )
                 )
                 continue
@@ -275,17 +275,14 @@ def _check_controls(value: str, node: Node, loc: Loc, issues: list[Issue], shown
                     "control-character",
                     f"the value holds the control character U+{ord(char):04X}",
                     "remove the character",
-                    field=_dotted(loc),
+                    field=dotted(loc),
                 )
             )
             return
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
-
-
-dotted = _dotted
