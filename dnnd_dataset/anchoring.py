@@ -26,6 +26,14 @@ class AnchorProblem:
     hint: str
 
 
+AnchorKey = tuple[str, str | None, str | None, int | None]
+
+
+def anchor_key(anchor: Anchor) -> AnchorKey:
+    """What a resolution depends on: equal keys resolve to the same span in one text."""
+    return (anchor.quote, anchor.prefix, anchor.suffix, anchor.occurrence)
+
+
 def _occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
     quote = normalize(anchor.quote)
     prefix = normalize(anchor.prefix) if anchor.prefix else ""

@@ -11,7 +11,8 @@ import hashlib
 from collections import defaultdict
 from typing import TYPE_CHECKING, cast
 
-from .anchoring import Span, resolve
+from .anchoring import Span, anchor_key
+from .raw_loading import LABEL_OF_REGISTRY
 from .raw_models import (
     Anchor,
     DirectiveEntry,
@@ -41,9 +42,8 @@ if TYPE_CHECKING:
 
 
 def _span(state: _State, article_id: str, anchor: Anchor) -> Span:
-    span = resolve(state.normalized[article_id], anchor)
-    assert isinstance(span, Span), "assembly runs only on a corpus whose anchors resolved"
-    return span
+    # The assembly runs only on a corpus whose anchors all resolved during the checks.
+    return state.spans[(article_id, anchor_key(anchor))]
 
 
 def _quote(state: _State, article_id: str, anchor: Anchor) -> str:
@@ -85,7 +85,7 @@ class _Links:
             registry, _ = state.entities[entity_id]
             for article_id in articles:
                 self.articles_of[entity_id].add(article_id)
-                label = {"meetings": "MEETING", "directives": "DIRECTIVE"}[registry]
+                label = LABEL_OF_REGISTRY[registry]
                 self.ids_in[article_id][label].add(entity_id)
         for document in state.raw.documents:
             ann = document.model

@@ -8,12 +8,12 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from ._version import RELEASE_DATE, __version__
 from .compiler import CompileResult, compile_corpus
 from .errors import InvalidCorpusError, OutputError, Report
-from .records import TABLES, Record
+from .records import TABLES, MentionLabel, Record
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
 # Parquet files, the card, Croissant and SHA256SUMS.
@@ -37,7 +37,7 @@ def per_document_counts(result: CompileResult) -> dict[str, dict[str, int]]:
         article_id: str = article.article_id  # type: ignore[attr-defined]
         row = {
             f"mentions_{label.lower()}": mentions[(article_id, label)]
-            for label in ("PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION")
+            for label in get_args(MentionLabel)
         }
         for column in ("person_ids", "organization_ids", "directive_ids", "meeting_ids"):
             row[column.removesuffix("_ids") + "s"] = len(getattr(article, column))

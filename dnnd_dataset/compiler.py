@@ -18,10 +18,25 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from . import directive_codes
-from .anchoring import AnchorProblem, Span, line_and_column, resolve, resolve_all
+from .anchoring import (
+    AnchorKey,
+    AnchorProblem,
+    Span,
+    anchor_key,
+    line_and_column,
+    resolve,
+    resolve_all,
+)
 from .assembly import assemble
 from .errors import Issue, Report
-from .raw_loading import Located, RawCorpus, SourceText, load_documents, load_registry
+from .raw_loading import (
+    LABEL_OF_REGISTRY,
+    Located,
+    RawCorpus,
+    SourceText,
+    load_documents,
+    load_registry,
+)
 from .raw_models import (
     Anchor,
     DirectiveEntry,
@@ -39,12 +54,6 @@ from .records import (
 from .textnorm import at_word_boundaries, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
-LABEL_OF_REGISTRY = {
-    "persons": "PERSON",
-    "organizations": "ORGANIZATION",
-    "directives": "DIRECTIVE",
-    "meetings": "MEETING",
-}
 FACT_FIELDS = {
     "directives": ("number", "code", "issuer", "term", "issued_on", "subject"),
     "meetings": ("date", "location", "organizers", "attendance", "directives"),
@@ -75,6 +84,8 @@ class _State:
     entities: dict[str, tuple[str, Located[BaseModel]]] = field(default_factory=dict)
     normalized: dict[str, str] = field(default_factory=dict)
     resolved: dict[str, _Resolved] = field(default_factory=dict)
+    # Spans of the document anchors, resolved once here and read again by the assembly.
+    spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -257,6 +268,7 @@ def _span_of(
     if isinstance(found, AnchorProblem):
         state.issue(where, sub, found.code, found.message, found.hint)
         return None
+    state.spans[(article_id, anchor_key(anchor))] = found
     return found
 
 

@@ -31,6 +31,13 @@ REGISTRIES: dict[str, type[BaseModel]] = {
     "directives": DirectiveEntry,
     "meetings": MeetingEntry,
 }
+# The mention label of each registry's entities.
+LABEL_OF_REGISTRY: dict[str, str] = {
+    "persons": "PERSON",
+    "organizations": "ORGANIZATION",
+    "directives": "DIRECTIVE",
+    "meetings": "MEETING",
+}
 
 
 @dataclass(frozen=True)
