@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,39 @@ from .synthetic import write_data_dir
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "raw"
 SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def run(
+    argv: Sequence[str | Path], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A command in a child process, output decoded as UTF-8; the caller checks the result."""
+    return subprocess.run(
+        [str(arg) for arg in argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+
+
+def python(
+    *args: str | Path, cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """This interpreter with the checkout importable; ``env`` adds variables."""
+    variables = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", **env}
+    return run([sys.executable, *args], cwd=cwd, env=variables)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

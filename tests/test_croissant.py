@@ -17,6 +17,7 @@ from dnnd_dataset.croissant import CONFORMS_TO, croissant, dumps
 from dnnd_dataset.dataset_meta import LICENSE_URL, WrittenTable, data_file
 from dnnd_dataset.records import TABLES
 
+from .conftest import run
 from .synthetic import VERSION, write_sample, written_rows
 
 
@@ -126,15 +127,14 @@ def test_same_input_same_bytes() -> None:
 MLCROISSANT = "from mlcroissant.scripts.cli import main; main()"
 
 
-def test_mlcroissant_validate_passes(out: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", MLCROISSANT, "validate", "--jsonld", "croissant.json"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+def _validate(folder: Path) -> subprocess.CompletedProcess[str]:
+    return run(
+        [sys.executable, "-c", MLCROISSANT, "validate", "--jsonld", "croissant.json"], cwd=folder
     )
+
+
+def test_mlcroissant_validate_passes(out: Path) -> None:
+    done = _validate(out)
     assert done.returncode == 0, done.stderr
     assert "Done." in done.stderr
     assert "error" not in done.stderr.lower()
@@ -145,14 +145,7 @@ def test_mlcroissant_validate_fails_on_a_broken_file(out: Path, tmp_path: Path) 
     document = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
     document["distribution"] = []
     (tmp_path / "croissant.json").write_text(json.dumps(document), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", MLCROISSANT, "validate", "--jsonld", "croissant.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = _validate(tmp_path)
     assert done.returncode != 0
 
 

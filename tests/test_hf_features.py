@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 import pyarrow as pa
@@ -15,6 +14,7 @@ from dnnd_dataset.arrow_schema import arrow_schema, to_arrow
 from dnnd_dataset.hf_features import dataset_info, feature, features
 from dnnd_dataset.records import TABLES
 
+from .conftest import run
 from .synthetic import VERSION, sample_tables, write_sample, written_rows
 
 
@@ -142,14 +142,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obje
         "HF_DATASETS_OFFLINE": "1",
         "HF_HOME": str(base / "hf-home"),
     }
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD_SCRIPT, str(out), str(base / "cache"), *TABLES],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run([sys.executable, "-c", LOAD_SCRIPT, out, base / "cache", *TABLES], env=env)
     assert done.returncode == 0, done.stderr
     loaded: dict[str, dict[str, object]] = json.loads(done.stdout.splitlines()[-1])
     return loaded

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import sysconfig
 import zipfile
@@ -15,7 +14,7 @@ import pytest
 from dnnd_dataset.builder import build
 from dnnd_dataset.records import TABLE_NAMES
 
-from .conftest import RAW, REPO
+from .conftest import RAW, REPO, run
 
 PACKAGED = REPO / "dnnd_dataset" / "_data"
 
@@ -46,23 +45,7 @@ def test_only_the_tables_are_packaged() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "-w",
-            str(folder),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", folder, REPO])
     assert done.returncode == 0, done.stderr
     (path,) = folder.glob("dnnd_dataset-*.whl")
     return path
@@ -81,22 +64,16 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
     # A fresh venv that holds only the wheel; the dependencies come from this interpreter's
     # site-packages through a .pth file, which sys.path lists after the venv's own.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    assert run([sys.executable, "-m", "venv", "--without-pip", venv]).returncode == 0
     python = venv / "bin" / "python"
-    site = Path(
-        subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(run([python, "-c", where]).stdout.strip())
     (site / "dependencies.pth").write_text(
         "\n".join(sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}))
         + "\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
+    done = run(
         [
             sys.executable,
             "-m",
@@ -106,13 +83,9 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
             "--no-index",
             "--quiet",
             "--target",
-            str(site),
-            str(wheel),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+            site,
+            wheel,
+        ]
     )
     assert done.returncode == 0, done.stderr
     script = (
@@ -130,16 +103,7 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
         if key not in ("PYTHONPATH", "DNND_DATA_DIR", "VIRTUAL_ENV")
     }
     env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONIOENCODING="utf-8")
-    done = subprocess.run(
-        [str(python), "-c", script],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-        check=False,
-    )
+    done = run([python, "-c", script], cwd=workdir, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "articles 5 5 5",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, run
 
 CHECKS = {
     "ruff check": [sys.executable, "-m", "ruff", "check", "."],
@@ -18,7 +17,5 @@ CHECKS = {
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_static_check(name: str) -> None:
-    done = subprocess.run(
-        CHECKS[name], cwd=REPO, capture_output=True, text=True, timeout=600, check=False
-    )
+    done = run(CHECKS[name], cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from dnnd_dataset.builder import build
 
-from .conftest import RAW, REPO
+from .conftest import RAW, REPO, python
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
@@ -37,22 +34,12 @@ def dist_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_example(index: int, dist_folder: Path) -> None:
     block = BLOCKS[index]
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "HF_DATASETS_CACHE": str(dist_folder / "cache"),
-        "PYTHONPATH": str(REPO),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", block],
+    done = python(
+        "-c",
+        block,
         cwd=dist_folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
+        HF_HUB_OFFLINE="1",
+        HF_DATASETS_CACHE=str(dist_folder / "cache"),
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == _expected_output(block)
