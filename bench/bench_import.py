@@ -26,7 +26,7 @@ BASELINE = "import pydantic"
 EXTRA = {
     "the record models (pydantic builds them)": "import dnnd_dataset; dnnd_dataset.Person",
     "the loaders and navigation": "import dnnd_dataset; dnnd_dataset.corpus",
-    "what load(), table() and dataset() need": "import dnnd_dataset.api, pyarrow, datasets",
+    "what load(), table() and dataset() need": "import dnnd_dataset.library.api, pyarrow, datasets",
 }
 
 TIMER = "import time\nt = time.perf_counter()\n{statement}\nprint(time.perf_counter() - t)"

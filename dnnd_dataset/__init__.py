@@ -23,10 +23,10 @@ from dnnd_dataset._version import __version__
 # Type checkers treat any constant of this name as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from dnnd_dataset.api import dataset, load, table
-    from dnnd_dataset.compiler import compile_corpus
+    from dnnd_dataset.checking.compiler import compile_corpus
     from dnnd_dataset.errors import DnndError, Issue, Report
-    from dnnd_dataset.navigation import Corpus, corpus
+    from dnnd_dataset.library.api import dataset, load, table
+    from dnnd_dataset.library.navigation import Corpus, corpus
     from dnnd_dataset.records import (
         TABLE_NAMES,
         Article,
@@ -72,12 +72,12 @@ _LAZY: dict[str, str] = {
     "DnndError": "dnnd_dataset.errors",
     "Issue": "dnnd_dataset.errors",
     "Report": "dnnd_dataset.errors",
-    "compile_corpus": "dnnd_dataset.compiler",
-    "Corpus": "dnnd_dataset.navigation",
-    "corpus": "dnnd_dataset.navigation",
-    "dataset": "dnnd_dataset.api",
-    "load": "dnnd_dataset.api",
-    "table": "dnnd_dataset.api",
+    "compile_corpus": "dnnd_dataset.checking.compiler",
+    "Corpus": "dnnd_dataset.library.navigation",
+    "corpus": "dnnd_dataset.library.navigation",
+    "dataset": "dnnd_dataset.library.api",
+    "load": "dnnd_dataset.library.api",
+    "table": "dnnd_dataset.library.api",
 }
 
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
-from ._version import RELEASE_DATE, __version__
-from .compiler import CompileResult, compile_corpus
-from .errors import InvalidCorpusError, OutputError, Report
-from .records import TABLES, MentionLabel, Record
+from dnnd_dataset._version import RELEASE_DATE, __version__
+from dnnd_dataset.checking.compiler import CompileResult, compile_corpus
+from dnnd_dataset.errors import InvalidCorpusError, OutputError, Report
+from dnnd_dataset.records import TABLES, MentionLabel, Record
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
 # Parquet files, the card, Croissant and SHA256SUMS.
@@ -85,7 +85,7 @@ def build(
     nothing is written. ``package_data``, when given, receives a copy of each table as
     ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
     """
-    from .publish import write_dataset
+    from dnnd_dataset.publishing.publish import write_dataset
 
     step = progress or (lambda _message: None)
     result = compile_corpus(Path(raw), today=today)
@@ -111,8 +111,8 @@ def write_package_data(tables: dict[str, list[Record]], folder: Path) -> None:
     """Write ``<table>.parquet`` files into ``folder``, replacing them all at once."""
     import pyarrow.parquet as pq
 
-    from .arrow_schema import to_arrow
-    from .publish import PARQUET_OPTIONS
+    from dnnd_dataset.publishing.arrow_schema import to_arrow
+    from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))

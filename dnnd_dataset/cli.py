@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ._version import __version__
-from .errors import DnndError, InvalidCorpusError, Report
+from dnnd_dataset._version import __version__
+from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +63,7 @@ def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> N
 def _build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .builder import FILES_WRITTEN, build
+    from dnnd_dataset.builder import FILES_WRITTEN, build
 
     total = FILES_WRITTEN + (args.package_data is not None)
     # A bar only for a person watching; logs and pipes get the summary lines alone.
@@ -92,7 +92,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .builder import check
+    from dnnd_dataset.builder import check
 
     report = check(args.raw).report
     if args.json:
@@ -105,7 +105,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from .builder import check, stats
+    from dnnd_dataset.builder import check, stats
 
     result = check(args.raw)
     numbers = stats(result)
@@ -123,7 +123,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .verify import verify
+    from dnnd_dataset.publishing.verify import verify
 
     problems = verify(args.out)
     for problem in problems:
@@ -133,7 +133,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .json_schemas import write_json_schemas
+    from dnnd_dataset.publishing.json_schemas import write_json_schemas
 
     for path in write_json_schemas(args.out):
         print(path)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset import api
-from dnnd_dataset.compiler import CompileResult, compile_corpus
+from dnnd_dataset.checking.compiler import CompileResult, compile_corpus
+from dnnd_dataset.library import api
 
 from .synthetic import write_data_dir
 

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 import pyarrow.parquet as pq
 
 from dnnd_dataset._version import __version__
-from dnnd_dataset.arrow_schema import to_arrow
-from dnnd_dataset.publish import write_dataset
+from dnnd_dataset.publishing.arrow_schema import to_arrow
+from dnnd_dataset.publishing.publish import write_dataset
 from dnnd_dataset.records import (
     TABLES,
     Article,

@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import dnnd_dataset as dnnd
-from dnnd_dataset import api
-from dnnd_dataset.arrow_schema import arrow_schema
 from dnnd_dataset.errors import DnndError, UnknownTableError
-from dnnd_dataset.hf_features import features
+from dnnd_dataset.library import api
+from dnnd_dataset.publishing.arrow_schema import arrow_schema
+from dnnd_dataset.publishing.hf_features import features
 from dnnd_dataset.records import TABLES, Record
 
 from .synthetic import sample_tables

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
-from dnnd_dataset.arrow_schema import (
+from dnnd_dataset.errors import UnknownTableError
+from dnnd_dataset.publishing.arrow_schema import (
     DESCRIPTION_KEY,
     TABLE_KEY,
     VERSION_KEY,
@@ -22,7 +23,6 @@ from dnnd_dataset.arrow_schema import (
     model_fields,
     to_arrow,
 )
-from dnnd_dataset.errors import UnknownTableError
 from dnnd_dataset.records import I32, INT32_MAX, TABLES, Int32, Mention, Record
 
 from .synthetic import VERSION, sample_tables

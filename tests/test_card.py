@@ -13,10 +13,16 @@ from datasets import Features
 from datasets.utils.metadata import MetadataConfigs, known_task_ids
 from huggingface_hub import DatasetCard
 
-from dnnd_dataset.card import CARD_TAGS, card_metadata, render_card, size_category, type_name
-from dnnd_dataset.dataset_meta import WrittenTable, bibtex, data_file
-from dnnd_dataset.hf_features import features
-from dnnd_dataset.publish import CARD_PROSE
+from dnnd_dataset.publishing.card import (
+    CARD_TAGS,
+    card_metadata,
+    render_card,
+    size_category,
+    type_name,
+)
+from dnnd_dataset.publishing.dataset_meta import WrittenTable, bibtex, data_file
+from dnnd_dataset.publishing.hf_features import features
+from dnnd_dataset.publishing.publish import CARD_PROSE
 from dnnd_dataset.records import TABLES
 
 from .synthetic import PER_DOCUMENT

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dnnd_dataset.croissant import CONFORMS_TO, croissant, dumps
-from dnnd_dataset.dataset_meta import LICENSE_URL, WrittenTable, data_file
+from dnnd_dataset.publishing.croissant import CONFORMS_TO, croissant, dumps
+from dnnd_dataset.publishing.dataset_meta import LICENSE_URL, WrittenTable, data_file
 from dnnd_dataset.records import TABLES
 
 from .conftest import run

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build
 from dnnd_dataset.cli import main
-from dnnd_dataset.verify import verify
+from dnnd_dataset.publishing.verify import verify
 
 from .conftest import RAW, snapshot
 

@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 from datasets import Features, LargeList, List, Value
 
-from dnnd_dataset.arrow_schema import arrow_schema, to_arrow
-from dnnd_dataset.hf_features import dataset_info, feature, features
+from dnnd_dataset.publishing.arrow_schema import arrow_schema, to_arrow
+from dnnd_dataset.publishing.hf_features import dataset_info, feature, features
 from dnnd_dataset.records import TABLES
 
 from .conftest import run

@@ -100,5 +100,5 @@ def test_records_and_navigation_load_without_arrow_or_datasets() -> None:
     )
     modules = set(run_python("-c", code).stdout.split())
     assert "dnnd_dataset.records" in modules
-    assert "dnnd_dataset.navigation" in modules
+    assert "dnnd_dataset.library.navigation" in modules
     assert {m for m in modules if m.split(".")[0] in ("datasets", "pyarrow", "pandas")} == set()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset import rawio
-from dnnd_dataset.compiler import compile_corpus
+from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.reading import rawio
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 DOC = "documents/003-cb987c258479b677.yaml"

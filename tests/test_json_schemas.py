@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from dnnd_dataset.json_schemas import json_schemas, render
+from dnnd_dataset.publishing.json_schemas import json_schemas, render
 
 from .conftest import RAW, REPO
 

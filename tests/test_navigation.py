@@ -14,11 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import dnnd_dataset as dnnd
-from dnnd_dataset import api
-from dnnd_dataset.arrow_schema import to_arrow
-from dnnd_dataset.compiler import CompileResult
+from dnnd_dataset.checking.compiler import CompileResult
 from dnnd_dataset.errors import DnndError
-from dnnd_dataset.navigation import (
+from dnnd_dataset.library import api
+from dnnd_dataset.library.navigation import (
     Corpus,
     HeldPosition,
     MeetingParticipation,
@@ -26,6 +25,7 @@ from dnnd_dataset.navigation import (
     TextSpan,
     UnknownRecordError,
 )
+from dnnd_dataset.publishing.arrow_schema import to_arrow
 from dnnd_dataset.records import Participant
 
 from .synthetic import meetings, mentions, persons, sample_tables

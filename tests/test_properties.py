@@ -8,10 +8,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnnd_dataset.anchoring import Span, resolve, resolve_all
 from dnnd_dataset.directive_codes import canonical_code, find_codes
-from dnnd_dataset.raw_models import Anchor
-from dnnd_dataset.rawio import load_yaml
+from dnnd_dataset.reading.anchoring import Span, resolve, resolve_all
+from dnnd_dataset.reading.raw_models import Anchor
+from dnnd_dataset.reading.rawio import load_yaml
 from dnnd_dataset.textnorm import LOOKALIKES, normalize
 
 VIETNAMESE = st.text(

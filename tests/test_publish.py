@@ -14,11 +14,11 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-import dnnd_dataset.publish as publish
-from dnnd_dataset.arrow_schema import TABLE_KEY, VERSION_KEY, arrow_schema
-from dnnd_dataset.dataset_meta import data_file
+import dnnd_dataset.publishing.publish as publish
 from dnnd_dataset.errors import OutputError, UnknownTableError
-from dnnd_dataset.publish import SHA256SUMS, sha256sums_ok, write_dataset
+from dnnd_dataset.publishing.arrow_schema import TABLE_KEY, VERSION_KEY, arrow_schema
+from dnnd_dataset.publishing.dataset_meta import data_file
+from dnnd_dataset.publishing.publish import SHA256SUMS, sha256sums_ok, write_dataset
 from dnnd_dataset.records import TABLES
 
 from .synthetic import (

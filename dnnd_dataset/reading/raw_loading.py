@@ -12,16 +12,16 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Issue
-from .raw_models import (
+from dnnd_dataset.errors import Issue
+from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
     DocumentAnnotation,
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
 )
-from .rawio import LoadedYaml, Loc, RawFileError, load_yaml, read_text
-from .validation_issues import issues_from_validation
+from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml, read_text
+from dnnd_dataset.reading.validation_issues import issues_from_validation
 
 M = TypeVar("M", bound=BaseModel)
 

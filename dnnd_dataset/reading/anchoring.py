@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .raw_models import Anchor
-from .textnorm import at_word_boundaries, normalize, splits_grapheme
+from dnnd_dataset.reading.raw_models import Anchor
+from dnnd_dataset.textnorm import at_word_boundaries, normalize, splits_grapheme
 
 
 @dataclass(frozen=True)

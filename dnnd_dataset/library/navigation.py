@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, TypeAlias, TypeVar
 
-from dnnd_dataset.api import data_dir, load
 from dnnd_dataset.directive_codes import canonical_code
 from dnnd_dataset.errors import DnndError
+from dnnd_dataset.library.api import data_dir, load
 from dnnd_dataset.records import (
     Article,
     Directive,

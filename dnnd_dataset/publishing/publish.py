@@ -28,15 +28,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from dnnd_dataset.arrow_schema import table_spec, to_arrow
-from dnnd_dataset.card import render_card
-from dnnd_dataset.croissant import croissant, dumps
-from dnnd_dataset.dataset_meta import WrittenTable, bibtex, data_file
 from dnnd_dataset.errors import OutputError
+from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
+from dnnd_dataset.publishing.card import render_card
+from dnnd_dataset.publishing.croissant import croissant, dumps
+from dnnd_dataset.publishing.dataset_meta import WrittenTable, bibtex, data_file
 from dnnd_dataset.records import TABLES, Record
 
 SHA256SUMS = "SHA256SUMS"
-CARD_PROSE = Path(__file__).resolve().parent.parent / "DATASET_CARD.md"
+CARD_PROSE = Path(__file__).resolve().parents[2] / "DATASET_CARD.md"
 
 # Explicit so that a pyarrow upgrade changing a default cannot silently change the files.
 PARQUET_OPTIONS: dict[str, object] = {

@@ -6,16 +6,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .records import TABLES
+from dnnd_dataset.records import TABLES
 
 
 def verify(out: Path) -> list[str]:
     """Every difference between ``out`` and what the models declare; empty when it verifies."""
     import pyarrow.parquet as pq
 
-    from .arrow_schema import VERSION_KEY, arrow_schema, from_arrow
-    from .dataset_meta import data_file
-    from .publish import sha256sums_ok
+    from dnnd_dataset.publishing.arrow_schema import VERSION_KEY, arrow_schema, from_arrow
+    from dnnd_dataset.publishing.dataset_meta import data_file
+    from dnnd_dataset.publishing.publish import sha256sums_ok
 
     out = Path(out)
     if not out.is_dir():

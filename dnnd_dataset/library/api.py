@@ -129,7 +129,7 @@ def load(name: str) -> list[Any]:
 
 @functools.cache
 def _load_records(name: str, override: str | None) -> tuple[Record, ...]:
-    from dnnd_dataset.arrow_schema import from_arrow
+    from dnnd_dataset.publishing.arrow_schema import from_arrow
 
     return tuple(from_arrow(name, _read_table(name, override)))
 
@@ -142,7 +142,7 @@ def dataset(name: str) -> datasets.Dataset:
     """
     import datasets
 
-    from dnnd_dataset.hf_features import features
+    from dnnd_dataset.publishing.hf_features import features
 
     arrow = table(name)
     info = datasets.DatasetInfo(

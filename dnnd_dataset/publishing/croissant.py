@@ -15,9 +15,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from dnnd_dataset import dataset_meta
-from dnnd_dataset.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
-from dnnd_dataset.dataset_meta import WrittenTable
+from dnnd_dataset.publishing import dataset_meta
+from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.dataset_meta import WrittenTable
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 

@@ -11,9 +11,9 @@ import hashlib
 from collections import defaultdict
 from typing import TYPE_CHECKING, cast
 
-from .anchoring import Span, anchor_key
-from .raw_loading import LABEL_OF_REGISTRY
-from .raw_models import (
+from dnnd_dataset.reading.anchoring import Span, anchor_key
+from dnnd_dataset.reading.raw_loading import LABEL_OF_REGISTRY
+from dnnd_dataset.reading.raw_models import (
     Anchor,
     DirectiveEntry,
     DocumentAnnotation,
@@ -21,7 +21,7 @@ from .raw_models import (
     OrganizationEntry,
     PersonEntry,
 )
-from .records import (
+from dnnd_dataset.records import (
     TABLES,
     Article,
     Boilerplate,
@@ -38,21 +38,21 @@ from .records import (
 )
 
 if TYPE_CHECKING:
-    from .compiler import _State
+    from dnnd_dataset.checking.state import CheckState
 
 
-def _span(state: _State, article_id: str, anchor: Anchor) -> Span:
+def _span(state: CheckState, article_id: str, anchor: Anchor) -> Span:
     # The assembly runs only on a corpus whose anchors all resolved during the checks.
     return state.spans[(article_id, anchor_key(anchor))]
 
 
-def _quote(state: _State, article_id: str, anchor: Anchor) -> str:
+def _quote(state: CheckState, article_id: str, anchor: Anchor) -> str:
     span = _span(state, article_id, anchor)
     return state.raw.texts[article_id].text[span.start : span.end]
 
 
 def _evidence(
-    state: _State, table: str, record_id: str, name: str, article_id: str, anchor: Anchor
+    state: CheckState, table: str, record_id: str, name: str, article_id: str, anchor: Anchor
 ) -> Evidence:
     span = _span(state, article_id, anchor)
     return Evidence(
@@ -69,7 +69,7 @@ def _evidence(
 class _Links:
     """Which articles name which entities, gathered once from mentions and evidence."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: CheckState) -> None:
         self.articles_of: dict[str, set[str]] = defaultdict(set)
         self.ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.forms: dict[str, set[str]] = defaultdict(set)
@@ -94,7 +94,7 @@ class _Links:
                 self.ids_in[ann.article_id]["PERSON"].add(author.person)
 
 
-def assemble(state: _State) -> dict[str, list[Record]]:
+def assemble(state: CheckState) -> dict[str, list[Record]]:
     links = _Links(state)
     documents = sorted(state.raw.documents, key=lambda d: d.model.article_id)
     tables: dict[str, list[Record]] = {
@@ -121,7 +121,7 @@ def _sort_key(table: str):  # type: ignore[no-untyped-def]
     return key
 
 
-def _article(state: _State, links: _Links, ann: DocumentAnnotation) -> Article:
+def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Article:
     article_id = ann.article_id
     text = state.raw.texts[article_id].text
     persons = {
@@ -158,7 +158,7 @@ def _article(state: _State, links: _Links, ann: DocumentAnnotation) -> Article:
     )
 
 
-def _document_evidence(state: _State, ann: DocumentAnnotation) -> list[Evidence]:
+def _document_evidence(state: CheckState, ann: DocumentAnnotation) -> list[Evidence]:
     article_id = ann.article_id
     rows = [_evidence(state, "articles", article_id, "title", article_id, ann.title)]
     if ann.outlet:
@@ -188,7 +188,7 @@ def _document_evidence(state: _State, ann: DocumentAnnotation) -> list[Evidence]
     return rows
 
 
-def _mentions(state: _State) -> list[Record]:
+def _mentions(state: CheckState) -> list[Record]:
     rows: list[Record] = []
     for article_id, resolved in state.resolved.items():
         text = state.raw.texts[article_id].text
@@ -206,7 +206,7 @@ def _mentions(state: _State) -> list[Record]:
     return rows
 
 
-def _meetings(state: _State, links: _Links) -> list[Record]:
+def _meetings(state: CheckState, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("meetings"):
         m = cast(MeetingEntry, entry.model)
@@ -234,7 +234,7 @@ def _meetings(state: _State, links: _Links) -> list[Record]:
     return rows
 
 
-def _persons(state: _State, links: _Links, documents: list[DocumentAnnotation]) -> list[Record]:
+def _persons(state: CheckState, links: _Links, documents: list[DocumentAnnotation]) -> list[Record]:
     meetings = {
         cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
         for e in state.entries("meetings")
@@ -278,7 +278,7 @@ def _other_names(name: str, declared: list[str], links: _Links, entity_id: str) 
     return [*declared, *printed]
 
 
-def _directives(state: _State, links: _Links) -> list[Record]:
+def _directives(state: CheckState, links: _Links) -> list[Record]:
     meeting_ids: dict[str, list[str]] = defaultdict(list)
     for entry in state.entries("meetings"):
         meeting = cast(MeetingEntry, entry.model)
@@ -306,7 +306,7 @@ def _directives(state: _State, links: _Links) -> list[Record]:
     return rows
 
 
-def _organizations(state: _State, links: _Links) -> list[Record]:
+def _organizations(state: CheckState, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("organizations"):
         o = cast(OrganizationEntry, entry.model)

@@ -16,10 +16,10 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from dnnd_dataset import dataset_meta
-from dnnd_dataset.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
-from dnnd_dataset.dataset_meta import WrittenTable
-from dnnd_dataset.hf_features import dataset_info
+from dnnd_dataset.publishing import dataset_meta
+from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.dataset_meta import WrittenTable
+from dnnd_dataset.publishing.hf_features import dataset_info
 
 # Hub tags. `token-classification` / `named-entity-recognition` is the Hub's task and subtask
 # for span annotation; the other values are in the lists datasets ships.

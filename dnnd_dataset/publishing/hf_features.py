@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 from datasets import Features, List, Value
 
-from dnnd_dataset.arrow_schema import model_fields, table_spec
-from dnnd_dataset.dataset_meta import SPLIT
+from dnnd_dataset.publishing.arrow_schema import model_fields, table_spec
+from dnnd_dataset.publishing.dataset_meta import SPLIT
 
 
 def features(table_name: str) -> Features:

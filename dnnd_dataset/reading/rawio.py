@@ -18,7 +18,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Issue
+from dnnd_dataset.errors import Issue
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 Loc = tuple[str | int, ...]

@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from .records import (
+from dnnd_dataset.records import (
     AttendanceQualifier,
     BoilerplateKind,
     CreditRole,

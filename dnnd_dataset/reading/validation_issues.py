@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import CODES, Issue
-from .rawio import LoadedYaml, Loc, dotted
+from dnnd_dataset.errors import CODES, Issue
+from dnnd_dataset.reading.rawio import LoadedYaml, Loc, dotted
 
 _CODE_OF_TYPE = {
     "extra_forbidden": "unknown-key",

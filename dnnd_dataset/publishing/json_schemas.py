@@ -13,14 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .raw_models import (
+from dnnd_dataset.reading.raw_models import (
     DirectiveRegistry,
     DocumentAnnotation,
     MeetingRegistry,
     OrganizationRegistry,
     PersonRegistry,
 )
-from .records import TABLES
+from dnnd_dataset.records import TABLES
 
 RAW_FILES: dict[str, type[BaseModel]] = {
     "persons": PersonRegistry,

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel
 
-from . import directive_codes
-from .anchoring import (
-    AnchorKey,
+from dnnd_dataset import directive_codes
+from dnnd_dataset.checking.assembly import assemble
+from dnnd_dataset.checking.state import CheckState, ResolvedSpans
+from dnnd_dataset.errors import Issue, Report
+from dnnd_dataset.reading.anchoring import (
     AnchorProblem,
     Span,
     anchor_key,
@@ -27,9 +28,7 @@ from .anchoring import (
     resolve,
     resolve_all,
 )
-from .assembly import assemble
-from .errors import Issue, Report
-from .raw_loading import (
+from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     Located,
     RawCorpus,
@@ -37,7 +36,7 @@ from .raw_loading import (
     load_documents,
     load_registry,
 )
-from .raw_models import (
+from dnnd_dataset.reading.raw_models import (
     Anchor,
     DirectiveEntry,
     DocumentAnnotation,
@@ -46,12 +45,11 @@ from .raw_models import (
     PersonEntry,
     SourcedAnchor,
 )
-from .rawio import dotted
-from .records import (
+from dnnd_dataset.records import (
     Evidence,
     Record,
 )
-from .textnorm import at_word_boundaries, normalize
+from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
 FACT_FIELDS = {
@@ -68,52 +66,13 @@ class CompileResult:
     report: Report
 
 
-@dataclass
-class _Resolved:
-    """Spans resolved in one article."""
-
-    mentions: list[tuple[Span, str, str | None]] = field(default_factory=list)  # span, label, id
-    waived: list[Span] = field(default_factory=list)
-
-
-@dataclass
-class _State:
-    raw: RawCorpus
-    today: dt.date
-    issues: list[Issue] = field(default_factory=list)
-    entities: dict[str, tuple[str, Located[BaseModel]]] = field(default_factory=dict)
-    normalized: dict[str, str] = field(default_factory=dict)
-    resolved: dict[str, _Resolved] = field(default_factory=dict)
-    # Spans of the document anchors, resolved once here and read again by the assembly.
-    spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
-    evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def entries(self, registry: str) -> list[Located[BaseModel]]:
-        return self.raw.registries[registry]
-
-    def issue(
-        self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str, hint: str
-    ) -> None:
-        self.issues.append(
-            Issue(
-                where.shown,
-                where.line(*sub),
-                code,
-                message,
-                hint,
-                field=dotted((*where.loc, *sub)) or None,
-            )
-        )
-
-
 def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
     """Validate ``raw`` and build the published records; never raises on bad input."""
     issues: list[Issue] = []
     registries = {name: load_registry(raw, name, issues) for name in LABEL_OF_REGISTRY}
     documents, texts, unreadable = load_documents(raw, issues)
     raw_corpus = RawCorpus(registries, documents, texts, unreadable)
-    state = _State(raw_corpus, today or dt.date.today(), issues)
+    state = CheckState(raw_corpus, today or dt.date.today(), issues)
     state.normalized = {key: normalize(source.text) for key, source in texts.items()}
     _index_entities(state)
     _check_registries(state)
@@ -138,7 +97,7 @@ def _id_of(entry: Located[BaseModel]) -> str:
     return cast(Entry, entry.model).id
 
 
-def _index_entities(state: _State) -> None:
+def _index_entities(state: CheckState) -> None:
     for registry in LABEL_OF_REGISTRY:
         for entry in state.entries(registry):
             entity_id = _id_of(entry)
@@ -156,7 +115,7 @@ def _index_entities(state: _State) -> None:
 
 
 def _expect(
-    state: _State,
+    state: CheckState,
     where: Located[Any],
     sub: tuple[str | int, ...],
     entity_id: str | None,
@@ -178,7 +137,7 @@ def _expect(
 
 
 def _check_date(
-    state: _State, where: Located[Any], sub: tuple[str | int, ...], value: dt.date | None
+    state: CheckState, where: Located[Any], sub: tuple[str | int, ...], value: dt.date | None
 ) -> None:
     if value is not None and not EARLIEST_DATE <= value <= state.today:
         state.issue(
@@ -190,7 +149,7 @@ def _check_date(
         )
 
 
-def _check_registries(state: _State) -> None:
+def _check_registries(state: CheckState) -> None:
     for entry in state.entries("organizations"):
         org = cast(OrganizationEntry, entry.model)
         _expect(state, entry, ("parent",), org.parent, "organizations")
@@ -208,7 +167,7 @@ def _check_registries(state: _State) -> None:
         _check_date(state, entry, ("date",), meeting.date)
 
 
-def _check_directive_identities(state: _State) -> None:
+def _check_directive_identities(state: CheckState) -> None:
     """Numbers restart each term: a code may repeat, kind+number+issuer+term+date may not."""
     seen: dict[tuple[object, ...], Located[BaseModel]] = {}
     for entry in state.entries("directives"):
@@ -227,7 +186,7 @@ def _check_directive_identities(state: _State) -> None:
             )
 
 
-def _check_directive(state: _State, entry: Located[BaseModel]) -> None:
+def _check_directive(state: CheckState, entry: Located[BaseModel]) -> None:
     directive = cast(DirectiveEntry, entry.model)
     _expect(state, entry, ("issuer",), directive.issuer, "organizations")
     _check_date(state, entry, ("issued_on",), directive.issued_on)
@@ -259,7 +218,11 @@ def _check_directive(state: _State, entry: Located[BaseModel]) -> None:
 
 
 def _span_of(
-    state: _State, where: Located[Any], sub: tuple[str | int, ...], article_id: str, anchor: Anchor
+    state: CheckState,
+    where: Located[Any],
+    sub: tuple[str | int, ...],
+    article_id: str,
+    anchor: Anchor,
 ) -> Span | None:
     text = state.normalized.get(article_id)
     if text is None:
@@ -272,7 +235,7 @@ def _span_of(
     return found
 
 
-def _check_document(state: _State, document: Located[DocumentAnnotation]) -> None:
+def _check_document(state: CheckState, document: Located[DocumentAnnotation]) -> None:
     ann = document.model
     source = state.raw.texts.get(ann.article_id)
     if source is None:
@@ -286,7 +249,7 @@ def _check_document(state: _State, document: Located[DocumentAnnotation]) -> Non
             f"{source.shown} has SHA-256 {actual}, the annotation records {ann.sha256}",
             "restore the text as received, or re-check every quote and update sha256",
         )
-    resolved = state.resolved.setdefault(ann.article_id, _Resolved())
+    resolved = state.resolved.setdefault(ann.article_id, ResolvedSpans())
     article = ann.article_id
     anchors: list[tuple[tuple[str | int, ...], Anchor]] = [(("title",), ann.title)]
     if ann.outlet:
@@ -331,7 +294,7 @@ def _check_document(state: _State, document: Located[DocumentAnnotation]) -> Non
 
 
 def _resolve_mentions(
-    state: _State, document: Located[DocumentAnnotation], resolved: _Resolved
+    state: CheckState, document: Located[DocumentAnnotation], resolved: ResolvedSpans
 ) -> None:
     ann = document.model
     text = state.normalized[ann.article_id]
@@ -369,7 +332,9 @@ def _strictly_inside(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end and inner != outer
 
 
-def _mention_label(state: _State, document: Located[DocumentAnnotation], index: int) -> str | None:
+def _mention_label(
+    state: CheckState, document: Located[DocumentAnnotation], index: int
+) -> str | None:
     mention = document.model.mentions[index]
     if mention.entity is None:
         return "LOCATION"
@@ -387,7 +352,7 @@ def _mention_label(state: _State, document: Located[DocumentAnnotation], index: 
 
 
 def _written_as_named(
-    state: _State, document: Located[DocumentAnnotation], index: int, span: Span
+    state: CheckState, document: Located[DocumentAnnotation], index: int, span: Span
 ) -> bool:
     """Persons and organizations are mentioned by a registered name; codes must match."""
     mention = document.model.mentions[index]
@@ -449,7 +414,7 @@ def _registry_anchors(
     return anchors
 
 
-def _check_registry_evidence(state: _State) -> None:
+def _check_registry_evidence(state: CheckState) -> None:
     for registry in ("directives", "meetings"):
         for entry in state.entries(registry):
             entity_id = _id_of(entry)
@@ -468,7 +433,7 @@ def _check_registry_evidence(state: _State) -> None:
 
 
 def _record_evidence(
-    state: _State,
+    state: CheckState,
     registry: str,
     entity_id: str,
     entry: Located[BaseModel],
@@ -519,7 +484,7 @@ def _record_evidence(
 # ---------------------------------------------------------------- coverage
 
 
-def _aliases(state: _State) -> list[tuple[str, str]]:
+def _aliases(state: CheckState) -> list[tuple[str, str]]:
     """Every (normalized name, entity id) the completeness check looks for."""
     pairs = set()
     for registry in LABEL_OF_REGISTRY:
@@ -529,7 +494,7 @@ def _aliases(state: _State) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _coverage(state: _State) -> dict[str, Any]:
+def _coverage(state: CheckState) -> dict[str, Any]:
     aliases = _aliases(state)
     per_document: dict[str, dict[str, int]] = {}
     for article_id, resolved in sorted(state.resolved.items()):
@@ -568,7 +533,9 @@ def _find_all(text: str, needle: str) -> Iterable[int]:
         position = text.find(needle, position + 1)
 
 
-def _unmentioned(state: _State, source: SourceText, start: int, end: int, entity_id: str) -> None:
+def _unmentioned(
+    state: CheckState, source: SourceText, start: int, end: int, entity_id: str
+) -> None:
     line, column = line_and_column(source.text, start)
     written = source.text[start:end]
     state.issues.append(

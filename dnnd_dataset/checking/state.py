@@ -1,0 +1,55 @@
+"""The state that the checks build up and the assembly reads: entities, spans, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from dnnd_dataset.errors import Issue
+from dnnd_dataset.reading.anchoring import AnchorKey, Span
+from dnnd_dataset.reading.raw_loading import Located, RawCorpus
+from dnnd_dataset.reading.rawio import dotted
+from dnnd_dataset.records import Evidence
+
+
+@dataclass
+class ResolvedSpans:
+    """Spans resolved in one article."""
+
+    mentions: list[tuple[Span, str, str | None]] = field(default_factory=list)  # span, label, id
+    waived: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class CheckState:
+    raw: RawCorpus
+    today: dt.date
+    issues: list[Issue] = field(default_factory=list)
+    entities: dict[str, tuple[str, Located[BaseModel]]] = field(default_factory=dict)
+    normalized: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, ResolvedSpans] = field(default_factory=dict)
+    # Spans of the document anchors, resolved once here and read again by the assembly.
+    spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def entries(self, registry: str) -> list[Located[BaseModel]]:
+        return self.raw.registries[registry]
+
+    def issue(
+        self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str, hint: str
+    ) -> None:
+        self.issues.append(
+            Issue(
+                where.shown,
+                where.line(*sub),
+                code,
+                message,
+                hint,
+                field=dotted((*where.loc, *sub)) or None,
+            )
+        )

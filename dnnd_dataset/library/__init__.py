@@ -1,0 +1,1 @@
+"""Stage 4: the library users import: load the published tables and navigate between records."""

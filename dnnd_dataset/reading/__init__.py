@@ -1,0 +1,1 @@
+"""Stage 1: read ``raw/`` (strict YAML with line numbers, source texts) and anchor quotes."""
