@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +83,11 @@ def build(
     nothing is written. ``package_data``, when given, receives a copy of each table as
     ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
     """
+    from dnnd_dataset.publishing.owned_folder import (
+        OUTPUT_LAYOUT,
+        PACKAGE_DATA_LAYOUT,
+        refuse_unless_replaceable,
+    )
     from dnnd_dataset.publishing.publish import write_dataset
 
     step = progress or (lambda _message: None)
@@ -92,6 +95,10 @@ def build(
     if not result.report.valid:
         raise InvalidCorpusError(result.report)
     prose = _card_prose(raw)
+    # Both refused before either is written, so that a refusal changes nothing.
+    refuse_unless_replaceable(Path(out), OUTPUT_LAYOUT)
+    if package_data is not None:
+        refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
     write_dataset(
         result.tables,
         Path(out),
@@ -108,24 +115,26 @@ def build(
 
 
 def write_package_data(tables: dict[str, list[Record]], folder: Path) -> None:
-    """Write ``<table>.parquet`` files into ``folder``, replacing them all at once."""
+    """Write ``<table>.parquet`` files and their SHA256SUMS into ``folder``, all at once.
+
+    ``folder`` is replaced only when it is new, empty or an earlier package data folder
+    (exactly these files, listed in its SHA256SUMS); otherwise OutputError, and nothing
+    is touched.
+    """
     import pyarrow.parquet as pq
 
     from dnnd_dataset.publishing.arrow_schema import to_arrow
+    from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
+    from dnnd_dataset.publishing.owned_folder import PACKAGE_DATA_LAYOUT, replace_folder
     from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    def write(staging: Path) -> None:
         for name in TABLES:
             pq.write_table(
                 to_arrow(name, tables[name], __version__),
                 staging / f"{name}.parquet",
                 **PARQUET_OPTIONS,
             )
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
-        folder.chmod(0o755)  # mkdtemp makes it private; the package data is for everyone
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        (staging / SHA256SUMS).write_bytes(sha256sums(staging).encode("utf-8"))
+
+    replace_folder(Path(folder), PACKAGE_DATA_LAYOUT, write)

@@ -107,6 +107,18 @@ class Report:
         return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+def printable(value: object) -> str:
+    """``str(value)`` with control and invisible characters escaped (``\\n``, ``\\x1b``, ...).
+
+    File names may hold newlines or terminal escape sequences; printed raw they would forge
+    lines or recolour a terminal.
+    """
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
 class DnndError(Exception):
     """Root of the exceptions this package raises on purpose."""
 

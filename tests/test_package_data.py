@@ -36,10 +36,13 @@ def test_packaged_table_equals_a_fresh_build(table: str, fresh: Path) -> None:
     assert published.equals(rebuilt, check_metadata=True)
 
 
-def test_only_the_tables_are_packaged() -> None:
+def test_only_the_tables_and_their_sums_are_packaged(fresh: Path) -> None:
     assert sorted(path.name for path in PACKAGED.iterdir()) == sorted(
-        f"{name}.parquet" for name in TABLE_NAMES
+        ["SHA256SUMS", *(f"{name}.parquet" for name in TABLE_NAMES)]
     )
+    # Listed, so that the next --package-data recognises the folder as its own.
+    sums = (PACKAGED / "SHA256SUMS").read_text(encoding="utf-8")
+    assert sums == (fresh / "_data" / "SHA256SUMS").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

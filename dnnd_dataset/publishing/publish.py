@@ -7,12 +7,12 @@ Layout (SPEC, "Where things go")::
     OUT/data/<table>/train-00000-of-00001.parquet  one file per table
     OUT/SHA256SUMS                                 `sha256sum -c` format
 
-The folder is built beside ``OUT`` (same parent, so renames stay on one file system) and
-swapped in only when complete: the previous ``OUT`` moves aside, the new one takes its
-name, the old one is deleted. If anything fails before the swap, ``OUT`` is untouched and
-the half-built folder is removed. Output is deterministic: the same records and version
-give byte-identical files under the same pyarrow version (Parquet records the writer's
-version in ``created_by``; nothing records a time).
+The folder is built beside ``OUT`` and swapped in only when complete, under a lock, and
+only over an earlier output (see :mod:`dnnd_dataset.publishing.owned_folder`). If anything
+fails before the swap, ``OUT`` is untouched and the half-built folder is removed. Output
+is deterministic: the same records and version give byte-identical files under the same
+pyarrow version (Parquet records the writer's version in ``created_by``; nothing records a
+time).
 """
 
 from __future__ import annotations
@@ -20,22 +20,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
-import secrets
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from dnnd_dataset.errors import OutputError
+from dnnd_dataset.errors import OutputError, printable
 from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
 from dnnd_dataset.publishing.card import render_card
+from dnnd_dataset.publishing.checksums import (
+    SHA256SUMS,
+    SUMS_LINE,
+    relative_files,
+    sha256_file,
+    sha256sums,
+)
 from dnnd_dataset.publishing.croissant import croissant, dumps
 from dnnd_dataset.publishing.dataset_meta import WrittenTable, bibtex, data_file
+from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.records import TABLES, Record
 
-SHA256SUMS = "SHA256SUMS"
+__all__ = ["PARQUET_OPTIONS", "SHA256SUMS", "sha256sums_ok", "write_dataset"]
+
 CARD_PROSE = Path(__file__).resolve().parents[2] / "DATASET_CARD.md"
 
 # Explicit so that a pyarrow upgrade changing a default cannot silently change the files.
@@ -48,8 +54,6 @@ PARQUET_OPTIONS: dict[str, object] = {
     "write_statistics": True,
     "store_schema": True,
 }
-
-_SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
 def write_dataset(
@@ -70,17 +74,14 @@ def write_dataset(
     ``date_published`` goes into Croissant. ``progress`` is called with the relative path
     of each file just written, for a progress bar.
 
-    Raises :class:`OutputError` when ``out`` cannot be replaced; any exception raised
-    before the swap leaves ``out`` as it was.
+    Raises :class:`OutputError` when ``out`` is not empty and not an earlier output, when
+    another build holds it, or when it cannot be written; any exception leaves ``out`` as
+    it was.
     """
     _check_table_names(tables)
     prose = card_prose if card_prose is not None else _default_prose()
-    target = Path(out)
-    _check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = _sibling(target, "building")
-    staging.mkdir()
-    try:
+
+    def write(staging: Path) -> None:
         _write_all(
             staging,
             tables,
@@ -90,10 +91,8 @@ def write_dataset(
             date_published=date_published,
             progress=progress or _no_progress,
         )
-        _swap_in(staging, target)
-    finally:
-        # After a successful swap the staging folder no longer exists.
-        shutil.rmtree(staging, ignore_errors=True)
+
+    replace_folder(Path(out), OUTPUT_LAYOUT, write)
 
 
 def sha256sums_ok(out: str | os.PathLike[str]) -> list[str]:
@@ -102,31 +101,35 @@ def sha256sums_ok(out: str | os.PathLike[str]) -> list[str]:
     sums_path = folder / SHA256SUMS
     if not sums_path.is_file():
         return [f"{SHA256SUMS}: missing"]
+    try:
+        text = sums_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return [f"{SHA256SUMS}: not UTF-8"]
     problems: list[str] = []
     listed: set[str] = set()
-    lines = sums_path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        match = _SUMS_LINE.match(line)
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = SUMS_LINE.match(line)
         if match is None:
             problems.append(f"{SHA256SUMS}:{number}: not a `sha256sum` line")
             continue
         expected, name = match.groups()
         listed.add(name)
         problems += _check_listed_file(folder, name, expected)
-    for name in _relative_files(folder):
+    for name in relative_files(folder):
         if name != SHA256SUMS and name not in listed:
-            problems.append(f"{name}: not listed in {SHA256SUMS}")
+            problems.append(f"{printable(name)}: not listed in {SHA256SUMS}")
     return problems
 
 
 def _check_listed_file(out: Path, name: str, expected: str) -> list[str]:
     path = out / name
+    shown = printable(name)
     if Path(name).is_absolute() or ".." in Path(name).parts:
-        return [f"{name}: path leaves the output folder"]
-    if not path.is_file():
-        return [f"{name}: listed in {SHA256SUMS} but missing"]
-    if _sha256_file(path) != expected:
-        return [f"{name}: SHA-256 differs from {SHA256SUMS}"]
+        return [f"{shown}: path leaves the output folder"]
+    if path.is_symlink() or not path.is_file():
+        return [f"{shown}: listed in {SHA256SUMS} but missing"]
+    if sha256_file(path) != expected:
+        return [f"{shown}: SHA-256 differs from {SHA256SUMS}"]
     return []
 
 
@@ -149,24 +152,6 @@ def _default_prose() -> str:
             f"cannot read the card prose {CARD_PROSE}: {error.strerror} "
             "(fix: run from a source checkout or pass card_prose)"
         ) from error
-
-
-def _check_replaceable(out: Path) -> None:
-    """Refuse to replace anything but an empty folder or an earlier output."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder (fix: choose another --out)")
-    if any(out.iterdir()) and not (out / SHA256SUMS).is_file():
-        raise OutputError(
-            f"{out} is not empty and has no {SHA256SUMS}, so it is not an earlier output; "
-            "refusing to replace it (fix: choose an empty or new folder)"
-        )
-
-
-def _sibling(out: Path, purpose: str) -> Path:
-    # Hidden and random, so it neither shows in listings nor collides with a parallel build.
-    return out.parent / f".{out.name}.{purpose}-{secrets.token_hex(6)}"
 
 
 def _no_progress(step: str) -> None:
@@ -195,7 +180,7 @@ def _write_all(
     )
     _write_text(folder / "croissant.json", dumps(metadata))
     progress("croissant.json")
-    _write_text(folder / SHA256SUMS, _sha256sums(folder))
+    _write_text(folder / SHA256SUMS, sha256sums(folder))
     progress(SHA256SUMS)
 
 
@@ -220,55 +205,3 @@ def _write_text(path: Path, text: str) -> None:
     # newline="\n": the same bytes on every platform.
     with path.open("w", encoding="utf-8", newline="\n") as file:
         file.write(text)
-
-
-def _sha256sums(folder: Path) -> str:
-    return "".join(
-        f"{_sha256_file(folder / name)}  {name}\n"
-        for name in _relative_files(folder)
-        if name != SHA256SUMS
-    )
-
-
-def _relative_files(folder: Path) -> list[str]:
-    return sorted(
-        path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
-    )
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _restore(previous: Path, out: Path) -> None:
-    try:
-        previous.rename(out)
-    except OSError as error:
-        raise OutputError(
-            f"the build failed and the previous output could not be moved back from "
-            f"{previous} to {out}: {error} (fix: rename it by hand)"
-        ) from error
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
-        return
-    previous = _sibling(out, "previous")
-    out.rename(previous)
-    try:
-        staging.rename(out)
-    except BaseException:
-        _restore(previous, out)
-        raise
-    try:
-        shutil.rmtree(previous)
-    except OSError as error:
-        raise OutputError(
-            f"the new output is in {out}, but the previous one could not be removed from "
-            f"{previous}: {error} (fix: delete that folder)"
-        ) from error
