@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "unknown-key": "a key that the format does not define",
     "unmentioned-name": "a known name occurs in a text with no mention and no waiver",
     "yaml-alias": "a YAML anchor or alias (not allowed)",
+    "yaml-tag": "a YAML tag such as !!binary (not allowed)",
 }
 
 

@@ -39,7 +39,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "byte-order-mark.yaml": (DOC, [(DOC, 1, "byte-order-mark")]),
     "bad-encoding.yaml": (DOC, [(DOC, 19, "bad-encoding")]),
     "file-too-large.yaml": (DOC, [(DOC, 1, "file-too-large")]),
-    "invalid-yaml.yaml": (DOC, [(DOC, 31, "invalid-yaml")]),
+    "invalid-yaml.yaml": (DOC, [(DOC, 30, "invalid-yaml")]),
     "mention-not-an-alias.yaml": (
         DOC,
         [(TXT, 3, "unmentioned-name"), (DOC, 29, "mention-not-an-alias")],

@@ -19,7 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from dnnd_dataset.records import (
@@ -40,8 +48,22 @@ from dnnd_dataset.records import (
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
+def _iso_date_text(value: object) -> object:
+    # YAML gives dates as the text typed; only that text may become a date, never a number
+    # (lax validation reads 1311033600 as a Unix time).
+    if isinstance(value, str) and len(value) == 10:
+        return value
+    raise PydanticCustomError("date_type", "a date must be written YYYY-MM-DD")
+
+
+# Parsed from its ISO text only: strict mode would refuse the text, lax mode a number too.
+IsoDate = Annotated[dt.date, Strict(False), BeforeValidator(_iso_date_text)]
+
+
 class RawModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: a value of the wrong type is an error, never converted ("1" is not 1, and
+    # true is not 1).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Anchor(RawModel):
@@ -93,7 +115,7 @@ class DirectiveEntry(RawModel):
     code: str | None = Field(default=None, description="Canonical 'NN-XX/TW' if printed.")
     issuer: Slug | None = Field(default=None, description="organization_id of the issuer.")
     term: Term | None = Field(default=None, description="Roman numeral of the khóa, if stated.")
-    issued_on: dt.date | None = Field(default=None, description="Date of issue, if stated.")
+    issued_on: IsoDate | None = Field(default=None, description="Date of issue, if stated.")
     subject: str | None = Field(default=None, description="What it is about, as stated.")
     evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
 
@@ -109,7 +131,7 @@ class MeetingEntry(RawModel):
     id: Slug = Field(description="meeting_id.")
     name: Text = Field(description="Name as stated, in Vietnamese.")
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
-    date: dt.date | None = Field(default=None, description="Date; null if no part is stated.")
+    date: IsoDate | None = Field(default=None, description="Date; null if no part is stated.")
     date_precision: DatePrecision = Field(
         default="unknown", description="day, month, year, unknown."
     )
@@ -229,7 +251,7 @@ class Outlet(RawModel):
 
 
 class PageDate(RawModel):
-    value: dt.date = Field(description="The date printed on the page.")
+    value: IsoDate = Field(description="The date printed on the page.")
     evidence: Anchor = Field(description="The printed date.")
 
 
