@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "quote-not-found": "a quote does not occur in the article text",
     "span-splits-grapheme": "a span boundary splits a character from its mark",
     "text-changed": "a source text no longer has the SHA-256 its annotation records",
+    "unexpected-file": "a file or folder where the raw layout has none",
     "unknown-key": "a key that the format does not define",
     "unmentioned-name": "a known name occurs in a text with no mention and no waiver",
     "yaml-alias": "a YAML anchor or alias (not allowed)",

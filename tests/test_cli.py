@@ -16,6 +16,7 @@ from .conftest import RAW, REPO, python, snapshot
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 DOC = "documents/003-cb987c258479b677.yaml"
+ORG_HCM = "registry/organizations/ho-chi-minh.yaml"
 ISSUE_LINE = re.compile(r"^\S+:\d+: ")
 
 
@@ -61,7 +62,7 @@ def test_failed_build_keeps_the_previous_output(
     shutil.copytree(built, out)
     before = snapshot(out)
     shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
-    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / "registry/persons.yaml")
+    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / ORG_HCM)
     done = _run("build.py", "--raw", str(raw_copy), "--out", str(out))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
@@ -69,9 +70,9 @@ def test_failed_build_keeps_the_previous_output(
     assert lines == [
         f"{raw_copy / DOC}:17: authors[0].nickname: unknown-key: unknown key 'nickname' (fix: "
         "remove the key or correct its spelling; the schema lists the allowed keys)",
-        f"{raw_copy / 'registry/persons.yaml'}:41: persons[12].id: duplicate-id: the id "
-        "'tran-quoc-vuong' is already used (fix: rename one of the two; the first is at "
-        f"{raw_copy / 'registry/persons.yaml'}:12)",
+        f"{raw_copy / ORG_HCM}:2: id: duplicate-id: the id 'ho-chi-minh' is also defined at "
+        f"{raw_copy / 'registry/persons/ho-chi-minh.yaml'}:2 (fix: keep one of the two "
+        "entries, or give one of them another id)",
         "2 problem(s) found; nothing was written.",
     ]
     assert snapshot(out) == before

@@ -14,6 +14,9 @@ from dnnd_dataset.reading import rawio
 INVALID = Path(__file__).parent / "data" / "invalid"
 DOC = "documents/003-cb987c258479b677.yaml"
 TXT = "documents/003-cb987c258479b677.txt"
+ORG_HCM = "registry/organizations/ho-chi-minh.yaml"
+DIRECTIVE_04 = "registry/directives/chi-thi-04-ct-tw-khoa-xi.yaml"
+DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
 CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
@@ -51,18 +54,12 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     ),
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
-    "duplicate-id.yaml": ("registry/persons.yaml", [("registry/persons.yaml", 41, "duplicate-id")]),
+    "duplicate-id.yaml": (ORG_HCM, [(ORG_HCM, 2, "duplicate-id")]),
     "invalid-directive-code.yaml": (
-        "registry/directives.yaml",
-        [
-            (DOC, 42, "directive-code-mismatch"),
-            ("registry/directives.yaml", 29, "invalid-directive-code"),
-        ],
+        DIRECTIVE_12,
+        [(DOC, 42, "directive-code-mismatch"), (DIRECTIVE_12, 6, "invalid-directive-code")],
     ),
-    "fact-without-evidence.yaml": (
-        "registry/directives.yaml",
-        [("registry/directives.yaml", 11, "fact-without-evidence")],
-    ),
+    "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "span-splits-grapheme.yaml": (
         "documents/999-fixture.yaml",
         [("documents/999-fixture.yaml", 4, "span-splits-grapheme")],
@@ -130,32 +127,34 @@ def test_path_outside_raw(raw_copy: Path, tmp_path: Path) -> None:
 
 def test_all_errors_in_one_run(raw_copy: Path) -> None:
     shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
-    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / "registry/persons.yaml")
-    assert _located(raw_copy) == [
-        (DOC, 17, "unknown-key"),
-        ("registry/persons.yaml", 41, "duplicate-id"),
-    ]
+    shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / ORG_HCM)
+    assert _located(raw_copy) == [(DOC, 17, "unknown-key"), (ORG_HCM, 2, "duplicate-id")]
 
 
 def test_a_directive_code_may_repeat_only_across_terms(raw_copy: Path) -> None:
-    registry = raw_copy / "registry" / "directives.yaml"
+    added = "registry/directives/chi-thi-04-ct-tw-khoa-xiii.yaml"
     entry = (
-        "  - id: chi-thi-04-ct-tw-khoa-xiii\n"
-        "    name: Chỉ thị 04-CT/TW\n"
-        "    kind: chi_thi\n"
-        '    number: "04"\n'
-        "    code: 04-CT/TW\n"
-        "    issuer: ban-bi-thu\n"
-        "    term: {term}\n"
+        "id: chi-thi-04-ct-tw-khoa-xiii\n"
+        "name: Chỉ thị 04-CT/TW\n"
+        "kind: chi_thi\n"
+        'number: "04"\n'
+        "code: 04-CT/TW\n"
+        "issuer: ban-bi-thu\n"
+        "term: {term}\n"
     )
-    original = registry.read_text(encoding="utf-8")
     # The 2021 directive of khóa XIII shares the code of the 2011 one of khóa XI: allowed.
     # (No text of the corpus names it, so its facts lack evidence; that is all.)
-    unsupported = [
-        ("registry/directives.yaml", line, "fact-without-evidence") for line in (132, 133, 134, 135)
-    ]
-    registry.write_text(original + entry.format(term="XIII"), encoding="utf-8")
+    unsupported = [(added, line, "fact-without-evidence") for line in (4, 5, 6, 7)]
+    (raw_copy / added).write_text(entry.format(term="XIII"), encoding="utf-8")
     assert _located(raw_copy) == unsupported
-    # With the same term it would be the same directive written twice.
-    registry.write_text(original + entry.format(term="XI"), encoding="utf-8")
-    assert _located(raw_copy) == [("registry/directives.yaml", 129, "duplicate-id"), *unsupported]
+    # With the same term it would be the same directive written twice, in two files.
+    (raw_copy / added).write_text(entry.format(term="XI"), encoding="utf-8")
+    report = compile_corpus(raw_copy).report
+    (duplicate,) = [issue for issue in report.issues if issue.code == "duplicate-id"]
+    assert duplicate.format() == (
+        f"{raw_copy / added}:1: id: duplicate-id: 'chi-thi-04-ct-tw-khoa-xiii' has the kind, "
+        "number, issuer and term (or date) of 'chi-thi-04-ct-tw-khoa-xi' at "
+        f"{raw_copy / DIRECTIVE_04}:2 (fix: merge the two entries, or give each its term (khóa) "
+        "or date of issue)"
+    )
+    assert _located(raw_copy) == [(added, 1, "duplicate-id"), *unsupported]

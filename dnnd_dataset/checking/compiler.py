@@ -34,7 +34,7 @@ from dnnd_dataset.reading.raw_loading import (
     RawCorpus,
     SourceText,
     load_documents,
-    load_registry,
+    load_registries,
 )
 from dnnd_dataset.reading.raw_models import (
     Anchor,
@@ -69,7 +69,7 @@ class CompileResult:
 def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
     """Validate ``raw`` and build the published records; never raises on bad input."""
     issues: list[Issue] = []
-    registries = {name: load_registry(raw, name, issues) for name in LABEL_OF_REGISTRY}
+    registries = load_registries(raw, issues)
     documents, texts, unreadable = load_documents(raw, issues)
     raw_corpus = RawCorpus(registries, documents, texts, unreadable)
     state = CheckState(raw_corpus, today or dt.date.today(), issues)
@@ -97,21 +97,32 @@ def _id_of(entry: Located[BaseModel]) -> str:
     return cast(Entry, entry.model).id
 
 
+def _misnamed(entry: Located[BaseModel]) -> bool:
+    return Path(entry.shown).stem != _id_of(entry)
+
+
 def _index_entities(state: CheckState) -> None:
-    for registry in LABEL_OF_REGISTRY:
-        for entry in state.entries(registry):
-            entity_id = _id_of(entry)
-            if entity_id in state.entities:
-                _, first = state.entities[entity_id]
-                state.issue(
-                    entry,
-                    ("id",),
-                    "duplicate-id",
-                    f"the id {entity_id!r} is already used",
-                    f"rename one of the two; the first is at {first.shown}:{first.line('id')}",
-                )
+    # Ids are global across registries. An entry whose id differs from its file name is
+    # already reported as such; it yields to a well-named entry of the same id rather than
+    # giving that root cause a second error.
+    located = [
+        (registry, entry) for registry in LABEL_OF_REGISTRY for entry in state.entries(registry)
+    ]
+    for registry, entry in sorted(located, key=lambda pair: _misnamed(pair[1])):
+        entity_id = _id_of(entry)
+        if entity_id in state.entities:
+            if _misnamed(entry):
                 continue
-            state.entities[entity_id] = (registry, entry)
+            _, first = state.entities[entity_id]
+            state.issue(
+                entry,
+                ("id",),
+                "duplicate-id",
+                f"the id {entity_id!r} is also defined at {first.shown}:{first.line('id')}",
+                "keep one of the two entries, or give one of them another id",
+            )
+            continue
+        state.entities[entity_id] = (registry, entry)
 
 
 def _expect(
@@ -130,7 +141,7 @@ def _expect(
             sub,
             "dangling-reference",
             f"{entity_id!r} is not an id in the {registry} registry",
-            f"add it to raw/registry/{registry}.yaml or correct the id",
+            f"add it as raw/registry/{registry}/{entity_id}.yaml or correct the id",
         )
         return False
     return True
@@ -181,7 +192,8 @@ def _check_directive_identities(state: CheckState) -> None:
                 entry,
                 ("id",),
                 "duplicate-id",
-                f"{d.id!r} has the kind, number, issuer and term (or date) of {_id_of(first)!r}",
+                f"{d.id!r} has the kind, number, issuer and term (or date) of {_id_of(first)!r} "
+                f"at {first.shown}:{first.line('id')}",
                 "merge the two entries, or give each its term (khóa) or date of issue",
             )
 
@@ -345,7 +357,8 @@ def _mention_label(
             ("mentions", index, "entity"),
             "dangling-reference",
             f"{mention.entity!r} is not an id in any registry",
-            "add the entity to its registry under raw/registry/ or correct the id",
+            f"add its file to a registry (raw/registry/persons/{mention.entity}.yaml, or "
+            "organizations/, directives/, meetings/), or correct the id",
         )
         return None
     return LABEL_OF_REGISTRY[found[0]]
@@ -368,8 +381,7 @@ def _written_as_named(
                 ("mentions", index),
                 "mention-not-an-alias",
                 f"{written!r} is not a name of {mention.entity!r}",
-                f"add {written!r} to other_names of {mention.entity} in "
-                f"raw/registry/{registry}.yaml, or correct the quote",
+                f"add {written!r} to other_names in {entry.shown}, or correct the quote",
             )
             return False
     if registry == "directives":

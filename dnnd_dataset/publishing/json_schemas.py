@@ -1,8 +1,10 @@
 """JSON Schema of every published record and raw file, generated from the models.
 
 ``schema/records/<table>.schema.json`` describe the published rows;
-``schema/raw/*.schema.json`` the hand-written files, which point at them in their
-``# yaml-language-server: $schema=...`` first line so that editors validate as you type.
+``schema/raw/*.schema.json`` the hand-written files: ``<registry>.schema.json`` one entry
+file of ``raw/registry/<registry>/``, ``document.schema.json`` one annotation. Each raw
+file points at its schema in its ``# yaml-language-server: $schema=...`` first line so
+that editors validate as you type.
 """
 
 from __future__ import annotations
@@ -13,22 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dnnd_dataset.reading.raw_models import (
-    DirectiveRegistry,
-    DocumentAnnotation,
-    MeetingRegistry,
-    OrganizationRegistry,
-    PersonRegistry,
-)
+from dnnd_dataset.reading.raw_loading import REGISTRIES
+from dnnd_dataset.reading.raw_models import DocumentAnnotation
 from dnnd_dataset.records import TABLES
 
-RAW_FILES: dict[str, type[BaseModel]] = {
-    "persons": PersonRegistry,
-    "organizations": OrganizationRegistry,
-    "directives": DirectiveRegistry,
-    "meetings": MeetingRegistry,
-    "document": DocumentAnnotation,
-}
+# raw/registry/<registry>/<id>.yaml -> schema/raw/<registry>.schema.json (one entry);
+# raw/documents/<article_id>.yaml -> schema/raw/document.schema.json.
+RAW_FILES: dict[str, type[BaseModel]] = {**REGISTRIES, "document": DocumentAnnotation}
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 

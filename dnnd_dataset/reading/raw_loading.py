@@ -1,11 +1,17 @@
 """Reading ``raw/`` into validated raw models, each remembering where it was written.
 
+Each registry is a folder with one file per entry, ``raw/registry/<registry>/<id>.yaml``:
+contributors who add articles at the same time add files rather than edit a shared one,
+so their merges do not conflict, and no file grows with the corpus. Files are read in
+the code-point order of their names, so the same folder gives the same result anywhere.
+
 A problem in one registry entry or one document drops only that entry or document;
 the rest is still read so that one run reports every problem.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -88,48 +94,112 @@ def _inside(raw: Path, path: Path, issues: list[Issue], shown: str) -> bool:
     return True
 
 
-def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[BaseModel]]:
-    path = raw / "registry" / f"{name}.yaml"
-    shown = _shown(raw, path)
-    if not path.is_file():
+def load_registries(raw: Path, issues: list[Issue]) -> dict[str, list[Located[BaseModel]]]:
+    """Every registry, each read from its folder of one-entry files in file-name order."""
+    _check_registry_folder(raw, issues)
+    return {name: load_registry(raw, name, issues) for name in REGISTRIES}
+
+
+def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
+    folder = raw / "registry"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or (path.name in REGISTRIES and path.is_dir()):
+            continue
+        shown = _shown(raw, path)
+        if path.suffix == ".yaml" and path.stem in REGISTRIES:
+            # The layout before registries became folders: one file of many entries.
+            hint = f"move each entry to its own file {shown[: -len('.yaml')]}/<id>.yaml"
+        else:
+            close = difflib.get_close_matches(path.name, REGISTRIES, n=1)
+            hint = f"rename it to {close[0]}/; " if close else "move or remove it; "
+            hint += f"the registry folders are {', '.join(REGISTRIES)}"
         issues.append(
             Issue(
                 shown,
                 1,
-                "missing-file",
-                f"the {name} registry is missing",
-                f"create {shown} with a top-level key '{name}:'",
+                "unexpected-file",
+                "the registry folder holds only one folder per registry",
+                hint,
             )
         )
+
+
+def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[BaseModel]]:
+    """The entries of ``raw/registry/<name>/*.yaml``, one per file, in file-name order.
+
+    A missing folder is an empty registry: version control keeps no empty folders.
+    """
+    folder = raw / "registry" / name
+    if not folder.is_dir():
         return []
+    if not _inside(raw, folder, issues, _shown(raw, folder)):
+        return []
+    entries: list[Located[BaseModel]] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue
+        shown = _shown(raw, path)
+        if path.suffix != ".yaml" or not (path.is_file() or path.is_symlink()):
+            issues.append(
+                Issue(
+                    shown,
+                    1,
+                    "unexpected-file",
+                    f"the {name} registry holds only files named <id>.yaml",
+                    f"rename it to {path.stem}.yaml if it is an entry, or move it out of "
+                    f"{_shown(raw, folder)}",
+                )
+            )
+            continue
+        entry = _load_entry(raw, path, name, issues)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _load_entry(raw: Path, path: Path, name: str, issues: list[Issue]) -> Located[BaseModel] | None:
+    shown = _shown(raw, path)
     if not _inside(raw, path, issues, shown):
-        return []
+        return None
     try:
         loaded = load_yaml(path, shown)
     except RawFileError as exc:
         issues.extend(exc.issues)
-        return []
+        return None
     data = loaded.data
-    if not isinstance(data, dict) or set(data) != {name} or not isinstance(data[name], list):
+    if isinstance(data, dict) and set(data) == {name}:
         issues.append(
             Issue(
                 shown,
-                1,
+                loaded.line_of((name,)),
                 "invalid-value",
-                f"the file must hold one key '{name}' whose value is a list",
-                f"start the file with '{name}:' followed by '- id: ...' entries",
+                f"the file holds a list under '{name}:', a registry file holds one entry",
+                f"write each entry in its own file {_shown(raw, path.parent)}/<id>.yaml, "
+                "starting with 'id:'",
             )
         )
-        return []
-    model = REGISTRIES[name]
-    entries: list[Located[BaseModel]] = []
-    for index, item in enumerate(data[name]):
-        loc: Loc = (name, index)
-        try:
-            entries.append(Located(model.model_validate(item), shown, loaded, loc))
-        except ValidationError as exc:
-            issues.extend(issues_from_validation(exc, loaded, shown, loc))
-    return entries
+        return None
+    try:
+        model = REGISTRIES[name].model_validate(data)
+    except ValidationError as exc:
+        issues.extend(issues_from_validation(exc, loaded, shown))
+        return None
+    entry: Located[BaseModel] = Located(model, shown, loaded, ())
+    entity_id = getattr(model, "id", None)
+    if entity_id != path.stem:
+        issues.append(
+            Issue(
+                shown,
+                loaded.line_of(("id",)),
+                "inconsistent-value",
+                f"id {entity_id!r} differs from the file name {path.stem!r}",
+                f"rename the file to {entity_id}.yaml, or make id equal the file name",
+                field="id",
+            )
+        )
+    return entry
 
 
 def load_documents(

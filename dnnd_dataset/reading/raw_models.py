@@ -1,13 +1,13 @@
 """Models of the hand-written files under ``raw/``.
 
-Layout::
+Layout, one file per entry so that independent additions never touch the same file::
 
-    raw/registry/persons.yaml        PersonRegistry
-    raw/registry/organizations.yaml  OrganizationRegistry
-    raw/registry/directives.yaml     DirectiveRegistry
-    raw/registry/meetings.yaml       MeetingRegistry
-    raw/documents/<article_id>.txt   a source text, verbatim
-    raw/documents/<article_id>.yaml  DocumentAnnotation of that text
+    raw/registry/persons/<id>.yaml        PersonEntry
+    raw/registry/organizations/<id>.yaml  OrganizationEntry
+    raw/registry/directives/<id>.yaml     DirectiveEntry
+    raw/registry/meetings/<id>.yaml       MeetingEntry
+    raw/documents/<article_id>.txt        a source text, verbatim
+    raw/documents/<article_id>.yaml       DocumentAnnotation of that text
 
 Spans are anchored by quotes, never by offsets: the builder finds the quote in the
 text (after look-alike normalization of both), narrowed by ``prefix``/``suffix`` or an
@@ -89,6 +89,8 @@ class SourcedAnchor(Anchor):
 
 
 class PersonEntry(RawModel):
+    """One person, however many texts name it: the file raw/registry/persons/<id>.yaml."""
+
     id: Slug = Field(description="person_id: an ASCII slug of the name.")
     name: Text = Field(description="Full name with diacritics, family name first.")
     other_names: list[Text] = Field(default=[], description="Other spellings as printed.")
@@ -97,6 +99,8 @@ class PersonEntry(RawModel):
 
 
 class OrganizationEntry(RawModel):
+    """One organization, however many texts name it: raw/registry/organizations/<id>.yaml."""
+
     id: Slug = Field(description="organization_id.")
     name: Text = Field(description="Full Vietnamese name.")
     other_names: list[Text] = Field(
@@ -108,6 +112,12 @@ class OrganizationEntry(RawModel):
 
 
 class DirectiveEntry(RawModel):
+    """One directive, however many texts name it: raw/registry/directives/<id>.yaml.
+
+    Party document numbers restart each term (khóa): identity is kind + number + issuer +
+    term or date, never the code alone.
+    """
+
     id: Slug = Field(description="directive_id, unique across terms.")
     name: Text = Field(description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW'.")
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan, quy_dinh.")
@@ -128,6 +138,8 @@ class ParticipantEntry(RawModel):
 
 
 class MeetingEntry(RawModel):
+    """One meeting, however many texts report it: raw/registry/meetings/<id>.yaml."""
+
     id: Slug = Field(description="meeting_id.")
     name: Text = Field(description="Name as stated, in Vietnamese.")
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
@@ -164,28 +176,6 @@ class MeetingEntry(RawModel):
                 "inconsistent-value", "attendance and attendance_qualifier go together"
             )
         return self
-
-
-class PersonRegistry(RawModel):
-    persons: list[PersonEntry] = Field(description="Each person once, however many texts name it.")
-
-
-class OrganizationRegistry(RawModel):
-    organizations: list[OrganizationEntry] = Field(
-        description="Each organization once, however many texts name it."
-    )
-
-
-class DirectiveRegistry(RawModel):
-    directives: list[DirectiveEntry] = Field(
-        description="Each directive once, however many texts name it."
-    )
-
-
-class MeetingRegistry(RawModel):
-    meetings: list[MeetingEntry] = Field(
-        description="Each meeting once, however many texts name it."
-    )
 
 
 class MentionAnnotation(Anchor):
