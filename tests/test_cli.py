@@ -141,7 +141,8 @@ def test_verify_accepts_a_build_and_names_each_difference(
     assert problems[2].startswith(
         f"{out / 'data/persons/train-00000-of-00001.parquet'}: not a readable Parquet file"
     )
-    assert len(problems) == 3
+    assert problems[3] == f"{out}/croissant.json: lists no file with its sha256"
+    assert len(problems) == 4
 
 
 def test_verify_checks_rows_against_the_models(

@@ -1,0 +1,269 @@
+"""What the published tables promise about each other, checked on the rows as read back.
+
+Checksums prove only that files were not changed after ``SHA256SUMS`` was written; anyone
+who edits a table can recompute them. These checks read the content: every id unique
+(and the key of every mention), every reference resolving to a row of the right table,
+``sha256`` and ``text_normalized`` derived from ``text``, every span inside its text and
+equal to ``text[start:end]``, and every person or organization mentioned by one of its
+names. Each kind of difference is
+reported once, at its first row, with how many rows share it; the work is linear in the
+size of the tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from dnnd_dataset.records import (
+    TABLES,
+    Article,
+    Evidence,
+    Mention,
+    Organization,
+    Person,
+    Record,
+)
+from dnnd_dataset.textnorm import normalize
+
+# The table each mention label and each evidence table refers to.
+TABLE_OF_LABEL = {
+    "PERSON": "persons",
+    "ORGANIZATION": "organizations",
+    "DIRECTIVE": "directives",
+    "MEETING": "meetings",
+}
+ID_COLUMN = {
+    "articles": "article_id",
+    "meetings": "meeting_id",
+    "persons": "person_id",
+    "directives": "directive_id",
+    "organizations": "organization_id",
+}
+
+
+@dataclass
+class _Findings:
+    """The first row of each kind of difference, and how many rows show it."""
+
+    first: dict[str, str] = field(default_factory=dict)
+    count: Counter[str] = field(default_factory=Counter)
+
+    def add(self, kind: str, message: str) -> None:
+        self.first.setdefault(kind, message)
+        self.count[kind] += 1
+
+    def problems(self) -> list[str]:
+        out = []
+        for kind, message in self.first.items():
+            more = self.count[kind] - 1
+            out.append(message + (f" (and {more} more rows like it)" if more else ""))
+        return out
+
+
+def check_tables(tables: Mapping[str, Sequence[Record]]) -> list[str]:
+    """Every broken promise between the tables, first row of each kind first."""
+    found = _Findings()
+    ids = _unique_ids(tables, found)
+    articles = {a.article_id: a for a in cast(Sequence[Article], tables.get("articles", []))}
+    _check_articles(articles.values(), found)
+    _check_mentions(tables, articles, ids, found)
+    _check_evidence(tables, articles, ids, found)
+    _check_references(tables, ids, found)
+    return found.problems()
+
+
+def _row(table: str, index: int, record: Record) -> str:
+    key = ", ".join(repr(getattr(record, name)) for name in TABLES[table].sort_key[:3])
+    return f"{table}[{index}] ({key})"
+
+
+def _unique_ids(tables: Mapping[str, Sequence[Record]], found: _Findings) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for table, records in tables.items():
+        # Evidence has no id: one quote may ground the same field twice (two participants).
+        if table == "evidence":
+            continue
+        key = (ID_COLUMN[table],) if table in ID_COLUMN else TABLES[table].sort_key
+        seen: set[tuple[Any, ...]] = set()
+        for index, record in enumerate(records):
+            value = tuple(getattr(record, name) for name in key)
+            if value in seen:
+                found.add(
+                    f"duplicate {table}",
+                    f"{_row(table, index, record)}: {', '.join(key)} repeats an earlier row",
+                )
+            seen.add(value)
+        if table in ID_COLUMN:
+            ids[table] = {getattr(record, ID_COLUMN[table]) for record in records}
+    return ids
+
+
+def _check_articles(articles: Iterable[Article], found: _Findings) -> None:
+    for index, article in enumerate(articles):
+        where = f"articles[{index}] ({article.article_id!r})"
+        digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        if digest != article.sha256:
+            found.add("sha256", f"{where}: sha256 {article.sha256} is not that of text ({digest})")
+        if article.text_normalized != normalize(article.text):
+            found.add("normalized", f"{where}: text_normalized is not text with look-alikes mapped")
+        for number, part in enumerate(article.boilerplate):
+            if not 0 <= part.start < part.end <= len(article.text):
+                found.add(
+                    "boilerplate",
+                    f"{where}: boilerplate[{number}] {part.start}:{part.end} is not a span of "
+                    f"its text of {len(article.text)} characters",
+                )
+
+
+def _check_span(
+    found: _Findings,
+    kind: str,
+    where: str,
+    article: Article | None,
+    start: int,
+    end: int,
+    written: str,
+) -> None:
+    if article is None:
+        return  # reported as a dangling reference
+    if not 0 <= start < end <= len(article.text):
+        found.add(
+            f"{kind} span",
+            f"{where}: {start}:{end} is not a span of the text of {article.article_id!r} "
+            f"({len(article.text)} characters)",
+        )
+    elif article.text[start:end] != written:
+        found.add(
+            f"{kind} text",
+            f"{where}: {written!r} differs from the text of {article.article_id!r} at "
+            f"{start}:{end}, {article.text[start:end]!r}",
+        )
+
+
+def _check_mentions(
+    tables: Mapping[str, Sequence[Record]],
+    articles: Mapping[str, Article],
+    ids: Mapping[str, set[str]],
+    found: _Findings,
+) -> None:
+    names = _names(tables)
+    for index, mention in enumerate(cast(Sequence[Mention], tables.get("mentions", []))):
+        where = _row("mentions", index, mention)
+        article = articles.get(mention.article_id)
+        if article is None:
+            found.add(
+                "mention article",
+                f"{where}: article_id {mention.article_id!r} is no row of articles",
+            )
+        _check_span(found, "mention", where, article, mention.start, mention.end, mention.text)
+        target = TABLE_OF_LABEL.get(mention.label)
+        if target is None:
+            if mention.entity_id is not None:
+                found.add("location entity", f"{where}: a LOCATION mention has an entity_id")
+            continue
+        if mention.entity_id not in ids.get(target, set()):
+            found.add(
+                "mention entity",
+                f"{where}: entity_id {mention.entity_id!r} is no row of {target}",
+            )
+        elif target in ("persons", "organizations") and normalize(mention.text) not in names.get(
+            mention.entity_id, set()
+        ):
+            found.add(
+                "mention name",
+                f"{where}: {mention.text!r} is none of the names of {mention.entity_id!r} in "
+                f"{target}",
+            )
+
+
+def _names(tables: Mapping[str, Sequence[Record]]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    # A duplicated id is reported on its own; its rows' names all count here.
+    for person in cast(Sequence[Person], tables.get("persons", [])):
+        names.setdefault(person.person_id, set()).update(
+            normalize(n) for n in (person.name, *person.other_names)
+        )
+    for org in cast(Sequence[Organization], tables.get("organizations", [])):
+        names.setdefault(org.organization_id, set()).update(
+            normalize(n) for n in (org.name, *org.other_names)
+        )
+    return names
+
+
+def _check_evidence(
+    tables: Mapping[str, Sequence[Record]],
+    articles: Mapping[str, Article],
+    ids: Mapping[str, set[str]],
+    found: _Findings,
+) -> None:
+    for index, evidence in enumerate(cast(Sequence[Evidence], tables.get("evidence", []))):
+        where = _row("evidence", index, evidence)
+        if evidence.record_id not in ids.get(evidence.table, set()):
+            found.add(
+                "evidence record",
+                f"{where}: record_id {evidence.record_id!r} is no row of {evidence.table}",
+            )
+        article = articles.get(evidence.article_id)
+        if article is None:
+            found.add(
+                "evidence article",
+                f"{where}: article_id {evidence.article_id!r} is no row of articles",
+            )
+        _check_span(found, "evidence", where, article, evidence.start, evidence.end, evidence.quote)
+
+
+# Each list or optional id column, and the table its values must be rows of.
+_Refs = Callable[[Any], Iterable[str | None]]
+REFERENCES: dict[str, list[tuple[str, str, _Refs]]] = {
+    "articles": [
+        ("author_ids", "persons", lambda a: a.author_ids),
+        ("person_ids", "persons", lambda a: a.person_ids),
+        ("organization_ids", "organizations", lambda a: a.organization_ids),
+        ("directive_ids", "directives", lambda a: a.directive_ids),
+        ("meeting_ids", "meetings", lambda a: a.meeting_ids),
+    ],
+    "meetings": [
+        ("organizer_ids", "organizations", lambda m: m.organizer_ids),
+        ("participants.person_id", "persons", lambda m: [p.person_id for p in m.participants]),
+        ("directive_ids", "directives", lambda m: m.directive_ids),
+        ("article_ids", "articles", lambda m: m.article_ids),
+    ],
+    "persons": [
+        (
+            "positions.organization_id",
+            "organizations",
+            lambda p: [q.organization_id for q in p.positions],
+        ),
+        ("positions.article_id", "articles", lambda p: [q.article_id for q in p.positions]),
+        ("article_ids", "articles", lambda p: p.article_ids),
+    ],
+    "directives": [
+        ("issuer_id", "organizations", lambda d: [d.issuer_id]),
+        ("article_ids", "articles", lambda d: d.article_ids),
+        ("meeting_ids", "meetings", lambda d: d.meeting_ids),
+    ],
+    "organizations": [
+        ("parent_id", "organizations", lambda o: [o.parent_id]),
+        ("article_ids", "articles", lambda o: o.article_ids),
+    ],
+}
+
+
+def _check_references(
+    tables: Mapping[str, Sequence[Record]], ids: Mapping[str, set[str]], found: _Findings
+) -> None:
+    for table, references in REFERENCES.items():
+        for index, record in enumerate(tables.get(table, [])):
+            for column, target, values in references:
+                for value in values(record):
+                    if value is not None and value not in ids.get(target, set()):
+                        found.add(
+                            f"{table}.{column}",
+                            f"{_row(table, index, record)}: {column} {value!r} is no row of "
+                            f"{target}",
+                        )
+                        break

@@ -1,0 +1,221 @@
+"""`dnnd verify` reads the content: tampering is found even when every checksum is recomputed.
+
+Each test edits one table of a real build the way a careful forger would: the Parquet file
+is rewritten with its schema, its SHA-256 and size in croissant.json are updated, and
+SHA256SUMS is recomputed. Verify must still name the first row that differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dnnd_dataset.builder import build
+from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256_file, sha256sums
+from dnnd_dataset.publishing.dataset_meta import data_file
+from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
+from dnnd_dataset.publishing.verify import verify
+
+from .conftest import RAW
+
+Rows = list[dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("verify") / "dist"
+    build(RAW, out)
+    return out
+
+
+@pytest.fixture()
+def out(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "dist"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def rows(out: Path, table: str) -> Rows:
+    result: Rows = pq.read_table(out / data_file(table)).to_pylist()
+    return result
+
+
+def tamper(out: Path, table: str, edit: Callable[[Rows], Rows], *, croissant: bool = True) -> None:
+    """Rewrite ``table`` through ``edit``, then recompute what a forger can recompute."""
+    path = out / data_file(table)
+    original = pq.read_table(path)
+    edited = pa.Table.from_pylist(edit(original.to_pylist()), schema=original.schema)
+    pq.write_table(edited, path, **PARQUET_OPTIONS)
+    if croissant:
+        metadata = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+        for entry in metadata["distribution"]:
+            if entry.get("contentUrl") == data_file(table):
+                entry["sha256"] = sha256_file(path)
+                entry["contentSize"] = f"{path.stat().st_size} B"
+        (out / "croissant.json").write_text(json.dumps(metadata), encoding="utf-8")
+    (out / SHA256SUMS).write_text(sha256sums(out), encoding="utf-8")
+
+
+def test_an_untouched_build_verifies(built: Path) -> None:
+    assert verify(built) == []
+
+
+def test_a_renamed_person(out: Path) -> None:
+    def rename(persons: Rows) -> Rows:
+        for person in persons:
+            if person["person_id"] == "tran-quoc-vuong":
+                person["name"] = "Trần Văn Giả"
+        return persons
+
+    tamper(out, "persons", rename)
+    mentions = rows(out, "mentions")
+    named = [
+        (i, m)
+        for i, m in enumerate(mentions)
+        if m["entity_id"] == "tran-quoc-vuong" and m["text"] == "Trần Quốc Vượng"
+    ]
+    first, mention = named[0]
+    assert verify(out) == [
+        f"{out}: mentions[{first}] ({mention['article_id']!r}, {mention['start']}, "
+        f"{mention['end']}): 'Trần Quốc Vượng' is none of the names of 'tran-quoc-vuong' in "
+        f"persons (and {len(named) - 1} more rows like it)"
+    ]
+
+
+def test_shifted_mention_offsets(out: Path) -> None:
+    def shift(mentions: Rows) -> Rows:
+        mentions[3]["start"] += 1
+        mentions[3]["end"] += 1
+        return mentions
+
+    before = rows(out, "mentions")[3]
+    tamper(out, "mentions", shift)
+    text = next(a["text"] for a in rows(out, "articles") if a["article_id"] == before["article_id"])
+    start, end = before["start"] + 1, before["end"] + 1
+    assert verify(out) == [
+        f"{out}: mentions[3] ({before['article_id']!r}, {start}, {end}): {before['text']!r} "
+        f"differs from the text of {before['article_id']!r} at {start}:{end}, "
+        f"{text[start:end]!r}"
+    ]
+
+
+def test_a_mention_past_the_end_of_its_text(out: Path) -> None:
+    def stretch(mentions: Rows) -> Rows:
+        mentions[0]["end"] = 10**6
+        return mentions
+
+    first = rows(out, "mentions")[0]
+    length = next(
+        len(a["text"]) for a in rows(out, "articles") if a["article_id"] == first["article_id"]
+    )
+    tamper(out, "mentions", stretch)
+    assert verify(out) == [
+        f"{out}: mentions[0] ({first['article_id']!r}, {first['start']}, 1000000): "
+        f"{first['start']}:1000000 is not a span of the text of {first['article_id']!r} "
+        f"({length} characters)"
+    ]
+
+
+def test_dropped_rows_disagree_with_the_card(out: Path) -> None:
+    tamper(out, "evidence", lambda evidence: evidence[:-2])
+    count = len(rows(out, "evidence"))
+    assert verify(out) == [
+        f"{out}/README.md: dataset_info says evidence has {count + 2} rows; its data has {count}"
+    ]
+
+
+def test_a_dropped_person_leaves_dangling_references(out: Path) -> None:
+    tamper(out, "persons", lambda persons: [p for p in persons if p["person_id"] != "ha-su"])
+    problems = verify(out)
+    assert (
+        problems[-1] == f"{out}/README.md: dataset_info says persons has 12 rows; its data has 11"
+    )
+    assert any(": entity_id 'ha-su' is no row of persons" in p for p in problems), problems
+    assert any(": person_ids 'ha-su' is no row of persons" in p for p in problems), problems
+
+
+def test_a_duplicated_id(out: Path) -> None:
+    def duplicate(organizations: Rows) -> Rows:
+        copy = dict(organizations[2], name="Một tổ chức khác")
+        return [*organizations, copy]
+
+    tamper(out, "organizations", duplicate)
+    organizations = rows(out, "organizations")
+    last = len(organizations) - 1
+    assert verify(out) == [
+        f"{out}: organizations[{last}] ({organizations[2]['organization_id']!r}): "
+        "organization_id repeats an earlier row",
+        f"{out}/README.md: dataset_info says organizations has {last} rows; its data has "
+        f"{last + 1}",
+    ]
+
+
+def test_a_dangling_entity_id(out: Path) -> None:
+    def dangle(mentions: Rows) -> Rows:
+        index = next(i for i, m in enumerate(mentions) if m["label"] == "ORGANIZATION")
+        mentions[index]["entity_id"] = "khong-co-to-chuc-nay"
+        return mentions
+
+    tamper(out, "mentions", dangle)
+    mentions = rows(out, "mentions")
+    index = next(i for i, m in enumerate(mentions) if m["entity_id"] == "khong-co-to-chuc-nay")
+    mention = mentions[index]
+    assert verify(out) == [
+        f"{out}: mentions[{index}] ({mention['article_id']!r}, {mention['start']}, "
+        f"{mention['end']}): entity_id 'khong-co-to-chuc-nay' is no row of organizations"
+    ]
+
+
+def test_a_text_that_no_longer_matches_its_sha256(out: Path) -> None:
+    articles = rows(out, "articles")
+    article_id = articles[1]["article_id"]
+    quoted = {
+        offset
+        for table in ("mentions", "evidence")
+        for row in rows(out, table)
+        if row["article_id"] == article_id
+        for offset in range(row["start"], row["end"])
+    }
+    at = max(set(range(len(articles[1]["text"]))) - quoted)  # a character no span quotes
+
+    def edit(articles: Rows) -> Rows:
+        for column in ("text", "text_normalized"):
+            articles[1][column] = articles[1][column][:at] + "#" + articles[1][column][at + 1 :]
+        return articles
+
+    tamper(out, "articles", edit)
+    new = hashlib.sha256(rows(out, "articles")[1]["text"].encode("utf-8")).hexdigest()
+    assert verify(out) == [
+        f"{out}: articles[1] ({articles[1]['article_id']!r}): sha256 {articles[1]['sha256']} "
+        f"is not that of text ({new})"
+    ]
+
+
+def test_croissant_file_hashes_are_checked(out: Path) -> None:
+    tamper(out, "evidence", lambda evidence: evidence[:-1], croissant=False)
+    problems = verify(out)
+    assert problems[-1] == (
+        f"{out}/croissant.json: {data_file('evidence')}: SHA-256 differs from the one recorded here"
+    )
+    assert len(problems) == 2  # and the card's row count
+
+
+def test_evidence_quote_must_equal_its_span(out: Path) -> None:
+    def edit(evidence: Rows) -> Rows:
+        evidence[0]["quote"] = "một câu khác"
+        return evidence
+
+    first = rows(out, "evidence")[0]
+    tamper(out, "evidence", edit)
+    problems = verify(out)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{out}: evidence[0] ({first['table']!r}, ")
+    assert ": 'một câu khác' differs from the text of " in problems[0]
