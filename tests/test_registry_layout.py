@@ -103,6 +103,20 @@ def test_a_list_of_entries_in_one_file_is_refused(raw_copy: Path) -> None:
     ]
 
 
+def test_a_file_that_is_not_one_entry_is_refused(raw_copy: Path) -> None:
+    empty = raw_copy / PERSONS / "nguyen-van-a.yaml"
+    empty.write_text("# yaml-language-server: $schema=../../../schema/raw/persons.schema.json\n")
+    listed = raw_copy / PERSONS / "nguyen-van-b.yaml"
+    listed.write_text("# an entry written as a list item\n- id: nguyen-van-b\n", "utf-8")
+    assert _issues(raw_copy) == [
+        f"{empty}:1: invalid-value: the file holds nothing; a registry file holds one entry "
+        "(fix: write the entry's keys at the top level, starting with 'id: nguyen-van-a')",
+        f"{listed}:2: invalid-value: the file holds a list, not a mapping; a registry file "
+        "holds one entry (fix: write the entry's keys at the top level, starting with "
+        "'id: nguyen-van-b')",
+    ]
+
+
 def test_files_the_layout_does_not_define_are_reported(raw_copy: Path) -> None:
     (raw_copy / PERSONS / "nguyen-van-a.yml").write_text(_person("nguyen-van-a"), "utf-8")
     (raw_copy / PERSONS / "archive").mkdir()

@@ -12,6 +12,7 @@ the rest is still read so that one run reports every problem.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -134,35 +135,44 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
     folder = raw / "registry" / name
     if not folder.is_dir():
         return []
-    if not _inside(raw, folder, issues, _shown(raw, folder)):
+    folder_shown = _shown(raw, folder)
+    # Once the folder is known to lie inside raw/, a file in it does unless it is a link;
+    # the listing says which are, so a registry of thousands of files costs no path
+    # resolution per file.
+    if not _inside(raw, folder, issues, folder_shown):
         return []
+    with os.scandir(folder) as listing:
+        files = sorted(
+            (item.name, item.is_symlink(), item.is_file(follow_symlinks=False))
+            for item in listing
+            if not item.name.startswith(".")
+        )
     entries: list[Located[BaseModel]] = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("."):
-            continue
-        shown = _shown(raw, path)
-        if path.suffix != ".yaml" or not (path.is_file() or path.is_symlink()):
+    for file_name, is_link, is_file in files:
+        shown = os.path.join(folder_shown, file_name)
+        if not file_name.endswith(".yaml") or not (is_file or is_link):
             issues.append(
                 Issue(
                     shown,
                     1,
                     "unexpected-file",
                     f"the {name} registry holds only files named <id>.yaml",
-                    f"rename it to {path.stem}.yaml if it is an entry, or move it out of "
-                    f"{_shown(raw, folder)}",
+                    f"rename it to {Path(file_name).stem}.yaml if it is an entry, or move it "
+                    f"out of {folder_shown}",
                 )
             )
-            continue
-        entry = _load_entry(raw, path, name, issues)
-        if entry is not None:
-            entries.append(entry)
+        elif is_link:
+            _inside(raw, folder / file_name, issues, shown)
+        else:
+            entry = _load_entry(folder / file_name, shown, name, issues)
+            if entry is not None:
+                entries.append(entry)
     return entries
 
 
-def _load_entry(raw: Path, path: Path, name: str, issues: list[Issue]) -> Located[BaseModel] | None:
-    shown = _shown(raw, path)
-    if not _inside(raw, path, issues, shown):
-        return None
+def _load_entry(
+    path: Path, shown: str, name: str, issues: list[Issue]
+) -> Located[BaseModel] | None:
     try:
         loaded = load_yaml(path, shown)
     except RawFileError as exc:
@@ -176,8 +186,20 @@ def _load_entry(raw: Path, path: Path, name: str, issues: list[Issue]) -> Locate
                 loaded.line_of((name,)),
                 "invalid-value",
                 f"the file holds a list under '{name}:', a registry file holds one entry",
-                f"write each entry in its own file {_shown(raw, path.parent)}/<id>.yaml, "
+                f"write each entry in its own file {os.path.dirname(shown)}/<id>.yaml, "
                 "starting with 'id:'",
+            )
+        )
+        return None
+    if not isinstance(data, dict):
+        what = "nothing" if data is None else f"a {type(data).__name__}, not a mapping"
+        issues.append(
+            Issue(
+                shown,
+                loaded.lines.get((), 1),
+                "invalid-value",
+                f"the file holds {what}; a registry file holds one entry",
+                f"write the entry's keys at the top level, starting with 'id: {path.stem}'",
             )
         )
         return None
