@@ -7,6 +7,7 @@ message explains; 2 a usage error. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -48,9 +49,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("out", type=Path)
 
+    add = commands.add_parser(
+        "add",
+        help="copy a new article text into raw/ and draft its annotation for review",
+        description="Copy TEXT_FILE verbatim to raw/documents/<id>.txt (id: next number and "
+        "the first 16 hex digits of the text's SHA-256) and write the draft <id>.yaml: "
+        "mentions of registered names, and proposals marked for review.",
+    )
+    add.add_argument("text_file", type=Path, metavar="TEXT_FILE", help="UTF-8 article text")
+    add.add_argument("--raw", type=Path, default=Path("raw"), help="raw folder (default: raw)")
+    add.add_argument("--outlet", help="the publication, as it names itself")
+    add.add_argument("--url", help="the address the text was taken from")
+    add.add_argument(
+        "--page-date", type=_iso_date, metavar="YYYY-MM-DD", help="the date the page prints"
+    )
+
     schema = commands.add_parser("schema", help="write the JSON Schemas generated from the models")
     schema.add_argument("--out", type=Path, default=Path("schema"))
     return parser
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
 def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> None:
@@ -132,6 +155,22 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _add(args: argparse.Namespace) -> int:
+    from dnnd_dataset.drafting.adding import add_article
+
+    added = add_article(
+        args.raw, args.text_file, outlet=args.outlet, url=args.url, page_date=args.page_date
+    )
+    print(f"added {added.text_path}")
+    print(
+        f"drafted {added.annotation_path}: {added.mentions} mention(s), "
+        f"{added.proposed} item(s) to review"
+    )
+    for note in added.notes:
+        print(f"note: {note}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from dnnd_dataset.publishing.json_schemas import write_json_schemas
 
@@ -140,7 +179,14 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "stats": _stats, "verify": _verify, "schema": _schema}
+COMMANDS = {
+    "add": _add,
+    "build": _build,
+    "check": _check,
+    "stats": _stats,
+    "verify": _verify,
+    "schema": _schema,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

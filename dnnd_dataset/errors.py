@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "text-changed": "a source text no longer has the SHA-256 its annotation records",
     "unexpected-file": "a file or folder where the raw layout has none",
     "unknown-key": "a key that the format does not define",
+    "unreviewed-proposal": "a drafted item still marked as a proposal awaits review",
     "unmentioned-name": "a known name occurs in a text with no mention and no waiver",
     "yaml-alias": "a YAML anchor or alias (not allowed)",
     "yaml-tag": "a YAML tag such as !!binary (not allowed)",

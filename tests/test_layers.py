@@ -19,11 +19,12 @@ RANK = {
     "directive_codes": 0,
     "_version": 0,
     "reading": 1,
-    "checking": 2,
-    "publishing": 3,
-    "library": 4,
-    "builder": 5,
-    "cli": 6,
+    "drafting": 2,
+    "checking": 3,
+    "publishing": 4,
+    "library": 5,
+    "builder": 6,
+    "cli": 7,
 }
 
 

@@ -80,6 +80,7 @@ def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
         _check_document(state, document)
     _check_registry_evidence(state)
     stats = _coverage(state)
+    stats["proposals"] = dict(sorted(state.proposals.items()))
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:
         return CompileResult({}, report)
@@ -296,6 +297,7 @@ def _check_document(state: CheckState, document: Located[DocumentAnnotation]) ->
             "meetings",
         )
     _resolve_mentions(state, document, resolved)
+    _check_proposals(state, document)
     for index, waiver in enumerate(ann.waivers):
         text = state.normalized[article]
         spans = resolve_all(text, waiver) if waiver.all else resolve(text, waiver)
@@ -303,6 +305,28 @@ def _check_document(state: CheckState, document: Located[DocumentAnnotation]) ->
             state.issue(document, ("waivers", index), spans.code, spans.message, spans.hint)
         else:
             resolved.waived += spans if isinstance(spans, list) else [spans]
+
+
+def _check_proposals(state: CheckState, document: Located[DocumentAnnotation]) -> None:
+    """Proposals must quote the text; while any remains, the corpus is a draft."""
+    ann = document.model
+    text = state.normalized[ann.article_id]
+    for index, proposal in enumerate(ann.proposals):
+        found = resolve_all(text, proposal) if proposal.all else resolve(text, proposal)
+        if isinstance(found, AnchorProblem):
+            state.issue(document, ("proposals", index), found.code, found.message, found.hint)
+    paths = ann.proposed_items()
+    state.proposals[document.shown] = len(paths)
+    if paths:
+        first = sorted(paths, key=lambda path: document.line(*path))[0]
+        state.issue(
+            document,
+            first,
+            "unreviewed-proposal",
+            f"{len(paths)} drafted item(s) await review, the first here",
+            "accept an item by deleting its 'proposed: true', reject it by deleting the item; "
+            "write each entry under 'proposals:' into its registry, or delete it",
+        )
 
 
 def _resolve_mentions(

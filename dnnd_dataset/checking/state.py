@@ -36,6 +36,8 @@ class CheckState:
     spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Items still marked as proposals, per annotation file.
+    proposals: dict[str, int] = field(default_factory=dict)
 
     def entries(self, registry: str) -> list[Located[BaseModel]]:
         return self.raw.registries[registry]

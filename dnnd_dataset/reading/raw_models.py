@@ -66,6 +66,16 @@ class RawModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class Proposable(RawModel):
+    """An item that ``dnnd add`` may draft; it counts as unreviewed while ``proposed`` is true."""
+
+    proposed: bool = Field(
+        default=False,
+        description="Drafted by 'dnnd add' and not yet reviewed: delete this key to accept "
+        "the item, or delete the item to reject it. 'dnnd build' refuses drafts.",
+    )
+
+
 class Anchor(RawModel):
     """A span of an article text, found by its quote."""
 
@@ -178,7 +188,7 @@ class MeetingEntry(RawModel):
         return self
 
 
-class MentionAnnotation(Anchor):
+class MentionAnnotation(Anchor, Proposable):
     """A mention; with ``all: true`` every whole-word occurrence of the quote is one."""
 
     entity: Slug | None = Field(default=None, description="Id of the entity; none for LOCATION.")
@@ -210,22 +220,22 @@ class Waiver(Anchor):
     all: bool = Field(default=False, description="Waive every occurrence of the quote.")
 
 
-class Author(RawModel):
+class Author(Proposable):
     person: Slug = Field(description="person_id of the byline.")
     evidence: Anchor = Field(description="The byline as printed.")
 
 
-class CreditAnnotation(RawModel):
+class CreditAnnotation(Proposable):
     name: Text = Field(description="Who is credited, as printed.")
     role: CreditRole = Field(description="photo or source.")
     evidence: Anchor = Field(description="The credit as printed.")
 
 
-class BoilerplateAnnotation(Anchor):
+class BoilerplateAnnotation(Anchor, Proposable):
     kind: BoilerplateKind = Field(description="What the span is.")
 
 
-class Outlet(RawModel):
+class Outlet(Proposable):
     name: Text = Field(description="The publication's name.")
     inferred: bool = Field(default=False, description="Not printed in full, inferred.")
     basis: str | None = Field(default=None, description="How it was inferred.")
@@ -240,12 +250,12 @@ class Outlet(RawModel):
         return self
 
 
-class PageDate(RawModel):
+class PageDate(Proposable):
     value: IsoDate = Field(description="The date printed on the page.")
     evidence: Anchor = Field(description="The printed date.")
 
 
-class PositionAnnotation(RawModel):
+class PositionAnnotation(Proposable):
     person: Slug = Field(description="person_id.")
     title: Text = Field(description="The title as the text states it.")
     organization: Slug | None = Field(default=None, description="organization_id of the title.")
@@ -253,6 +263,59 @@ class PositionAnnotation(RawModel):
         default=None, description="The meeting at which the text says the person held it."
     )
     evidence: Anchor = Field(description="The words stating the position.")
+
+
+class Url(Anchor, Proposable):
+    """A source address printed in the text."""
+
+
+class Title(Anchor, Proposable):
+    """The headline (or the lead sentence where there is none)."""
+
+
+ProposalKind = Literal[
+    "person",
+    "organization",
+    "directive",
+    "meeting",
+    "location",
+    "date",
+    "attendance",
+    "outlet",
+    "page_date",
+    "url",
+]
+
+
+class Proposal(Anchor):
+    """Something the registries do not know yet, drafted by ``dnnd add`` for review.
+
+    Every entry counts as unreviewed: accepting one means writing what it proposes into
+    its registry (or into this file) and deleting the entry.
+    """
+
+    kind: ProposalKind = Field(description="What is proposed.")
+    value: Text = Field(
+        description="The name as printed, the canonical code, the ISO date or the number."
+    )
+    id: Slug | None = Field(default=None, description="A suggested id for a new registry entry.")
+    all: bool = Field(default=False, description="The quote stands for every occurrence.")
+    directive_kind: DirectiveKind | None = Field(default=None, description="For a directive.")
+    term: Term | None = Field(default=None, description="Khóa stated with a directive.")
+    date: IsoDate | None = Field(default=None, description="For a date or a meeting.")
+    date_precision: DatePrecision | None = Field(
+        default=None, description="day, month or year: what the text prints or implies."
+    )
+    date_basis: str | None = Field(default=None, description="How an unprinted part was read.")
+    location: str | None = Field(default=None, description="For a meeting: the place stated.")
+    organizers: list[Text] = Field(default=[], description="For a meeting: who organized it.")
+    participants: list[Text] = Field(default=[], description="For a meeting: people named.")
+    directives: list[Text] = Field(default=[], description="For a meeting: documents named.")
+    attendance: int | None = Field(default=None, ge=1, description="Number of people stated.")
+    attendance_qualifier: AttendanceQualifier | None = Field(
+        default=None, description="exact, more_than, about."
+    )
+    note: str | None = Field(default=None, description="Why the draft proposes it.")
 
 
 class DocumentAnnotation(RawModel):
@@ -263,9 +326,9 @@ class DocumentAnnotation(RawModel):
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
         description="SHA-256 of the text file; guards the annotation against edits of the text."
     )
-    title: Anchor = Field(description="The headline (or lead sentence).")
+    title: Title = Field(description="The headline (or lead sentence).")
     outlet: Outlet | None = Field(default=None, description="The publication, if known.")
-    url: Anchor | None = Field(default=None, description="A source URL printed in the text.")
+    url: Url | None = Field(default=None, description="A source URL printed in the text.")
     page_date: PageDate | None = Field(default=None, description="The date printed on the page.")
     authors: list[Author] = Field(default=[], description="Bylines.")
     credits: list[CreditAnnotation] = Field(default=[], description="Photo credits and sources.")
@@ -273,3 +336,19 @@ class DocumentAnnotation(RawModel):
     mentions: list[MentionAnnotation] = Field(default=[], description="Entity and place spans.")
     positions: list[PositionAnnotation] = Field(default=[], description="Positions as stated.")
     waivers: list[Waiver] = Field(default=[], description="Name occurrences that are no mention.")
+    proposals: list[Proposal] = Field(
+        default=[], description="Drafted candidates the registries do not know yet."
+    )
+
+    def proposed_items(self) -> list[tuple[str | int, ...]]:
+        """Paths of the items still awaiting review: marked ones and every proposal."""
+        paths: list[tuple[str | int, ...]] = []
+        for name in ("title", "outlet", "url", "page_date"):
+            item = getattr(self, name)
+            if item is not None and item.proposed:
+                paths.append((name,))
+        for name in ("authors", "credits", "boilerplate", "positions", "mentions"):
+            items = getattr(self, name)
+            paths += [(name, i) for i, item in enumerate(items) if item.proposed]
+        paths += [("proposals", i) for i in range(len(self.proposals))]
+        return paths

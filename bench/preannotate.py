@@ -1,0 +1,268 @@
+"""Leave-one-out evaluation of the pre-annotator behind ``dnnd add``.
+
+For each annotated article: rebuild the knowledge without what only that article introduces
+(entities no other article mentions, names no other text prints, places no other article
+annotates), draft the article from its text alone, and score the draft against the final
+annotation: precision and recall per mention label (exact span and label), exact match of
+directive codes, exact match of meeting dates (date and precision).
+
+    python bench/preannotate.py [--raw raw] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from dnnd_dataset import directive_codes
+from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.drafting.draft import draft_annotation
+from dnnd_dataset.drafting.knowledge import Knowledge, knowledge_of
+from dnnd_dataset.drafting.known_names import NameIndex
+from dnnd_dataset.drafting.spans import draft_hits
+from dnnd_dataset.reading.raw_loading import load_documents, load_registries
+from dnnd_dataset.reading.raw_models import DirectiveEntry, DocumentAnnotation, MeetingEntry
+from dnnd_dataset.records import Mention
+from dnnd_dataset.textnorm import at_word_boundaries, normalize
+
+LABELS = ("PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION")
+TARGETS = {"PERSON": (0.95, 0.90), "ORGANIZATION": (0.95, 0.90), "DIRECTIVE": (0.95, 0.90)}
+
+
+def _printed(texts: dict[str, str], name: str, article_ids: set[str]) -> bool:
+    needle = normalize(name)
+    for article_id in article_ids:
+        text = texts[article_id]
+        position = text.find(needle)
+        while position != -1:
+            if at_word_boundaries(text, position, position + len(needle)):
+                return True
+            position = text.find(needle, position + 1)
+    return False
+
+
+def _without(
+    held_out: str,
+    registries: dict[str, list[BaseModel]],
+    documents: list[DocumentAnnotation],
+    texts: dict[str, str],
+    mentioned_in: dict[str, set[str]],
+) -> tuple[Knowledge, NameIndex]:
+    others = set(texts) - {held_out}
+
+    def introduced(name: str) -> bool:
+        return _printed(texts, name, {held_out}) and not _printed(texts, name, others)
+
+    kept: dict[str, list[BaseModel]] = {}
+    for registry, entries in registries.items():
+        kept[registry] = []
+        for entry in entries:
+            entity_id = entry.id  # type: ignore[attr-defined]
+            if mentioned_in.get(entity_id) == {held_out}:
+                continue
+            update: dict[str, Any] = {}
+            if hasattr(entry, "other_names"):
+                update["other_names"] = [n for n in entry.other_names if not introduced(n)]
+            kept[registry].append(entry.model_copy(update=update))
+    knowledge = knowledge_of(kept, [d for d in documents if d.article_id != held_out])
+    # A kept entry's own name counts as known unless only the held-out text prints it.
+    names = NameIndex([n for n in knowledge.name_list() if not introduced(n.text)])
+    return knowledge, names
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def evaluate(raw: Path) -> dict[str, Any]:
+    result = compile_corpus(raw)
+    if not result.report.valid:
+        raise SystemExit(f"{raw} does not validate:\n{result.report.format()}")
+    issues: list[Any] = []
+    registries = {
+        name: [e.model for e in entries] for name, entries in load_registries(raw, issues).items()
+    }
+    located, sources, _ = load_documents(raw, issues)
+    documents = [d.model for d in located]
+    texts = {key: normalize(source.text) for key, source in sources.items()}
+    gold: dict[str, list[Mention]] = defaultdict(list)
+    mentioned_in: dict[str, set[str]] = defaultdict(set)
+    for row in result.tables["mentions"]:
+        assert isinstance(row, Mention)
+        gold[row.article_id].append(row)
+        if row.entity_id:
+            mentioned_in[row.entity_id].add(row.article_id)
+    directives = {d.id: d for d in registries["directives"] if isinstance(d, DirectiveEntry)}
+    meetings = [m for m in registries["meetings"] if isinstance(m, MeetingEntry)]
+    counts: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
+    codes = Counter[str]()
+    code_misses: list[str] = []
+    dates = Counter[str]()
+    date_misses: list[str] = []
+    per_article: dict[str, dict[str, int]] = {}
+    errors: list[str] = []
+    for article_id in sorted(texts):
+        knowledge, names = _without(article_id, registries, documents, texts, mentioned_in)
+        text = sources[article_id].text
+        draft = draft_annotation(
+            text, knowledge, article_id=article_id, source_file=f"{article_id}.txt", names=names
+        ).annotation
+        hits = draft_hits(draft, text, knowledge)
+        drafted = {(h.start, h.end, h.label) for h in hits}
+        wanted = {(m.start, m.end, m.label) for m in gold[article_id]}
+        for label in LABELS:
+            d = {x for x in drafted if x[2] == label}
+            w = {x for x in wanted if x[2] == label}
+            counts[label]["tp"] += len(d & w)
+            counts[label]["fp"] += len(d - w)
+            counts[label]["fn"] += len(w - d)
+        for start, end, label in sorted(drafted ^ wanted):
+            side = "extra" if (start, end, label) in drafted else "missed"
+            errors.append(f"{article_id}: {side} {label} {texts[article_id][start:end]!r}")
+        per_article[article_id] = {
+            "drafted": len(drafted),
+            "annotated": len(wanted),
+            "matched": len(drafted & wanted),
+        }
+        # Directive codes: the code the draft gives each annotated span that carries one.
+        proposal_codes = {
+            (p.quote, p.occurrence): p.value for p in draft.proposals if p.kind == "directive"
+        }
+        for mention in gold[article_id]:
+            entity = directives.get(mention.entity_id or "")
+            if mention.label != "DIRECTIVE" or entity is None or entity.code is None:
+                continue
+            codes["total"] += 1
+            drafted_code = _drafted_code(hits, mention, knowledge, texts[article_id])
+            drafted_code = drafted_code or proposal_codes.get((mention.text, None))
+            if drafted_code == entity.code:
+                codes["exact"] += 1
+            else:
+                code_misses.append(f"{article_id}: {mention.text!r} -> {drafted_code}")
+        # Meeting dates: each dated meeting this article grounds the date of.
+        for meeting in meetings:
+            grounded = any(
+                e.article == article_id and "date" in e.supports for e in meeting.evidence
+            )
+            if meeting.date is None or not grounded:
+                continue
+            dates["total"] += 1
+            spans = {
+                (m.start, m.end)
+                for m in gold[article_id]
+                if m.entity_id == meeting.id and m.label == "MEETING"
+            }
+            proposed = [
+                p
+                for p in draft.proposals
+                if p.kind == "meeting" and _span_of(p, texts[article_id]) in spans
+            ]
+            got = (proposed[0].date, proposed[0].date_precision) if proposed else None
+            if got == (meeting.date, meeting.date_precision):
+                dates["exact"] += 1
+            else:
+                date_misses.append(f"{article_id}: {meeting.id} -> {got}")
+    every_code = Counter[str]()
+    for article_id in texts:
+        for mention in gold[article_id]:
+            entity = directives.get(mention.entity_id or "")
+            if entity is None or entity.code is None:
+                continue
+            every_code["total"] += 1
+            if directive_codes.canonical_code(mention.text) == entity.code:
+                every_code["exact"] += 1
+    table = {
+        label: {
+            **dict(counts[label]),
+            "precision": _ratio(counts[label]["tp"], counts[label]["tp"] + counts[label]["fp"]),
+            "recall": _ratio(counts[label]["tp"], counts[label]["tp"] + counts[label]["fn"]),
+        }
+        for label in LABELS
+    }
+    return {
+        "labels": table,
+        "directive_codes": {**dict(codes), "misses": code_misses},
+        "directive_codes_in_texts": dict(every_code),
+        "meeting_dates": {**dict(dates), "misses": date_misses},
+        "articles": per_article,
+        "span_errors": errors,
+        "targets_met": all(
+            (table[label]["precision"] or 0) >= p and (table[label]["recall"] or 0) >= r
+            for label, (p, r) in TARGETS.items()
+        )
+        and codes["exact"] == codes["total"],
+    }
+
+
+def _drafted_code(hits: list[Any], mention: Mention, knowledge: Knowledge, text: str) -> str | None:
+    for hit in hits:
+        if (hit.start, hit.end, hit.label) == (mention.start, mention.end, "DIRECTIVE"):
+            for directive in knowledge.directives:
+                if directive.id == hit.entity:
+                    return directive.code
+            return directive_codes.canonical_code(text[hit.start : hit.end])
+    return None
+
+
+def _span_of(proposal: Any, text: str) -> tuple[int, int] | None:
+    from dnnd_dataset.reading.anchoring import Span, resolve
+
+    found = resolve(text, proposal)
+    return (found.start, found.end) if isinstance(found, Span) else None
+
+
+def markdown(results: dict[str, Any]) -> str:
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{100 * value:.1f}%"
+
+    lines = [
+        "| label | annotated | drafted | matched | precision | recall | target (P / R) |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, row in results["labels"].items():
+        tp, fp, fn = row.get("tp", 0), row.get("fp", 0), row.get("fn", 0)
+        target = TARGETS.get(label)
+        goal = f"≥ {target[0]:.0%} / ≥ {target[1]:.0%}" if target else "none"
+        lines.append(
+            f"| {label} | {tp + fn} | {tp + fp} | {tp} | {pct(row['precision'])} "
+            f"| {pct(row['recall'])} | {goal} |"
+        )
+    codes, dates = results["directive_codes"], results["meeting_dates"]
+    every = results["directive_codes_in_texts"]
+    lines += [
+        "",
+        f"Directive codes of the drafted spans: {codes.get('exact', 0)} of "
+        f"{codes.get('total', 0)} exact; every code written in the corpus "
+        f"({every.get('total', 0)}): {every.get('exact', 0)} normalized to the registry's code.",
+        f"Meeting dates (date and precision): {dates.get('exact', 0)} of "
+        f"{dates.get('total', 0)} exact.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=Path("raw"))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--errors", action="store_true", help="list every extra or missed span")
+    args = parser.parse_args(argv)
+    results = evaluate(args.raw)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    else:
+        print(markdown(results))
+        for miss in results["directive_codes"]["misses"] + results["meeting_dates"]["misses"]:
+            print(f"miss: {miss}")
+        if args.errors:
+            print("\n".join(results["span_errors"]))
+    return 0 if results["targets_met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

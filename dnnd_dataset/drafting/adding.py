@@ -1,0 +1,168 @@
+"""Adding an article to ``raw/``: the text verbatim under a new id, and its draft annotation.
+
+Article ids are ``NNN-HHHHHHHHHHHHHHHH``: a sequence number one above the highest in
+``raw/documents`` (three digits or more) and the first 16 hex digits of the text's SHA-256.
+The number keeps the files in the order they were added; the hash keeps two contributors
+who add at the same time from taking the same id for different texts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dnnd_dataset.drafting.draft import draft_annotation
+from dnnd_dataset.drafting.knowledge import read_knowledge
+from dnnd_dataset.drafting.render import render
+from dnnd_dataset.errors import DnndError, InvalidCorpusError, Issue, Report
+from dnnd_dataset.reading.rawio import RawFileError, read_text
+
+_NUMBERED = re.compile(r"^(?P<number>[0-9]{3,})-")
+
+
+@dataclass(frozen=True)
+class Added:
+    """What ``add_article`` wrote, and what the draft holds for review."""
+
+    article_id: str
+    text_path: Path
+    annotation_path: Path
+    mentions: int
+    proposed: int
+    notes: list[str] = field(default_factory=list)
+
+
+def next_article_id(documents: Path, text: str) -> str:
+    numbers = [
+        int(m["number"])
+        for path in (documents.iterdir() if documents.is_dir() else [])
+        if (m := _NUMBERED.match(path.name))
+    ]
+    number = max(numbers, default=-1) + 1
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"{number:03d}-{digest}"
+
+
+def _read(text_file: Path) -> str:
+    shown = str(text_file)
+    if not text_file.is_file():
+        raise InvalidCorpusError(
+            Report(
+                issues=[
+                    Issue(
+                        shown,
+                        1,
+                        "missing-file",
+                        "there is no such text file",
+                        "give the path of a UTF-8 text file",
+                    )
+                ]
+            )
+        )
+    try:
+        text = read_text(text_file, shown)
+    except RawFileError as exc:
+        raise InvalidCorpusError(Report(issues=exc.issues)) from None
+    if not text.strip():
+        raise InvalidCorpusError(
+            Report(
+                issues=[
+                    Issue(
+                        shown,
+                        1,
+                        "invalid-value",
+                        "the text file is empty",
+                        "give the file that holds the article text",
+                    )
+                ]
+            )
+        )
+    return text
+
+
+def add_article(
+    raw: Path,
+    text_file: Path,
+    *,
+    outlet: str | None = None,
+    url: str | None = None,
+    page_date: dt.date | None = None,
+) -> Added:
+    """Copy ``text_file`` into ``raw/documents`` under a new id and write its draft.
+
+    Raises InvalidCorpusError when the text or the registries cannot be read, and DnndError
+    when the text is already in the corpus. Nothing is written unless both files are.
+    """
+    raw = Path(raw)
+    text = _read(Path(text_file))
+    knowledge = read_knowledge(raw)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest in knowledge.shas:
+        raise DnndError(
+            f"{text_file}: this text is already in the corpus as {knowledge.shas[digest]} "
+            "(fix: review raw/documents/" + knowledge.shas[digest] + ".yaml instead)"
+        )
+    documents = raw / "documents"
+    article_id = next_article_id(documents, text)
+    draft = draft_annotation(
+        text,
+        knowledge,
+        article_id=article_id,
+        source_file=Path(text_file).name,
+        outlet=outlet,
+        url=url,
+        page_date=page_date,
+    )
+    text_path = documents / f"{article_id}.txt"
+    annotation_path = documents / f"{article_id}.yaml"
+    rendered = render(draft.annotation, draft.notes).encode("utf-8")
+    try:
+        _write_both({text_path: text.encode("utf-8"), annotation_path: rendered})
+    except OSError as error:
+        raise DnndError(
+            f"{documents}: cannot write the new article ({error.strerror}) "
+            "(fix: make the folder writable; nothing was added)"
+        ) from error
+    annotation = draft.annotation
+    return Added(
+        article_id,
+        text_path,
+        annotation_path,
+        mentions=len(annotation.mentions),
+        proposed=len(annotation.proposed_items()),
+        notes=draft.notes,
+    )
+
+
+def _write_both(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each goes to a temporary name first, then is renamed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            if target.exists():
+                raise DnndError(
+                    f"{target}: another article took this id meanwhile (fix: run dnnd add again)"
+                )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(name, 0o644)
+            staged.append((Path(name), target))
+        renamed: list[Path] = []
+        try:
+            for temporary, target in staged:
+                os.replace(temporary, target)
+                renamed.append(target)
+        except OSError:
+            for target in renamed:
+                target.unlink(missing_ok=True)
+            raise
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,498 @@
+"""The draft annotation of a new text: registered names as mentions, the rest as proposals.
+
+Mentions of registered persons, organizations, directives and meetings are written as the
+checker demands them anyway (every occurrence of a known name). Everything the draft infers
+(headline, credits, bylines, boilerplate, places, dates) is marked ``proposed: true``, and
+what the registries do not know yet goes under ``proposals:``; ``dnnd build`` refuses both
+until a person has reviewed them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from dnnd_dataset.drafting import events, new_names, page
+from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
+from dnnd_dataset.drafting.knowledge import Knowledge
+from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
+from dnnd_dataset.reading.anchoring import Span, resolve
+from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation, Proposal
+from dnnd_dataset.textnorm import at_word_boundaries, normalize
+
+_KIND_OF_LABEL = {
+    "PERSON": "person",
+    "ORGANIZATION": "organization",
+    "DIRECTIVE": "directive",
+    "MEETING": "meeting",
+}
+
+
+@dataclass
+class Draft:
+    """A draft annotation and the notes a reviewer should read first."""
+
+    annotation: DocumentAnnotation
+    notes: list[str] = field(default_factory=list)
+
+
+def slug(value: str) -> str:
+    """An ASCII id from a Vietnamese name: 'Phạm Thị Lan' -> 'pham-thi-lan'."""
+    value = normalize(value).replace("Đ", "D").replace("đ", "d")
+    ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-") or "entry"
+
+
+def anchor_fields(text: str, start: int, end: int) -> dict[str, Any]:
+    """Quote (and occurrence, if it repeats) that resolves to exactly ``text[start:end]``."""
+    quote = text[start:end]
+    count, position = 0, text.find(quote)
+    index = 0
+    while position != -1:
+        count += 1
+        if position == start:
+            index = count
+        position = text.find(quote, position + 1)
+    fields: dict[str, Any] = {"quote": quote}
+    if count > 1:
+        fields["occurrence"] = index
+    assert resolve(text, Anchor(**fields)) == Span(start, end)
+    return fields
+
+
+def _occurrences(text: str, value: str) -> list[tuple[int, int]]:
+    found, position = [], text.find(value)
+    while position != -1:
+        if at_word_boundaries(text, position, position + len(value)):
+            found.append((position, position + len(value)))
+        position = text.find(value, position + 1)
+    return found
+
+
+def _inside(inner: Hit | tuple[int, int], outer: Hit) -> bool:
+    start, end = (inner.start, inner.end) if isinstance(inner, Hit) else inner
+    return outer.start <= start and end <= outer.end and (start, end) != (outer.start, outer.end)
+
+
+class _Drafter:
+    def __init__(self, text: str, knowledge: Knowledge, names: NameIndex | None) -> None:
+        self.verbatim = text
+        self.text = normalize(text)
+        self.knowledge = knowledge
+        self.names = names if names is not None else knowledge.names()
+        self.notes: list[str] = []
+        self.proposals: list[dict[str, Any]] = []
+        self.directive_refs: dict[tuple[int, int], DirectiveRef] = {}
+
+    def known(self, value: str) -> bool:
+        return value in self.names
+
+    # ------------------------------------------------------------ entities
+
+    def entity_hits(self, extra: list[Hit]) -> list[Hit]:
+        hits = [h for h in self.names.hits(self.text)]
+        refs = find_refs(self.text)
+        ref_spans = [(r.start, r.end) for r in refs]
+        hits = [
+            h
+            for h in hits
+            if h.label != "DIRECTIVE" or not any(s < h.end and h.start < e for s, e in ref_spans)
+        ]
+        for ref in refs:
+            self.directive_refs[(ref.start, ref.end)] = ref
+            hits.append(Hit(ref.start, ref.end, "DIRECTIVE", self._directive_of(ref)))
+        new: list[Hit] = list(extra)
+        new += new_names.new_persons(self.text, self.known)
+        new += new_names.new_organizations(self.text, self.known)
+        new += new_names.places(self.text, self.known)
+        hits += self._every_occurrence(new)
+        return flat(hits)
+
+    def _every_occurrence(self, new: list[Hit]) -> list[Hit]:
+        """A new name found once stands for each of its whole-word occurrences."""
+        found: set[Hit] = set()
+        for hit in new:
+            value = self.text[hit.start : hit.end]
+            for start, end in _occurrences(self.text, value):
+                found.add(Hit(start, end, hit.label, hit.entity))
+        return sorted(found)
+
+    def _directive_of(self, ref: DirectiveRef) -> str | None:
+        directives = self.knowledge.directives
+        if ref.code is not None:
+            matches = [d for d in directives if d.code == ref.code]
+        elif ref.number is not None:
+            matches = [
+                d
+                for d in directives
+                if d.kind == ref.kind and (d.number or "").lstrip("0") == ref.number.lstrip("0")
+            ]
+        else:
+            written = self.text[ref.start : ref.end].casefold()
+            matches = [d for d in directives if normalize(d.name).casefold() == written]
+        if len(matches) > 1 and ref.term is not None:
+            matches = [d for d in matches if d.term == ref.term]
+        return matches[0].id if len(matches) == 1 else None
+
+    # ------------------------------------------------------------ writing
+
+    def mentions(self, hits: list[Hit]) -> list[dict[str, Any]]:
+        groups: dict[tuple[str, str, str | None], list[Hit]] = defaultdict(list)
+        for hit in hits:
+            if hit.entity is not None or hit.label == "LOCATION":
+                groups[(self.text[hit.start : hit.end], hit.label, hit.entity)].append(hit)
+        written: list[dict[str, Any]] = []
+        for (quote, label, entity), group in sorted(
+            groups.items(), key=lambda item: item[1][0].start
+        ):
+            target: dict[str, Any] = (
+                {"entity": entity} if label != "LOCATION" else {"label": "LOCATION"}
+            )
+            proposed = {"proposed": True} if label == "LOCATION" else {}
+            for fields in self._anchors(quote, label, group, hits):
+                written.append({**fields, **target, **proposed})
+        return written
+
+    def _anchors(
+        self, quote: str, label: str, group: list[Hit], hits: list[Hit]
+    ) -> list[dict[str, Any]]:
+        same_label = [h for h in hits if h.label == label]
+        every = [
+            span
+            for span in _occurrences(self.text, quote)
+            if not any(_inside(span, other) for other in same_label)
+        ]
+        spans = sorted((h.start, h.end) for h in group)
+        if spans == every and len(spans) > 1:
+            return [{"quote": quote, "all": True}]
+        return [anchor_fields(self.text, start, end) for start, end in spans]
+
+    def propose_new(self, hits: list[Hit]) -> None:
+        groups: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+        for hit in hits:
+            if hit.entity is None and hit.label in _KIND_OF_LABEL:
+                groups[(self.text[hit.start : hit.end], hit.label)].append(hit)
+        for (value, label), group in sorted(groups.items(), key=lambda item: item[1][0].start):
+            for fields in self._anchors(value, label, group, hits):
+                proposal: dict[str, Any] = {
+                    **fields,
+                    "kind": _KIND_OF_LABEL[label],
+                    "value": value,
+                }
+                if label == "DIRECTIVE":
+                    proposal.update(self._directive_fields(group[0]))
+                elif label != "MEETING":
+                    proposal["id"] = slug(value)
+                self.proposals.append(proposal)
+
+    def _directive_fields(self, hit: Hit) -> dict[str, Any]:
+        ref = self.directive_refs.get((hit.start, hit.end))
+        if ref is None:
+            return {}
+        fields: dict[str, Any] = {"directive_kind": ref.kind}
+        if ref.code:
+            fields["value"] = ref.code
+        if ref.term:
+            fields["term"] = ref.term
+        parts = [ref.kind.replace("_", "-"), ref.code or ref.number or "", ref.term or ""]
+        fields["id"] = slug(" ".join(p for p in parts if p))
+        matches = [d.id for d in self.knowledge.directives if ref.code and d.code == ref.code]
+        if matches:
+            fields["note"] = (
+                f"{len(matches)} registered directives have code {ref.code} "
+                f"({', '.join(matches)}); numbers restart each term: name the term or date"
+            )
+        return fields
+
+
+def draft_annotation(
+    text: str,
+    knowledge: Knowledge,
+    *,
+    article_id: str,
+    source_file: str,
+    outlet: str | None = None,
+    url: str | None = None,
+    page_date: dt.date | None = None,
+    names: NameIndex | None = None,
+) -> Draft:
+    """Draft the annotation of ``text`` with what ``knowledge`` holds."""
+    drafter = _Drafter(text, knowledge, names)
+    norm = drafter.text
+    doc: dict[str, Any] = {
+        "article_id": article_id,
+        "source_file": source_file,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    chrome = page.boilerplate(norm)
+    credits = page.credits(norm)
+    taken = [page.Span(c.start, c.end) for c in credits] + [
+        page.Span(b.start, b.end) for b in chrome
+    ]
+    bylines = page.bylines(norm, taken)
+    title = page.title(norm, chrome)
+    if title is None:
+        raise ValueError("the text has no line to take as its headline")
+    doc["title"] = {**anchor_fields(norm, title.start, title.end), "proposed": True}
+    _outlet(drafter, doc, outlet)
+    _url(drafter, doc, url)
+    printed = page.printed_date(norm, page_date) if page_date else page.page_date(norm)
+    if printed is not None:
+        doc["page_date"] = {
+            "value": printed.value.isoformat(),
+            "evidence": anchor_fields(norm, printed.start, printed.end),
+            "proposed": True,
+        }
+    elif page_date is not None:
+        drafter.notes.append(
+            f"--page-date {page_date.isoformat()} is not printed in the text; a page date "
+            "needs the printed date as evidence, so the draft leaves it out"
+        )
+    extra: list[Hit] = []
+    for credit in credits:
+        extra += _credit_hits(drafter, credit)
+    for line in bylines:
+        value = norm[line.start : line.end]
+        if not drafter.known(value):
+            extra.append(Hit(line.start, line.end, "PERSON"))
+    for tag in page.dateline_tags(norm):
+        if not drafter.known(norm[tag.start : tag.end]):
+            extra.append(Hit(tag.start, tag.end, "ORGANIZATION"))
+    page_year = printed.value.year if printed is not None else None
+    meetings = events.meetings(norm, page_year)
+    for meeting in meetings:
+        if not drafter.known(meeting.name):
+            extra.append(Hit(meeting.start, meeting.end, "MEETING"))
+    hits = drafter.entity_hits(extra)
+    doc["authors"] = _authors(drafter, bylines, hits)
+    doc["credits"] = _credits(norm, credits)
+    doc["boilerplate"] = [
+        {**anchor_fields(norm, b.start, b.end), "kind": b.kind, "proposed": True} for b in chrome
+    ]
+    doc["mentions"] = drafter.mentions(hits)
+    drafter.propose_new(hits)
+    _acronyms(drafter, hits)
+    _meeting_details(drafter, meetings, hits)
+    _dates_and_counts(drafter, meetings, page_year)
+    doc["proposals"] = drafter.proposals
+    annotation = DocumentAnnotation.model_validate(doc)
+    return Draft(annotation, drafter.notes)
+
+
+def _outlet(drafter: _Drafter, doc: dict[str, Any], outlet: str | None) -> None:
+    norm = drafter.text
+    tags = page.dateline_tags(norm)
+    if outlet is not None:
+        at = norm.find(normalize(outlet))
+        if at != -1:
+            doc["outlet"] = {
+                "name": outlet,
+                "evidence": anchor_fields(norm, at, at + len(outlet)),
+                "proposed": True,
+            }
+            return
+    for tag in tags:
+        value = norm[tag.start : tag.end]
+        press = [o for o in drafter.knowledge.organizations if o.kind == "press"]
+        owner = next((o for o in press if value in o.other_names), None)
+        if owner is not None and (outlet is None or normalize(outlet) == normalize(owner.name)):
+            doc["outlet"] = {
+                "name": owner.name,
+                "inferred": True,
+                "basis": f"The dateline tag ({value}) is the tag of {owner.name}; "
+                "the name is not printed.",
+                "evidence": anchor_fields(norm, tag.start - 1, tag.end + 1),
+                "proposed": True,
+            }
+            return
+    if outlet is not None:
+        drafter.notes.append(
+            f"--outlet {outlet!r} is not printed in the text and no dateline tag names it; an "
+            "outlet needs evidence in the text, so the draft leaves it out"
+        )
+
+
+def _url(drafter: _Drafter, doc: dict[str, Any], url: str | None) -> None:
+    norm = drafter.text
+    printed = page.urls(norm)
+    if url is not None:
+        at = norm.find(url)
+        if at != -1:
+            doc["url"] = {**anchor_fields(norm, at, at + len(url)), "proposed": True}
+            return
+        drafter.notes.append(
+            f"--url {url} is not printed in the text; a url needs the printed address as "
+            "evidence, so the draft leaves it out"
+        )
+    if printed and "url" not in doc:
+        first = printed[0]
+        doc["url"] = {**anchor_fields(norm, first.start, first.end), "proposed": True}
+
+
+def _credit_hits(drafter: _Drafter, credit: page.Credit) -> list[Hit]:
+    name = drafter.text[credit.name_start : credit.name_end]
+    if drafter.known(name) or "://" in name or "." in name:
+        return []
+    words = name.split()
+    if (len(words) == 1 and name.isupper()) or (len(words) == 1 and credit.role == "source"):
+        return [Hit(credit.name_start, credit.name_end, "ORGANIZATION")]
+    if 2 <= len(words) <= 4 and all(w[0].isupper() for w in words):
+        return [Hit(credit.name_start, credit.name_end, "PERSON")]
+    return []
+
+
+def _credits(norm: str, credits: list[page.Credit]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str]] = set()
+    written = []
+    for credit in credits:
+        if (credit.name, credit.role) in seen:
+            continue
+        seen.add((credit.name, credit.role))
+        written.append(
+            {
+                "name": credit.name,
+                "role": credit.role,
+                "evidence": anchor_fields(norm, credit.start, credit.end),
+                "proposed": True,
+            }
+        )
+    return written
+
+
+def _authors(drafter: _Drafter, bylines: list[page.Span], hits: list[Hit]) -> list[dict[str, Any]]:
+    written = []
+    for line in bylines:
+        owner = next(
+            (h.entity for h in hits if (h.start, h.end) == (line.start, line.end) and h.entity),
+            None,
+        )
+        if owner is not None:
+            written.append(
+                {
+                    "person": owner,
+                    "evidence": anchor_fields(drafter.text, line.start, line.end),
+                    "proposed": True,
+                }
+            )
+        else:
+            for proposal in drafter.proposals:
+                if proposal.get("quote") == drafter.text[line.start : line.end]:
+                    proposal["note"] = "the byline: add the person with roles: [author]"
+    return written
+
+
+def _acronyms(drafter: _Drafter, hits: list[Hit]) -> None:
+    """ "Full Name (ABBR)": ABBR is another name of the body just before it."""
+    norm = drafter.text
+    for m in re.finditer(r"\((?P<abbr>[A-ZĐ][A-ZĐ0-9]{1,9})\)", norm):
+        abbr = m["abbr"]
+        if drafter.known(abbr):
+            continue
+        named = [
+            h for h in hits if h.label == "ORGANIZATION" and h.end in (m.start(), m.start() - 1)
+        ]
+        if not named:
+            continue
+        body = named[-1]
+        spans = _occurrences(norm, abbr)
+        drafter.proposals.append(
+            {
+                "quote": abbr,
+                "all": True,
+                "kind": "organization",
+                "value": abbr,
+                "id": body.entity or slug(norm[body.start : body.end]),
+                "note": f"another name of {norm[body.start : body.end]!r}, which the text "
+                f"abbreviates; it occurs {len(spans)} time(s): add it to other_names",
+            }
+        )
+
+
+def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
+    norm = drafter.text
+    by_span = {(p.get("quote"), p.get("kind")): p for p in drafter.proposals}
+    for meeting in meetings:
+        proposal = by_span.get((meeting.name, "meeting"))
+        if proposal is None:
+            continue
+        proposal["id"] = slug(meeting.name)[:60].strip("-") + (
+            f"-{meeting.date.date.year}" if meeting.date else ""
+        )
+        if meeting.date is not None:
+            proposal["date"] = meeting.date.date.isoformat()
+            proposal["date_precision"] = meeting.date.precision
+            if meeting.date.basis:
+                proposal["date_basis"] = meeting.date.basis
+        if meeting.location:
+            proposal["location"] = meeting.location
+        if meeting.attendance:
+            proposal["attendance"] = meeting.attendance.number
+            proposal["attendance_qualifier"] = meeting.attendance.qualifier
+        left, right = meeting.organizer_spans[0] if meeting.organizer_spans else (0, 0)
+        proposal["organizers"] = sorted(
+            {
+                h.entity or norm[h.start : h.end]
+                for h in hits
+                if h.label == "ORGANIZATION" and left <= h.start < right
+            }
+        )
+        paragraph_end = norm.find("\n", meeting.end)
+        paragraph_end = len(norm) if paragraph_end == -1 else paragraph_end
+        proposal["participants"] = sorted(
+            {
+                h.entity or norm[h.start : h.end]
+                for h in hits
+                if h.label == "PERSON" and meeting.end <= h.start < paragraph_end
+            }
+        )
+        sentence_end = norm.find(". ", meeting.end)
+        sentence_end = paragraph_end if sentence_end == -1 else min(sentence_end, paragraph_end)
+        proposal["directives"] = sorted(
+            {
+                h.entity or norm[h.start : h.end]
+                for h in hits
+                if h.label == "DIRECTIVE" and meeting.start <= h.start < sentence_end
+            }
+        )
+
+
+def _dates_and_counts(
+    drafter: _Drafter, meetings: list[events.Meeting], page_year: int | None
+) -> None:
+    norm = drafter.text
+    used = {(m.date.start, m.date.end) for m in meetings if m.date}
+    used |= {(m.attendance.start, m.attendance.end) for m in meetings if m.attendance}
+    for date in events.dates(norm, page_year):
+        if (date.start, date.end) in used:
+            continue
+        proposal: dict[str, Any] = {
+            **anchor_fields(norm, date.start, date.end),
+            "kind": "date",
+            "value": date.date.isoformat(),
+            "date": date.date.isoformat(),
+            "date_precision": date.precision,
+        }
+        if date.basis:
+            proposal["date_basis"] = date.basis
+        drafter.proposals.append(proposal)
+    for count in events.attendance(norm):
+        if (count.start, count.end) in used:
+            continue
+        drafter.proposals.append(
+            {
+                **anchor_fields(norm, count.start, count.end),
+                "kind": "attendance",
+                "value": str(count.number),
+                "attendance": count.number,
+                "attendance_qualifier": count.qualifier,
+            }
+        )
+
+
+def proposal_of(value: dict[str, Any]) -> Proposal:
+    return Proposal.model_validate(value)

@@ -1,0 +1,182 @@
+"""Names the registries do not know yet: persons after a title, bodies, places.
+
+Vietnamese capitalizes the first syllable of each word of a proper name ("Ban Đối ngoại
+Trung ương"), so a name is a run of capitalized words with the known second syllables of
+compound words in between, and a person's name starts with a family name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from dnnd_dataset.drafting.known_names import Hit
+from dnnd_dataset.drafting.lexicon import (
+    FAMILY_NAMES,
+    HONORIFICS,
+    NAME_JOINERS,
+    ORGANIZATION_HEADS,
+    TITLES,
+)
+from dnnd_dataset.drafting.tokens import Token, fold, runs, tokens
+
+# Second syllables of compound words inside names of bodies ("Trung ương", "Đối ngoại").
+_INNER = frozenset(
+    """ương ngoại thư trị quốc trực nghị đạo tịch hợp hiệp đoàn bộ ban phòng vụ dân chức sự
+    tế sản nhân tấn xã hội viên luận kỳ trận quan khẩu giáo tộc hữu""".split()  # noqa: SIM905
+)
+_ADMIN = frozenset({"tỉnh", "huyện", "xã", "phố"})
+# Words that make a head part of a longer word: "Đại hội", "Đảng bộ", "Ủy ban".
+_COMPOUND_BEFORE = frozenset({"đại", "đảng", "ủy", "tổng", "học", "công"})
+_UPPER_STOP = frozenset({"lần", "nhiệm", "tích", "về", "của", "và"})
+_FAMILY = frozenset(fold(name) for name in FAMILY_NAMES)
+_NOT_PLACES = frozenset({"hội", "đại", "lễ", "buổi", "đây", "đó"})
+_CLAUSE_END = re.compile(r"[.;:!?\n()\"“”]")
+
+
+def _is_family(token: Token) -> bool:
+    return fold(token.text) in _FAMILY
+
+
+def _person_tail(run: list[Token]) -> int | None:
+    """Index in ``run`` where a 2-4 word personal name that ends the run begins."""
+    for index, token in enumerate(run):
+        if _is_family(token) and 2 <= len(run) - index <= 4:
+            return index
+    return None
+
+
+def _clause_before(text: str, start: int) -> str:
+    window = text[max(0, start - 120) : start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+    return window[cut:]
+
+
+def _titled(text: str, start: int, end: int) -> bool:
+    before = fold(_clause_before(text, start))
+    stripped = before.rstrip()
+    if any(
+        stripped.endswith(word)
+        and (len(stripped) == len(word) or not stripped[-len(word) - 1].isalpha())
+        for word in HONORIFICS
+    ):
+        return True
+    for title in TITLES:
+        at = before.rfind(title)
+        if at == -1 or (at > 0 and before[at - 1].isalpha()):
+            continue
+        gap = before[at + len(title) :]
+        if "," not in gap and len(gap.split()) <= 7:
+            return True
+    after = fold(text[end : end + 40])
+    return after.startswith(", ") and any(after[2:].startswith(title) for title in TITLES)
+
+
+def new_persons(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
+    """Personal names after a title or honorific ("đồng chí Lê Hồng Anh") or before one."""
+    found: list[Hit] = []
+    for run in runs(text, tokens(text)):
+        index = _person_tail(run)
+        if index is None:
+            continue
+        start, end = run[index].start, run[-1].end
+        if not is_known(text[start:end]) and _titled(text, start, end):
+            found.append(Hit(start, end, "PERSON"))
+    return found
+
+
+def _heads(text: str) -> list[tuple[int, int]]:
+    found = []
+    for head in ORGANIZATION_HEADS:
+        for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", text, re.IGNORECASE):
+            if m.group()[0].isupper():
+                found.append((m.start(), m.end()))
+    # "Đảng bộ" is one head, not "Đảng" followed by "bộ".
+    return [(s, e) for s, e in found if not any(s == s2 and e < e2 for s2, e2 in found)]
+
+
+def new_organizations(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
+    """Bodies: a head word ("Ban", "Ủy ban", "Đảng bộ") and the capitalized words after it."""
+    words = tokens(text)
+    starts = {token.start: i for i, token in enumerate(words)}
+    found: list[Hit] = []
+    for head_start, head_end in _heads(text):
+        first = starts.get(head_start)
+        if first is None or (first > 0 and fold(words[first - 1].text) in _COMPOUND_BEFORE):
+            continue
+        upper = text[head_start:head_end].isupper()
+        index = first
+        while index + 1 < len(words) and words[index + 1].start <= head_end:
+            index += 1  # the rest of a two-word head
+        last = index
+        admin_left: int | None = None
+        before_person = False
+        while index + 1 < len(words) and text[words[index].end : words[index + 1].start] == " ":
+            word = words[index + 1]
+            folded = fold(word.text)
+            if upper and (not word.text.isupper() or folded in _UPPER_STOP):
+                break
+            rest = [w for w in words[index + 1 : index + 5] if w.capitalized]
+            tail_run = words[index + 1 : index + 1 + len(rest)]
+            if _is_family(word) and 2 <= len(tail_run) <= 4 and len(rest) == len(tail_run):
+                following = (
+                    words[index + 1 + len(tail_run)]
+                    if index + 1 + len(tail_run) < len(words)
+                    else None
+                )
+                if following is None or not following.capitalized:
+                    if fold(words[index].text) in _ADMIN:
+                        last = index  # "Ủy ban MTTQ Việt Nam tỉnh Phạm Thị Lan"
+                        before_person = True
+                    break  # a person's name follows the body
+            if admin_left is not None:
+                if admin_left == 0 or not word.capitalized:
+                    break
+                admin_left -= 1
+            elif folded in _ADMIN:
+                admin_left = 2
+            elif not (word.capitalized or folded in _INNER or folded in NAME_JOINERS):
+                break
+            index += 1
+            if word.capitalized or folded in _INNER:
+                last = index
+        while not before_person and last > first and fold(words[last].text) in _ADMIN:
+            last -= 1
+        start, end = head_start, words[last].end
+        if not any(w.capitalized for w in words[first + 1 : last + 1] if w.start >= head_end):
+            continue
+        if not is_known(text[start:end]):
+            found.append(Hit(start, end, "ORGANIZATION"))
+    return found
+
+
+def acronym_definitions(text: str) -> list[tuple[int, int, int, int]]:
+    """(name start, name end, acronym start, acronym end) of "Full Name (ABBR)"."""
+    found = []
+    for m in re.finditer(r"\((?P<abbr>[A-ZĐ][A-ZĐ0-9]{1,9})\)", text):
+        letters = [c for c in m["abbr"] if c.isalpha()]
+        words = tokens(text[max(0, m.start() - 200) : m.start()])
+        if len(words) < len(letters):
+            continue
+        offset = max(0, m.start() - 200)
+        capitals = [w for w in words if w.capitalized]
+        if len(capitals) < 2:
+            continue
+        found.append((offset, m.start(), m.start() + 1, m.end() - 1))
+    return found
+
+
+def places(text: str, is_known_place: Callable[[str], bool]) -> list[Hit]:
+    """Places after "tại" ("tại Hà Nội") that are no body or meeting."""
+    found: list[Hit] = []
+    words = tokens(text)
+    for run in runs(text, words):
+        before = fold(text[max(0, run[0].start - 5) : run[0].start])
+        if not before.endswith("tại ") or len(run) > 4:
+            continue
+        name = text[run[0].start : run[-1].end]
+        if fold(run[0].text) in _NOT_PLACES:
+            continue
+        if not is_known_place(name):
+            found.append(Hit(run[0].start, run[-1].end, "LOCATION"))
+    return found

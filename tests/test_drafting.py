@@ -1,0 +1,332 @@
+"""The pre-annotator: each finder on the press forms it is for, and drafts of the seeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dnnd_dataset.drafting import events, new_names, page
+from dnnd_dataset.drafting.directive_refs import find_refs
+from dnnd_dataset.drafting.draft import anchor_fields, draft_annotation, slug
+from dnnd_dataset.drafting.knowledge import read_knowledge
+from dnnd_dataset.drafting.known_names import Hit, Name, NameIndex, flat
+from dnnd_dataset.drafting.render import render
+from dnnd_dataset.drafting.spans import draft_hits
+from dnnd_dataset.reading.anchoring import Span, resolve
+from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.reading.rawio import load_yaml
+
+from .conftest import RAW, REPO
+
+SEED_TEXTS = sorted((RAW / "documents").glob("*.txt"))
+
+
+def _spans(text: str, hits: list[Hit]) -> list[str]:
+    return [text[h.start : h.end] for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("written", "quote", "kind", "code", "term"),
+    [
+        ("theo Chỉ thị số 04-CT/TW của", "Chỉ thị số 04-CT/TW", "chi_thi", "04-CT/TW", None),
+        ("thực hiện Chỉ thị 04 – CT/TW để", "Chỉ thị 04 – CT/TW", "chi_thi", "04-CT/TW", None),
+        ("tổng kết 38/CT-TW ngày", "38/CT-TW", "chi_thi", "38-CT/TW", None),
+        (
+            "Chỉ thị 28/CT-TW của Ban Bí thư khóa X về",
+            "Chỉ thị 28/CT-TW",
+            "chi_thi",
+            "28-CT/TW",
+            "X",
+        ),
+        (
+            "Chỉ thị số 04-CT/TW, ngày 6/7/2011 của Ban Bí thư khóa XI",
+            "Chỉ thị số 04-CT/TW",
+            "chi_thi",
+            "04-CT/TW",
+            "XI",
+        ),
+        ("triển khai Kết luận 73 của", "Kết luận 73", "ket_luan", None, None),
+        (
+            "Nghị quyết Trung ương 6 khóa XII về",
+            "Nghị quyết Trung ương 6 khóa XII",
+            "nghi_quyet",
+            None,
+            "XII",
+        ),
+        ("Nghị quyết Đại hội XIII của Đảng", "Nghị quyết Đại hội XIII", "nghi_quyet", None, "XIII"),
+        ("Nghị quyết số 12-NQ/TW về", "Nghị quyết số 12-NQ/TW", "nghi_quyet", "12-NQ/TW", None),
+    ],
+)
+def test_directive_references_in_press_variants(
+    written: str, quote: str, kind: str, code: str | None, term: str | None
+) -> None:
+    (ref,) = find_refs(written)
+    assert (written[ref.start : ref.end], ref.kind, ref.code, ref.term) == (quote, kind, code, term)
+
+
+def test_every_directive_code_of_the_corpus_is_normalized_to_its_registry_code() -> None:
+    knowledge = read_knowledge(RAW)
+    codes = {d.code for d in knowledge.directives if d.code}
+    found = {
+        ref.code
+        for path in SEED_TEXTS
+        for ref in find_refs(path.read_text(encoding="utf-8"))
+        if ref.code
+    }
+    assert found == codes == {"04-CT/TW", "12-CT/TW", "28-CT/TW", "32-CT/TW", "38-CT/TW"}
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "date", "basis"),
+    [
+        (
+            "Ngày 19/7, Ban Bí thư đã tổ chức Hội nghị quán triệt Chỉ thị ngày 6/7/2011 về",
+            "Ngày 19/7",
+            dt.date(2011, 7, 19),
+            "The year is not printed; the same sentence dates a document 6/7/2011, "
+            "so the year 2011 is assumed.",
+        ),
+        (
+            "Chiều 28-1, tại Hà Nội, tổ chức Hội nghị tổng kết công tác năm 2014, "
+            "triển khai nhiệm vụ năm 2015.",
+            "Chiều 28-1",
+            dt.date(2015, 1, 28),
+            "The year is not printed; the meeting reviews 2014 and plans 2015, "
+            "so a date in month 1 falls in 2015.",
+        ),
+        ("được ban hành ngày 6/7/2011.", "6/7/2011", dt.date(2011, 7, 6), None),
+        (
+            "Sáng 2-9, tại Huế",
+            "Sáng 2-9",
+            dt.date(2024, 9, 2),
+            "The year is not printed; the page is dated 2024.",
+        ),
+    ],
+)
+def test_dates_with_their_precision_and_basis(
+    text: str, printed: str, date: dt.date, basis: str | None
+) -> None:
+    (found, *_) = events.dates(text, page_year=2024)
+    assert (text[found.start : found.end], found.date, found.precision, found.basis) == (
+        printed,
+        date,
+        "day",
+        basis,
+    )
+
+
+def test_a_date_without_a_year_and_nothing_to_infer_it_from_is_left_out() -> None:
+    assert events.dates("Ngày 19/7, đoàn đến thăm.", page_year=None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "qualifier"),
+    [
+        ("Tham dự Hội nghị có hơn 200 đại biểu làm", 200, "more_than"),
+        ("khoảng 1.500 người tham gia", 1500, "about"),
+        ("có 45 đại biểu dự", 45, "exact"),
+    ],
+)
+def test_attendance(text: str, number: int, qualifier: str) -> None:
+    (found,) = events.attendance(text)
+    assert (found.number, found.qualifier) == (number, qualifier)
+
+
+def test_meetings_with_date_place_and_attendance() -> None:
+    text = (
+        "Chiều 28-1, tại Hà Nội, Ban Ðối ngoại T.Ư tổ chức Hội nghị tổng kết công tác năm 2014, "
+        "triển khai nhiệm vụ năm 2015. Tham dự có hơn 200 đại biểu.\n"
+        "* Cùng ngày, tại Hà Nội, Ban Ðối ngoại T.Ư tổ chức Hội nghị tổng kết công tác đối "
+        "ngoại nhân dân năm 2014. Có 50 đại biểu.\n"
+        "Phát biểu tại Đại hội đại biểu toàn quốc lần thứ VI của LHHN được tổ chức hôm nay"
+    )
+    found = events.meetings(text, page_year=None)
+    assert [(m.name, m.kind, m.location) for m in found] == [
+        (
+            "Hội nghị tổng kết công tác năm 2014, triển khai nhiệm vụ năm 2015",
+            "review_conference",
+            "Hà Nội",
+        ),
+        (
+            "Hội nghị tổng kết công tác đối ngoại nhân dân năm 2014",
+            "review_conference",
+            "Hà Nội",
+        ),
+        ("Đại hội đại biểu toàn quốc lần thứ VI của LHHN", "congress", None),
+    ]
+    assert [m.date.date if m.date else None for m in found] == [
+        dt.date(2015, 1, 28),
+        dt.date(2015, 1, 28),
+        None,
+    ]
+    assert found[1].date is not None and found[1].date.basis is not None
+    assert found[1].date.basis.startswith("The text says 'Cùng ngày' (the same day)")
+    assert [(a.number, a.qualifier) for a in (m.attendance for m in found) if a] == [
+        (200, "more_than"),
+        (50, "exact"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Đồng chí Lê Hồng Anh dự và chỉ đạo", ["Lê Hồng Anh"]),
+        ("Cùng dự, có đồng chí Hoàng Bình Quân, Ủy viên", ["Hoàng Bình Quân"]),
+        (
+            "phát biểu của Phó Trưởng ban Ban Đối ngoại Trung ương Nguyễn Huy Tăng tại",
+            ["Nguyễn Huy Tăng"],
+        ),
+        ("Phó Chủ tịch Ủy ban MTTQ Việt Nam tỉnh Phạm Thị Lan (đứng giữa)", ["Phạm Thị Lan"]),
+        ("Trần Quốc Vượng, Ủy viên Bộ Chính trị", ["Trần Quốc Vượng"]),
+        ("DI CHÚC CỦA CHỦ TỊCH HỒ CHÍ MINH, LỜI", ["HỒ CHÍ MINH"]),
+        ("tại Hà Nội, Ban Bí thư", []),
+        ("Lê Hồng Anh dự hội nghị", []),
+    ],
+)
+def test_persons_after_a_title(text: str, names: list[str]) -> None:
+    assert _spans(text, new_names.new_persons(text, lambda _: False)) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("phối hợp với Văn phòng Trung ương Đảng và các cơ quan", ["Văn phòng Trung ương Đảng"]),
+        (
+            "Kỷ niệm 94 năm Ngày thành lập Đảng bộ tỉnh Khánh Hòa (24/02/1930",
+            ["Đảng bộ tỉnh Khánh Hòa"],
+        ),
+        ("Phó Chủ tịch Ủy ban MTTQ Việt Nam tỉnh Phạm Thị Lan", ["Ủy ban MTTQ Việt Nam tỉnh"]),
+        ("CHÀO MỪNG ĐẠI HỘI CÔNG ĐOÀN TỈNH KHÁNH HÒA LẦN THỨ XI", ["CÔNG ĐOÀN TỈNH KHÁNH HÒA"]),
+        ("các bộ, ban, ngành", []),
+    ],
+)
+def test_new_organizations(text: str, names: list[str]) -> None:
+    assert _spans(text, new_names.new_organizations(text, lambda _: False)) == names
+
+
+def test_page_chrome_repeats_and_comment_widgets() -> None:
+    text = (
+        "Thứ ba,  11/05/2021\n\nTiêu đề bài\n\nQuang cảnh Hội nghị.\n\nQuang cảnh Hội nghị.\n\n"
+        "Nội dung, nội dung.\n\nAudio\n\n0 nhận xét:\n\nĐăng nhận xét"
+    )
+    found = [(text[b.start : b.end], b.kind) for b in page.boilerplate(text)]
+    assert found == [
+        ("Thứ ba,  11/05/2021", "page_chrome"),
+        ("Quang cảnh Hội nghị.", "duplicate_caption"),
+        ("Audio", "page_chrome"),
+        ("0 nhận xét:\n\nĐăng nhận xét", "comment_widget"),
+    ]
+    assert page.page_date(text) == page.PrintedDate(0, 19, dt.date(2021, 5, 11))
+    title = page.title(text, page.boilerplate(text))
+    assert title is not None and text[title.start : title.end] == "Tiêu đề bài"
+
+
+def test_credits_and_bylines() -> None:
+    text = (
+        "Tiêu đề\n\n(GLO)- Ban Bí thư vừa có Chỉ thị. Ảnh: Lê Đại |\nNội dung (ảnh: Tuấn Việt).\n"
+        "HÀ SỰ\n\n(Theo website Trương Tấn Sang)\n\nNguồn: http://vufo.org.vn/bai-42.html"
+    )
+    found = [(c.name, c.role, text[c.start : c.end]) for c in page.credits(text)]
+    assert found == [
+        ("Lê Đại", "photo", "Ảnh: Lê Đại"),
+        ("Tuấn Việt", "photo", "ảnh: Tuấn Việt"),
+        ("website Trương Tấn Sang", "source", "Theo website Trương Tấn Sang"),
+        ("vufo.org.vn", "source", "Nguồn: http://vufo.org.vn"),
+    ]
+    taken = [page.Span(c.start, c.end) for c in page.credits(text)]
+    assert _spans(text, page.bylines(text, taken)) == ["HÀ SỰ"]  # type: ignore[arg-type]
+    assert [text[s.start : s.end] for s in page.dateline_tags(text)] == ["GLO"]
+
+
+def test_known_names_match_look_alikes_at_word_boundaries_only() -> None:
+    index = NameIndex(
+        [
+            Name("Đảng", "ORGANIZATION", "dang"),
+            Name("Ban Đối ngoại Trung ương", "ORGANIZATION", "bdn"),
+            Name("Hà Nội", "LOCATION", None),
+        ]
+    )
+    text = "Ðảng và Ban Đối ngoại Trung ương Ðảng; Đảngviên ở Hà Nội"
+    assert _spans(text, flat(index.hits(text.replace("Ð", "Đ")))) == [
+        "Ðảng",
+        "Ban Đối ngoại Trung ương",
+        "Ðảng",
+        "Hà Nội",
+    ]
+
+
+def test_a_name_of_two_entities_is_left_to_the_reviewer() -> None:
+    index = NameIndex([Name("Minh", "PERSON", "a"), Name("Minh", "PERSON", "b")])
+    assert index.hits("ông Minh") == []
+
+
+@given(
+    st.text(alphabet="ab Đđ\n", min_size=1, max_size=40),
+    st.data(),
+)
+def test_anchor_fields_resolve_to_exactly_the_span(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1), label="start")
+    end = data.draw(st.integers(start + 1, len(text)), label="end")
+    fields = anchor_fields(text, start, end)
+    assert resolve(text, Anchor(**fields)) == Span(start, end)
+
+
+@given(
+    st.text(alphabet="xy ,.\n", max_size=20),
+    st.text(alphabet="xy ,.\n", max_size=20),
+)
+def test_a_known_name_is_found_at_any_position(before: str, after: str) -> None:
+    index = NameIndex([Name("Ban Bí thư", "ORGANIZATION", "ban-bi-thu")])
+    text = f"{before} Ban Bí thư {after}".strip(" ")
+    expected = [] if "Ban Bí thư" not in text else ["Ban Bí thư"]
+    assert _spans(text, index.hits(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Phạm Thị Lan", "pham-thi-lan"), ("Đảng bộ tỉnh Khánh Hòa", "dang-bo-tinh-khanh-hoa")],
+)
+def test_slug(value: str, expected: str) -> None:
+    assert slug(value) == expected
+
+
+@pytest.mark.parametrize("path", SEED_TEXTS, ids=lambda p: p.stem)
+def test_draft_of_a_seed_renders_to_a_valid_raw_file_and_back(path: Path, tmp_path: Path) -> None:
+    knowledge = read_knowledge(RAW)
+    text = path.read_text(encoding="utf-8")
+    draft = draft_annotation(text, knowledge, article_id=path.stem, source_file=path.name)
+    rendered = render(draft.annotation, draft.notes)
+    assert rendered.startswith("# yaml-language-server: $schema=../../schema/raw/document.schema")
+    target = tmp_path / f"{path.stem}.yaml"
+    target.write_text(rendered, encoding="utf-8")
+    loaded = load_yaml(target, str(target))
+    assert DocumentAnnotation.model_validate(loaded.data) == draft.annotation
+    schema = json.loads((REPO / "schema" / "raw" / "document.schema.json").read_text("utf-8"))
+    jsonschema.validate(json.loads(json.dumps(loaded.data, default=str)), schema)
+    assert draft.annotation.title.proposed
+
+
+def test_with_every_name_registered_the_draft_finds_every_annotated_entity_mention(
+    compiled: object,
+) -> None:
+    from dnnd_dataset.checking.compiler import CompileResult
+    from dnnd_dataset.records import Mention
+
+    assert isinstance(compiled, CompileResult)
+    knowledge = read_knowledge(RAW)
+    for path in SEED_TEXTS:
+        text = path.read_text(encoding="utf-8")
+        draft = draft_annotation(text, knowledge, article_id=path.stem, source_file=path.name)
+        drafted = {(h.start, h.end, h.label) for h in draft_hits(draft.annotation, text, knowledge)}
+        wanted = {
+            (m.start, m.end, m.label)
+            for m in compiled.tables["mentions"]
+            if isinstance(m, Mention) and m.article_id == path.stem and m.label != "LOCATION"
+        }
+        assert sorted(wanted - drafted) == [], path.stem
