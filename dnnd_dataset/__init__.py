@@ -3,13 +3,15 @@ annotated, as a Python library.
 
     >>> import dnnd_dataset as dnnd
     >>> dnnd.TABLE_NAMES
-    ('articles', 'mentions', 'meetings', 'persons', 'directives', 'organizations', 'evidence')
+    ('articles', 'mentions', 'meetings', 'persons', 'directives', 'organizations', 'evidence',
+     'ner')
     >>> persons = dnnd.load("persons")          # list[dnnd.Person], validated and frozen
     >>> arrow = dnnd.table("meetings")          # pyarrow.Table
     >>> ds = dnnd.dataset("articles")           # datasets.Dataset, split "train"
     >>> c = dnnd.corpus()                       # navigate between records both ways
     >>> [person] = c.find_persons("Trần Quốc Vượng")
     >>> [(p.meeting.date, p.role) for p in c.person_meetings(person)]
+    >>> c.article_sentences("000-129a49d91db6336b")[0].tags   # the ner table, BIO tag names
 
 The data ships inside the package and is read offline. Importing the package is cheap:
 pydantic, pyarrow and datasets load on first use of a name that needs them.
@@ -28,17 +30,20 @@ if TYPE_CHECKING:
     from dnnd_dataset.library.api import dataset, load, table
     from dnnd_dataset.library.navigation import Corpus, corpus
     from dnnd_dataset.records import (
+        NER_TAGS,
         TABLE_NAMES,
         Article,
         Directive,
         Evidence,
         Meeting,
         Mention,
+        NerSentence,
         Organization,
         Person,
     )
 
 __all__ = [
+    "NER_TAGS",
     "TABLE_NAMES",
     "Article",
     "Corpus",
@@ -48,6 +53,7 @@ __all__ = [
     "Issue",
     "Meeting",
     "Mention",
+    "NerSentence",
     "Organization",
     "Person",
     "Report",
@@ -61,12 +67,14 @@ __all__ = [
 
 # Where each lazily loaded name lives; the module is imported on first access only.
 _LAZY: dict[str, str] = {
+    "NER_TAGS": "dnnd_dataset.records",
     "TABLE_NAMES": "dnnd_dataset.records",
     "Article": "dnnd_dataset.records",
     "Directive": "dnnd_dataset.records",
     "Evidence": "dnnd_dataset.records",
     "Meeting": "dnnd_dataset.records",
     "Mention": "dnnd_dataset.records",
+    "NerSentence": "dnnd_dataset.records",
     "Organization": "dnnd_dataset.records",
     "Person": "dnnd_dataset.records",
     "DnndError": "dnnd_dataset.errors",

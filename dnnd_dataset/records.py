@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -23,10 +23,29 @@ class Int32:
     """Marks an ``int`` field that is stored as Arrow ``int32``."""
 
 
+@dataclass(frozen=True)
+class ClassLabels:
+    """Marks an ``int`` field holding the index of one of ``names``: a ``datasets`` ClassLabel.
+
+    Stored as Arrow ``int64``, the storage of ``datasets.ClassLabel``, so that
+    ``load_dataset`` reads the column without a cast.
+    """
+
+    names: tuple[str, ...]
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 I32 = Annotated[int, Int32(), Field(ge=0, le=INT32_MAX)]
 
 MentionLabel = Literal["PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION"]
+MENTION_LABELS: tuple[str, ...] = get_args(MentionLabel)
+# The BIO tags of the ner table, in the order of their ClassLabel indices: O, then B- and I-
+# of each mention label (the layout of conll2003).
+NER_TAGS: tuple[str, ...] = (
+    "O",
+    *(f"{prefix}-{label}" for label in MENTION_LABELS for prefix in ("B", "I")),
+)
+NerTag = Annotated[int, ClassLabels(NER_TAGS), Field(ge=0, lt=len(NER_TAGS))]
 MeetingKind = Literal["conference", "review_conference", "congress"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
 ParticipantRole = Literal["chair", "directing", "speaker", "attendee"]
@@ -229,6 +248,45 @@ class Evidence(Record):
     quote: str = Field(description="Equals articles.text[start:end].")
 
 
+class NerSentence(Record):
+    """One sentence of an article body in syllable tokens with BIO tags: token classification."""
+
+    article_id: Slug = Field(description="The article the sentence belongs to.")
+    sentence_index: I32 = Field(
+        description="Position of the sentence among the article's sentences, from 0."
+    )
+    start: I32 = Field(
+        description="Code-point offset of the sentence's first token in articles.text."
+    )
+    end: I32 = Field(description="Code-point offset where its last token ends (exclusive).")
+    text: str = Field(description="Equals articles.text[start:end].")
+    tokens: list[str] = Field(
+        description="Syllable tokens as printed: runs of letters and digits, and each other "
+        "visible character on its own; tokens[i] equals articles.text[token_starts[i]:"
+        "token_ends[i]]."
+    )
+    token_starts: list[I32] = Field(
+        description="Code-point offset of each token in articles.text (inclusive)."
+    )
+    token_ends: list[I32] = Field(
+        description="Code-point offset of each token end in articles.text (exclusive)."
+    )
+    ner_tags: list[NerTag] = Field(
+        description="BIO tag of each token, an index into "
+        + ", ".join(f"{index} {tag}" for index, tag in enumerate(NER_TAGS))
+        + ". Where mentions nest, the outermost is tagged."
+    )
+    entity_ids: list[Slug | None] = Field(
+        description="For each token, the entity its tagged span refers to (entity linking); "
+        "null for O and for LOCATION tokens."
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        """The tag names of ``ner_tags``."""
+        return [NER_TAGS[tag] for tag in self.ner_tags]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A published table: its model, the key its rows are sorted by, and its description."""
@@ -258,6 +316,13 @@ TABLES: dict[str, TableSpec] = {
             Evidence,
             ("table", "record_id", "field", "article_id", "start", "end"),
             "The quote behind every stated fact.",
+        ),
+        TableSpec(
+            "ner",
+            NerSentence,
+            ("article_id", "sentence_index"),
+            "Sentences of the article bodies in syllable tokens with BIO tags and entity ids, "
+            "for token classification and entity linking.",
         ),
     )
 }

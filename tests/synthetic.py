@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pyarrow.parquet as pq
 
 from dnnd_dataset._version import __version__
+from dnnd_dataset.checking.ner_table import ner_sentences
 from dnnd_dataset.publishing.arrow_schema import to_arrow
 from dnnd_dataset.publishing.publish import write_dataset
 from dnnd_dataset.records import (
@@ -35,6 +36,7 @@ from dnnd_dataset.records import (
     Evidence,
     Meeting,
     Mention,
+    NerSentence,
     Organization,
     Participant,
     Person,
@@ -248,12 +250,17 @@ def mentions() -> list[Mention]:
         mention(a, "Chỉ thị 04-CT/TW", "DIRECTIVE", "ct-04-2011"),
         mention(a, "Ban Bí thư", "ORGANIZATION", "ban-bi-thu"),
         mention(a, "Chỉ thị 04-CT/TW", "DIRECTIVE", "ct-04-2011", nth=1),
+        # Nests the directive above: the ner table tags this one.
+        mention(a, "Hội nghị quán triệt Chỉ thị 04-CT/TW", "MEETING", MEETING_2011, nth=1),
         mention(a, "Trương Tấn Sang", "PERSON", "truong-tan-sang"),
         mention(a, "Ban Bí thư", "ORGANIZATION", "ban-bi-thu", nth=1),
-        mention(a, "Hội nghị", "MEETING", "hn-quan-triet-ct-04-2011", nth=2),
+        mention(a, "Hội nghị", "MEETING", MEETING_2011, nth=2),
         mention(a, "Hà Nội", "LOCATION", None),
         mention(a, "Trần Quốc Vượng", "PERSON", "tran-quoc-vuong"),
     ]
+
+
+MEETING_2011 = "hn-quan-triet-ct-04-2011"
 
 
 def meetings() -> list[Meeting]:
@@ -401,6 +408,17 @@ def evidence_rows() -> list[Evidence]:
     ]
 
 
+def ner() -> list[NerSentence]:
+    """Derived from the articles and mentions above, as the build derives it; reversed."""
+    by_article = {a.article_id: a for a in articles()}
+    rows = [
+        row
+        for article_id in sorted(by_article)
+        for row in ner_sentences(by_article[article_id], mentions())
+    ]
+    return rows[::-1]
+
+
 def sample_tables() -> dict[str, list[Record]]:
     """Every published table, in TABLES order, each with its records out of order."""
     builders: dict[str, Callable[[], list[Any]]] = {
@@ -411,6 +429,7 @@ def sample_tables() -> dict[str, list[Record]]:
         "directives": directives,
         "organizations": organizations,
         "evidence": evidence_rows,
+        "ner": ner,
     }
     assert list(builders) == list(TABLES)
     return {name: build() for name, build in builders.items()}

@@ -51,8 +51,8 @@ def opt(t: pa.DataType) -> tuple[pa.DataType, bool]:
 
 IDS = req(list_of(STRING))
 
-# The SPEC's tables, column by column: (type, nullable). Evidence is not in the SPEC's list;
-# its columns are the model's.
+# The SPEC's tables, column by column: (type, nullable). Evidence and ner are not in the
+# SPEC's list; their columns are the models'.
 SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
     "articles": {
         "article_id": req(STRING),
@@ -144,6 +144,19 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "start": req(INT32),
         "end": req(INT32),
         "quote": req(STRING),
+    },
+    "ner": {
+        "article_id": req(STRING),
+        "sentence_index": req(INT32),
+        "start": req(INT32),
+        "end": req(INT32),
+        "text": req(STRING),
+        "tokens": IDS,
+        "token_starts": req(list_of(INT32)),
+        "token_ends": req(list_of(INT32)),
+        # ClassLabel indices: int64 is the storage of datasets.ClassLabel.
+        "ner_tags": req(list_of(pa.int64())),
+        "entity_ids": req(pa.list_(pa.field("element", STRING, nullable=True))),
     },
 }
 
@@ -256,7 +269,7 @@ class FloatField(Record):
 @pytest.mark.parametrize(
     ("model", "message"),
     [
-        (PlainInt, "Int32 marker"),
+        (PlainInt, "an int needs the Int32 or ClassLabels marker"),
         (TwoTypes, "X | None"),
         (NoDescription, "no description"),
         (FloatField, "no Arrow mapping"),

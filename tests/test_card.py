@@ -25,7 +25,7 @@ from dnnd_dataset.publishing.hf_features import features
 from dnnd_dataset.publishing.publish import CARD_PROSE
 from dnnd_dataset.records import TABLES
 
-from .synthetic import PER_DOCUMENT
+from .synthetic import PER_DOCUMENT, ner
 
 RESOURCES = Path(datasets.__file__).parent / "utils" / "resources"
 PROSE = CARD_PROSE.read_text(encoding="utf-8")
@@ -131,9 +131,38 @@ def test_per_document_counts(card: DatasetCard) -> None:
     assert (
         "| article_id | mentions | evidence |\n"
         "|---|---:|---:|\n"
-        "| `hoi-nghi-2011` | 8 | 3 |\n"
+        "| `hoi-nghi-2011` | 9 | 3 |\n"
         "| `tong-ket-2021` | 8 | 0 |"
     ) in card.text
+
+
+def test_ner_section_lists_each_tag_with_its_index_and_counts() -> None:
+    text = render_card(_tables(), version="1", prose=PROSE, ner_rows=ner())
+    section = text[text.index("## The `ner` config: tags and counts") :]
+    assert section == (
+        "## The `ner` config: tags and counts\n\n"
+        "Generated from the `ner` table: 10 sentences, 148 tokens. `ner_tags` holds the index "
+        'of each tag; `features["ner_tags"].feature.names` lists them in this order.\n\n'
+        "| index | tag | tokens |\n|---:|---|---:|\n"
+        "| 0 | `O` | 85 |\n| 1 | `B-PERSON` | 4 |\n| 2 | `I-PERSON` | 7 |\n"
+        "| 3 | `B-ORGANIZATION` | 6 |\n| 4 | `I-ORGANIZATION` | 12 |\n"
+        "| 5 | `B-DIRECTIVE` | 2 |\n| 6 | `I-DIRECTIVE` | 13 |\n"
+        "| 7 | `B-MEETING` | 3 |\n| 8 | `I-MEETING` | 14 |\n"
+        "| 9 | `B-LOCATION` | 1 |\n| 10 | `I-LOCATION` | 1 |\n\n"
+        "| label | spans (B- tags) |\n|---|---:|\n"
+        "| PERSON | 4 |\n| ORGANIZATION | 6 |\n| DIRECTIVE | 2 |\n| MEETING | 3 |\n"
+        "| LOCATION | 1 |\n"
+    )
+
+
+def test_the_card_prose_documents_the_ner_config() -> None:
+    for words in (
+        "### The `ner` config",
+        "outermost mention is tagged",
+        "`mention-splits-token`",
+        "Why rules and no Vietnamese tokenizer library",
+    ):
+        assert words in PROSE
 
 
 def test_no_per_document_section_without_counts() -> None:

@@ -45,6 +45,7 @@ def test_build_py_writes_the_layout(built: Path) -> None:
                 "directives",
                 "organizations",
                 "evidence",
+                "ner",
             ]
         )
     ]
@@ -117,6 +118,7 @@ def test_stats(capsys: pytest.CaptureFixture[str]) -> None:
         "directives": 9,
         "organizations": 20,
         "evidence": 107,
+        "ner": 134,
     }
     assert numbers["documents"]["001-7aa88a628dfba5ee"]["meetings"] == 2
     assert all(row["unexplained"] == 0 for row in numbers["coverage"].values())

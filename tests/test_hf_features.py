@@ -8,11 +8,11 @@ import sys
 
 import pyarrow as pa
 import pytest
-from datasets import Features, LargeList, List, Value
+from datasets import ClassLabel, Features, LargeList, List, Value
 
 from dnnd_dataset.publishing.arrow_schema import arrow_schema, to_arrow
 from dnnd_dataset.publishing.hf_features import dataset_info, feature, features
-from dnnd_dataset.records import TABLES
+from dnnd_dataset.records import NER_TAGS, TABLES
 
 from .conftest import run
 from .synthetic import VERSION, sample_tables, write_sample, written_rows
@@ -40,6 +40,46 @@ def test_meetings_features_exactly() -> None:
     )
 
 
+def test_ner_features_exactly() -> None:
+    offsets = List(Value("int32"))
+    assert features("ner") == Features(
+        {
+            "article_id": Value("string"),
+            "sentence_index": Value("int32"),
+            "start": Value("int32"),
+            "end": Value("int32"),
+            "text": Value("string"),
+            "tokens": List(Value("string")),
+            "token_starts": offsets,
+            "token_ends": offsets,
+            "ner_tags": List(ClassLabel(names=list(NER_TAGS))),
+            "entity_ids": List(Value("string")),
+        }
+    )
+    assert NER_TAGS == (
+        "O",
+        "B-PERSON",
+        "I-PERSON",
+        "B-ORGANIZATION",
+        "I-ORGANIZATION",
+        "B-DIRECTIVE",
+        "I-DIRECTIVE",
+        "B-MEETING",
+        "I-MEETING",
+        "B-LOCATION",
+        "I-LOCATION",
+    )
+
+
+def test_dataset_info_declares_the_class_label_names() -> None:
+    info = dataset_info("ner", num_examples=1, num_bytes=1, download_size=1)
+    entries = {entry["name"]: entry for entry in info["features"]}
+    assert entries["ner_tags"] == {
+        "name": "ner_tags",
+        "list": {"class_label": {"names": {str(i): tag for i, tag in enumerate(NER_TAGS)}}},
+    }
+
+
 def test_boilerplate_offsets_are_int32() -> None:
     assert features("articles")["boilerplate"] == List(
         {"start": Value("int32"), "end": Value("int32"), "kind": Value("string")}
@@ -57,6 +97,9 @@ def _walk(node: object) -> list[object]:
 @pytest.mark.parametrize("table_name", list(TABLES))
 def test_features_use_only_our_four_values_and_list(table_name: str) -> None:
     for node in _walk(dict(features(table_name))):
+        if isinstance(node, ClassLabel):
+            assert (table_name, node.names) == ("ner", list(NER_TAGS))
+            continue
         assert isinstance(node, (dict, List, Value)), node
         if isinstance(node, Value):
             assert node.dtype in {"string", "int32", "date32", "bool"}

@@ -23,6 +23,8 @@ PUBLIC_NAMES = {
     "Directive",
     "Organization",
     "Evidence",
+    "NerSentence",
+    "NER_TAGS",
     "load",
     "table",
     "dataset",

@@ -17,6 +17,8 @@ RANK = {
     "errors": 0,
     "textnorm": 0,
     "directive_codes": 0,
+    "segmentation": 0,
+    "bio": 0,
     "_version": 0,
     "reading": 1,
     "drafting": 2,

@@ -219,6 +219,16 @@ def test_an_articles_mentions_with_entity_and_span(c: Corpus) -> None:
     assert views[2].entity == c.person("tran-quoc-vuong")
 
 
+def test_an_articles_sentences_in_order_with_their_tags(c: Corpus) -> None:
+    sentences = c.article_sentences("hoi-nghi-2011")
+    assert [s.sentence_index for s in sentences] == [0, 1, 2, 3]
+    assert sentences[3].text == "Đồng chí Trần Quốc Vượng dự Hội nghị."
+    assert sentences[3].tags == ["O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "O", "O"]
+    assert c.article_sentences(c.article("tong-ket-2021"))[0].text == (
+        "Tổng kết công tác đối ngoại nhân dân"
+    )
+
+
 def test_a_location_has_no_entity(c: Corpus) -> None:
     [location] = [v for v in c.article_mentions("hoi-nghi-2011") if v.label == "LOCATION"]
     assert location.entity is None
@@ -342,8 +352,8 @@ def test_corpus_loads_every_table_once(data_dir: Path, c: Corpus) -> None:
     assert loaded is dnnd.corpus()
     assert isinstance(loaded, dnnd.Corpus)
     assert repr(loaded) == (
-        "Corpus(articles=2, mentions=16, meetings=2, persons=3, directives=2, "
-        "organizations=5, evidence=3)"
+        "Corpus(articles=2, mentions=17, meetings=2, persons=3, directives=2, "
+        "organizations=5, evidence=3, ner=10)"
     )
     [person] = loaded.find_persons("Trần Quốc Vượng")
     assert loaded.person_meetings(person) == c.person_meetings(person)

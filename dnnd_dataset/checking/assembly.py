@@ -11,6 +11,7 @@ import hashlib
 from collections import defaultdict
 from typing import TYPE_CHECKING, cast
 
+from dnnd_dataset.checking.ner_table import ner_sentences
 from dnnd_dataset.reading.anchoring import Span, anchor_key
 from dnnd_dataset.reading.raw_loading import LABEL_OF_REGISTRY
 from dnnd_dataset.reading.raw_models import (
@@ -109,6 +110,7 @@ def assemble(state: CheckState) -> dict[str, list[Record]]:
     for document in documents:
         evidence += _document_evidence(state, document.model)
     tables["evidence"] = evidence
+    tables["ner"] = _ner(tables["articles"], tables["mentions"])
     return {name: sorted(rows, key=_sort_key(name)) for name, rows in tables.items()}
 
 
@@ -116,7 +118,9 @@ def _sort_key(table: str):  # type: ignore[no-untyped-def]
     fields = TABLES[table].sort_key
 
     def key(record: Record) -> tuple[tuple[bool, object], ...]:
-        return tuple((getattr(record, f) is not None, getattr(record, f) or "") for f in fields)
+        values = [getattr(record, f) for f in fields]
+        # Not `value or ""`: an index or offset 0 would then compare with a string.
+        return tuple((value is not None, "" if value is None else value) for value in values)
 
     return key
 
@@ -203,6 +207,17 @@ def _mentions(state: CheckState) -> list[Record]:
             )
             for span, label, entity_id in resolved.mentions
         ]
+    return rows
+
+
+def _ner(articles: list[Record], mentions: list[Record]) -> list[Record]:
+    """The ner rows, article by article."""
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for mention in cast(list[Mention], mentions):
+        by_article[mention.article_id].append(mention)
+    rows: list[Record] = []
+    for article in cast(list[Article], articles):
+        rows += ner_sentences(article, by_article[article.article_id])
     return rows
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.assembly import assemble
+from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import (
@@ -354,6 +356,7 @@ def _resolve_mentions(
         )
     ]
     seen: set[tuple[int, int, str | None]] = set()
+    accepted: list[tuple[Span, int]] = []
     for span, index, label, _ in sorted(
         kept, key=lambda item: (item[0].start, item[0].end, item[1])
     ):
@@ -362,6 +365,61 @@ def _resolve_mentions(
         if key not in seen and _written_as_named(state, document, index, span):
             seen.add(key)
             resolved.mentions.append((span, label, mention.entity))
+            accepted.append((span, index))
+    _check_token_grid(state, document, accepted)
+
+
+def _check_token_grid(
+    state: CheckState, document: Located[DocumentAnnotation], mentions: list[tuple[Span, int]]
+) -> None:
+    """The ner table tags whole tokens of one sentence, and flat mentions cannot overlap."""
+    ann = document.model
+    text = state.raw.texts[ann.article_id].text
+    boilerplate = [
+        (span.start, span.end)
+        for anchor in ann.boilerplate
+        if (span := state.spans.get((ann.article_id, anchor_key(anchor)))) is not None
+    ]
+    grid = TokenGrid(text, boilerplate)
+    outside = [
+        (span, index)
+        for span, index in mentions
+        if not in_boilerplate(boilerplate, span.start, span.end)
+    ]
+    reported: set[int] = set()  # one issue per mention entry, however many spans it has
+    for span, index in outside:
+        problem = grid.misplaced(span.start, span.end)
+        if problem is not None and index not in reported:
+            reported.add(index)
+            line, column = line_and_column(text, span.start)
+            state.issue(
+                document,
+                ("mentions", index),
+                problem.code,
+                f"{problem.message} ({state.raw.texts[ann.article_id].shown}:{line}:{column})",
+                problem.hint,
+            )
+    flat = outermost((span.start, span.end) for span, _ in outside)
+    entries = sorted(
+        (span.start, span.end, index) for span, index in outside if (span.start, span.end) in flat
+    )
+    for (start, end, index), (next_start, next_end, next_index) in pairwise(entries):
+        if next_start < end and next_index not in reported:
+            reported.add(next_index)
+            other = f"mentions[{index}] (line {document.line('mentions', index)})"
+            same = (next_start, next_end) == (start, end)
+            state.issue(
+                document,
+                ("mentions", next_index),
+                "overlapping-mentions",
+                f"{text[next_start:next_end]!r} is also the span of {other}, with another entity"
+                if same
+                else f"{text[next_start:next_end]!r} overlaps {text[start:end]!r} of {other}, "
+                "and neither contains the other",
+                "keep the mention of the entity the text means"
+                if same
+                else "make one mention contain the other, or drop one of them",
+            )
 
 
 def _strictly_inside(inner: Span, outer: Span) -> bool:

@@ -27,6 +27,7 @@ from dnnd_dataset.records import (
     Evidence,
     Meeting,
     Mention,
+    NerSentence,
     Organization,
     Person,
     Record,
@@ -117,6 +118,8 @@ def load(name: Literal["directives"]) -> list[Directive]: ...
 def load(name: Literal["organizations"]) -> list[Organization]: ...
 @overload
 def load(name: Literal["evidence"]) -> list[Evidence]: ...
+@overload
+def load(name: Literal["ner"]) -> list[NerSentence]: ...
 @overload
 def load(name: str) -> list[Record]: ...
 def load(name: str) -> list[Any]:

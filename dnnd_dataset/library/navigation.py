@@ -35,6 +35,7 @@ from dnnd_dataset.records import (
     Meeting,
     Mention,
     MentionLabel,
+    NerSentence,
     Organization,
     ParticipantRole,
     Person,
@@ -131,7 +132,7 @@ class Corpus:
     """All published tables, indexed for navigation in both directions.
 
     ``articles``, ``persons``, ``meetings``, ``directives`` and ``organizations`` map ids to
-    records (read-only); ``mentions`` and ``evidence`` hold every row in table order.
+    records (read-only); ``mentions``, ``evidence`` and ``ner`` hold every row in table order.
     """
 
     def __init__(
@@ -144,6 +145,7 @@ class Corpus:
         directives: Iterable[Directive],
         organizations: Iterable[Organization],
         evidence: Iterable[Evidence] = (),
+        ner: Iterable[NerSentence] = (),
     ) -> None:
         self.articles = _by_id("articles", articles, lambda r: r.article_id)
         self.meetings = _by_id("meetings", meetings, lambda r: r.meeting_id)
@@ -152,6 +154,7 @@ class Corpus:
         self.organizations = _by_id("organizations", organizations, lambda r: r.organization_id)
         self.mentions: tuple[Mention, ...] = tuple(mentions)
         self.evidence: tuple[Evidence, ...] = tuple(evidence)
+        self.ner: tuple[NerSentence, ...] = tuple(ner)
         self._build_reverse_indexes()
         self._build_name_indexes()
 
@@ -166,6 +169,7 @@ class Corpus:
                 ("directives", self.directives),
                 ("organizations", self.organizations),
                 ("evidence", self.evidence),
+                ("ner", self.ner),
             )
         )
         return f"Corpus({counts})"
@@ -199,6 +203,10 @@ class Corpus:
         self._children = _group(self.organizations.values(), lambda o: o.parent_id)
         self._issued = _group(self.directives.values(), lambda d: d.issuer_id)
         self._evidence_by_record = _group(self.evidence, lambda e: (e.table, e.record_id))
+        self._sentences_by_article = _group(
+            sorted(self.ner, key=lambda s: (s.article_id, s.sentence_index)),
+            lambda s: s.article_id,
+        )
 
     def _build_name_indexes(self) -> None:
         self._articles_by_name = _names(self.articles.values(), lambda a: [a.title])
@@ -323,6 +331,10 @@ class Corpus:
         mentions = self._mentions_by_article.get(self._article(article).article_id, ())
         return [self._view(m) for m in mentions]
 
+    def article_sentences(self, article: Article | str) -> list[NerSentence]:
+        """The article's rows of the ner table: its body sentence by sentence, tokens tagged."""
+        return list(self._sentences_by_article.get(self._article(article).article_id, ()))
+
     def article_authors(self, article: Article | str) -> list[Person]:
         return [self.person(i) for i in self._article(article).author_ids]
 
@@ -437,6 +449,7 @@ def _corpus(data_folder: str) -> Corpus:
         directives=load("directives"),
         organizations=load("organizations"),
         evidence=load("evidence"),
+        ner=load("ner"),
     )
 
 

@@ -9,6 +9,7 @@ model annotation        Arrow type
 ``bool``                ``bool``
 ``datetime.date``       ``date32``
 ``int`` + ``Int32``     ``int32``
+``int`` + ``ClassLabels`` ``int64``, the names in the field metadata
 ``list[X]``             ``list<X>``
 a ``Record`` subclass   ``struct<...>`` of its fields
 ``X | None``            ``X``, nullable
@@ -23,6 +24,7 @@ description, so a Parquet file explains itself without the card.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import types
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -31,9 +33,11 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from dnnd_dataset.errors import UnknownTableError
-from dnnd_dataset.records import TABLES, Int32, Record, TableSpec
+from dnnd_dataset.records import TABLES, ClassLabels, Int32, Record, TableSpec
 
 DESCRIPTION_KEY = b"description"
+# On a field (or a list's element field) holding ClassLabel indices: the JSON list of names.
+CLASS_LABELS_KEY = b"dnnd_dataset.class_labels"
 VERSION_KEY = b"dnnd_dataset.version"
 TABLE_KEY = b"dnnd_dataset.table"
 
@@ -96,9 +100,26 @@ def _arrow_field(model: type[BaseModel], name: str) -> pa.Field:
     if not info.description:
         raise TypeError(f"{model.__name__}.{name} has no description")
     arrow_type, nullable = _resolve(info.annotation, tuple(info.metadata))
-    return pa.field(
-        name, arrow_type, nullable=nullable, metadata={DESCRIPTION_KEY: info.description}
-    )
+    metadata = {DESCRIPTION_KEY: info.description.encode()}
+    metadata.update(_class_label_metadata(info.annotation, tuple(info.metadata)))
+    return pa.field(name, arrow_type, nullable=nullable, metadata=metadata)
+
+
+def class_labels(field: pa.Field) -> tuple[str, ...] | None:
+    """The ClassLabel names of a field that holds their indices, else None."""
+    if field.metadata is None or CLASS_LABELS_KEY not in field.metadata:
+        return None
+    return tuple(json.loads(field.metadata[CLASS_LABELS_KEY]))
+
+
+def _class_label_metadata(annotation: Any, metadata: tuple[object, ...]) -> dict[bytes, bytes]:
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata = (*metadata, *extra)
+    for marker in metadata:
+        if isinstance(marker, ClassLabels):
+            return {CLASS_LABELS_KEY: json.dumps(list(marker.names)).encode()}
+    return {}
 
 
 def _resolve(annotation: Any, metadata: tuple[object, ...]) -> tuple[pa.DataType, bool]:
@@ -121,7 +142,13 @@ def _non_null_type(annotation: Any, metadata: tuple[object, ...]) -> pa.DataType
         (item,) = get_args(annotation)
         item_type, item_nullable = _resolve(item, ())
         # "element" is the Parquet LIST name, so a file reads back with exactly this schema.
-        return pa.list_(pa.field("element", item_type, nullable=item_nullable))
+        element = pa.field(
+            "element",
+            item_type,
+            nullable=item_nullable,
+            metadata=_class_label_metadata(item, ()) or None,
+        )
+        return pa.list_(element)
     if origin is Literal:
         if not all(isinstance(value, str) for value in get_args(annotation)):
             raise TypeError(f"only string literals map to Arrow, not {annotation!r}")
@@ -137,4 +164,8 @@ def _non_null_type(annotation: Any, metadata: tuple[object, ...]) -> pa.DataType
         return pa.date32()
     if annotation is int and any(isinstance(marker, Int32) for marker in metadata):
         return pa.int32()
-    raise TypeError(f"no Arrow mapping for {annotation!r} (an int needs the Int32 marker)")
+    if annotation is int and any(isinstance(marker, ClassLabels) for marker in metadata):
+        return pa.int64()
+    raise TypeError(
+        f"no Arrow mapping for {annotation!r} (an int needs the Int32 or ClassLabels marker)"
+    )

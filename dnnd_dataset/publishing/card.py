@@ -10,6 +10,7 @@ so they cannot drift from the files.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from dnnd_dataset.publishing import dataset_meta
 from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 from dnnd_dataset.publishing.hf_features import dataset_info
+from dnnd_dataset.records import MENTION_LABELS, NER_TAGS, NerSentence
 
 # Hub tags. `token-classification` / `named-entity-recognition` is the Hub's task and subtask
 # for span annotation; the other values are in the lists datasets ships.
@@ -78,10 +80,13 @@ def render_card(
     version: str,
     prose: str,
     per_document: Mapping[str, Mapping[str, int]] | None = None,
+    ner_rows: Sequence[NerSentence] | None = None,
 ) -> str:
     """The whole README.md: YAML header, the prose, then the generated sections."""
     header = yaml.safe_dump(card_metadata(tables), sort_keys=False, allow_unicode=True, width=1000)
     sections = [prose.strip(), _tables_section(tables, version)]
+    if ner_rows is not None:
+        sections.append(_ner_section(ner_rows))
     if per_document:
         sections.append(_per_document_section(per_document))
     return f"---\n{header}---\n\n" + "\n\n".join(sections) + "\n"
@@ -166,6 +171,26 @@ def type_name(arrow_type: pa.DataType) -> str:
     if pa.types.is_boolean(arrow_type):
         return "bool"
     return str(arrow_type)
+
+
+def _ner_section(rows: Sequence[NerSentence]) -> str:
+    """The tag set with its ClassLabel indices, and how often each tag and label occurs."""
+    tokens = Counter(tag for row in rows for tag in row.ner_tags)
+    total = sum(tokens.values())
+    lines = [
+        "## The `ner` config: tags and counts",
+        "",
+        f"Generated from the `ner` table: {len(rows)} sentences, {total} tokens. "
+        "`ner_tags` holds the index of each tag; "
+        '`features["ner_tags"].feature.names` lists them in this order.',
+        "",
+        "| index | tag | tokens |",
+        "|---:|---|---:|",
+    ]
+    lines += [f"| {index} | `{tag}` | {tokens[index]} |" for index, tag in enumerate(NER_TAGS)]
+    lines += ["", "| label | spans (B- tags) |", "|---|---:|"]
+    lines += [f"| {label} | {tokens[NER_TAGS.index(f'B-{label}')]} |" for label in MENTION_LABELS]
+    return "\n".join(lines)
 
 
 def _per_document_section(per_document: Mapping[str, Mapping[str, int]]) -> str:

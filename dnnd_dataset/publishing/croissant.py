@@ -69,6 +69,7 @@ CONTEXT: dict[str, Any] = {
 _DATA_TYPES: dict[pa.DataType, str] = {
     pa.string(): "sc:Text",
     pa.int32(): "sc:Integer",
+    pa.int64(): "sc:Integer",
     pa.date32(): "sc:Date",
     pa.bool_(): "sc:Boolean",
 }

@@ -38,7 +38,7 @@ from dnnd_dataset.publishing.checksums import (
 from dnnd_dataset.publishing.croissant import croissant, dumps
 from dnnd_dataset.publishing.dataset_meta import WrittenTable, bibtex, data_file
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
-from dnnd_dataset.records import TABLES, Record
+from dnnd_dataset.records import TABLES, NerSentence, Record
 
 __all__ = ["PARQUET_OPTIONS", "SHA256SUMS", "sha256sums_ok", "write_dataset"]
 
@@ -172,7 +172,13 @@ def _write_all(
     for name in TABLES:
         written.append(_write_table(folder, name, tables[name], version))
         progress(data_file(name))
-    card = render_card(written, version=version, prose=prose, per_document=per_document)
+    card = render_card(
+        written,
+        version=version,
+        prose=prose,
+        per_document=per_document,
+        ner_rows=[row for row in tables["ner"] if isinstance(row, NerSentence)],
+    )
     _write_text(folder / "README.md", card)
     progress("README.md")
     metadata = croissant(

@@ -1,0 +1,146 @@
+"""The ``ner`` table: each article's body as sentences of syllable tokens with BIO tags.
+
+Derived from one article and its mentions alone, so it is built article by article. The
+tags show the flat layer of the mentions: those outside boilerplate that no other mention
+contains (where mentions nest, the outermost is tagged). The checks use :class:`TokenGrid`
+to report a mention whose boundaries are not token boundaries of one sentence, or that
+overlaps another flat mention, before any row is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dnnd_dataset.bio import TaggedSpan, encode
+from dnnd_dataset.records import Article, Mention, NerSentence
+from dnnd_dataset.segmentation import Sentence, sentences
+
+Offsets = tuple[int, int]
+
+
+def in_boilerplate(boilerplate: Iterable[Offsets], start: int, end: int) -> bool:
+    """True when the span lies inside one boilerplate span."""
+    return any(b_start <= start and end <= b_end for b_start, b_end in boilerplate)
+
+
+def outermost(spans: Iterable[Offsets]) -> set[Offsets]:
+    """The spans that no other (different) span contains."""
+    kept: set[Offsets] = set()
+    reach = -1  # the furthest end among the spans before, in (start, -end) order
+    for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+        if end > reach:
+            kept.add((start, end))
+        reach = max(reach, end)
+    return kept
+
+
+def flat_layer(article: Article, mentions: Iterable[Mention]) -> list[Mention]:
+    """The article's mentions outside boilerplate that no other such mention contains."""
+    boilerplate = [(b.start, b.end) for b in article.boilerplate]
+    outside = [
+        m
+        for m in mentions
+        if m.article_id == article.article_id and not in_boilerplate(boilerplate, m.start, m.end)
+    ]
+    kept = outermost((m.start, m.end) for m in outside)
+    return sorted(
+        (m for m in outside if (m.start, m.end) in kept),
+        key=lambda m: (m.start, m.end, m.label, m.entity_id or ""),
+    )
+
+
+@dataclass(frozen=True)
+class Misplaced:
+    """Why a span does not sit on the token grid, in words."""
+
+    code: str
+    message: str
+    hint: str
+
+
+class TokenGrid:
+    """The sentences and tokens of one article body, and where spans fall on them."""
+
+    def __init__(self, text: str, boilerplate: Iterable[Offsets]) -> None:
+        self.text = text
+        self.sentences: list[Sentence] = sentences(text, boilerplate)
+        self.sentence_of_start: dict[int, int] = {}
+        self.sentence_of_end: dict[int, int] = {}
+        self.token_at: dict[int, Offsets] = {}
+        for index, sentence in enumerate(self.sentences):
+            for start, end in sentence.tokens:
+                self.sentence_of_start[start] = index
+                self.sentence_of_end[end] = index
+                for offset in range(start, end):
+                    self.token_at[offset] = (start, end)
+
+    def misplaced(self, start: int, end: int) -> Misplaced | None:
+        """None when ``text[start:end]`` is whole tokens of one sentence."""
+        quoted = self.text[start:end]
+        first = self.sentence_of_start.get(start)
+        last = self.sentence_of_end.get(end)
+        if first is None or last is None:
+            edge, offset = ("starts", start) if first is None else ("ends", end - 1)
+            token = self.token_at.get(offset)
+            inside = (
+                f"inside the token {self.text[token[0] : token[1]]!r}"
+                if token is not None
+                else "on a space or a line break"
+            )
+            return Misplaced(
+                "mention-splits-token",
+                f"{quoted!r} {edge} {inside}; ner tokens are runs of letters and digits, "
+                "and each other character on its own",
+                "quote whole tokens, without spaces at either end",
+            )
+        if first != last:
+            return Misplaced(
+                "mention-crosses-sentence",
+                f"{quoted!r} runs over the end of the sentence {self._sentence_text(first)!r}",
+                "quote a span within one sentence (a line break, a boilerplate span or "
+                "a full stop before a capital ends a sentence)",
+            )
+        return None
+
+    def _sentence_text(self, index: int) -> str:
+        sentence = self.sentences[index]
+        return self.text[sentence.start : sentence.end]
+
+
+def ner_sentences(article: Article, mentions: Iterable[Mention]) -> list[NerSentence]:
+    """The ``ner`` rows of one article, in sentence order."""
+    text = article.text
+    grid = sentences(text, [(b.start, b.end) for b in article.boilerplate])
+    flat = flat_layer(article, mentions)
+    rows: list[NerSentence] = []
+    position = 0
+    for index, sentence in enumerate(grid):
+        inside: list[TaggedSpan] = []
+        while position < len(flat) and flat[position].start < sentence.end:
+            mention = flat[position]
+            inside.append(TaggedSpan(mention.start, mention.end, mention.label, mention.entity_id))
+            position += 1
+        rows.append(_row(article, index, sentence, inside))
+    if position < len(flat):
+        raise ValueError(f"{flat[position]} lies outside every sentence")
+    return rows
+
+
+def _row(
+    article: Article, index: int, sentence: Sentence, spans: Sequence[TaggedSpan]
+) -> NerSentence:
+    text = article.text
+    tags, entity_ids = encode(sentence.tokens, spans)
+    return NerSentence(
+        article_id=article.article_id,
+        sentence_index=index,
+        start=sentence.start,
+        end=sentence.end,
+        text=text[sentence.start : sentence.end],
+        tokens=[text[start:end] for start, end in sentence.tokens],
+        token_starts=[start for start, _ in sentence.tokens],
+        token_ends=[end for _, end in sentence.tokens],
+        ner_tags=tags,
+        entity_ids=entity_ids,
+    )

@@ -1,0 +1,150 @@
+"""Sentences and syllable tokens of a text, at code-point offsets: the grid of the ``ner`` table.
+
+Tokens are Vietnamese syllables, the unit of the syllable-level PhoNER_COVID19 data:
+
+- a maximal run of letters, digits and combining marks is one token ("Đảng", "2011",
+  "CT"); Vietnamese writes one syllable per space-separated word, so this is a syllable;
+- every other visible character is a token of its own, with any combining marks that
+  follow it ("04-CT/TW" is ``04 - CT / TW``, "19/7" is ``19 / 7``);
+- whitespace (``str.isspace``: spaces, no-break spaces, line breaks) and invisible
+  characters (Unicode categories Cc and Cf, e.g. a zero-width space) separate tokens and
+  belong to none.
+
+Sentences are cut, in order of strength:
+
+1. at every excluded span (the article's boilerplate): no sentence holds any of it;
+2. at every line break: headlines, captions and bylines end without a full stop;
+3. after a run of ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets right
+   after it) that whitespace follows and whose next token starts with an upper-case letter,
+   a digit or an opening quote or bracket, unless the token before the full stop is a single
+   upper-case letter (an initial, "T.Ư.") or one of :data:`ABBREVIATIONS`.
+
+Both are rules on characters only, with no model and no dictionary beyond that short list,
+so the same text always gives the same sentences and tokens on every machine.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# Vietnamese abbreviations written with a full stop before a name: "TP. Hồ Chí Minh",
+# "PGS. TS. Nguyễn ...". A full stop after them does not end a sentence.
+ABBREVIATIONS = frozenset({"TP", "Tp", "GS", "PGS", "TS", "ThS", "BS", "KS", "Nxb", "NXB"})
+SENTENCE_END = frozenset(".!?…")
+CLOSING = frozenset("\"'”’»)]}")
+OPENING = frozenset("\"'“‘«([{")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its span (first token start to last token end) and its tokens."""
+
+    start: int
+    end: int
+    tokens: tuple[tuple[int, int], ...]
+
+
+def _is_separator(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.combining(char) != 0
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The tokens of ``text[start:end]`` as (start, end) offsets into ``text``."""
+    stop = len(text) if end is None else end
+    tokens: list[tuple[int, int]] = []
+    position = start
+    while position < stop:
+        char = text[position]
+        if _is_separator(char):
+            position += 1
+            continue
+        first = position
+        position += 1
+        if _is_word(char):
+            while position < stop and _is_word(text[position]):
+                position += 1
+        else:
+            while position < stop and unicodedata.combining(text[position]):
+                position += 1
+        tokens.append((first, position))
+    return tokens
+
+
+def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``range(length)`` outside every excluded span, in order."""
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for start, end in sorted(excluded):
+        if start > position:
+            kept.append((position, start))
+        position = max(position, end)
+    if position < length:
+        kept.append((position, length))
+    return kept
+
+
+def sentences(text: str, excluded: Iterable[tuple[int, int]] = ()) -> list[Sentence]:
+    """The sentences of ``text`` outside the excluded spans, in text order."""
+    found: list[Sentence] = []
+    for region_start, region_end in regions(len(text), excluded):
+        line_start = region_start
+        while line_start < region_end:
+            newline = text.find("\n", line_start, region_end)
+            line_end = region_end if newline == -1 else newline
+            found += _split_line(text, tokenize(text, line_start, line_end))
+            line_start = line_end + 1
+    return found
+
+
+def _split_line(text: str, tokens: Sequence[tuple[int, int]]) -> list[Sentence]:
+    found: list[Sentence] = []
+    first = 0
+    for index in range(len(tokens)):
+        if index + 1 < len(tokens) and _ends_sentence(text, tokens, index):
+            found.append(_sentence(tokens[first : index + 1]))
+            first = index + 1
+    if first < len(tokens):
+        found.append(_sentence(tokens[first:]))
+    return found
+
+
+def _sentence(tokens: Sequence[tuple[int, int]]) -> Sentence:
+    return Sentence(tokens[0][0], tokens[-1][1], tuple(tokens))
+
+
+def _ends_sentence(text: str, tokens: Sequence[tuple[int, int]], index: int) -> bool:
+    """True when a sentence ends after ``tokens[index]`` (which has a successor)."""
+    following_start = tokens[index + 1][0]
+    if tokens[index][1] == following_start:  # no whitespace between them: ".)" or "04-CT"
+        return False
+    following = text[following_start]
+    if not (following.isupper() or following.isdigit() or following in OPENING):
+        return False
+    last = index
+    while last > 0 and _token(text, tokens, last) in CLOSING and _glued(tokens, last):
+        last -= 1
+    if _token(text, tokens, last) not in SENTENCE_END:
+        return False
+    first = last
+    while first > 0 and _token(text, tokens, first - 1) in SENTENCE_END and _glued(tokens, first):
+        first -= 1
+    if first == 0 or not _glued(tokens, first):
+        return True
+    before = _token(text, tokens, first - 1)
+    return not ((len(before) == 1 and before.isupper()) or before in ABBREVIATIONS)
+
+
+def _token(text: str, tokens: Sequence[tuple[int, int]], index: int) -> str:
+    start, end = tokens[index]
+    return text[start:end]
+
+
+def _glued(tokens: Sequence[tuple[int, int]], index: int) -> bool:
+    """True when ``tokens[index]`` follows the token before it with no space between."""
+    return index > 0 and tokens[index - 1][1] == tokens[index][0]
