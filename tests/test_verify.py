@@ -219,3 +219,29 @@ def test_evidence_quote_must_equal_its_span(out: Path) -> None:
     assert len(problems) == 1
     assert problems[0].startswith(f"{out}: evidence[0] ({first['table']!r}, ")
     assert ": 'một câu khác' differs from the text of " in problems[0]
+
+
+def test_a_ner_tag_changed(out: Path) -> None:
+    def retag(sentences: Rows) -> Rows:
+        sentences[2]["ner_tags"][0] = 9  # B-LOCATION
+        return sentences
+
+    row = rows(out, "ner")[2]
+    tamper(out, "ner", retag)
+    assert verify(out) == [
+        f"{out}: ner[2] ({row['article_id']!r}, {row['sentence_index']}): ner_tags differ "
+        "from what the article's text and mentions give"
+    ]
+
+
+def test_dropped_ner_rows(out: Path) -> None:
+    before = rows(out, "ner")
+    kept = [s for s in before if s["sentence_index"] != 5]
+    first = kept[0]["article_id"]
+    own = sum(s["article_id"] == first for s in kept)
+    tamper(out, "ner", lambda sentences: [s for s in sentences if s["sentence_index"] != 5])
+    assert verify(out) == [
+        f"{out}: articles ({first!r}): {own} ner rows, where its text gives {own + 1} "
+        "sentences (and 4 more rows like it)",
+        f"{out}/README.md: dataset_info says ner has {len(before)} rows; its data has {len(kept)}",
+    ]

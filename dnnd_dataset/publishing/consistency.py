@@ -7,7 +7,8 @@ who edits a table can recompute them. These checks read the content: every id un
 equal to ``text[start:end]``, and every person or organization mentioned by one of its
 names. Each kind of difference is
 reported once, at its first row, with how many rows share it; the work is linear in the
-size of the tables.
+size of the tables. The ``ner`` rows must be exactly those that the articles and their
+mentions give (the same derivation the build runs).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from dnnd_dataset.checking.ner_table import ner_sentences
 from dnnd_dataset.records import (
     TABLES,
     Article,
     Evidence,
     Mention,
+    NerSentence,
     Organization,
     Person,
     Record,
@@ -73,6 +76,10 @@ def check_tables(tables: Mapping[str, Sequence[Record]]) -> list[str]:
     _check_mentions(tables, articles, ids, found)
     _check_evidence(tables, articles, ids, found)
     _check_references(tables, ids, found)
+    if not found.first:
+        # The ner rows derive from the articles and mentions: a fault there would show
+        # again in them, so they are compared only when the rest holds.
+        _check_ner(tables, articles, found)
     return found.problems()
 
 
@@ -267,3 +274,45 @@ def _check_references(
                             f"{target}",
                         )
                         break
+
+
+def _check_ner(
+    tables: Mapping[str, Sequence[Record]], articles: Mapping[str, Article], found: _Findings
+) -> None:
+    mentions: dict[str, list[Mention]] = {}
+    for mention in cast(Sequence[Mention], tables.get("mentions", [])):
+        mentions.setdefault(mention.article_id, []).append(mention)
+    rows: dict[str, list[tuple[int, NerSentence]]] = {}
+    for index, row in enumerate(cast(Sequence[NerSentence], tables.get("ner", []))):
+        if row.article_id not in articles:
+            found.add(
+                "ner article",
+                f"{_row('ner', index, row)}: article_id {row.article_id!r} is no row of articles",
+            )
+        rows.setdefault(row.article_id, []).append((index, row))
+    for article_id, article in articles.items():
+        where = f"articles ({article_id!r})"
+        try:
+            expected = ner_sentences(article, mentions.get(article_id, []))
+        except ValueError as error:
+            found.add("ner grid", f"{where}: its mentions do not fit the ner token grid: {error}")
+            continue
+        actual = sorted(rows.get(article_id, []), key=lambda item: item[1].sentence_index)
+        if len(actual) != len(expected):
+            found.add(
+                "ner rows",
+                f"{where}: {len(actual)} ner rows, where its text gives {len(expected)} sentences",
+            )
+            continue
+        for (index, row), wanted in zip(actual, expected, strict=True):
+            differing = [
+                name
+                for name in NerSentence.model_fields
+                if getattr(row, name) != getattr(wanted, name)
+            ]
+            if differing:
+                found.add(
+                    "ner row",
+                    f"{_row('ner', index, row)}: {', '.join(differing)} differ from what the "
+                    "article's text and mentions give",
+                )
