@@ -107,6 +107,7 @@ def evaluate(raw: Path) -> dict[str, Any]:
     date_misses: list[str] = []
     per_article: dict[str, dict[str, int]] = {}
     errors: list[str] = []
+    positions = Counter[str]()
     for article_id in sorted(texts):
         knowledge, names = _without(article_id, registries, documents, texts, mentioned_in)
         text = sources[article_id].text
@@ -130,6 +131,17 @@ def evaluate(raw: Path) -> dict[str, Any]:
             "annotated": len(wanted),
             "matched": len(drafted & wanted),
         }
+        # Positions: person, title and body, as the final annotation states them.
+        annotated = {
+            (p.person, p.title, p.organization)
+            for d in documents
+            if d.article_id == article_id
+            for p in d.positions
+        }
+        proposed_positions = {(p.person, p.title, p.organization) for p in draft.positions}
+        positions["annotated"] += len(annotated)
+        positions["drafted"] += len(proposed_positions)
+        positions["matched"] += len(annotated & proposed_positions)
         # Directive codes: the code the draft gives each annotated span that carries one.
         proposal_codes = {
             (p.quote, p.occurrence): p.value for p in draft.proposals if p.kind == "directive"
@@ -190,6 +202,7 @@ def evaluate(raw: Path) -> dict[str, Any]:
         "directive_codes": {**dict(codes), "misses": code_misses},
         "directive_codes_in_texts": dict(every_code),
         "meeting_dates": {**dict(dates), "misses": date_misses},
+        "positions": dict(positions),
         "articles": per_article,
         "span_errors": errors,
         "targets_met": all(
@@ -242,6 +255,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"({every.get('total', 0)}): {every.get('exact', 0)} normalized to the registry's code.",
         f"Meeting dates (date and precision): {dates.get('exact', 0)} of "
         f"{dates.get('total', 0)} exact.",
+        f"Positions (person, title, body): {results['positions'].get('matched', 0)} of "
+        f"{results['positions'].get('annotated', 0)} annotated drafted exactly, "
+        f"{results['positions'].get('drafted', 0)} drafted (a new person's go into the note "
+        "of its proposal).",
     ]
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnnd_dataset.drafting import events, new_names, page
+from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import find_refs
 from dnnd_dataset.drafting.draft import anchor_fields, draft_annotation, slug
 from dnnd_dataset.drafting.knowledge import read_knowledge
@@ -330,3 +330,64 @@ def test_with_every_name_registered_the_draft_finds_every_annotated_entity_menti
             if isinstance(m, Mention) and m.article_id == path.stem and m.label != "LOCATION"
         }
         assert sorted(wanted - drafted) == [], path.stem
+
+
+def test_positions_stated_after_and_before_names() -> None:
+    text = (
+        "Đồng chí Hoàng Bình Quân, Ủy viên BCH TW Đảng, Trưởng Ban Đối ngoại TW chủ trì. "
+        "Phó Trưởng ban Ban Đối ngoại Trung ương Nguyễn Huy Tăng phát biểu."
+    )
+    index = NameIndex(
+        [
+            Name("Hoàng Bình Quân", "PERSON", "hoang-binh-quan"),
+            Name("Nguyễn Huy Tăng", "PERSON", "nguyen-huy-tang"),
+            Name("BCH TW Đảng", "ORGANIZATION", "bch"),
+            Name("Ban Đối ngoại TW", "ORGANIZATION", "bdn"),
+            Name("Ban Đối ngoại Trung ương", "ORGANIZATION", "bdn"),
+        ]
+    )
+    hits = flat(index.hits(text))
+    found = [
+        (p.person.entity, p.title, p.organization, text[p.evidence_start : p.evidence_end])
+        for p in positions.after_names(text, hits) + positions.before_names(text, hits)
+    ]
+    assert found == [
+        ("hoang-binh-quan", "Ủy viên BCH TW Đảng", "bch", "Hoàng Bình Quân, Ủy viên BCH TW Đảng"),
+        (
+            "hoang-binh-quan",
+            "Trưởng Ban Đối ngoại TW",
+            "bdn",
+            "Hoàng Bình Quân, Ủy viên BCH TW Đảng, Trưởng Ban Đối ngoại TW",
+        ),
+        (
+            "nguyen-huy-tang",
+            "Phó Trưởng ban Ban Đối ngoại Trung ương",
+            "bdn",
+            "Phó Trưởng ban Ban Đối ngoại Trung ương Nguyễn Huy Tăng",
+        ),
+    ]
+
+
+def test_a_new_meeting_is_proposed_with_date_place_organizer_people_and_attendance() -> None:
+    text = (
+        "Tổng kết năm 2020\n\nNgày 23/12, tại Hà Nội, Ban Đối ngoại Trung ương tổ chức Hội nghị "
+        "tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021. Tham dự có hơn 200 đại biểu."
+        "\n\nĐồng chí Trần Quốc Vượng dự và chỉ đạo Hội nghị.\n"
+    )
+    draft = draft_annotation(text, read_knowledge(RAW), article_id="x", source_file="x.txt")
+    (meeting,) = [p for p in draft.annotation.proposals if p.kind == "meeting"]
+    assert meeting.model_dump(exclude_defaults=True) == {
+        "quote": "Hội nghị tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021",
+        "kind": "meeting",
+        "value": "Hội nghị tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021",
+        "id": "hoi-nghi-tong-ket-cong-tac-nam-2020-trien-khai-nhiem-vu-nam-2021",
+        "date": dt.date(2020, 12, 23),
+        "date_precision": "day",
+        "date_basis": "The year is not printed; the meeting reviews 2020 and plans 2021, "
+        "so a date in month 12 falls in 2020.",
+        "location": "Hà Nội",
+        "organizers": ["ban-doi-ngoai-trung-uong"],
+        "participants": ["tran-quoc-vuong (directing)"],
+        "attendance": 200,
+        "attendance_qualifier": "more_than",
+    }

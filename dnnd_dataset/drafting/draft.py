@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from dnnd_dataset.drafting import events, new_names, page
+from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
@@ -118,8 +118,12 @@ class _Drafter:
         found: set[Hit] = set()
         for hit in new:
             value = self.text[hit.start : hit.end]
-            for start, end in _occurrences(self.text, value):
-                found.add(Hit(start, end, hit.label, hit.entity))
+            variants = {value}
+            if hit.label == "MEETING":  # "hội nghị ..." again in a headline or mid-sentence
+                variants.add(value[0].lower() + value[1:])
+            for variant in variants:
+                for start, end in _occurrences(self.text, variant):
+                    found.add(Hit(start, end, hit.label, hit.entity))
         return sorted(found)
 
     def _directive_of(self, ref: DirectiveRef) -> str | None:
@@ -276,6 +280,7 @@ def draft_annotation(
     ]
     doc["mentions"] = drafter.mentions(hits)
     drafter.propose_new(hits)
+    doc["positions"] = _positions(drafter, hits)
     _acronyms(drafter, hits)
     _meeting_details(drafter, meetings, hits)
     _dates_and_counts(drafter, meetings, page_year)
@@ -386,6 +391,38 @@ def _authors(drafter: _Drafter, bylines: list[page.Span], hits: list[Hit]) -> li
     return written
 
 
+def _positions(drafter: _Drafter, hits: list[Hit]) -> list[dict[str, Any]]:
+    """Registered persons' titles as stated; a new person's go into the note of its proposal."""
+    norm = drafter.text
+    written: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    new_titles: dict[str, list[str]] = defaultdict(list)
+    stated = positions.after_names(norm, hits) + positions.before_names(norm, hits)
+    for position in sorted(stated, key=lambda p: (p.evidence_start, p.evidence_end)):
+        quote = norm[position.evidence_start : position.evidence_end]
+        person = position.person
+        if person.entity is None:
+            name = norm[person.start : person.end]
+            if position.title not in new_titles[name]:
+                new_titles[name].append(position.title)
+            continue
+        key = (person.entity, position.title, quote)
+        if key in seen:
+            continue
+        seen.add(key)
+        item: dict[str, Any] = {"person": person.entity, "title": position.title}
+        if position.organization is not None:
+            item["organization"] = position.organization
+        item["evidence"] = anchor_fields(norm, position.evidence_start, position.evidence_end)
+        item["proposed"] = True
+        written.append(item)
+    for proposal in drafter.proposals:
+        titles = new_titles.get(proposal["value"]) if proposal["kind"] == "person" else None
+        if titles:
+            proposal["note"] = "titles as stated: " + "; ".join(titles)
+    return written
+
+
 def _acronyms(drafter: _Drafter, hits: list[Hit]) -> None:
     """ "Full Name (ABBR)": ABBR is another name of the body just before it."""
     norm = drafter.text
@@ -413,52 +450,87 @@ def _acronyms(drafter: _Drafter, hits: list[Hit]) -> None:
         )
 
 
-def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
-    norm = drafter.text
-    by_span = {(p.get("quote"), p.get("kind")): p for p in drafter.proposals}
-    for meeting in meetings:
-        proposal = by_span.get((meeting.name, "meeting"))
-        if proposal is None:
+# What a report says a person did at a meeting, strongest first.
+_ROLE_WORDS = (("chủ trì", "chair"), ("chỉ đạo", "directing"), ("phát biểu", "speaker"))
+
+
+def _roles(norm: str, hits: list[Hit], start: int, end: int) -> list[tuple[str, str | None]]:
+    """Persons named between ``start`` and ``end``, each with the role its sentence states."""
+    found: dict[str, str | None] = {}
+    for hit in hits:
+        if hit.label != "PERSON" or not start <= hit.start < end:
             continue
-        proposal["id"] = slug(meeting.name)[:60].strip("-") + (
-            f"-{meeting.date.date.year}" if meeting.date else ""
-        )
-        if meeting.date is not None:
-            proposal["date"] = meeting.date.date.isoformat()
-            proposal["date_precision"] = meeting.date.precision
-            if meeting.date.basis:
-                proposal["date_basis"] = meeting.date.basis
-        if meeting.location:
-            proposal["location"] = meeting.location
-        if meeting.attendance:
-            proposal["attendance"] = meeting.attendance.number
-            proposal["attendance_qualifier"] = meeting.attendance.qualifier
-        left, right = meeting.organizer_spans[0] if meeting.organizer_spans else (0, 0)
-        proposal["organizers"] = sorted(
-            {
-                h.entity or norm[h.start : h.end]
-                for h in hits
-                if h.label == "ORGANIZATION" and left <= h.start < right
-            }
-        )
+        left = max(norm.rfind(". ", 0, hit.start) + 1, norm.rfind("\n", 0, hit.start) + 1)
+        right = min(i for i in (norm.find(". ", hit.end), end, len(norm)) if i != -1)
+        sentence = norm[left:right].casefold()
+        role = next((r for word, r in _ROLE_WORDS if word in sentence), None)
+        if role is None and re.search(r"(?<!\w)dự(?!\w)", sentence):
+            role = "attendee"
+        person = hit.entity or norm[hit.start : hit.end]
+        found[person] = found.get(person) or role
+    return sorted(found.items())
+
+
+def _meeting_id(meeting: events.Meeting) -> str:
+    """The slug of the name, with the year when the name does not hold it."""
+    name = slug(meeting.name)
+    year = str(meeting.date.date.year) if meeting.date else None
+    return name if year is None or year in name.split("-") else f"{name}-{year}"
+
+
+def _next_paragraph_end(norm: str, end: int) -> int:
+    """The end of the paragraph after the one ending at ``end``: reports name people there."""
+    rest = norm[end:]
+    start = end + len(rest) - len(rest.lstrip())
+    found = norm.find("\n", start)
+    return len(norm) if found == -1 else found
+
+
+def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
+    """Date, place, attendance, organizers, people and documents of each new meeting."""
+    norm = drafter.text
+    for meeting in meetings:
         paragraph_end = norm.find("\n", meeting.end)
         paragraph_end = len(norm) if paragraph_end == -1 else paragraph_end
-        proposal["participants"] = sorted(
-            {
-                h.entity or norm[h.start : h.end]
-                for h in hits
-                if h.label == "PERSON" and meeting.end <= h.start < paragraph_end
-            }
-        )
         sentence_end = norm.find(". ", meeting.end)
         sentence_end = paragraph_end if sentence_end == -1 else min(sentence_end, paragraph_end)
-        proposal["directives"] = sorted(
-            {
-                h.entity or norm[h.start : h.end]
-                for h in hits
-                if h.label == "DIRECTIVE" and meeting.start <= h.start < sentence_end
-            }
-        )
+        left, right = meeting.organizer_spans[0] if meeting.organizer_spans else (0, 0)
+
+        def named(label: str, start: int, end: int) -> list[str]:
+            return sorted(
+                {
+                    h.entity or norm[h.start : h.end]
+                    for h in hits
+                    if h.label == label and start <= h.start < end
+                }
+            )
+
+        details: dict[str, Any] = {
+            "id": _meeting_id(meeting),
+            "date": meeting.date.date.isoformat() if meeting.date else None,
+            "date_precision": meeting.date.precision if meeting.date else None,
+            "date_basis": meeting.date.basis if meeting.date else None,
+            "location": meeting.location,
+            "attendance": meeting.attendance.number if meeting.attendance else None,
+            "attendance_qualifier": meeting.attendance.qualifier if meeting.attendance else None,
+            "organizers": named("ORGANIZATION", left, right),
+            "participants": [
+                f"{person} ({role})" if role else person
+                for person, role in _roles(
+                    norm, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
+                )
+            ],
+            "directives": named("DIRECTIVE", meeting.start, sentence_end),
+        }
+        # The same meeting named again ("hội nghị ..." in the headline) gets the same details.
+        for proposal in drafter.proposals:
+            if proposal["kind"] != "meeting" or (
+                proposal["value"].casefold() != meeting.name.casefold()
+            ):
+                continue
+            for key, value in details.items():
+                if value not in (None, []) and key not in proposal:
+                    proposal[key] = value
 
 
 def _dates_and_counts(

@@ -33,6 +33,7 @@ _MEETING = re.compile(
     r"(?P<name>(?:Hội nghị|Hội thảo|Tọa đàm|Lễ kỷ niệm|Đại hội)\s[^\n.;()]*?)"
     r"(?=\s*(?:\.\s|\.$|;|\(|\n|,\s*(?:đồng chí|Đồng chí)|\s+ngày\s|\s+tại\s|$))"
 )
+_PARTY_CONGRESS = re.compile(r"(?<!\w)Đại hội (?:Đảng )?[IVXL]+(?!\w)")
 _CONGRESS = re.compile(
     r"(?P<name>Đại hội(?:\s+[^\W\d_]+){0,8}?\s+lần thứ\s+[IVXL]+"
     r"(?:[ ]+của[ ]+(?:[A-ZĐÀ-Ỹ][^\s,.;()]*)(?:[ ]+[^\s,.;()]+){0,8})?"
@@ -140,6 +141,10 @@ def attendance(text: str) -> list[Attendance]:
     return found
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _trim_lowercase_tail(name: str) -> str:
     """'... của LHHN được tổ chức' ends at 'LHHN': a body's name ends with a capital word."""
     if " của " not in name:
@@ -179,7 +184,7 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
                 previous.precision,
                 "The text says 'Cùng ngày' (the same "
                 "day) as the meeting reported before it; "
-                + (previous.basis or "its date is printed."),
+                + _lower_first(previous.basis or "Its date is printed."),
             )
         previous = meeting.date or previous
         place = re.search(
@@ -199,4 +204,7 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Meeting(m.start(), m.start() + len(name), name, "congress"))
-    return found
+    for m in _PARTY_CONGRESS.finditer(text):
+        if not any(f.start <= m.start() < f.end for f in found):
+            found.append(Meeting(m.start(), m.end(), m.group(), "congress"))
+    return sorted(found, key=lambda meeting: meeting.start)
