@@ -74,6 +74,10 @@ class _Links:
         self.articles_of: dict[str, set[str]] = defaultdict(set)
         self.ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.forms: dict[str, set[str]] = defaultdict(set)
+        self.person_names = {
+            cast(PersonEntry, e.model).id: cast(PersonEntry, e.model).name
+            for e in state.entries("persons")
+        }
         for article_id, resolved in state.resolved.items():
             text = state.raw.texts[article_id].text
             for span, label, entity_id in resolved.mentions:
@@ -128,9 +132,6 @@ def _sort_key(table: str):  # type: ignore[no-untyped-def]
 def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Article:
     article_id = ann.article_id
     text = state.raw.texts[article_id].text
-    persons = {
-        cast(PersonEntry, e.model).id: cast(PersonEntry, e.model) for e in state.entries("persons")
-    }
     ids = links.ids_in[article_id]
     return Article(
         article_id=article_id,
@@ -144,7 +145,7 @@ def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Artic
         outlet_basis=ann.outlet.basis if ann.outlet else None,
         url=_quote(state, article_id, ann.url) if ann.url else None,
         page_date=ann.page_date.value if ann.page_date else None,
-        authors=[persons[a.person].name for a in ann.authors],
+        authors=[links.person_names[a.person] for a in ann.authors],
         author_ids=[a.person for a in ann.authors],
         credits=[Credit(name=c.name, role=c.role) for c in ann.credits],
         boilerplate=sorted(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
+import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
@@ -578,38 +578,51 @@ def _record_evidence(
 # ---------------------------------------------------------------- coverage
 
 
-def _aliases(state: CheckState) -> list[tuple[str, str]]:
-    """Every (normalized name, entity id) the completeness check looks for."""
-    pairs = set()
+def _name_automaton(state: CheckState) -> ahocorasick.Automaton:
+    """Every normalized known name, mapped to its length and the first entity that has it."""
+    owners: dict[str, str] = {}
     for registry in LABEL_OF_REGISTRY:
         for entry in state.entries(registry):
+            entity_id = _id_of(entry)
             for name in _names(entry.model):
-                pairs.add((normalize(name), _id_of(entry)))
-    return sorted(pairs)
+                key = normalize(name)
+                if key not in owners or entity_id < owners[key]:
+                    owners[key] = entity_id
+    automaton = ahocorasick.Automaton()
+    for name, entity_id in owners.items():
+        automaton.add_word(name, (len(name), entity_id))
+    automaton.make_automaton()
+    return automaton
+
+
+def find_names(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, entity_id) of every whole-word occurrence of a known name, in one pass."""
+    if len(automaton) == 0:
+        return []
+    found = []
+    for last, (length, entity_id) in automaton.iter(text):
+        start, end = last + 1 - length, last + 1
+        if at_word_boundaries(text, start, end):
+            found.append((start, end, entity_id))
+    return sorted(found)
 
 
 def _coverage(state: CheckState) -> dict[str, Any]:
-    aliases = _aliases(state)
+    automaton = _name_automaton(state)
     per_document: dict[str, dict[str, int]] = {}
     for article_id, resolved in sorted(state.resolved.items()):
         text = state.normalized[article_id]
         source = state.raw.texts[article_id]
         spans = [span for span, _, _ in resolved.mentions]
         found = covered = waived = 0
-        seen: set[tuple[int, int]] = set()
-        for name, entity_id in aliases:
-            for start in _find_all(text, name):
-                end = start + len(name)
-                if not at_word_boundaries(text, start, end) or (start, end) in seen:
-                    continue
-                seen.add((start, end))
-                found += 1
-                if any(s.start <= start and end <= s.end for s in spans):
-                    covered += 1
-                elif any(s.start <= start and end <= s.end for s in resolved.waived):
-                    waived += 1
-                else:
-                    _unmentioned(state, source, start, end, entity_id)
+        for start, end, entity_id in find_names(automaton, text):
+            found += 1
+            if any(s.start <= start and end <= s.end for s in spans):
+                covered += 1
+            elif any(s.start <= start and end <= s.end for s in resolved.waived):
+                waived += 1
+            else:
+                _unmentioned(state, source, start, end, entity_id)
         per_document[article_id] = {
             "names_found": found,
             "covered": covered,
@@ -618,13 +631,6 @@ def _coverage(state: CheckState) -> dict[str, Any]:
             "mentions": len(spans),
         }
     return {"coverage": per_document}
-
-
-def _find_all(text: str, needle: str) -> Iterable[int]:
-    position = text.find(needle)
-    while position != -1:
-        yield position
-        position = text.find(needle, position + 1)
 
 
 def _unmentioned(

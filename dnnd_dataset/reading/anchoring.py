@@ -42,7 +42,9 @@ def _occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
     position = normalized_text.find(quote)
     while position != -1:
         end = position + len(quote)
-        if normalized_text.startswith(suffix, end) and normalized_text[:position].endswith(prefix):
+        if normalized_text.startswith(suffix, end) and normalized_text.endswith(
+            prefix, 0, position
+        ):
             spans.append(Span(position, end))
         position = normalized_text.find(quote, position + 1)
     return spans

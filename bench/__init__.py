@@ -1,0 +1,1 @@
+"""Benchmarks of the builder: a synthetic corpus, the floor, and the measured runs."""

@@ -1,0 +1,236 @@
+"""The floor: the least work any builder must do on a raw corpus, timed the same way.
+
+    python bench/floor.py RAW [--out DIR]
+
+Reads every file under ``RAW``, parses the YAML with ``yaml.CSafeLoader``, validates it
+with the same Pydantic models as the builder (the raw models of ``dnnd_dataset``), and
+writes rows of the published tables with pyarrow, with the published schemas and Parquet
+options: each article with its text, normalized text and checksum, one mention row per
+mention quote at its first occurrence, one evidence row per document anchor, and one row
+per registry entry. Nothing is checked: no reference, coverage, occurrence or evidence
+rule. A builder's time divided by this time is its ratio to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from dnnd_dataset._version import __version__
+from dnnd_dataset.publishing.arrow_schema import arrow_schema
+from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
+from dnnd_dataset.reading.raw_loading import REGISTRIES
+from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.textnorm import normalize
+
+BATCH = 1000
+
+
+def _load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def _span(text: str, anchor: Anchor) -> tuple[int, int]:
+    start = max(text.find(normalize(anchor.quote)), 0)
+    return start, start + len(anchor.quote)
+
+
+def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[str, Any]]]:
+    normalized = normalize(text)
+    article_id = ann.article_id
+    title = _span(normalized, ann.title)
+    ids: dict[str, list[str]] = {"person_ids": [], "organization_ids": []}
+    mentions = []
+    for mention in ann.mentions:
+        start, end = _span(normalized, mention)
+        mentions.append(
+            {
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "label": mention.label or "PERSON",
+                "entity_id": mention.entity,
+            }
+        )
+        if mention.entity:
+            ids["person_ids"].append(mention.entity)
+    evidence = []
+    for field, anchor in (
+        ("title", ann.title),
+        *(("authors", a.evidence) for a in ann.authors),
+        *(("credits", c.evidence) for c in ann.credits),
+        *(("positions", p.evidence) for p in ann.positions),
+    ):
+        start, end = _span(normalized, anchor)
+        evidence.append(
+            {
+                "table": "articles",
+                "record_id": article_id,
+                "field": field,
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "quote": text[start:end],
+            }
+        )
+    article = {
+        "article_id": article_id,
+        "source_file": ann.source_file,
+        "title": text[title[0] : title[1]],
+        "text": text,
+        "text_normalized": normalized,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "outlet": ann.outlet.name if ann.outlet else None,
+        "outlet_inferred": bool(ann.outlet and ann.outlet.inferred),
+        "outlet_basis": ann.outlet.basis if ann.outlet else None,
+        "url": ann.url.quote if ann.url else None,
+        "page_date": ann.page_date.value if ann.page_date else None,
+        "authors": [a.person for a in ann.authors],
+        "author_ids": [a.person for a in ann.authors],
+        "credits": [{"name": c.name, "role": c.role} for c in ann.credits],
+        "boilerplate": [
+            {"start": s, "end": e, "kind": b.kind}
+            for b in ann.boilerplate
+            for s, e in [_span(normalized, b)]
+        ],
+        "person_ids": sorted(set(ids["person_ids"])),
+        "organization_ids": [],
+        "directive_ids": [],
+        "meeting_ids": [],
+    }
+    return {"articles": [article], "mentions": mentions, "evidence": evidence}
+
+
+def _registry_rows(raw: Path) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for name, model in REGISTRIES.items():
+        entries = [
+            model.model_validate(item) for item in _load(raw / "registry" / f"{name}.yaml")[name]
+        ]
+        rows[name] = [_registry_row(name, entry.model_dump()) for entry in entries]
+    return rows
+
+
+def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    common: dict[str, Any] = {"article_ids": []}
+    if name == "persons":
+        return {
+            "person_id": entry["id"],
+            "name": entry["name"],
+            "other_names": entry["other_names"],
+            "positions": [],
+            "roles": entry["roles"],
+            "wikidata_id": entry["wikidata_id"],
+            **common,
+        }
+    if name == "organizations":
+        return {
+            "organization_id": entry["id"],
+            "name": entry["name"],
+            "other_names": entry["other_names"],
+            "kind": entry["kind"],
+            "parent_id": entry["parent"],
+            "note": entry["note"],
+            **common,
+        }
+    if name == "directives":
+        return {
+            "directive_id": entry["id"],
+            "name": entry["name"],
+            "kind": entry["kind"],
+            "number": entry["number"],
+            "code": entry["code"],
+            "issuer_id": entry["issuer"],
+            "term": entry["term"],
+            "issued_on": entry["issued_on"],
+            "subject": entry["subject"],
+            "surface_forms": [],
+            "meeting_ids": [],
+            **common,
+        }
+    return {
+        "meeting_id": entry["id"],
+        "name": entry["name"],
+        "kind": entry["kind"],
+        "date": entry["date"],
+        "date_precision": entry["date_precision"],
+        "date_inferred": entry["date_inferred"],
+        "date_basis": entry["date_basis"],
+        "location": entry["location"],
+        "organizer_ids": entry["organizers"],
+        "participants": [
+            {"person_id": p["person"], "role": p["role"], "position": p["position"]}
+            for p in entry["participants"]
+        ],
+        "attendance": entry["attendance"],
+        "attendance_qualifier": entry["attendance_qualifier"],
+        "directive_ids": entry["directives"],
+        **common,
+    }
+
+
+def floor(raw: Path, out: Path) -> dict[str, int]:
+    """Read, parse, validate and write ``raw`` into ``out``; the number of rows per table."""
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    writers = {
+        name: pq.ParquetWriter(
+            out / f"{name}.parquet", arrow_schema(name, __version__), **PARQUET_OPTIONS
+        )
+        for name in ("articles", "mentions", "evidence")
+    }
+    batch: dict[str, list[dict[str, Any]]] = {name: [] for name in writers}
+
+    def flush() -> None:
+        for name, rows in batch.items():
+            if rows:
+                writers[name].write_table(
+                    pa.Table.from_pylist(rows, schema=arrow_schema(name, __version__))
+                )
+                counts[name] = counts.get(name, 0) + len(rows)
+                rows.clear()
+
+    for path in sorted((raw / "documents").glob("*.yaml")):
+        ann = DocumentAnnotation.model_validate(_load(path))
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        for name, rows in _document_rows(ann, text).items():
+            batch[name] += rows
+        if len(batch["articles"]) >= BATCH:
+            flush()
+    flush()
+    for writer in writers.values():
+        writer.close()
+    for name, rows in _registry_rows(raw).items():
+        pq.write_table(
+            pa.Table.from_pylist(rows, schema=arrow_schema(name, __version__)),
+            out / f"{name}.parquet",
+            **PARQUET_OPTIONS,
+        )
+        counts[name] = len(rows)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw", type=Path, metavar="RAW")
+    parser.add_argument("--out", type=Path, default=None, help="where to write (default: temp)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="dnnd-floor-") as scratch:
+        started = time.perf_counter()
+        counts = floor(args.raw, args.out or Path(scratch))
+        elapsed = time.perf_counter() - started
+    rows = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+    print(f"floor: {elapsed:.2f} s ({rows})")
+
+
+if __name__ == "__main__":
+    main()
