@@ -113,9 +113,8 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
 def _registry_rows(raw: Path) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {}
     for name, model in REGISTRIES.items():
-        entries = [
-            model.model_validate(item) for item in _load(raw / "registry" / f"{name}.yaml")[name]
-        ]
+        paths = sorted((raw / "registry" / name).glob("*.yaml"))
+        entries = [model.model_validate(_load(path)) for path in paths]
         rows[name] = [_registry_row(name, entry.model_dump()) for entry in entries]
     return rows
 

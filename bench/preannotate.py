@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
-from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.drafting.draft import draft_annotation
 from dnnd_dataset.drafting.knowledge import Knowledge, knowledge_of
 from dnnd_dataset.drafting.known_names import NameIndex

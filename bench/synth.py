@@ -2,8 +2,8 @@
 
     python bench/synth.py --articles 1000 --out /tmp/raw-1000 [--seed 0]
 
-Writes ``OUT/documents/<article_id>.txt`` and ``.yaml`` and ``OUT/registry/*.yaml`` with
-about N/10 persons, organizations, directives and meetings, and ``DATASET_CARD.md`` beside
+Writes ``OUT/documents/<article_id>.txt`` and ``.yaml`` and ``OUT/registry/<registry>/<id>.yaml``
+with about N/10 persons, organizations, directives and meetings, and ``DATASET_CARD.md`` beside
 ``OUT`` (the build reads the card prose there). Each article has about 5 KB of Vietnamese
 text with diacritics, 'Ðảng' printed with the look-alike U+00D0, a banner and a duplicated
 photo caption (boilerplate), a byline, a photo credit, positions, and about 20 mentions of
@@ -564,13 +564,14 @@ def write_corpus(out: Path, articles: int, seed: int = 0) -> None:
         (documents / f"{article_id}.yaml").write_text(
             header + _dump(annotation), encoding="utf-8", newline="\n"
         )
-    registry = out / "registry"
-    registry.mkdir()
     for name in ("persons", "organizations", "directives", "meetings"):
-        header = f"# yaml-language-server: $schema=../../schema/raw/{name}.schema.json\n"
-        (registry / f"{name}.yaml").write_text(
-            header + _dump({name: getattr(reg, name)}), encoding="utf-8", newline="\n"
-        )
+        folder = out / "registry" / name
+        folder.mkdir(parents=True)
+        header = f"# yaml-language-server: $schema=../../../schema/raw/{name}.schema.json\n"
+        for entry in getattr(reg, name):
+            (folder / f"{entry['id']}.yaml").write_text(
+                header + _dump(entry), encoding="utf-8", newline="\n"
+            )
     shutil.copyfile(ROOT / "DATASET_CARD.md", out.parent / "DATASET_CARD.md")
 
 

@@ -25,7 +25,7 @@ from dnnd_dataset._version import __version__
 # Type checkers treat any constant of this name as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from dnnd_dataset.checking.compiler import compile_corpus
+    from dnnd_dataset.checking.pipeline import compile_corpus
     from dnnd_dataset.errors import DnndError, Issue, Report
     from dnnd_dataset.library.api import dataset, load, table
     from dnnd_dataset.library.navigation import Corpus, corpus
@@ -80,7 +80,7 @@ _LAZY: dict[str, str] = {
     "DnndError": "dnnd_dataset.errors",
     "Issue": "dnnd_dataset.errors",
     "Report": "dnnd_dataset.errors",
-    "compile_corpus": "dnnd_dataset.checking.compiler",
+    "compile_corpus": "dnnd_dataset.checking.pipeline",
     "Corpus": "dnnd_dataset.library.navigation",
     "corpus": "dnnd_dataset.library.navigation",
     "dataset": "dnnd_dataset.library.api",

@@ -9,19 +9,25 @@ from pathlib import Path
 from typing import Any, get_args
 
 from dnnd_dataset._version import RELEASE_DATE, __version__
-from dnnd_dataset.checking.compiler import CompileResult, compile_corpus
+from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
 from dnnd_dataset.errors import InvalidCorpusError, OutputError, Report
 from dnnd_dataset.records import TABLES, MentionLabel, Record
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
+CACHE_NAME = ".dnnd-cache"
 # Parquet files, the card, Croissant and SHA256SUMS.
 FILES_WRITTEN = len(TABLES) + 3
 PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 
 
-def check(raw: Path) -> CompileResult:
-    """Validate ``raw`` without writing anything."""
-    return compile_corpus(Path(raw))
+def default_cache(raw: Path) -> Path:
+    """Where the per-document cache lives unless told otherwise: beside the raw folder."""
+    return Path(raw).resolve().parent / CACHE_NAME
+
+
+def check(raw: Path, *, jobs: int = 1, cache: Path | None = None) -> CompileResult:
+    """Validate ``raw`` without writing anything (``cache`` may be written)."""
+    return compile_corpus(Path(raw), jobs=jobs, cache=cache)
 
 
 def per_document_counts(result: CompileResult) -> dict[str, dict[str, int]]:
@@ -73,6 +79,8 @@ def build(
     package_data: Path | None = None,
     progress: Callable[[str], None] | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
+    cache: Path | None = None,
 ) -> Report:
     """Check ``raw`` and write the output folder ``out`` atomically.
 
@@ -81,7 +89,9 @@ def build(
 
     Raises InvalidCorpusError (with the full report) when ``raw`` does not validate; then
     nothing is written. ``package_data``, when given, receives a copy of each table as
-    ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
+    ``<table>.parquet`` (the files ``import dnnd_dataset`` reads). ``jobs`` worker
+    processes check the documents; ``cache`` is a folder of per-document results that
+    makes a rebuild redo only changed documents. Neither changes a byte of the output.
     """
     from dnnd_dataset.publishing.owned_folder import (
         OUTPUT_LAYOUT,
@@ -91,14 +101,15 @@ def build(
     from dnnd_dataset.publishing.publish import write_dataset
 
     step = progress or (lambda _message: None)
-    result = compile_corpus(Path(raw), today=today)
-    if not result.report.valid:
-        raise InvalidCorpusError(result.report)
-    prose = _card_prose(raw)
-    # Both refused before either is written, so that a refusal changes nothing.
+    # Both refused before anything is checked or written (the cache included), so that a
+    # refusal changes nothing.
     refuse_unless_replaceable(Path(out), OUTPUT_LAYOUT)
     if package_data is not None:
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
+    result = compile_corpus(Path(raw), today=today, jobs=jobs, cache=cache)
+    if not result.report.valid:
+        raise InvalidCorpusError(result.report)
+    prose = _card_prose(raw)
     write_dataset(
         result.tables,
         Path(out),

@@ -36,13 +36,17 @@ def _parser() -> argparse.ArgumentParser:
         help="also write <table>.parquet files into DIR (dnnd_dataset/_data in a checkout)",
     )
 
+    _speed_options(build)
+
     check = commands.add_parser("check", help="validate raw/ without writing anything")
     check.add_argument("--raw", type=Path, default=Path("raw"))
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    _speed_options(check)
 
     stats = commands.add_parser("stats", help="counts per table and per document, coverage")
     stats.add_argument("--raw", type=Path, default=Path("raw"))
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    _speed_options(stats)
 
     verify = commands.add_parser(
         "verify", help="check an output folder against SHA256SUMS and the models"
@@ -76,6 +80,45 @@ def _iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (1 or more)")
+    return jobs
+
+
+def _speed_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="check documents in N worker processes (default: 1); the output is the same",
+    )
+    cache = command.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="per-document cache folder (default: .dnnd-cache beside the raw folder)",
+    )
+    cache.add_argument(
+        "--no-cache", action="store_true", help="check every document afresh, keep no cache"
+    )
+
+
+def _cache(args: argparse.Namespace) -> Path | None:
+    from dnnd_dataset.builder import default_cache
+
+    if args.no_cache:
+        return None
+    return args.cache if args.cache is not None else default_cache(args.raw)
+
+
 def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> None:
     for issue in report.sorted_issues():
         print(issue.format(), file=stream)
@@ -102,7 +145,14 @@ def _build(args: argparse.Namespace) -> int:
             bar.set_postfix_str(path, refresh=False)
             bar.update()
 
-        report = build(args.raw, args.out, package_data=args.package_data, progress=advance)
+        report = build(
+            args.raw,
+            args.out,
+            package_data=args.package_data,
+            progress=advance,
+            jobs=args.jobs,
+            cache=_cache(args),
+        )
     coverage = report.stats.get("coverage", {})
     for article_id, row in sorted(coverage.items()):
         print(
@@ -117,7 +167,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import check
 
-    report = check(args.raw).report
+    report = check(args.raw, jobs=args.jobs, cache=_cache(args)).report
     if args.json:
         print(report.to_json())
     elif report.valid:
@@ -130,7 +180,7 @@ def _check(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import check, stats
 
-    result = check(args.raw)
+    result = check(args.raw, jobs=args.jobs, cache=_cache(args))
     numbers = stats(result)
     if args.json:
         print(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True))

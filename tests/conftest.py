@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset.checking.compiler import CompileResult, compile_corpus
+from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
 from dnnd_dataset.library import api
 
 from .synthetic import write_data_dir

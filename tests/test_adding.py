@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
 from dnnd_dataset.drafting.adding import add_article, next_article_id
 from dnnd_dataset.errors import DnndError, InvalidCorpusError

@@ -3,14 +3,16 @@ the one-pass name search finds exactly what a search name by name finds."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import ahocorasick
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench import floor, synth
-from dnnd_dataset.checking.compiler import compile_corpus, find_names
+from bench import floor, run, synth
+from dnnd_dataset.checking.compiler import find_names
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.textnorm import at_word_boundaries
 
 from .conftest import snapshot
@@ -80,3 +82,37 @@ def test_one_pass_search_finds_what_a_search_per_name_finds(
     if names:
         automaton.make_automaton()
     assert find_names(automaton, text) == _naive(names, text)
+
+
+def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
+    timing = run.measure(
+        [sys.executable, "-c", "import time; b = bytearray(64 << 20); time.sleep(0.3)"],
+        log=tmp_path / "log",
+    )
+    assert timing.seconds >= 0.3
+    assert timing.peak_rss_mib >= 64
+    result = {
+        "articles": 1000,
+        "floor": {"seconds": 4.0, "peak_rss_mib": 100.0},
+        "rows": [
+            {
+                "jobs": jobs,
+                "full": {"seconds": seconds, "peak_rss_mib": 250.4},
+                "no_change": {"seconds": 0.5, "peak_rss_mib": 1.0},
+                "one_change": {"seconds": 0.75, "peak_rss_mib": 1.0},
+            }
+            for jobs, seconds in ((1, 5.0), (2, 3.2))
+        ],
+    }
+    markdown = run.table([result])
+    assert markdown.splitlines()[2:] == [
+        "| 1000 | floor | 4.00 | 250 | 100 | 1.00 | | |",
+        "| 1000 | 1 | 5.00 | 200 | 250 | 1.25 | 0.50 | 0.75 |",
+        "| 1000 | 2 | 3.20 | 312 | 250 | 0.80 | 0.50 | 0.75 |",
+    ]
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# B\n\n{run.BEGIN}\nold\n{run.END}\nafter\n", encoding="utf-8")
+    run.write_readme(markdown, "a machine", readme)
+    assert readme.read_text(encoding="utf-8") == (
+        f"# B\n\n{run.BEGIN}\nMeasured on a machine.\n\n{markdown}{run.END}\nafter\n"
+    )

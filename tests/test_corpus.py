@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dnnd_dataset.checking.compiler import CompileResult
+from dnnd_dataset.checking.pipeline import CompileResult
 from dnnd_dataset.records import Article, Directive, Meeting, Mention, Person
 
 from .conftest import RAW, SEEDS
@@ -520,7 +520,7 @@ def test_every_table_round_trips_through_parquet(compiled: CompileResult, tmp_pa
 
 
 def test_a_waiver_explains_an_occurrence(raw_copy: Path) -> None:
-    from dnnd_dataset.checking.compiler import compile_corpus
+    from dnnd_dataset.checking.pipeline import compile_corpus
 
     document = raw_copy / "documents" / "003-cb987c258479b677.yaml"
     text = document.read_text(encoding="utf-8")

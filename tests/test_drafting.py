@@ -315,7 +315,7 @@ def test_draft_of_a_seed_renders_to_a_valid_raw_file_and_back(path: Path, tmp_pa
 def test_with_every_name_registered_the_draft_finds_every_annotated_entity_mention(
     compiled: object,
 ) -> None:
-    from dnnd_dataset.checking.compiler import CompileResult
+    from dnnd_dataset.checking.pipeline import CompileResult
     from dnnd_dataset.records import Mention
 
     assert isinstance(compiled, CompileResult)

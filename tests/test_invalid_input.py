@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.reading import rawio
 
 INVALID = Path(__file__).parent / "data" / "invalid"

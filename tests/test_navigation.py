@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dnnd_dataset as dnnd
-from dnnd_dataset.checking.compiler import CompileResult
+from dnnd_dataset.checking.pipeline import CompileResult
 from dnnd_dataset.errors import DnndError
 from dnnd_dataset.library import api
 from dnnd_dataset.library.navigation import (

@@ -10,7 +10,7 @@ from typing import cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.raw_loading import REGISTRIES, load_registry
 from dnnd_dataset.reading.raw_models import PersonEntry

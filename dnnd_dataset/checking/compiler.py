@@ -1,15 +1,15 @@
-"""From ``raw/`` to validated published records, with every problem in one report.
+"""The checks: every problem in ``raw/`` becomes a located issue on the check state.
 
-The steps: read the registries and documents; check ids and references; resolve every
-quote anchor to offsets; check that each stated fact has evidence; check that every
-occurrence of a known name is a mention or waived (coverage); assemble the records.
+Registries: ids, references, directive identities, evidence of stated facts. One document:
+its anchors resolved to offsets, its references, its mentions; its coverage (every
+occurrence of a known name is a mention or waived), found in one pass over the text by an
+Aho-Corasick automaton of every known name. ``checking.pipeline`` runs them in order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
@@ -18,10 +18,9 @@ import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
-from dnnd_dataset.checking.assembly import assemble
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
-from dnnd_dataset.errors import Issue, Report
+from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import (
     AnchorProblem,
     Span,
@@ -33,10 +32,7 @@ from dnnd_dataset.reading.anchoring import (
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     Located,
-    RawCorpus,
     SourceText,
-    load_documents,
-    load_registries,
 )
 from dnnd_dataset.reading.raw_models import (
     Anchor,
@@ -47,10 +43,7 @@ from dnnd_dataset.reading.raw_models import (
     PersonEntry,
     SourcedAnchor,
 )
-from dnnd_dataset.records import (
-    Evidence,
-    Record,
-)
+from dnnd_dataset.records import Evidence
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
@@ -60,35 +53,10 @@ FACT_FIELDS = {
 }
 
 
-@dataclass
-class CompileResult:
-    """The records of every table (empty when the report is not valid) and the report."""
-
-    tables: dict[str, list[Record]]
-    report: Report
-
-
-def compile_corpus(raw: Path, today: dt.date | None = None) -> CompileResult:
-    """Validate ``raw`` and build the published records; never raises on bad input."""
-    issues: list[Issue] = []
-    registries = load_registries(raw, issues)
-    documents, texts, unreadable = load_documents(raw, issues)
-    raw_corpus = RawCorpus(registries, documents, texts, unreadable)
-    state = CheckState(raw_corpus, today or dt.date.today(), issues)
-    state.normalized = {key: normalize(source.text) for key, source in texts.items()}
+def check_registries(state: CheckState) -> None:
+    """Index every entity by id, then check ids, references and directive identities."""
     _index_entities(state)
     _check_registries(state)
-    for document in documents:
-        _check_document(state, document)
-    _check_registry_evidence(state)
-    stats = _coverage(state)
-    stats["proposals"] = dict(sorted(state.proposals.items()))
-    report = Report(issues=state.issues, stats=stats)
-    if not report.valid:
-        return CompileResult({}, report)
-    tables = assemble(state)
-    report.stats["tables"] = {name: len(rows) for name, rows in tables.items()}
-    return CompileResult(tables, report)
 
 
 # ---------------------------------------------------------------- ids and references
@@ -250,7 +218,24 @@ def _span_of(
     return found
 
 
-def _check_document(state: CheckState, document: Located[DocumentAnnotation]) -> None:
+def check_page_date(state: CheckState, document: Located[DocumentAnnotation]) -> None:
+    """The page date against the build date (apart: the rest does not depend on the day)."""
+    page_date = document.model.page_date
+    if page_date:
+        _check_date(state, document, ("page_date", "value"), page_date.value)
+
+
+def used_ids(ann: DocumentAnnotation) -> list[str]:
+    """The ids of the registry entries whose content the checks of ``ann`` read."""
+    ids = {mention.entity for mention in ann.mentions}
+    ids |= {author.person for author in ann.authors}
+    for position in ann.positions:
+        ids |= {position.person, position.organization, position.as_of_meeting}
+    return sorted(entity_id for entity_id in ids if entity_id is not None)
+
+
+def check_document(state: CheckState, document: Located[DocumentAnnotation]) -> None:
+    """Anchors, references and mentions of one document (coverage and page date apart)."""
     ann = document.model
     source = state.raw.texts.get(ann.article_id)
     if source is None:
@@ -273,7 +258,6 @@ def _check_document(state: CheckState, document: Located[DocumentAnnotation]) ->
         anchors.append((("url",), ann.url))
     if ann.page_date:
         anchors.append((("page_date", "evidence"), ann.page_date.evidence))
-        _check_date(state, document, ("page_date", "value"), ann.page_date.value)
     anchors += [(("authors", i, "evidence"), a.evidence) for i, a in enumerate(ann.authors)]
     anchors += [(("credits", i, "evidence"), c.evidence) for i, c in enumerate(ann.credits)]
     anchors += [(("boilerplate", i), b) for i, b in enumerate(ann.boilerplate)]
@@ -508,7 +492,7 @@ def _registry_anchors(
     return anchors
 
 
-def _check_registry_evidence(state: CheckState) -> None:
+def check_registry_evidence(state: CheckState) -> None:
     for registry in ("directives", "meetings"):
         for entry in state.entries(registry):
             entity_id = _id_of(entry)
@@ -578,18 +562,16 @@ def _record_evidence(
 # ---------------------------------------------------------------- coverage
 
 
-def _name_automaton(state: CheckState) -> ahocorasick.Automaton:
+def name_automaton(state: CheckState) -> ahocorasick.Automaton:
     """Every normalized known name, mapped to its length and the first entity that has it."""
     owners: dict[str, str] = {}
-    for registry in LABEL_OF_REGISTRY:
-        for entry in state.entries(registry):
-            entity_id = _id_of(entry)
-            for name in _names(entry.model):
-                key = normalize(name)
-                if key not in owners or entity_id < owners[key]:
-                    owners[key] = entity_id
+    for entity_id, (_, entry) in state.entities.items():
+        for name in _names(entry.model):
+            key = normalize(name)
+            if key not in owners or entity_id < owners[key]:
+                owners[key] = entity_id
     automaton = ahocorasick.Automaton()
-    for name, entity_id in owners.items():
+    for name, entity_id in sorted(owners.items()):
         automaton.add_word(name, (len(name), entity_id))
     automaton.make_automaton()
     return automaton
@@ -607,30 +589,30 @@ def find_names(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, i
     return sorted(found)
 
 
-def _coverage(state: CheckState) -> dict[str, Any]:
-    automaton = _name_automaton(state)
-    per_document: dict[str, dict[str, int]] = {}
-    for article_id, resolved in sorted(state.resolved.items()):
-        text = state.normalized[article_id]
-        source = state.raw.texts[article_id]
-        spans = [span for span, _, _ in resolved.mentions]
-        found = covered = waived = 0
-        for start, end, entity_id in find_names(automaton, text):
-            found += 1
-            if any(s.start <= start and end <= s.end for s in spans):
-                covered += 1
-            elif any(s.start <= start and end <= s.end for s in resolved.waived):
-                waived += 1
-            else:
-                _unmentioned(state, source, start, end, entity_id)
-        per_document[article_id] = {
-            "names_found": found,
-            "covered": covered,
-            "waived": waived,
-            "unexplained": found - covered - waived,
-            "mentions": len(spans),
-        }
-    return {"coverage": per_document}
+def check_coverage(
+    state: CheckState, automaton: ahocorasick.Automaton, article_id: str
+) -> dict[str, int]:
+    """Every known name in one text is mentioned or waived; the counts of the text."""
+    resolved = state.resolved[article_id]
+    text = state.normalized[article_id]
+    source = state.raw.texts[article_id]
+    spans = [span for span, _, _ in resolved.mentions]
+    found = covered = waived = 0
+    for start, end, entity_id in find_names(automaton, text):
+        found += 1
+        if any(s.start <= start and end <= s.end for s in spans):
+            covered += 1
+        elif any(s.start <= start and end <= s.end for s in resolved.waived):
+            waived += 1
+        else:
+            _unmentioned(state, source, start, end, entity_id)
+    return {
+        "names_found": found,
+        "covered": covered,
+        "waived": waived,
+        "unexplained": found - covered - waived,
+        "mentions": len(spans),
+    }
 
 
 def _unmentioned(

@@ -224,9 +224,8 @@ def _load_entry(
     return entry
 
 
-def load_documents(
-    raw: Path, issues: list[Issue]
-) -> tuple[list[Located[DocumentAnnotation]], dict[str, SourceText], set[str]]:
+def document_stems(raw: Path, issues: list[Issue]) -> list[str]:
+    """The article ids under ``raw/documents``: every stem of a .txt or .yaml file, sorted."""
     folder = raw / "documents"
     if not folder.is_dir():
         issues.append(
@@ -238,35 +237,59 @@ def load_documents(
                 "create raw/documents with one .txt and one .yaml per article",
             )
         )
-        return [], {}, set()
+        return []
+    return sorted({path.stem for path in folder.iterdir() if path.suffix in (".txt", ".yaml")})
+
+
+@dataclass
+class LoadedDocument:
+    """One article's text and annotation, each None when it is missing or unreadable."""
+
+    source: SourceText | None
+    document: Located[DocumentAnnotation] | None
+    # The text file exists but could not be read (already reported).
+    unreadable: bool
+
+
+def load_document(raw: Path, stem: str, issues: list[Issue]) -> LoadedDocument:
+    """Read ``<stem>.txt`` and ``<stem>.yaml``; every problem goes to ``issues``."""
+    folder = raw / "documents"
+    text_path, yaml_path = folder / f"{stem}.txt", folder / f"{stem}.yaml"
+    for path, other in ((text_path, yaml_path), (yaml_path, text_path)):
+        if not path.exists() and not path.is_symlink():
+            issues.append(
+                Issue(
+                    _shown(raw, other),
+                    1,
+                    "missing-file",
+                    f"{other.name} has no companion {path.name}",
+                    f"add {path.name} beside it, or remove {other.name}",
+                )
+            )
+    source = document = None
+    unreadable = False
+    if text_path.exists() or text_path.is_symlink():
+        source = _load_text(raw, text_path, stem, issues)
+        unreadable = source is None
+    if yaml_path.exists() or yaml_path.is_symlink():
+        document = _load_document(raw, yaml_path, issues)
+    return LoadedDocument(source, document, unreadable)
+
+
+def load_documents(
+    raw: Path, issues: list[Issue]
+) -> tuple[list[Located[DocumentAnnotation]], dict[str, SourceText], set[str]]:
     texts: dict[str, SourceText] = {}
     documents: list[Located[DocumentAnnotation]] = []
     unreadable: set[str] = set()
-    paths = sorted(folder.iterdir())
-    stems = {path.stem for path in paths if path.suffix in (".txt", ".yaml")}
-    for stem in sorted(stems):
-        text_path, yaml_path = folder / f"{stem}.txt", folder / f"{stem}.yaml"
-        for path, other in ((text_path, yaml_path), (yaml_path, text_path)):
-            if not path.exists() and not path.is_symlink():
-                issues.append(
-                    Issue(
-                        _shown(raw, other),
-                        1,
-                        "missing-file",
-                        f"{other.name} has no companion {path.name}",
-                        f"add {path.name} beside it, or remove {other.name}",
-                    )
-                )
-        if text_path.exists() or text_path.is_symlink():
-            source = _load_text(raw, text_path, stem, issues)
-            if source is None:
-                unreadable.add(stem)
-            else:
-                texts[stem] = source
-        if yaml_path.exists() or yaml_path.is_symlink():
-            document = _load_document(raw, yaml_path, issues)
-            if document is not None:
-                documents.append(document)
+    for stem in document_stems(raw, issues):
+        loaded = load_document(raw, stem, issues)
+        if loaded.source is not None:
+            texts[stem] = loaded.source
+        if loaded.unreadable:
+            unreadable.add(stem)
+        if loaded.document is not None:
+            documents.append(loaded.document)
     return documents, texts, unreadable
 
 

@@ -1,0 +1,242 @@
+"""Measure the builder against the floor on synthetic corpora of growing size.
+
+    python bench/run.py [--sizes 1000 10000 50000] [--work bench/.work] [--write-readme]
+
+For each size N: write the corpus (``bench/synth.py``, seed 0), time the floor
+(``bench/floor.py``), then with ``--jobs 1`` and with ``--jobs 2``: a full build with an
+empty cache, a no-change rebuild, and a rebuild after one document changed (one sentence
+appended to a text, its checksum updated). Each step runs in a fresh process; wall time is
+measured around it and peak RSS is the largest sum of the resident sizes of the process and
+its workers, sampled every 20 ms (at least the kernel's maximum for the main process).
+
+Results are kept per size in ``WORK/results-N.json``: a run that stops resumes at the first
+size without results (``--again`` measures every size anew). The table is printed as
+Markdown and, with ``--write-readme``, written into ``bench/README.md`` between the markers
+``<!-- results -->`` and ``<!-- /results -->``. Nothing here fails on a slow number: it
+reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+README = HERE / "README.md"
+BEGIN, END = "<!-- results -->", "<!-- /results -->"
+CHANGE = "\n\nCác đại biểu nhất trí thông qua kiến nghị gửi các cơ quan liên quan."
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_rss_mib: float
+
+
+@dataclass
+class Row:
+    articles: int
+    jobs: int
+    full: Timing
+    no_change: Timing
+    one_change: Timing
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident KiB of ``pid`` and all its descendants (0 once it is gone)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as kids:
+                    stack += [int(child) for child in kids.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(argv: list[str], *, log: Path) -> Timing:
+    """Run ``argv``; its wall time and the peak RSS of its process tree. Exits on failure."""
+    peak = 0
+    with log.open("w", encoding="utf-8") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.02):
+                peak = max(peak, _tree_rss_kib(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"failed ({child.returncode}): {' '.join(argv)}\n{log.read_text()[-3000:]}")
+    return Timing(round(elapsed, 2), round(max(peak, usage.ru_maxrss) / 1024, 1))
+
+
+def _change_one_document(raw: Path) -> None:
+    """Append a sentence to the first text and record its new checksum."""
+    text = min((raw / "documents").glob("*.txt"))
+    annotation = text.with_suffix(".yaml")
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    with text.open("a", encoding="utf-8", newline="") as file:
+        file.write(CHANGE)
+    new = hashlib.sha256(text.read_bytes()).hexdigest()
+    annotation.write_text(annotation.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def _restore(raw: Path, pristine: Path) -> None:
+    for path in pristine.iterdir():
+        shutil.copyfile(path, raw / "documents" / path.name)
+
+
+def measure_size(articles: int, work: Path) -> dict[str, Any]:
+    folder = work / str(articles)
+    raw = folder / "raw"
+    marker = folder / "corpus-complete"
+    python = sys.executable
+    if not marker.is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        print(f"N={articles}: writing the corpus", flush=True)
+        subprocess.run(
+            [python, str(HERE / "synth.py"), "--articles", str(articles), "--out", str(raw)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        marker.write_text("seed 0\n", encoding="utf-8")
+    first = min((raw / "documents").glob("*.txt"))
+    pristine = folder / "pristine"
+    pristine.mkdir(exist_ok=True)
+    for path in (first, first.with_suffix(".yaml")):
+        if not (pristine / path.name).exists():
+            shutil.copyfile(path, pristine / path.name)
+    _restore(raw, pristine)  # a run stopped mid-way may have left the changed document
+
+    print(f"N={articles}: floor", flush=True)
+    floor = measure([python, str(HERE / "floor.py"), str(raw)], log=folder / "floor.log")
+    rows = []
+    outputs = []
+    for jobs in (1, 2):
+        cache, out = folder / f"cache-{jobs}", folder / f"out-{jobs}"
+        shutil.rmtree(cache, ignore_errors=True)
+        build = [
+            python,
+            "-m",
+            "dnnd_dataset.cli",
+            "build",
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--cache",
+            str(cache),
+        ]
+        print(f"N={articles} jobs={jobs}: full build", flush=True)
+        full = measure(build, log=folder / f"full-{jobs}.log")
+        outputs.append(out / "SHA256SUMS")
+        print(f"N={articles} jobs={jobs}: no-change rebuild", flush=True)
+        no_change = measure(build, log=folder / f"no-change-{jobs}.log")
+        _change_one_document(raw)
+        try:
+            print(f"N={articles} jobs={jobs}: one document changed", flush=True)
+            one_change = measure(build, log=folder / f"one-change-{jobs}.log")
+        finally:
+            _restore(raw, pristine)
+        rows.append(Row(articles, jobs, full, no_change, one_change))
+    # The last build of each saw the same changed corpus: their files must be equal.
+    same = outputs[0].read_bytes() == outputs[1].read_bytes()
+    return {
+        "articles": articles,
+        "floor": asdict(floor),
+        "rows": [asdict(row) for row in rows],
+        "jobs_outputs_identical": same,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}",
+    }
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| N | jobs | wall s | articles/s | peak RSS MiB | ratio to floor | no-change rebuild s "
+        "| one-document change s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        floor = result["floor"]
+        n = result["articles"]
+        lines.append(
+            f"| {n} | floor | {floor['seconds']:.2f} | "
+            f"{n / floor['seconds']:.0f} | {floor['peak_rss_mib']:.0f} | 1.00 | | |"
+        )
+        for row in result["rows"]:
+            full = row["full"]
+            lines.append(
+                f"| {n} | {row['jobs']} | {full['seconds']:.2f} | "
+                f"{n / full['seconds']:.0f} | {full['peak_rss_mib']:.0f} | "
+                f"{full['seconds'] / floor['seconds']:.2f} | "
+                f"{row['no_change']['seconds']:.2f} | {row['one_change']['seconds']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(markdown: str, machine: str, readme: Path = README) -> None:
+    text = readme.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        sys.exit(f"{readme} lacks the markers {BEGIN} and {END}")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    block = f"{BEGIN}\nMeasured on {machine}.\n\n{markdown}{END}"
+    readme.write_text(head + block + tail, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--work", type=Path, default=HERE / ".work")
+    parser.add_argument("--again", action="store_true", help="measure every size anew")
+    parser.add_argument("--write-readme", action="store_true", help="write bench/README.md")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for articles in args.sizes:
+        saved = args.work / f"results-{articles}.json"
+        if args.again or not saved.is_file():
+            result = measure_size(articles, args.work)
+            saved.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        results.append(json.loads(saved.read_text(encoding="utf-8")))
+        if not results[-1]["jobs_outputs_identical"]:
+            print(f"N={articles}: --jobs 1 and --jobs 2 wrote different files", file=sys.stderr)
+    markdown = table(results)
+    print(markdown, end="")
+    if args.write_readme:
+        write_readme(markdown, str(results[-1]["machine"]))
+
+
+if __name__ == "__main__":
+    main()

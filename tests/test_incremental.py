@@ -1,0 +1,112 @@
+"""Worker processes and the document cache change nothing: the same bytes, the same report."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import synth
+from dnnd_dataset.builder import build
+from dnnd_dataset.checking.pipeline import compile_corpus
+from dnnd_dataset.errors import InvalidCorpusError
+
+from .conftest import snapshot
+
+ARTICLES = 40  # more than one chunk of documents, so two workers share them
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("corpus") / "raw"
+    synth.write_corpus(raw, ARTICLES, seed=5)
+    return raw
+
+
+def _copy(raw: Path, where: Path) -> Path:
+    shutil.copytree(raw, where / "raw")
+    shutil.copyfile(raw.parent / "DATASET_CARD.md", where / "DATASET_CARD.md")
+    return where / "raw"
+
+
+def _edit_text(raw: Path, stem: str, addition: str) -> None:
+    """Append to one text and record its new checksum: a valid one-document change."""
+    text_path = raw / "documents" / f"{stem}.txt"
+    yaml_path = raw / "documents" / f"{stem}.yaml"
+    old = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    text_path.write_text(text_path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    new = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_jobs_and_cache_give_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "plain", jobs=1)
+    build(corpus, tmp_path / "two-jobs", jobs=2)
+    build(corpus, tmp_path / "cold", jobs=2, cache=cache)
+    assert len(list(cache.glob("*.pickle"))) == ARTICLES
+    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    plain = snapshot(tmp_path / "plain")
+    assert len(plain) > 7
+    for variant in ("two-jobs", "cold", "warm"):
+        assert snapshot(tmp_path / variant) == plain, variant
+
+
+def test_a_changed_document_is_checked_again(corpus: Path, tmp_path: Path) -> None:
+    raw = _copy(corpus, tmp_path / "edited")
+    cache = tmp_path / "cache"
+    build(raw, tmp_path / "before", cache=cache)
+    entries = set(cache.glob("*.pickle"))
+    _edit_text(raw, "000007-syn", "\n\nCác đại biểu thống nhất kiến nghị.")
+    build(raw, tmp_path / "cached", cache=cache, jobs=2)
+    build(raw, tmp_path / "fresh")
+    assert snapshot(tmp_path / "cached") == snapshot(tmp_path / "fresh")
+    assert snapshot(tmp_path / "cached") != snapshot(tmp_path / "before")
+    # One entry replaced, the stale one removed.
+    after = set(cache.glob("*.pickle"))
+    assert (len(after - entries), len(entries - after), len(after)) == (1, 1, ARTICLES)
+
+
+def test_a_changed_registry_entry_invalidates_the_documents_that_use_it(
+    corpus: Path, tmp_path: Path
+) -> None:
+    raw = _copy(corpus, tmp_path / "renamed")
+    cache = tmp_path / "cache"
+    assert compile_corpus(raw, cache=cache).report.valid
+    persons = raw / "registry" / "persons.yaml"
+    text = persons.read_text(encoding="utf-8")
+    name = text.split("name: ", 1)[1].split("\n", 1)[0]
+    persons.write_text(text.replace(f"name: {name}\n", "name: Tên Khác Hẳn\n", 1), "utf-8")
+    cached = compile_corpus(raw, cache=cache, jobs=2).report
+    fresh = compile_corpus(raw).report
+    assert not fresh.valid
+    assert "mention-not-an-alias" in {issue.code for issue in fresh.issues}
+    assert cached.format() == fresh.format()
+    assert cached.stats == fresh.stats
+
+
+def test_every_error_is_reported_with_jobs_and_cache(corpus: Path, tmp_path: Path) -> None:
+    raw = _copy(corpus, tmp_path / "broken")
+    cache = tmp_path / "cache"
+    compile_corpus(raw, cache=cache)
+    (raw / "documents" / "000003-syn.yaml").write_text("title: [", encoding="utf-8")
+    (raw / "documents" / "000031-syn.txt").write_text("Văn bản khác.", encoding="utf-8")
+    reports = [
+        compile_corpus(raw).report,
+        compile_corpus(raw, jobs=2).report,
+        compile_corpus(raw, jobs=2, cache=cache).report,
+        compile_corpus(raw, cache=cache).report,
+    ]
+    codes = sorted({(issue.path.rsplit("/", 1)[-1], issue.code) for issue in reports[0].issues})
+    assert codes == [
+        ("000003-syn.yaml", "invalid-yaml"),
+        ("000031-syn.yaml", "quote-not-found"),
+        ("000031-syn.yaml", "text-changed"),
+    ]
+    for report in reports[1:]:
+        assert report.format() == reports[0].format()
+    with pytest.raises(InvalidCorpusError):
+        build(raw, tmp_path / "out", jobs=2, cache=cache)
+    assert not (tmp_path / "out").exists()
