@@ -34,8 +34,18 @@ from dnnd_dataset.textnorm import normalize
 BATCH = 1000
 
 
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader; dates stay text, as the raw models take them."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
+)
+
+
 def _load(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
 
 
 def _span(text: str, anchor: Anchor) -> tuple[int, int]:

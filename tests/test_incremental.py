@@ -75,7 +75,7 @@ def test_a_changed_registry_entry_invalidates_the_documents_that_use_it(
     raw = _copy(corpus, tmp_path / "renamed")
     cache = tmp_path / "cache"
     assert compile_corpus(raw, cache=cache).report.valid
-    persons = raw / "registry" / "persons.yaml"
+    persons = min((raw / "registry" / "persons").glob("*.yaml"))
     text = persons.read_text(encoding="utf-8")
     name = text.split("name: ", 1)[1].split("\n", 1)[0]
     persons.write_text(text.replace(f"name: {name}\n", "name: Tên Khác Hẳn\n", 1), "utf-8")
