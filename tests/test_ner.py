@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.bio import TaggedSpan, decode, encode, invalid_continuations
-from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.checking.ner_table import ner_sentences
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.records import NER_TAGS, Article, Mention, NerSentence
 from dnnd_dataset.segmentation import sentences, tokenize
 
