@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.drafting import events, new_names, page, positions
@@ -391,3 +391,45 @@ def test_a_new_meeting_is_proposed_with_date_place_organizer_people_and_attendan
         "attendance": 200,
         "attendance_qualifier": "more_than",
     }
+
+
+_FRAGMENTS = [
+    "Đồng chí ",
+    "Trần Quốc Vượng",
+    ", Ủy viên Bộ Chính trị",
+    " tại Hà Nội",
+    "Ngày 19/7, ",
+    "Chỉ thị số 04-CT/TW",
+    "Ảnh: Lê Đại",
+    "\n",
+    "\n\n",
+    "(CLO) ",
+    "Theo Nhandan",
+    "0 nhận xét:\n\nĐăng nhận xét",
+    " tổ chức Hội nghị tổng kết",
+    "Đại hội XIII",
+    "hơn 200 đại biểu",
+    ". ",
+    "Phó Trưởng ban Ban Đối ngoại Trung ương ",
+    "Nguyễn Văn An",
+    "(LHHN)",
+    "Thứ ba,  11/05/2021",
+    "https://a.vn/x",
+    "Ð",
+    "ĐẢNG BỘ tỉnh Khánh Hòa",
+]
+_KNOWLEDGE = read_knowledge(RAW)
+_SEED_PIECES = [path.read_text(encoding="utf-8")[:400] for path in SEED_TEXTS]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.sampled_from(_SEED_PIECES), min_size=1))
+def test_any_text_gives_a_draft_that_renders_and_reads_back(parts: list[str]) -> None:
+    text = "".join(parts)
+    if not text.strip():
+        return
+    draft = draft_annotation(text, _KNOWLEDGE, article_id="x", source_file="x.txt")
+    assert draft.annotation.title.proposed
+    for hit in draft_hits(draft.annotation, text, _KNOWLEDGE):
+        assert 0 <= hit.start < hit.end <= len(text)
+    assert render(draft.annotation, draft.notes).count("\n# Note: ") == 0

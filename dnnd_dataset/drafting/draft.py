@@ -21,8 +21,9 @@ from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
+from dnnd_dataset.errors import DnndError
 from dnnd_dataset.reading.anchoring import Span, resolve
-from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation, Proposal
+from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 _KIND_OF_LABEL = {
@@ -241,7 +242,7 @@ def draft_annotation(
     bylines = page.bylines(norm, taken)
     title = page.title(norm, chrome)
     if title is None:
-        raise ValueError("the text has no line to take as its headline")
+        raise DnndError("the text is empty (fix: give the file that holds the article text)")
     doc["title"] = {**anchor_fields(norm, title.start, title.end), "proposed": True}
     _outlet(drafter, doc, outlet)
     _url(drafter, doc, url)
@@ -564,7 +565,3 @@ def _dates_and_counts(
                 "attendance_qualifier": count.qualifier,
             }
         )
-
-
-def proposal_of(value: dict[str, Any]) -> Proposal:
-    return Proposal.model_validate(value)

@@ -150,22 +150,6 @@ def new_organizations(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
     return found
 
 
-def acronym_definitions(text: str) -> list[tuple[int, int, int, int]]:
-    """(name start, name end, acronym start, acronym end) of "Full Name (ABBR)"."""
-    found = []
-    for m in re.finditer(r"\((?P<abbr>[A-ZĐ][A-ZĐ0-9]{1,9})\)", text):
-        letters = [c for c in m["abbr"] if c.isalpha()]
-        words = tokens(text[max(0, m.start() - 200) : m.start()])
-        if len(words) < len(letters):
-            continue
-        offset = max(0, m.start() - 200)
-        capitals = [w for w in words if w.capitalized]
-        if len(capitals) < 2:
-            continue
-        found.append((offset, m.start(), m.start() + 1, m.end() - 1))
-    return found
-
-
 def places(text: str, is_known_place: Callable[[str], bool]) -> list[Hit]:
     """Places after "tại" ("tại Hà Nội") that are no body or meeting."""
     found: list[Hit] = []

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dnnd_dataset.drafting.lexicon import PAGE_CHROME, WEEKDAYS
-from dnnd_dataset.drafting.tokens import fold
 
 _LINE = re.compile(r"[^\n]+")
 _PAGE_DATE = re.compile(
@@ -122,7 +121,9 @@ def title(text: str, skip: list[Boilerplate]) -> Span | None:
         if lead:
             return Span(line.start + lead.start("lead"), line.start + lead.end("lead"))
         return line
-    return None
+    # A page of furniture only: its first line, for the reviewer to replace.
+    first = lines(text)
+    return _strip(text, first[0]) if first else None
 
 
 def credits(text: str) -> list[Credit]:
@@ -178,7 +179,3 @@ def urls(text: str) -> list[Span]:
 def dateline_tags(text: str) -> list[Span]:
     """The outlet's tag opening the lead: "(CLO)", "(GLO)-"."""
     return [Span(m.start("tag"), m.end("tag")) for m in _DATELINE.finditer(text)][:1]
-
-
-def is_upper_name(value: str) -> bool:
-    return value.isupper() and " " not in value and fold(value) != value
