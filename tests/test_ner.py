@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.bio import TaggedSpan, decode, encode, invalid_continuations
-from dnnd_dataset.checking.ner_table import ner_sentences
+from dnnd_dataset.checking.ner_table import Misplaced, TokenGrid, ner_sentences
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.records import NER_TAGS, Article, Mention, NerSentence
 from dnnd_dataset.segmentation import sentences, tokenize
@@ -373,3 +373,26 @@ def test_round_trip_on_generated_articles(case: tuple[Article, list[Mention]]) -
     rows = ner_sentences(article, mentions)
     check_table([article], mentions, rows)
     assert ner_sentences(article, list(reversed(mentions))) == rows
+
+
+def test_the_grid_says_where_a_span_leaves_it() -> None:
+    text = "Hà Nội mới. Ảnh: Minh Anh\nBanner"
+    grid = TokenGrid(text, [(text.index("Banner"), len(text))])
+    assert grid.misplaced(0, 6) is None
+    assert grid.misplaced(0, 5) == Misplaced(
+        "mention-splits-token",
+        "'Hà Nộ' ends inside the token 'Nội'; ner tokens are runs of letters and digits, and "
+        "each other character on its own",
+        "quote whole tokens, without spaces at either end",
+    )
+    assert grid.misplaced(0, 3).message.startswith("'Hà ' ends on a space or a line break")
+    assert grid.misplaced(7, 15) == Misplaced(
+        "mention-crosses-sentence",
+        "'mới. Ảnh' runs over the end of the sentence 'Hà Nội mới.'",
+        "quote a span within one sentence (a line break, a boilerplate span or a full stop "
+        "before a capital ends a sentence)",
+    )
+    end = len(text)
+    assert grid.misplaced(text.index("Minh"), end).message == (
+        "'Minh Anh\\nBanner' runs into the boilerplate span 'Banner' without lying inside it"
+    )

@@ -64,7 +64,8 @@ class TokenGrid:
 
     def __init__(self, text: str, boilerplate: Iterable[Offsets]) -> None:
         self.text = text
-        self.sentences: list[Sentence] = sentences(text, boilerplate)
+        self.boilerplate = sorted(boilerplate)
+        self.sentences: list[Sentence] = sentences(text, self.boilerplate)
         self.sentence_of_start: dict[int, int] = {}
         self.sentence_of_end: dict[int, int] = {}
         self.token_at: dict[int, Offsets] = {}
@@ -78,6 +79,14 @@ class TokenGrid:
     def misplaced(self, start: int, end: int) -> Misplaced | None:
         """None when ``text[start:end]`` is whole tokens of one sentence."""
         quoted = self.text[start:end]
+        for b_start, b_end in self.boilerplate:
+            if start < b_end and b_start < end and not (b_start <= start and end <= b_end):
+                return Misplaced(
+                    "mention-crosses-sentence",
+                    f"{quoted!r} runs into the boilerplate span "
+                    f"{self.text[b_start:b_end]!r} without lying inside it",
+                    "quote a span within the article body or within the boilerplate span",
+                )
         first = self.sentence_of_start.get(start)
         last = self.sentence_of_end.get(end)
         if first is None or last is None:
