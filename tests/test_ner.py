@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench import synth
 from dnnd_dataset.bio import TaggedSpan, decode, encode, invalid_continuations
 from dnnd_dataset.checking.ner_table import Misplaced, TokenGrid, ner_sentences
 from dnnd_dataset.checking.pipeline import compile_corpus
@@ -270,6 +272,17 @@ def test_the_real_corpus_nests_and_has_boilerplate_mentions(real_tables) -> None
     assert (len(mentions), flat, len(in_boilerplate)) == (262, 229, 17)
 
 
+def test_round_trip_and_alignment_on_the_benchmark_corpus(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    synth.write_corpus(raw, 30, seed=11)
+    result = compile_corpus(raw)
+    assert result.report.valid, result.report.format()
+    tables: dict[str, Any] = dict(result.tables)
+    check_table(tables["articles"], tables["mentions"], tables["ner"])
+    assert len({row.article_id for row in tables["ner"]}) == 30
+    assert len(tables["ner"]) > 30 * 10
+
+
 def test_round_trip_and_alignment_on_the_synthetic_corpus() -> None:
     check_table(synthetic.articles(), synthetic.mentions(), synthetic.ner())
 
@@ -385,7 +398,9 @@ def test_the_grid_says_where_a_span_leaves_it() -> None:
         "each other character on its own",
         "quote whole tokens, without spaces at either end",
     )
-    assert grid.misplaced(0, 3).message.startswith("'Hà ' ends on a space or a line break")
+    on_space = grid.misplaced(0, 3)
+    assert on_space is not None
+    assert on_space.message.startswith("'Hà ' ends on a space or a line break")
     assert grid.misplaced(7, 15) == Misplaced(
         "mention-crosses-sentence",
         "'mới. Ảnh' runs over the end of the sentence 'Hà Nội mới.'",
@@ -393,6 +408,8 @@ def test_the_grid_says_where_a_span_leaves_it() -> None:
         "before a capital ends a sentence)",
     )
     end = len(text)
-    assert grid.misplaced(text.index("Minh"), end).message == (
+    into_banner = grid.misplaced(text.index("Minh"), end)
+    assert into_banner is not None
+    assert into_banner.message == (
         "'Minh Anh\\nBanner' runs into the boilerplate span 'Banner' without lying inside it"
     )
