@@ -10,7 +10,7 @@ from typing import Any, get_args
 
 from dnnd_dataset._version import RELEASE_DATE, __version__
 from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
-from dnnd_dataset.errors import InvalidCorpusError, OutputError, Report
+from dnnd_dataset.errors import InvalidCorpusError, Issue, Report
 from dnnd_dataset.records import TABLES, MentionLabel, Record
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
@@ -61,15 +61,41 @@ def stats(result: CompileResult) -> dict[str, Any]:
     }
 
 
-def _card_prose(raw: Path) -> str:
+def _card_prose(raw: Path) -> tuple[str, Issue | None]:
+    """The card prose beside ``raw``, or why it cannot be read, as an issue of the run."""
     path = Path(raw).resolve().parent / CARD_PROSE_NAME
+    shown = str(path)
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "", Issue(
+            shown,
+            1,
+            "missing-file",
+            "the dataset card prose is missing",
+            f"keep {CARD_PROSE_NAME} beside the raw folder",
+        )
     except OSError as error:
-        raise OutputError(
-            f"{path}: cannot read the dataset card prose ({error.strerror}) "
-            f"(fix: keep {CARD_PROSE_NAME} beside the raw folder)"
-        ) from error
+        return "", Issue(
+            shown,
+            1,
+            "unreadable-file",
+            f"the dataset card prose cannot be read: {error.strerror or error}",
+            "make the file readable by the user who runs the build, or replace it",
+        )
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return "", Issue(
+            shown,
+            line,
+            "bad-encoding",
+            f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+            "re-encode the file as UTF-8",
+            column=column,
+        )
 
 
 def build(
@@ -107,9 +133,11 @@ def build(
     if package_data is not None:
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
     result = compile_corpus(Path(raw), today=today, jobs=jobs, cache=cache)
+    prose, card_issue = _card_prose(raw)
+    if card_issue is not None:
+        result.report.issues.append(card_issue)  # reported with the corpus's own problems
     if not result.report.valid:
         raise InvalidCorpusError(result.report)
-    prose = _card_prose(raw)
     write_dataset(
         result.tables,
         Path(out),

@@ -7,7 +7,9 @@ message explains; 2 a usage error. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dnnd_dataset._version import __version__
-from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report
+from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,7 +171,7 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check(args.raw, jobs=args.jobs, cache=_cache(args)).report
     if args.json:
-        print(report.to_json())
+        print(report.to_json(ascii_only=not _speaks_utf8(sys.stdout)))
     elif report.valid:
         print(f"{args.raw}: valid")
     else:
@@ -183,7 +185,8 @@ def _stats(args: argparse.Namespace) -> int:
     result = check(args.raw, jobs=args.jobs, cache=_cache(args))
     numbers = stats(result)
     if args.json:
-        print(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True))
+        ascii_only = not _speaks_utf8(sys.stdout)
+        print(json.dumps(numbers, ensure_ascii=ascii_only, indent=2, sort_keys=True))
     else:
         for name, count in numbers["tables"].items():
             print(f"{name:<14} {count:>6}")
@@ -239,7 +242,20 @@ COMMANDS = {
 }
 
 
+def _speaks_utf8(stream: TextIO) -> bool:
+    return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+
+
+def _escape_what_cannot_be_encoded() -> None:
+    # Under a Latin-1 or ASCII terminal a Vietnamese name would raise UnicodeEncodeError;
+    # written as \\u1ea7 it stays readable and the run goes on.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_cannot_be_encoded()
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -250,12 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dnnd: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("dnnd: interrupted; the previous output is unchanged", file=sys.stderr)
+        print("dnnd: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the promise: no traceback reaches a user
+        # Nothing here is known about the output folder, so nothing is claimed about it.
         print(
-            f"dnnd: internal error: {type(error).__name__}: {error} "
-            "(the previous output is unchanged; please report this with the command you ran)",
+            f"dnnd: internal error: {type(error).__name__}: {printable(error)} "
+            "(please report this with the command you ran)",
             file=sys.stderr,
         )
         return 1

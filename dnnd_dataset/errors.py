@@ -7,6 +7,7 @@ Exception hierarchy::
     ├── OutputError           the output folder cannot be written or verified
     ├── UnknownTableError     a table name that is not published (also a ValueError)
     ├── DataNotFoundError     (api) a packaged table file is missing (also a FileNotFoundError)
+    ├── CorruptDataError      (api) a table file is unreadable or holds other data (a ValueError)
     └── UnknownRecordError    (navigation) an id that no record has (also a KeyError)
 
 Every problem found in ``raw/`` is an :class:`Issue` with a stable kebab-case code, a
@@ -44,6 +45,7 @@ CODES: dict[str, str] = {
     "mention-crosses-sentence": "a mention runs over the end of a sentence of the ner table",
     "mention-not-an-alias": "a mention's text is not a name of its entity",
     "mention-splits-token": "a mention starts or ends inside a token of the ner table",
+    "not-a-file": "a path that must be a regular file is a folder, FIFO, socket or device",
     "not-nfc": "a text is not in Unicode NFC",
     "overlapping-mentions": "two mentions overlap and neither contains the other",
     "path-outside-raw": "a path leaves the raw folder",
@@ -52,6 +54,7 @@ CODES: dict[str, str] = {
     "text-changed": "a source text no longer has the SHA-256 its annotation records",
     "unexpected-file": "a file or folder where the raw layout has none",
     "unknown-key": "a key that the format does not define",
+    "unreadable-file": "a file or folder cannot be read (permissions, I/O error)",
     "unreviewed-proposal": "a drafted item still marked as a proposal awaits review",
     "unmentioned-name": "a known name occurs in a text with no mention and no waiver",
     "yaml-alias": "a YAML anchor or alias (not allowed)",
@@ -78,7 +81,8 @@ class Issue:
     def format(self) -> str:
         where = f"{self.path}:{self.line}:"
         what = f" {self.field}:" if self.field else ""
-        return f"{where}{what} {self.code}: {self.message} (fix: {self.hint})"
+        # One line, whatever file names the message quotes: escapes cannot forge lines.
+        return printable(f"{where}{what} {self.code}: {self.message} (fix: {self.hint})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,13 +108,14 @@ class Report:
     def format(self) -> str:
         return "\n".join(issue.format() for issue in self.sorted_issues())
 
-    def to_json(self) -> str:
+    def to_json(self, *, ascii_only: bool = False) -> str:
+        """The report as JSON; ``ascii_only`` escapes every non-ASCII character (``\\uXXXX``)."""
         payload = {
             "valid": self.valid,
             "issues": [issue.to_dict() for issue in self.sorted_issues()],
             "stats": self.stats,
         }
-        return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        return json.dumps(payload, ensure_ascii=ascii_only, indent=2, sort_keys=True, default=str)
 
 
 def printable(value: object) -> str:

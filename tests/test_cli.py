@@ -62,6 +62,7 @@ def test_failed_build_keeps_the_previous_output(
     out = tmp_path / "dist"
     shutil.copytree(built, out)
     before = snapshot(out)
+    shutil.copyfile(REPO / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
     shutil.copyfile(INVALID / "unknown-key.yaml", raw_copy / DOC)
     shutil.copyfile(INVALID / "duplicate-id.yaml", raw_copy / ORG_HCM)
     done = _run("build.py", "--raw", str(raw_copy), "--out", str(out))
@@ -78,7 +79,12 @@ def test_failed_build_keeps_the_previous_output(
     ]
     assert snapshot(out) == before
     # Only the per-document cache is kept, so that the next run re-checks what was fixed.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".dnnd-cache", "dist", "raw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".dnnd-cache",
+        "DATASET_CARD.md",
+        "dist",
+        "raw",
+    ]
 
 
 def test_check_json_lists_every_issue(raw_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,12 +9,15 @@ output folder. The counts are printed at the end of the test run.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import io
+import os
 import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -46,6 +49,7 @@ class _Workspace:
         self.snapshot = snapshot(self.pristine)
         self.out = self.root / "dist"
         self.raw = self.root / "raw"
+        self.card = self.root / "DATASET_CARD.md"
 
     def reset(self) -> None:
         for folder in (self.out, self.raw):
@@ -53,6 +57,7 @@ class _Workspace:
                 shutil.rmtree(folder)
         shutil.copytree(self.pristine, self.out)
         shutil.copytree(RAW, self.raw)
+        shutil.copyfile(RAW.parent / "DATASET_CARD.md", self.card)
 
 
 _WORKSPACE: list[_Workspace] = []
@@ -136,6 +141,30 @@ def _edit_text(data: st.DataObject, text: str) -> str | None:
     return text[:at] + insert + text[at + size :]
 
 
+def _deep_nesting(data: st.DataObject, text: str) -> str | None:
+    depth = data.draw(st.sampled_from([40, 1_000, 20_000]))
+    opener, closer = data.draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
+    value = opener * depth + "1" + closer * depth
+
+    def edit(lines: list[str], i: int) -> None:
+        match = KEY_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = f"{match[1]}{match[2]}: {value}"
+
+    return _mutate_lines(data, text, KEY_LINE, edit)
+
+
+def _huge_int(data: st.DataObject, text: str) -> str | None:
+    value = data.draw(st.sampled_from(["99999999999", "2147483648", "-2147483649", "1e400"]))
+
+    def edit(lines: list[str], i: int) -> None:
+        match = KEY_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = f"{match[1]}{match[2]}: {value}"
+
+    return _mutate_lines(data, text, KEY_LINE, edit)
+
+
 TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "delete-key": _delete_key,
     "duplicate-key": _duplicate_key,
@@ -143,14 +172,60 @@ TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "swap-quotes": _swap_quotes,
     "alter-quote": _alter_quote,
     "edit-text": _edit_text,
+    "deep-nesting": _deep_nesting,
+    "huge-int": _huge_int,
 }
+# Replace the file itself: what blocks or aborts a naive reader.
+FILE_MUTATIONS = ["fifo", "folder", "unreadable"]
+ALL_MENTION = re.compile(r"\{quote: ([^,{}]+), entity: [a-z0-9-]+, all: true\}")
 
 
-def _mutate(data: st.DataObject, path: Path) -> str:
-    if path.suffix == ".txt":
-        kind = data.draw(st.sampled_from(["edit-text", "truncate", "flip-byte"]))
+def _flood_name(data: st.DataObject, path: Path) -> None:
+    """Thousands of occurrences of a name under ``all: true``, the annotation kept valid."""
+    annotation = path.with_suffix(".yaml")
+    names = ALL_MENTION.findall(annotation.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    name = data.draw(st.sampled_from(names)) if names else "Hà Nội"
+    copies = data.draw(st.sampled_from([1_000, 8_000]))
+    text += "\n" + f"{name}, " * copies
+    path.write_text(text, encoding="utf-8", newline="")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    annotation.write_text(
+        re.sub(
+            r"sha256: [0-9a-f]{64}", f"sha256: {digest}", annotation.read_text(encoding="utf-8")
+        ),
+        encoding="utf-8",
+        newline="",
+    )
+
+
+def _replace_file(kind: str, path: Path) -> None:
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
     else:
-        kind = data.draw(st.sampled_from([*TEXT_MUTATIONS, "truncate", "flip-byte"]))
+        path.mkdir()
+
+
+def _mutate(data: st.DataObject, path: Path, card: Path) -> str:
+    if path.suffix == ".txt":
+        kinds = ["edit-text", "flood-name", "truncate", "flip-byte"]
+    else:
+        kinds = [*TEXT_MUTATIONS, "truncate", "flip-byte"]
+    kind = data.draw(st.sampled_from([*kinds, *FILE_MUTATIONS, "card-not-utf8"]))
+    if kind == "card-not-utf8":
+        # The card prose beside raw/: its problems come with those of the corpus.
+        content = card.read_bytes()
+        at = data.draw(st.integers(0, len(content) - 1))
+        card.write_bytes(content[:at] + b"\xff" + content[at:])
+        return kind
+    if kind in ("fifo", "folder"):
+        _replace_file(kind, path)
+        return kind
+    if kind in ("unreadable", "flood-name"):
+        if kind == "flood-name":
+            _flood_name(data, path)
+        return kind  # unreadable: the build runs with reading refused, see below
     content = path.read_bytes()
     if kind == "truncate":
         path.write_bytes(content[: data.draw(st.integers(0, max(len(content) - 1, 0)))])
@@ -168,6 +243,23 @@ def _mutate(data: st.DataObject, path: Path) -> str:
     return kind
 
 
+@contextlib.contextmanager
+def _refused(path: Path) -> Iterator[None]:
+    """Reading ``path`` fails as it does for a user without permission (even as root)."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    Path.read_bytes = read_bytes  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Path.read_bytes = real  # type: ignore[method-assign]
+
+
 @settings(
     max_examples=MUTANTS,
     deadline=None,
@@ -180,9 +272,13 @@ def _check_one_mutant(data: st.DataObject) -> None:
     space = _workspace()
     space.reset()
     target = data.draw(st.sampled_from(FILES))
-    kind = _mutate(data, space.raw / target)
+    kind = _mutate(data, space.raw / target, space.card)
     stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+    with (
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        _refused(space.raw / target) if kind == "unreadable" else contextlib.nullcontext(),
+    ):
         code = main(["build", "--raw", str(space.raw), "--out", str(space.out)])
     errors = stderr.getvalue()
     STATS["mutants"] += 1
@@ -198,7 +294,7 @@ def _check_one_mutant(data: st.DataObject) -> None:
     assert issues, (target, kind, errors)
     assert summary.endswith("problem(s) found; nothing was written.")
     for line in issues:
-        assert line.startswith(str(space.raw) + "/"), line
+        assert line.startswith((str(space.raw) + "/", str(space.card) + ":")), line
         assert re.match(r"^\S+:[1-9][0-9]*: ", line), line
     assert snapshot(space.out) == space.snapshot, (target, kind)
     STATS["unchanged outputs"] += 1

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
+from dnnd_dataset.checking.span_index import LineIndex, SpanIndex, strictly_inside_another
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import (
@@ -331,14 +332,11 @@ def _resolve_mentions(
             found_spans += [(span, index, label, mention.all) for span in spans]
     # 'all: true' annotates flat within a label: an occurrence inside a longer mention of the
     # same label belongs to that one ('TW' inside 'Ban Đối ngoại TW'); across labels spans nest.
-    kept = [
-        item
-        for item in found_spans
-        if not item[3]
-        or not any(
-            other[2] == item[2] and _strictly_inside(item[0], other[0]) for other in found_spans
-        )
-    ]
+    nested: dict[tuple[Span, int, str, bool], bool] = {}
+    for label in {item[2] for item in found_spans}:
+        same = [item for item in found_spans if item[2] == label]
+        nested.update(zip(same, strictly_inside_another([item[0] for item in same]), strict=True))
+    kept = [item for item in found_spans if not item[3] or not nested[item]]
     seen: set[tuple[int, int, str | None]] = set()
     accepted: list[tuple[Span, int]] = []
     for span, index, label, _ in sorted(
@@ -404,10 +402,6 @@ def _check_token_grid(
                 if same
                 else "make one mention contain the other, or drop one of them",
             )
-
-
-def _strictly_inside(inner: Span, outer: Span) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end and inner != outer
 
 
 def _mention_label(
@@ -597,15 +591,18 @@ def check_coverage(
     text = state.normalized[article_id]
     source = state.raw.texts[article_id]
     spans = [span for span, _, _ in resolved.mentions]
+    mentioned, waivers = SpanIndex(spans), SpanIndex(resolved.waived)
+    lines: list[LineIndex] = []  # built on the first unmentioned name only
     found = covered = waived = 0
     for start, end, entity_id in find_names(automaton, text):
         found += 1
-        if any(s.start <= start and end <= s.end for s in spans):
+        if mentioned.contains(start, end):
             covered += 1
-        elif any(s.start <= start and end <= s.end for s in resolved.waived):
+        elif waivers.contains(start, end):
             waived += 1
         else:
-            _unmentioned(state, source, start, end, entity_id)
+            lines = lines or [LineIndex(source.text)]
+            _unmentioned(state, source, lines[0], start, end, entity_id)
     return {
         "names_found": found,
         "covered": covered,
@@ -616,9 +613,9 @@ def check_coverage(
 
 
 def _unmentioned(
-    state: CheckState, source: SourceText, start: int, end: int, entity_id: str
+    state: CheckState, source: SourceText, lines: LineIndex, start: int, end: int, entity_id: str
 ) -> None:
-    line, column = line_and_column(source.text, start)
+    line, column = lines.line_and_column(start)
     written = source.text[start:end]
     state.issues.append(
         Issue(

@@ -47,10 +47,14 @@ def document_key(documents: Path, stem: str) -> str | None:
     digest.update(stem.encode())
     for suffix in (".txt", ".yaml"):
         path = documents / f"{stem}{suffix}"
-        # Links, missing and oversized files are reported by the checks: never cached.
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        # Links, missing, special, unreadable and oversized files are reported by the
+        # checks: never cached.
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                return None
+            content = path.read_bytes()
+        except OSError:
             return None
-        content = path.read_bytes()
         digest.update(len(content).to_bytes(8, "big"))
         digest.update(content)
     return digest.hexdigest()

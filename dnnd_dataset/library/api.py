@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from dnnd_dataset._version import __version__
-from dnnd_dataset.errors import DnndError, UnknownTableError
+from dnnd_dataset.errors import DnndError, UnknownTableError, printable
 from dnnd_dataset.records import (
     TABLE_NAMES,
     TABLES,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_DIR_ENV",
+    "CorruptDataError",
     "DataNotFoundError",
     "data_dir",
     "dataset",
@@ -58,8 +59,25 @@ class DataNotFoundError(DnndError, FileNotFoundError):
         self.name = name
         self.location = location
         super().__init__(
-            f"no data for table {name!r} at {location}: build the dataset into the package "
-            f"(dnnd_dataset/_data/) or point {DATA_DIR_ENV} at a folder of <table>.parquet files"
+            f"no data for table {name!r} at {printable(location)}: build the dataset into the "
+            f"package (dnnd_dataset/_data/) or point {DATA_DIR_ENV} at a folder of "
+            "<table>.parquet files"
+        )
+
+
+class CorruptDataError(DnndError, ValueError):
+    """A table file that cannot be read, holds another table, or rows its model refuses."""
+
+    def __init__(self, name: str, location: str, problem: str) -> None:
+        self.name = name
+        self.location = location
+        # printable over all of it: the reader's own message may quote the path again.
+        super().__init__(
+            printable(
+                f"the data of table {name!r} at {location} {problem}: reinstall the package, "
+                f"rebuild the data (dnnd build --package-data), or point {DATA_DIR_ENV} at a "
+                "good copy"
+            )
         )
 
 
@@ -96,12 +114,29 @@ def table(name: str) -> pa.Table:
 def _read_table(name: str, override: str | None) -> pa.Table:
     import pyarrow.parquet as pq
 
+    from dnnd_dataset.publishing.arrow_schema import TABLE_KEY, VERSION_KEY, arrow_schema
+
     resource = _data_dir(override) / f"{name}.parquet"
     if not resource.is_file():
         raise DataNotFoundError(name, str(resource))
     # as_file gives a real path even when the package is imported from a zip archive.
     with resources.as_file(resource) as path:
-        return pq.read_table(path)
+        try:
+            arrow = pq.read_table(path)
+        except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
+            raise CorruptDataError(
+                name, str(resource), f"is not a readable Parquet file ({error})"
+            ) from error
+    metadata = arrow.schema.metadata or {}
+    found = metadata.get(TABLE_KEY, b"").decode(errors="replace")
+    if found != name:
+        raise CorruptDataError(
+            name, str(resource), f"holds the table {found!r}" if found else "is no dnnd table"
+        )
+    version = metadata.get(VERSION_KEY, b"").decode(errors="replace")
+    if not arrow.schema.equals(arrow_schema(name, version)):
+        raise CorruptDataError(name, str(resource), f"has not the columns of {name}")
+    return arrow
 
 
 @overload
@@ -132,9 +167,20 @@ def load(name: str) -> list[Any]:
 
 @functools.cache
 def _load_records(name: str, override: str | None) -> tuple[Record, ...]:
+    from pydantic import ValidationError
+
     from dnnd_dataset.publishing.arrow_schema import from_arrow
 
-    return tuple(from_arrow(name, _read_table(name, override)))
+    try:
+        return tuple(from_arrow(name, _read_table(name, override)))
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in detail["loc"])
+        raise CorruptDataError(
+            name,
+            str(_data_dir(override) / f"{name}.parquet"),
+            f"holds a row whose {where} the model refuses ({detail['msg']})",
+        ) from None
 
 
 def dataset(name: str) -> datasets.Dataset:

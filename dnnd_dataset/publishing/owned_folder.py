@@ -101,7 +101,7 @@ def _as_output_error(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        where = printable(error.filename or path)
+        where = _abbreviated(error.filename or path)
         raise OutputError(
             f"cannot write {where}: {error.strerror or error}; the previous output is "
             "unchanged (fix: choose a folder on a writable file system with free space, "
@@ -131,6 +131,21 @@ def foreign_entries(folder: Path, layout: Layout) -> list[str]:
 
 def refuse_unless_replaceable(target: Path, layout: Layout) -> None:
     """Raise OutputError unless ``target`` is absent, empty or an earlier output."""
+    try:
+        _refuse_unless_replaceable(target, layout)
+    except OSError as error:  # a path too long for the file system, a loop of links, ...
+        raise OutputError(
+            f"{_abbreviated(target)}: cannot use it ({error.strerror or error}); nothing was "
+            "changed (fix: choose another folder, with a shorter path)"
+        ) from error
+
+
+def _abbreviated(path: Path | str) -> str:
+    shown = printable(path)
+    return shown if len(shown) <= 160 else f"{shown[:80]}...{shown[-60:]}"
+
+
+def _refuse_unless_replaceable(target: Path, layout: Layout) -> None:
     shown = printable(target)
     if not Path(os.path.abspath(target)).name:
         raise OutputError(f"{shown} is the root folder; refusing to replace it")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -80,6 +81,85 @@ def _shown(raw: Path, path: Path) -> str:
     return str(raw / path.relative_to(raw))
 
 
+def _unreadable(shown: str, error: OSError, what: str = "file") -> Issue:
+    return Issue(
+        shown,
+        1,
+        "unreadable-file",
+        f"the {what} cannot be read: {error.strerror or error}",
+        f"make the {what} readable by the user who runs the build (chmod u+r), or replace it",
+    )
+
+
+def _regular(path: Path, issues: list[Issue], shown: str) -> bool:
+    """True for a regular file; a FIFO would block the run, a folder or socket abort it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        issues.append(_unreadable(shown, error))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    issues.append(
+        Issue(
+            shown,
+            1,
+            "not-a-file",
+            f"the path is {_kind(mode)}, not a regular file",
+            "replace it with a regular file, or move it out of the raw folder",
+        )
+    )
+    return False
+
+
+def _special(path: Path) -> bool:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device or other special file"
+
+
+def _listing(raw: Path, folder: Path, issues: list[Issue]) -> list[Path]:
+    """The entries of ``folder`` by name; none, with an issue, when it cannot be listed."""
+    try:
+        return sorted(folder.iterdir(), key=lambda p: p.name) if folder.is_dir() else []
+    except OSError as error:
+        issues.append(_unreadable(_shown(raw, folder), error, "folder"))
+        return []
+
+
+def _read_yaml(path: Path, shown: str, issues: list[Issue]) -> LoadedYaml | None:
+    """The parsed file, or None with its problems (unreadable, too deep, invalid) in issues."""
+    try:
+        return load_yaml(path, shown)
+    except RawFileError as exc:
+        issues.extend(exc.issues)
+    except OSError as error:
+        issues.append(_unreadable(shown, error))
+    except RecursionError:
+        issues.append(
+            Issue(
+                shown,
+                1,
+                "invalid-yaml",
+                "the YAML nests lists or mappings too deeply to read",
+                "flatten the structure; annotation files need only a few levels",
+            )
+        )
+    return None
+
+
 def _inside(raw: Path, path: Path, issues: list[Issue], shown: str) -> bool:
     if path.is_symlink() or not path.resolve().is_relative_to(raw.resolve()):
         issues.append(
@@ -103,9 +183,8 @@ def load_registries(raw: Path, issues: list[Issue]) -> dict[str, list[Located[Ba
 
 def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
     folder = raw / "registry"
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+    listed = _listing(raw, folder, issues)
+    for path in listed:
         if path.name.startswith(".") or (path.name in REGISTRIES and path.is_dir()):
             continue
         shown = _shown(raw, path)
@@ -133,24 +212,35 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
     A missing folder is an empty registry: version control keeps no empty folders.
     """
     folder = raw / "registry" / name
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError:  # the registry folder itself cannot be read: reported once, above
         return []
     folder_shown = _shown(raw, folder)
     # Once the folder is known to lie inside raw/, a file in it does unless it is a link;
     # the listing says which are, so a registry of thousands of files costs no path
     # resolution per file.
-    if not _inside(raw, folder, issues, folder_shown):
+    if not is_folder or not _inside(raw, folder, issues, folder_shown):
         return []
-    with os.scandir(folder) as listing:
-        files = sorted(
-            (item.name, item.is_symlink(), item.is_file(follow_symlinks=False))
-            for item in listing
-            if not item.name.startswith(".")
-        )
+    try:
+        with os.scandir(folder) as listing:
+            files = sorted(
+                (
+                    item.name,
+                    item.is_symlink(),
+                    item.is_file(follow_symlinks=False),
+                    item.is_dir(follow_symlinks=False),
+                )
+                for item in listing
+                if not item.name.startswith(".")
+            )
+    except OSError as error:
+        issues.append(_unreadable(folder_shown, error, "folder"))
+        return []
     entries: list[Located[BaseModel]] = []
-    for file_name, is_link, is_file in files:
+    for file_name, is_link, is_file, is_dir in files:
         shown = os.path.join(folder_shown, file_name)
-        if not file_name.endswith(".yaml") or not (is_file or is_link):
+        if not file_name.endswith(".yaml") or is_dir:
             issues.append(
                 Issue(
                     shown,
@@ -163,6 +253,8 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
             )
         elif is_link:
             _inside(raw, folder / file_name, issues, shown)
+        elif not is_file:
+            _regular(folder / file_name, issues, shown)  # says FIFO, socket or device
         else:
             entry = _load_entry(folder / file_name, shown, name, issues)
             if entry is not None:
@@ -173,10 +265,8 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
 def _load_entry(
     path: Path, shown: str, name: str, issues: list[Issue]
 ) -> Located[BaseModel] | None:
-    try:
-        loaded = load_yaml(path, shown)
-    except RawFileError as exc:
-        issues.extend(exc.issues)
+    loaded = _read_yaml(path, shown, issues)
+    if loaded is None:
         return None
     data = loaded.data
     if isinstance(data, dict) and set(data) == {name}:
@@ -227,7 +317,12 @@ def _load_entry(
 def document_stems(raw: Path, issues: list[Issue]) -> list[str]:
     """The article ids under ``raw/documents``: every stem of a .txt or .yaml file, sorted."""
     folder = raw / "documents"
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as error:
+        issues.append(_unreadable(_shown(raw, folder), error, "folder"))
+        return []
+    if not is_folder:
         issues.append(
             Issue(
                 _shown(raw, folder),
@@ -238,7 +333,9 @@ def document_stems(raw: Path, issues: list[Issue]) -> list[str]:
             )
         )
         return []
-    return sorted({path.stem for path in folder.iterdir() if path.suffix in (".txt", ".yaml")})
+    return sorted(
+        {path.stem for path in _listing(raw, folder, issues) if path.suffix in (".txt", ".yaml")}
+    )
 
 
 @dataclass
@@ -256,7 +353,8 @@ def load_document(raw: Path, stem: str, issues: list[Issue]) -> LoadedDocument:
     folder = raw / "documents"
     text_path, yaml_path = folder / f"{stem}.txt", folder / f"{stem}.yaml"
     for path, other in ((text_path, yaml_path), (yaml_path, text_path)):
-        if not path.exists() and not path.is_symlink():
+        # A FIFO or folder named like the other file is reported as such, once.
+        if not path.exists() and not path.is_symlink() and not _special(other):
             issues.append(
                 Issue(
                     _shown(raw, other),
@@ -295,27 +393,28 @@ def load_documents(
 
 def _load_text(raw: Path, path: Path, stem: str, issues: list[Issue]) -> SourceText | None:
     shown = _shown(raw, path)
-    if not _inside(raw, path, issues, shown):
+    if not _inside(raw, path, issues, shown) or not _regular(path, issues, shown):
         return None
     try:
         return SourceText(stem, shown, read_text(path, shown))
     except RawFileError as exc:
         issues.extend(exc.issues)
-        return None
+    except OSError as error:
+        issues.append(_unreadable(shown, error))
+    return None
 
 
 def _load_document(
     raw: Path, path: Path, issues: list[Issue]
 ) -> Located[DocumentAnnotation] | None:
     shown = _shown(raw, path)
-    if not _inside(raw, path, issues, shown):
+    if not _inside(raw, path, issues, shown) or not _regular(path, issues, shown):
+        return None
+    loaded = _read_yaml(path, shown, issues)
+    if loaded is None:
         return None
     try:
-        loaded = load_yaml(path, shown)
         model = DocumentAnnotation.model_validate(loaded.data)
-    except RawFileError as exc:
-        issues.extend(exc.issues)
-        return None
     except ValidationError as exc:
         issues.extend(issues_from_validation(exc, loaded, shown))
         return None

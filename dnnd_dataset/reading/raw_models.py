@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from dnnd_dataset.records import (
+    INT32_MAX,
     AttendanceQualifier,
     BoilerplateKind,
     CreditRole,
@@ -162,7 +163,9 @@ class MeetingEntry(RawModel):
     location: str | None = Field(default=None, description="Place as stated.")
     organizers: list[Slug] = Field(default=[], description="organization_ids.")
     participants: list[ParticipantEntry] = Field(default=[], description="Named participants.")
-    attendance: int | None = Field(default=None, ge=1, description="Number of participants stated.")
+    attendance: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="Number of participants stated."
+    )
     attendance_qualifier: AttendanceQualifier | None = Field(
         default=None, description="exact, more_than, about."
     )
