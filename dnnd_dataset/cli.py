@@ -162,7 +162,7 @@ def _build(args: argparse.Namespace) -> int:
             f"mentioned, {row['waived']} waived, {row['unexplained']} unexplained"
         )
     tables = ", ".join(f"{name} {count}" for name, count in report.stats.get("tables", {}).items())
-    print(f"built {args.out} ({tables})")
+    print(f"built {printable(args.out)} ({tables})")
     return 0
 
 
@@ -173,7 +173,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         print(report.to_json(ascii_only=not _speaks_utf8(sys.stdout)))
     elif report.valid:
-        print(f"{args.raw}: valid")
+        print(f"{printable(args.raw)}: valid")
     else:
         _print_issues(report, sys.stderr, building=False)
     return 0 if report.valid else 1
@@ -204,7 +204,7 @@ def _verify(args: argparse.Namespace) -> int:
     problems = verify(args.out)
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{args.out}: {'verified' if not problems else f'{len(problems)} problem(s)'}")
+    print(f"{printable(args.out)}: {'verified' if not problems else f'{len(problems)} problem(s)'}")
     return 1 if problems else 0
 
 
@@ -228,7 +228,7 @@ def _schema(args: argparse.Namespace) -> int:
     from dnnd_dataset.publishing.json_schemas import write_json_schemas
 
     for path in write_json_schemas(args.out):
-        print(path)
+        print(printable(path))
     return 0
 
 

@@ -416,3 +416,14 @@ def test_output_refusal_messages_escape_names(tmp_path: Path) -> None:
         write_sample(target)
     assert "\x1b" not in str(raised.value) and "\n" not in str(raised.value)
     assert "out\\x1b[2J holds note\\n.txt, which the build does not write" in str(raised.value)
+
+
+def test_verify_prints_a_folder_name_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out\n\x1b[2J"
+    assert main(["verify", str(folder)]) == 1
+    captured = capsys.readouterr()
+    shown = str(tmp_path) + "/out\\n\\x1b[2J"
+    assert captured.err == f"{shown}: not a folder\n"
+    assert captured.out == f"{shown}: 1 problem(s)\n"
