@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dnnd_dataset.checking.compiler import compile_corpus  # noqa: E402
+from dnnd_dataset.checking.pipeline import compile_corpus  # noqa: E402
 
 DOCUMENT = "documents/000-129a49d91db6336b"
 NAME = "Trương Tấn Sang"

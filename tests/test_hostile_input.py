@@ -381,7 +381,7 @@ def test_the_last_resort_message_claims_nothing_about_the_output(
 ) -> None:
     import dnnd_dataset.builder as builder
 
-    def broken(raw: Path) -> CompileResult:
+    def broken(raw: Path, **options: object) -> CompileResult:
         raise RuntimeError("a bug\x1b[2J")
 
     monkeypatch.setattr(builder, "check", broken)
