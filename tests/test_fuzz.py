@@ -132,6 +132,12 @@ def _alter_quote(data: st.DataObject, text: str) -> str | None:
     return _mutate_lines(data, text, QUOTE_LINE, edit)
 
 
+def _invisible_character(data: st.DataObject, text: str) -> str | None:
+    # A source text holding what no reader sees: NUL, ESC, a bidirectional override.
+    at = data.draw(st.integers(0, len(text)))
+    return text[:at] + data.draw(st.sampled_from(["\x00", "\x1b", "\u202e", "\u200b"])) + text[at:]
+
+
 def _edit_text(data: st.DataObject, text: str) -> str | None:
     if not text:
         return None
@@ -165,6 +171,44 @@ def _huge_int(data: st.DataObject, text: str) -> str | None:
     return _mutate_lines(data, text, KEY_LINE, edit)
 
 
+def _set_value(data: st.DataObject, text: str, values: list[str]) -> str | None:
+    value = data.draw(st.sampled_from(values))
+
+    def edit(lines: list[str], i: int) -> None:
+        match = KEY_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = f"{match[1]}{match[2]}: {value}"
+
+    return _mutate_lines(data, text, KEY_LINE, edit)
+
+
+def _coercible_scalar(data: st.DataObject, text: str) -> str | None:
+    # What YAML 1.1 or lax validation would turn into another value.
+    return _set_value(
+        data,
+        text,
+        ["0150", "0x20", "0o17", "1:30", "yes", "on", "1311033600", "2011-07-19 10:00:00", ".inf"],
+    )
+
+
+def _yaml_tag(data: st.DataObject, text: str) -> str | None:
+    tag = data.draw(st.sampled_from(["!!binary", "!evil", "!!python/name:os.system", "!!str", "!"]))
+
+    def edit(lines: list[str], i: int) -> None:
+        match = KEY_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = f"{match[1]}{match[2]}: {tag} {match[3].strip() or 'x'}"
+
+    return _mutate_lines(data, text, KEY_LINE, edit)
+
+
+def _escaped_character(data: st.DataObject, text: str) -> str | None:
+    escape = data.draw(
+        st.sampled_from(["\\u202E", "\\u200D", "\\u200B", "\\u2028", "\\x1b", "\\0", "e\\u0301"])
+    )
+    return _set_value(data, text, [f'"Trần{escape}Quốc"'])
+
+
 TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "delete-key": _delete_key,
     "duplicate-key": _duplicate_key,
@@ -174,6 +218,10 @@ TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "edit-text": _edit_text,
     "deep-nesting": _deep_nesting,
     "huge-int": _huge_int,
+    "coercible-scalar": _coercible_scalar,
+    "yaml-tag": _yaml_tag,
+    "escaped-character": _escaped_character,
+    "invisible-character": _invisible_character,
 }
 # Replace the file itself: what blocks or aborts a naive reader.
 FILE_MUTATIONS = ["fifo", "folder", "unreadable"]
@@ -209,7 +257,7 @@ def _replace_file(kind: str, path: Path) -> None:
 
 def _mutate(data: st.DataObject, path: Path, card: Path) -> str:
     if path.suffix == ".txt":
-        kinds = ["edit-text", "flood-name", "truncate", "flip-byte"]
+        kinds = ["edit-text", "invisible-character", "flood-name", "truncate", "flip-byte"]
     else:
         kinds = [*TEXT_MUTATIONS, "truncate", "flip-byte"]
     kind = data.draw(st.sampled_from([*kinds, *FILE_MUTATIONS, "card-not-utf8"]))
