@@ -230,13 +230,13 @@ ALL_MENTION = re.compile(r"\{quote: ([^,{}]+), entity: [a-z0-9-]+, all: true\}")
 
 def _flood_name(data: st.DataObject, path: Path) -> None:
     """Thousands of occurrences of a name under ``all: true``, the annotation kept valid."""
-    annotation = path.with_suffix(".yaml")
+    annotation, text_path = path.with_suffix(".yaml"), path.with_suffix(".txt")
     names = ALL_MENTION.findall(annotation.read_text(encoding="utf-8"))
-    text = path.read_text(encoding="utf-8")
+    text = text_path.read_text(encoding="utf-8")
     name = data.draw(st.sampled_from(names)) if names else "Hà Nội"
     copies = data.draw(st.sampled_from([1_000, 8_000]))
     text += "\n" + f"{name}, " * copies
-    path.write_text(text, encoding="utf-8", newline="")
+    text_path.write_text(text, encoding="utf-8", newline="")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     annotation.write_text(
         re.sub(
@@ -260,6 +260,8 @@ def _mutate(data: st.DataObject, path: Path, card: Path) -> str:
         kinds = ["edit-text", "invisible-character", "flood-name", "truncate", "flip-byte"]
     else:
         kinds = [*TEXT_MUTATIONS, "truncate", "flip-byte"]
+    if path.parent.name == "documents" and path.suffix == ".yaml":
+        kinds.insert(1, "flood-name")  # of its text: few files are texts
     kind = data.draw(st.sampled_from([*kinds, *FILE_MUTATIONS, "card-not-utf8"]))
     if kind == "card-not-utf8":
         # The card prose beside raw/: its problems come with those of the corpus.
