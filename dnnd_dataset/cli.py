@@ -70,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
         "--page-date", type=_iso_date, metavar="YYYY-MM-DD", help="the date the page prints"
     )
 
+    explore = commands.add_parser(
+        "explore",
+        help="write a static site to browse the published tables, offline, from file://",
+        description="Write a static site of the published tables: an index with search and a "
+        "timeline, a page per article with its mentions and evidence highlighted, a page per "
+        "person, organization, directive and meeting, and a graph. Open SITE/index.html.",
+    )
+    explore.add_argument(
+        "out",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="an output folder of 'dnnd build' (default: the tables that ship in the package)",
+    )
+    explore.add_argument(
+        "--site", type=Path, default=Path("site"), help="folder to write (default: site)"
+    )
+
     schema = commands.add_parser("schema", help="write the JSON Schemas generated from the models")
     schema.add_argument("--out", type=Path, default=Path("schema"))
     return parser
@@ -224,6 +242,19 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from dnnd_dataset.explorer.site import write_site
+    from dnnd_dataset.library.navigation import corpus
+
+    summary = write_site(corpus(args.out), args.site)
+    name, size = summary.largest
+    print(
+        f"wrote {summary.pages} pages to {args.site} ({summary.total_bytes:,} bytes; "
+        f"largest page {name}, {size:,} bytes); open {args.site / 'index.html'}"
+    )
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from dnnd_dataset.publishing.json_schemas import write_json_schemas
 
@@ -238,6 +269,7 @@ COMMANDS = {
     "check": _check,
     "stats": _stats,
     "verify": _verify,
+    "explore": _explore,
     "schema": _schema,
 }
 

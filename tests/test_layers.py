@@ -25,8 +25,9 @@ RANK = {
     "checking": 3,
     "publishing": 4,
     "library": 5,
-    "builder": 6,
-    "cli": 7,
+    "explorer": 6,
+    "builder": 7,
+    "cli": 8,
 }
 
 

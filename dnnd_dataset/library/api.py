@@ -46,6 +46,7 @@ __all__ = [
     "data_dir",
     "dataset",
     "load",
+    "load_published",
     "table",
 ]
 
@@ -55,14 +56,14 @@ DATA_DIR_ENV = "DNND_DATA_DIR"
 class DataNotFoundError(DnndError, FileNotFoundError):
     """The Parquet file of a table is missing from the data directory."""
 
-    def __init__(self, name: str, location: str) -> None:
+    def __init__(self, name: str, location: str, fix: str | None = None) -> None:
         self.name = name
         self.location = location
-        super().__init__(
-            f"no data for table {name!r} at {printable(location)}: build the dataset into the "
-            f"package (dnnd_dataset/_data/) or point {DATA_DIR_ENV} at a folder of "
-            "<table>.parquet files"
+        fix = fix or (
+            "build the dataset into the package (dnnd_dataset/_data/) or point "
+            f"{DATA_DIR_ENV} at a folder of <table>.parquet files"
         )
+        super().__init__(f"no data for table {name!r} at {printable(location)}: {fix}")
 
 
 class CorruptDataError(DnndError, ValueError):
@@ -181,6 +182,44 @@ def _load_records(name: str, override: str | None) -> tuple[Record, ...]:
             str(_data_dir(override) / f"{name}.parquet"),
             f"holds a row whose {where} the model refuses ({detail['msg']})",
         ) from None
+
+
+def load_published(folder: str | os.PathLike[str], name: str) -> list[Any]:
+    """The rows of table ``name`` from a folder of published tables, as validated records.
+
+    ``folder`` is an output folder of ``dnnd build`` (``data/<table>/*.parquet``, every shard
+    read in name order) or a folder of ``<table>.parquet`` files like the package's data.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dnnd_dataset.publishing.arrow_schema import from_arrow
+
+    root = Path(folder)
+    shards = sorted((root / "data" / _check_name(name)).glob("*.parquet"))
+    if not shards:
+        single = root / f"{name}.parquet"
+        if not single.is_file():
+            raise DataNotFoundError(
+                name,
+                f"{root}/data/{name}/*.parquet",
+                f"not an output folder of 'dnnd build' (fix: dnnd build --out {root})",
+            )
+        shards = [single]
+    from pydantic import ValidationError
+
+    tables = []
+    for path in shards:
+        try:
+            tables.append(pq.read_table(path))
+        except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
+            raise CorruptDataError(
+                name, str(path), f"is not a readable Parquet file ({error})"
+            ) from error
+    try:
+        return from_arrow(name, pa.concat_tables(tables))
+    except (ValidationError, pa.ArrowInvalid) as error:
+        raise CorruptDataError(name, str(root), f"holds rows its model refuses ({error})") from None
 
 
 def dataset(name: str) -> datasets.Dataset:

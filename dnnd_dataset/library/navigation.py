@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -27,8 +28,9 @@ from typing import Literal, TypeAlias, TypeVar
 
 from dnnd_dataset.directive_codes import canonical_code
 from dnnd_dataset.errors import DnndError
-from dnnd_dataset.library.api import data_dir, load
+from dnnd_dataset.library.api import data_dir, load, load_published
 from dnnd_dataset.records import (
+    TABLE_NAMES,
     Article,
     Directive,
     Evidence,
@@ -433,8 +435,14 @@ class Corpus:
         return self.organization(organization) if isinstance(organization, str) else organization
 
 
-def corpus() -> Corpus:
-    """The whole published dataset as a :class:`Corpus`, loaded once and then cached."""
+def corpus(folder: str | os.PathLike[str] | None = None) -> Corpus:
+    """The whole published dataset as a :class:`Corpus`, loaded once and then cached.
+
+    Without ``folder``, the tables that ship in the package (or ``$DNND_DATA_DIR``); with it,
+    the tables of an output folder of ``dnnd build``, read afresh on every call.
+    """
+    if folder is not None:
+        return Corpus(**{name: load_published(folder, name) for name in TABLE_NAMES})
     # Keyed by the data folder, so a different DNND_DATA_DIR gives a different corpus.
     return _corpus(str(data_dir()))
 

@@ -1,0 +1,445 @@
+"""Writing the static site: one page per article and per record, an index with search and a
+timeline, listings, and the graph. Opens from ``file://`` with no server and no network.
+
+Layout::
+
+    SITE/index.html                    counts, search, timeline of meetings, articles
+    SITE/graph.html                    the graph, static SVG
+    SITE/<table>.html, <table>.page-N.html   one listing per table, in pages of PAGE_SIZE
+    SITE/<table>/<id>.html             one page per article, person, organization, ...
+    SITE/<table>/<id>.page-N.html      more articles that mention a record, past the first page
+    SITE/style.css, SITE/search.js     the only style and script, both inside the site
+    SITE/search/index-NNN.js           the search index (see search_index)
+    SITE/.dnnd-site                    marks the folder as a site this writer may replace
+
+The site is written beside ``SITE`` and swapped in when complete, so a failure leaves the
+previous site as it was. Output is deterministic: same tables, same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from dnnd_dataset._version import __version__
+from dnnd_dataset.errors import OutputError
+from dnnd_dataset.explorer.graph_svg import RELATIONS, corpus_graph, draw
+from dnnd_dataset.explorer.pages import FOLDERS, Link, Site, display_date
+from dnnd_dataset.explorer.search_index import Entry, script_files
+from dnnd_dataset.explorer.timeline_svg import timeline
+from dnnd_dataset.library.navigation import Corpus
+from dnnd_dataset.records import TABLE_NAMES, Meeting
+
+MARKER = ".dnnd-site"
+PAGE_SIZE = 500
+# An entity named in more articles than this lists them on pages of their own.
+ARTICLES_PER_PAGE = 200
+# Rows of a relation table on a record's page; past it the page says how many more there are.
+ROW_LIMIT = 500
+STATIC_FILES = ("style.css", "search.js")
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """What a site build wrote: the number of pages and of bytes, and the largest page."""
+
+    folder: Path
+    pages: int
+    files: int
+    total_bytes: int
+    largest: tuple[str, int]
+
+
+def write_site(corpus: Corpus, site: str | Path) -> SiteSummary:
+    """Write the site of ``corpus`` to ``site``, replacing an earlier site there.
+
+    Raises :class:`OutputError` when ``site`` exists and is neither empty nor an earlier site.
+    """
+    target = Path(site)
+    _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.building-{secrets.token_hex(6)}"
+    staging.mkdir()
+    try:
+        sizes = _write_all(staging, corpus)
+        _swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    pages = {path: size for path, size in sizes.items() if path.endswith(".html")}
+    largest = max(sorted(pages.items()), key=lambda item: item[1])
+    return SiteSummary(target, len(pages), len(sizes), sum(sizes.values()), largest)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("dnnd_dataset.explorer", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.globals.update(version=__version__, relations=RELATIONS)
+    return environment
+
+
+class _Writer:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.environment = _environment()
+        self.sizes: dict[str, int] = {}
+
+    def text(self, relative: str, content: str) -> None:
+        path = self.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        path.write_bytes(data)
+        self.sizes[relative] = len(data)
+
+    def page(self, relative: str, template: str, **context: Any) -> None:
+        root = "../" * relative.count("/")
+        html = self.environment.get_template(template).render(root=root, **context)
+        self.text(relative, html)
+
+
+def _write_all(folder: Path, corpus: Corpus) -> dict[str, int]:
+    writer = _Writer(folder)
+    site = Site(corpus)
+    static = resources.files("dnnd_dataset.explorer") / "static"
+    for name in STATIC_FILES:
+        writer.text(name, (static / name).read_text(encoding="utf-8"))
+    search = script_files(_search_entries(site))
+    for relative, content in search:
+        writer.text(relative, content)
+    _write_index(writer, site, [relative for relative, _ in search])
+    _write_listings(writer, site)
+    _write_articles(writer, site)
+    _write_persons(writer, site)
+    _write_organizations(writer, site)
+    _write_directives(writer, site)
+    _write_meetings(writer, site)
+    nodes, edges = corpus_graph(corpus, _KIND_FOLDERS)
+    writer.page("graph.html", "graph.html.j2", graph=draw(nodes, edges), title="Graph")
+    writer.text(MARKER, f"dnnd-dataset {__version__} explorer\n")
+    return writer.sizes
+
+
+_KIND_FOLDERS = {
+    "person": "persons",
+    "organization": "organizations",
+    "directive": "directives",
+    "meeting": "meetings",
+}
+
+
+def _search_entries(site: Site) -> Iterator[Entry]:
+    corpus = site.corpus
+    for p in corpus.persons.values():
+        titles = dict.fromkeys(position.title for position in p.positions)
+        yield Entry(
+            "person", p.name, tuple(p.other_names), f"persons/{p.person_id}.html", "; ".join(titles)
+        )
+    for o in corpus.organizations.values():
+        yield Entry(
+            "organization",
+            o.name,
+            tuple(o.other_names),
+            f"organizations/{o.organization_id}.html",
+            o.kind.replace("_", " "),
+        )
+    for d in corpus.directives.values():
+        names = (*([d.code] if d.code else []), *d.surface_forms)
+        detail = " ".join(x for x in (d.code, f"khóa {d.term}" if d.term else None) if x)
+        yield Entry("directive", d.name, names, f"directives/{d.directive_id}.html", detail)
+    for m in corpus.meetings.values():
+        yield Entry("meeting", m.name, (), f"meetings/{m.meeting_id}.html", display_date(m))
+
+
+def _write_index(writer: _Writer, site: Site, search_scripts: list[str]) -> None:
+    corpus = site.corpus
+    counts = {
+        "articles": len(corpus.articles),
+        "mentions": len(corpus.mentions),
+        "meetings": len(corpus.meetings),
+        "persons": len(corpus.persons),
+        "directives": len(corpus.directives),
+        "organizations": len(corpus.organizations),
+        "evidence": len(corpus.evidence),
+    }
+    assert tuple(counts) == TABLE_NAMES
+    dated = sorted(
+        (m for m in corpus.meetings.values() if m.date is not None),
+        key=lambda m: (m.date or dt.date.min, m.meeting_id),
+    )
+    undated = sorted((m for m in corpus.meetings.values() if m.date is None), key=lambda m: m.name)
+    years: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in dated:
+        assert meeting.date is not None
+        years[meeting.date.year].append(meeting)
+    articles = sorted(corpus.articles.values(), key=lambda a: a.article_id)
+    writer.page(
+        "index.html",
+        "index.html.j2",
+        title="dnnd-dataset explorer",
+        counts=counts,
+        folders=FOLDERS,
+        years=sorted(years.items()),
+        timeline=timeline(dated),
+        undated=undated,
+        display_date=display_date,
+        articles=articles[:PAGE_SIZE],
+        more_articles=max(0, len(articles) - PAGE_SIZE),
+        search_scripts=search_scripts,
+    )
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+def _page_name(stem: str, number: int) -> str:
+    # '.' is never part of an id, so no page of a list can take the name of a record's page.
+    return f"{stem}.html" if number == 1 else f"{stem}.page-{number}.html"
+
+
+def _write_listings(writer: _Writer, site: Site) -> None:
+    corpus = site.corpus
+    rows: dict[str, list[Link]] = {
+        "articles": [
+            Link(a.title, f"articles/{a.article_id}.html", a.outlet or "")
+            for a in sorted(corpus.articles.values(), key=lambda a: a.article_id)
+        ],
+        "persons": [
+            Link(p.name, f"persons/{p.person_id}.html", ", ".join(p.roles))
+            for p in sorted(corpus.persons.values(), key=lambda p: (p.name, p.person_id))
+        ],
+        "organizations": [
+            Link(o.name, f"organizations/{o.organization_id}.html", o.kind.replace("_", " "))
+            for o in sorted(
+                corpus.organizations.values(), key=lambda o: (o.name, o.organization_id)
+            )
+        ],
+        "directives": [
+            Link(
+                d.name,
+                f"directives/{d.directive_id}.html",
+                " ".join(filter(None, (d.code, d.term and f"khóa {d.term}"))),
+            )
+            for d in sorted(corpus.directives.values(), key=lambda d: (d.name, d.directive_id))
+        ],
+        "meetings": [
+            Link(m.name, f"meetings/{m.meeting_id}.html", display_date(m))
+            for m in sorted(
+                corpus.meetings.values(),
+                key=lambda m: (m.date is None, m.date or dt.date.min, m.name),
+            )
+        ],
+    }
+    for table, links in rows.items():
+        chunks = _chunks(links, PAGE_SIZE)
+        for number, chunk in enumerate(chunks, start=1):
+            writer.page(
+                _page_name(table, number),
+                "listing.html.j2",
+                title=table.capitalize(),
+                table=table,
+                links=chunk,
+                pager=_pager(table, number, len(chunks)),
+                total=len(links),
+            )
+
+
+def _pager(stem: str, number: int, count: int) -> list[tuple[str, str | None]]:
+    """Links to every page of a paged list; the current one has no link."""
+    if count <= 1:
+        return []
+    return [(str(n), None if n == number else _page_name(stem, n)) for n in range(1, count + 1)]
+
+
+def _write_articles(writer: _Writer, site: Site) -> None:
+    for article in site.corpus.articles.values():
+        text, label_counts = site.article_text(article)
+        writer.page(
+            f"articles/{article.article_id}.html",
+            "article.html.j2",
+            title=article.title,
+            article=article,
+            text=text,
+            label_counts=sorted(label_counts.items()),
+            facts=site.facts("articles", article, site.corpus.evidence_of(article)),
+            quotes=site.article_quotes(article),
+        )
+
+
+def _mentions_by_article(site: Site, entity: Any) -> list[tuple[Link, list[Link]]]:
+    """The articles that mention ``entity``, each with a link to every mention in it."""
+    grouped: dict[str, list[Link]] = defaultdict(list)
+    for view in site.corpus.mentions_of(entity):
+        mention = view.mention
+        grouped[mention.article_id].append(
+            Link(
+                mention.text,
+                f"../articles/{mention.article_id}.html#m{site.mention_numbers[mention]}",
+            )
+        )
+    return [
+        (Link(site.corpus.articles[a].title, f"../articles/{a}.html"), links)
+        for a, links in grouped.items()
+        if a in site.corpus.articles
+    ]
+
+
+def _entity_page(
+    writer: _Writer,
+    site: Site,
+    table: str,
+    record_id: str,
+    record: Any,
+    *,
+    grounded: bool,
+    **sections: Any,
+) -> None:
+    mentions = _mentions_by_article(site, record)
+    stem = record_id
+    chunks = _chunks(mentions, ARTICLES_PER_PAGE)
+    evidence = site.corpus.evidence_of(record) if grounded else []
+    for number, chunk in enumerate(chunks, start=1):
+        writer.page(
+            f"{table}/{_page_name(stem, number)}",
+            f"{table.removesuffix('s')}.html.j2" if number == 1 else "more_mentions.html.j2",
+            title=record.name,
+            record=record,
+            table=table,
+            facts=site.facts(table, record, evidence) if number == 1 else [],
+            mentions=chunk,
+            mention_total=len(mentions),
+            pager=_pager(stem, number, len(chunks)),
+            **sections,
+        )
+
+
+def _write_persons(writer: _Writer, site: Site) -> None:
+    corpus = site.corpus
+    for person in corpus.persons.values():
+        meetings = corpus.person_meetings(person)
+        _entity_page(
+            writer,
+            site,
+            "persons",
+            person.person_id,
+            person,
+            grounded=True,
+            positions=site.held_titles(corpus.person_positions(person)),
+            meetings=[
+                (site.link("meetings", p.meeting.meeting_id), display_date(p.meeting), p)
+                for p in meetings[:ROW_LIMIT]
+            ],
+            more_meetings=max(0, len(meetings) - ROW_LIMIT),
+        )
+
+
+def _write_organizations(writer: _Writer, site: Site) -> None:
+    corpus = site.corpus
+    for organization in corpus.organizations.values():
+        children = corpus.organization_children(organization)
+        meetings = corpus.organization_meetings(organization)
+        directives = corpus.organization_directives(organization)
+        held = site.held_titles(corpus.organization_positions(organization))
+        _entity_page(
+            writer,
+            site,
+            "organizations",
+            organization.organization_id,
+            organization,
+            grounded=False,
+            parent=site.value("parent_id", organization.parent_id),
+            children=[site.link("organizations", c.organization_id) for c in children],
+            positions=held[:ROW_LIMIT],
+            more_positions=max(0, len(held) - ROW_LIMIT),
+            meetings=[
+                (site.link("meetings", m.meeting_id), display_date(m)) for m in meetings[:ROW_LIMIT]
+            ],
+            more_meetings=max(0, len(meetings) - ROW_LIMIT),
+            directives=[site.link("directives", d.directive_id) for d in directives[:ROW_LIMIT]],
+            more_directives=max(0, len(directives) - ROW_LIMIT),
+        )
+
+
+def _write_directives(writer: _Writer, site: Site) -> None:
+    corpus = site.corpus
+    for directive in corpus.directives.values():
+        _entity_page(
+            writer,
+            site,
+            "directives",
+            directive.directive_id,
+            directive,
+            grounded=True,
+            meetings=[
+                (site.link("meetings", m.meeting_id), display_date(m))
+                for m in sorted(
+                    corpus.directive_meetings(directive),
+                    key=lambda m: (m.date is None, m.date or dt.date.min, m.meeting_id),
+                )[:ROW_LIMIT]
+            ],
+            more_meetings=max(0, len(directive.meeting_ids) - ROW_LIMIT),
+        )
+
+
+def _write_meetings(writer: _Writer, site: Site) -> None:
+    corpus = site.corpus
+    for meeting in corpus.meetings.values():
+        _entity_page(
+            writer,
+            site,
+            "meetings",
+            meeting.meeting_id,
+            meeting,
+            grounded=True,
+            when=display_date(meeting),
+            participants=[
+                (site.link("persons", p.person.person_id), p.role, p.position)
+                for p in corpus.meeting_participants(meeting)
+            ],
+        )
+
+
+# -- replacing the previous site -----------------------------------------------------------
+
+
+def _check_replaceable(site: Path) -> None:
+    if not site.exists():
+        return
+    if not site.is_dir():
+        raise OutputError(f"{site} exists and is not a folder (fix: choose another --site)")
+    if any(site.iterdir()) and not (site / MARKER).is_file():
+        raise OutputError(
+            f"{site} is not empty and has no {MARKER}, so it is not an earlier site; "
+            "refusing to replace it (fix: choose an empty or new folder for --site)"
+        )
+
+
+def _swap_in(staging: Path, site: Path) -> None:
+    if not site.exists():
+        staging.rename(site)
+        return
+    previous = site.parent / f".{site.name}.previous-{secrets.token_hex(6)}"
+    site.rename(previous)
+    try:
+        staging.rename(site)
+    except BaseException:
+        previous.rename(site)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)

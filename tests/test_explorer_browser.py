@@ -1,0 +1,238 @@
+"""The explorer site of the real corpus, opened from disk in headless Chromium.
+
+The checks read the rendered DOM: highlighted mentions per article page against the mentions
+table, every internal link and fragment, the search box, and every request the pages make.
+Screenshots of the index and of an article page go to ``test-screenshots/`` (or
+``$DNND_SCREENSHOT_DIR``) for a person to look at.
+
+Needs Debian's ``chromium`` (``.ci/run`` installs it) and the ``playwright`` package, which
+drives that browser and never downloads one. Without them the tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from dnnd_dataset.builder import build
+from dnnd_dataset.publishing.dataset_meta import data_file
+
+from .conftest import RAW, REPO, python
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Flags that let Chromium start in a container as root and keep it off the network.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("DNND_SCREENSHOT_DIR", REPO / "test-screenshots"))
+ARTICLE_SHOWN = "000-129a49d91db6336b"
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("DNND_CHROMIUM")
+    if explicit:
+        return explicit
+    return next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("explorer") / "dist"
+    build(RAW, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(dist: Path) -> Path:
+    folder = dist.parent / "site"
+    done = python("-m", "dnnd_dataset.cli", "explore", dist, "--site", folder)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    if executable is None:
+        pytest.skip(
+            "no Chromium found (looked for chromium and chromium-browser on PATH, and "
+            "$DNND_CHROMIUM): install Debian's chromium package to run the browser tests"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing: pip install '.[test]'")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visit:
+    """One browser page that records every request and every console error."""
+
+    def __init__(self, browser: Any, site: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.page = self.context.new_page()
+        self.site = site
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+        # Anything not on disk is refused, so a slip cannot reach the network even here.
+        self.context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file://") else route.abort()
+            ),
+        )
+
+    def open(self, relative: str) -> Any:
+        self.page.goto((self.site / relative).resolve().as_uri())
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def visit(browser: Any, site: Path) -> Iterator[Visit]:
+    session = Visit(browser, site)
+    yield session
+    session.close()
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def test_highlighted_mentions_match_the_mentions_table(
+    visit: Visit, site: Path, dist: Path
+) -> None:
+    mentions = pq.read_table(dist / data_file("mentions"))
+    articles = pq.read_table(dist / data_file("articles")).to_pylist()
+    assert len(articles) == 5
+    for article in articles:
+        expected = pc.sum(pc.equal(mentions["article_id"], article["article_id"])).as_py()
+        page = visit.open(f"articles/{article['article_id']}.html")
+        shown = page.eval_on_selector_all(
+            "article.text [data-m]", "nodes => new Set(nodes.map(n => n.dataset.m)).size"
+        )
+        assert (article["article_id"], shown) == (article["article_id"], expected)
+        # The text reads exactly as the source, markup and all.
+        assert page.eval_on_selector("article.text", "n => n.textContent") == article["text"]
+
+
+def test_nested_mentions_and_boilerplate_are_drawn(visit: Visit) -> None:
+    page = visit.open(f"articles/{ARTICLE_SHOWN}.html")
+    nested = page.eval_on_selector_all(
+        "article.text .m.meeting .m.directive", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert nested[:2] == ["Chỉ thị 04-CT/TW", "Chỉ thị 04-CT/TW"]
+    grey = page.eval_on_selector(
+        "article.text .bp", "n => [n.dataset.kind, getComputedStyle(n).color]"
+    )
+    assert grey == ["duplicate_caption", "rgb(163, 169, 179)"]
+    # A link inside a nested mention leads to the innermost entity.
+    href = page.eval_on_selector(
+        "article.text .m.meeting .m.directive a", "n => n.getAttribute('href')"
+    )
+    assert href == "../directives/chi-thi-04-ct-tw-khoa-xi.html"
+
+
+def test_every_internal_link_resolves(visit: Visit, site: Path, dist: Path) -> None:
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    for relative in _pages(site):
+        page = visit.open(relative)
+        ids[relative] = set(page.eval_on_selector_all("[id]", "nodes => nodes.map(n => n.id)"))
+        hrefs = page.eval_on_selector_all(
+            "a[href]",
+            "nodes => nodes.map(n => new URL(n.getAttribute('href'), document.baseURI).href)",
+        )
+        links.extend((relative, href) for href in hrefs)
+    internal = [(page, href) for page, href in links if href.startswith("file://")]
+    assert len(internal) > 1000
+    broken = []
+    root = site.resolve()
+    for page, href in internal:
+        parts = urlsplit(href)
+        target = Path(unquote(parts.path))
+        if not target.is_file() or not target.is_relative_to(root):
+            broken.append((page, href))
+            continue
+        relative = target.relative_to(root).as_posix()
+        if parts.fragment and parts.fragment not in ids.get(relative, set()):
+            broken.append((page, href))
+    assert broken == []
+    external = sorted({href for _, href in links if not href.startswith("file://")})
+    # The only way out is a source's own URL, printed in its article record, never loaded.
+    urls = pq.read_table(dist / data_file("articles"), columns=["url"])["url"].to_pylist()
+    assert external == sorted(url for url in urls if url)
+
+
+def test_search_finds_names_without_diacritics(visit: Visit) -> None:
+    page = visit.open("index.html")
+    page.fill("#search-box", "tran quoc vuong")
+    results = page.eval_on_selector_all(
+        "#search-results a", "nodes => nodes.map(n => [n.textContent, n.getAttribute('href')])"
+    )
+    assert results == [["Trần Quốc Vượng", "persons/tran-quoc-vuong.html"]]
+    page.fill("#search-box", "CHỈ THỊ 04")
+    found = page.eval_on_selector_all(
+        "#search-results a", "nodes => nodes.map(n => n.getAttribute('href'))"
+    )
+    assert "directives/chi-thi-04-ct-tw-khoa-xi.html" in found
+    page.fill("#search-box", "lhhn")
+    assert page.inner_text("#search-status") != "Nothing found."
+    page.fill("#search-box", "zzqx")
+    assert page.inner_text("#search-status") == "Nothing found."
+    page.fill("#search-box", "")
+    assert page.eval_on_selector_all("#search-results li", "nodes => nodes.length") == 0
+
+
+def test_no_page_requests_anything_outside_the_site(visit: Visit, site: Path) -> None:
+    for relative in _pages(site):
+        visit.open(relative)
+    root = site.resolve().as_uri() + "/"
+    outside = [url for url in visit.requests if not url.startswith(root)]
+    assert outside == []
+    assert visit.errors == []
+    # Each page loads its stylesheet, and the index its scripts, all from the site.
+    assert any(url.endswith("/style.css") for url in visit.requests)
+    assert any(url.endswith("/search.js") for url in visit.requests)
+
+
+def test_screenshots_for_a_person(visit: Visit) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = visit.open("index.html")
+    page.fill("#search-box", "tran quoc vuong")
+    page.screenshot(path=str(SCREENSHOTS / "index.png"))
+    page = visit.open(f"articles/{ARTICLE_SHOWN}.html")
+    page.screenshot(path=str(SCREENSHOTS / "article.png"))
+    page = visit.open("graph.html")
+    page.screenshot(path=str(SCREENSHOTS / "graph.png"), full_page=True)
+    for name in ("index.png", "article.png", "graph.png"):
+        assert (SCREENSHOTS / name).read_bytes().startswith(b"\x89PNG")
