@@ -19,7 +19,8 @@ from dnnd_dataset.explorer import site as site_module
 from dnnd_dataset.explorer.graph_svg import MAX_PER_COLUMN, Edge, Node, draw
 from dnnd_dataset.explorer.pages import _field_for
 from dnnd_dataset.explorer.search_index import ENTRIES_PER_FILE, Entry, fold, script_files
-from dnnd_dataset.explorer.site import MARKER, write_site
+from dnnd_dataset.explorer.site import write_site
+from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
 from dnnd_dataset.explorer.text_markup import Span, render
 from dnnd_dataset.library.navigation import Corpus
 
@@ -213,7 +214,7 @@ def test_site_layout_and_page_sizes(real_site: Path) -> None:
     }
     assert set(pages) == expected
     assert max((real_site / p).stat().st_size for p in pages) < 1_000_000
-    assert (real_site / MARKER).is_file()
+    assert (real_site / SHA256SUMS).read_text(encoding="utf-8") == sha256sums(real_site)
     for page in pages:
         content = (real_site / page).read_text(encoding="utf-8")
         assert "http://" not in content.replace('xmlns="http://www.w3.org/2000/svg"', "") or (
@@ -296,8 +297,9 @@ def test_site_replaces_only_an_earlier_site(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as raised:
         write_site(corpus, foreign)
     assert str(raised.value) == (
-        f"{foreign} is not empty and has no {MARKER}, so it is not an earlier site; "
-        "refusing to replace it (fix: choose an empty or new folder for --site)"
+        f"{foreign} holds thesis.txt, which the build does not write, so it is not an earlier "
+        "explorer site and nothing was changed (fix: choose a new or empty folder, or move "
+        "those files away)"
     )
     assert sorted(p.name for p in foreign.iterdir()) == ["thesis.txt"]
 

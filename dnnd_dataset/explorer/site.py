@@ -10,17 +10,18 @@ Layout::
     SITE/<table>/<id>.page-N.html      more articles that mention a record, past the first page
     SITE/style.css, SITE/search.js     the only style and script, both inside the site
     SITE/search/index-NNN.js           the search index (see search_index)
-    SITE/.dnnd-site                    marks the folder as a site this writer may replace
+    SITE/SHA256SUMS                    every other file, so a later run knows the site as its own
 
-The site is written beside ``SITE`` and swapped in when complete, so a failure leaves the
-previous site as it was. Output is deterministic: same tables, same bytes.
+The site replaces ``SITE`` the way a build replaces its output folder (``owned_folder``):
+only a new, empty or earlier site, staged beside it, swapped in whole under a lock, so a
+failure leaves the previous site as it was. Same tables, same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import shutil
+import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -31,15 +32,27 @@ from typing import Any
 import jinja2
 
 from dnnd_dataset._version import __version__
-from dnnd_dataset.errors import OutputError
 from dnnd_dataset.explorer.graph_svg import RELATIONS, corpus_graph, draw
 from dnnd_dataset.explorer.pages import FOLDERS, Link, Site, display_date
 from dnnd_dataset.explorer.search_index import Entry, script_files
 from dnnd_dataset.explorer.timeline_svg import timeline
 from dnnd_dataset.library.navigation import Corpus
+from dnnd_dataset.publishing.checksums import SHA256SUMS
+from dnnd_dataset.publishing.owned_folder import Layout, replace_folder
 from dnnd_dataset.records import TABLE_NAMES, Meeting
 
-MARKER = ".dnnd-site"
+_TABLES = "articles|persons|organizations|directives|meetings"
+# Every folder and file the site writer writes: a folder holding anything else is not replaced.
+SITE_LAYOUT = Layout(
+    "explorer site",
+    re.compile(rf"{_TABLES}|search"),
+    re.compile(
+        rf"index\.html|graph\.html|style\.css|search\.js|{SHA256SUMS}"
+        rf"|({_TABLES})(\.page-[0-9]+)?\.html"
+        rf"|({_TABLES})/[a-z0-9][a-z0-9-]*(\.page-[0-9]+)?\.html"
+        r"|search/index-[0-9]{3,}\.js"
+    ),
+)
 PAGE_SIZE = 500
 # An entity named in more articles than this lists them on pages of their own.
 ARTICLES_PER_PAGE = 200
@@ -62,21 +75,18 @@ class SiteSummary:
 def write_site(corpus: Corpus, site: str | Path) -> SiteSummary:
     """Write the site of ``corpus`` to ``site``, replacing an earlier site there.
 
-    Raises :class:`OutputError` when ``site`` exists and is neither empty nor an earlier site.
+    Raises :class:`OutputError` when ``site`` exists and is neither empty nor an earlier
+    site (every file one this writer writes, listed in its ``SHA256SUMS``).
     """
-    target = Path(site)
-    _check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.building-{secrets.token_hex(6)}"
-    staging.mkdir()
-    try:
-        sizes = _write_all(staging, corpus)
-        _swap_in(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    sizes: dict[str, int] = {}
+
+    def write(staging: Path) -> None:
+        sizes.update(_write_all(staging, corpus))
+
+    replace_folder(Path(site), SITE_LAYOUT, write)
     pages = {path: size for path, size in sizes.items() if path.endswith(".html")}
     largest = max(sorted(pages.items()), key=lambda item: item[1])
-    return SiteSummary(target, len(pages), len(sizes), sum(sizes.values()), largest)
+    return SiteSummary(Path(site), len(pages), len(sizes), sum(sizes.values()), largest)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -100,6 +110,7 @@ class _Writer:
         self.folder = folder
         self.environment = _environment()
         self.sizes: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
 
     def text(self, relative: str, content: str) -> None:
         path = self.folder / relative
@@ -107,6 +118,7 @@ class _Writer:
         data = content.encode("utf-8")
         path.write_bytes(data)
         self.sizes[relative] = len(data)
+        self.digests[relative] = hashlib.sha256(data).hexdigest()
 
     def page(self, relative: str, template: str, **context: Any) -> None:
         root = "../" * relative.count("/")
@@ -132,7 +144,8 @@ def _write_all(folder: Path, corpus: Corpus) -> dict[str, int]:
     _write_meetings(writer, site)
     nodes, edges = corpus_graph(corpus, _KIND_FOLDERS)
     writer.page("graph.html", "graph.html.j2", graph=draw(nodes, edges), title="Graph")
-    writer.text(MARKER, f"dnnd-dataset {__version__} explorer\n")
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(writer.digests.items()))
+    writer.text(SHA256SUMS, sums)
     return writer.sizes
 
 
@@ -414,32 +427,3 @@ def _write_meetings(writer: _Writer, site: Site) -> None:
                 for p in corpus.meeting_participants(meeting)
             ],
         )
-
-
-# -- replacing the previous site -----------------------------------------------------------
-
-
-def _check_replaceable(site: Path) -> None:
-    if not site.exists():
-        return
-    if not site.is_dir():
-        raise OutputError(f"{site} exists and is not a folder (fix: choose another --site)")
-    if any(site.iterdir()) and not (site / MARKER).is_file():
-        raise OutputError(
-            f"{site} is not empty and has no {MARKER}, so it is not an earlier site; "
-            "refusing to replace it (fix: choose an empty or new folder for --site)"
-        )
-
-
-def _swap_in(staging: Path, site: Path) -> None:
-    if not site.exists():
-        staging.rename(site)
-        return
-    previous = site.parent / f".{site.name}.previous-{secrets.token_hex(6)}"
-    site.rename(previous)
-    try:
-        staging.rename(site)
-    except BaseException:
-        previous.rename(site)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
