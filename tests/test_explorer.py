@@ -20,9 +20,9 @@ from dnnd_dataset.explorer.graph_svg import MAX_PER_COLUMN, Edge, Node, draw
 from dnnd_dataset.explorer.pages import _field_for
 from dnnd_dataset.explorer.search_index import ENTRIES_PER_FILE, Entry, fold, script_files
 from dnnd_dataset.explorer.site import write_site
-from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
 from dnnd_dataset.explorer.text_markup import Span, render
 from dnnd_dataset.library.navigation import Corpus
+from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
 
 from .conftest import python, snapshot
 from .synthetic import sample_tables, write_sample
