@@ -433,3 +433,31 @@ def test_any_text_gives_a_draft_that_renders_and_reads_back(parts: list[str]) ->
     for hit in draft_hits(draft.annotation, text, _KNOWLEDGE):
         assert 0 <= hit.start < hit.end <= len(text)
     assert render(draft.annotation, draft.notes).count("\n# Note: ") == 0
+
+
+def test_a_registered_code_stated_with_another_term_is_proposed_not_linked() -> None:
+    text = "Tiêu đề\n\nBan Bí thư ban hành Chỉ thị số 04-CT/TW khóa XIII; Kết luận 99 nêu rõ."
+    draft = draft_annotation(text, read_knowledge(RAW), article_id="x", source_file="x.txt")
+    assert [m.entity for m in draft.annotation.mentions if m.quote.startswith("Chỉ thị")] == []
+    found = [
+        (p.quote, p.value, p.directive_kind, p.term, p.note)
+        for p in draft.annotation.proposals
+        if p.kind == "directive"
+    ]
+    assert found == [
+        (
+            "Chỉ thị số 04-CT/TW",
+            "04-CT/TW",
+            "chi_thi",
+            "XIII",
+            "registered with code 04-CT/TW: chi-thi-04-ct-tw-khoa-xi; numbers restart each "
+            "term: the same document only if kind, issuer and term (or date) agree",
+        ),
+        (
+            "Kết luận 99",
+            "99-KL/TW",
+            "ket_luan",
+            None,
+            "the code is not printed; 99-KL/TW follows from kind and number",
+        ),
+    ]

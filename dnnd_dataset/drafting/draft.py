@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from dnnd_dataset import directive_codes
 from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
@@ -26,6 +27,7 @@ from dnnd_dataset.reading.anchoring import Span, resolve
 from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
+_TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items()}
 _KIND_OF_LABEL = {
     "PERSON": "person",
     "ORGANIZATION": "organization",
@@ -140,8 +142,9 @@ class _Drafter:
         else:
             written = self.text[ref.start : ref.end].casefold()
             matches = [d for d in directives if normalize(d.name).casefold() == written]
-        if len(matches) > 1 and ref.term is not None:
-            matches = [d for d in matches if d.term == ref.term]
+        if ref.term is not None:
+            # Numbers restart each term: a code stated with another khóa is another document.
+            matches = [d for d in matches if d.term in (None, ref.term)]
         return matches[0].id if len(matches) == 1 else None
 
     # ------------------------------------------------------------ writing
@@ -209,9 +212,13 @@ class _Drafter:
         matches = [d.id for d in self.knowledge.directives if ref.code and d.code == ref.code]
         if matches:
             fields["note"] = (
-                f"{len(matches)} registered directives have code {ref.code} "
-                f"({', '.join(matches)}); numbers restart each term: name the term or date"
+                f"registered with code {ref.code}: {', '.join(matches)}; numbers restart each "
+                "term: the same document only if kind, issuer and term (or date) agree"
             )
+        elif ref.code is None and ref.number is not None:
+            derived = f"{ref.number}-{_TYPE_OF_KIND[ref.kind]}/TW"
+            fields["value"] = derived
+            fields["note"] = f"the code is not printed; {derived} follows from kind and number"
         return fields
 
 
