@@ -232,13 +232,13 @@ def _add(args: argparse.Namespace) -> int:
     added = add_article(
         args.raw, args.text_file, outlet=args.outlet, url=args.url, page_date=args.page_date
     )
-    print(f"added {added.text_path}")
+    print(f"added {printable(added.text_path)}")
     print(
-        f"drafted {added.annotation_path}: {added.mentions} mention(s), "
+        f"drafted {printable(added.annotation_path)}: {added.mentions} mention(s), "
         f"{added.proposed} item(s) to review"
     )
     for note in added.notes:
-        print(f"note: {note}")
+        print(f"note: {printable(note)}")
     return 0
 
 

@@ -209,3 +209,13 @@ def test_the_leave_one_out_evaluation_meets_its_targets() -> None:
     assert codes["exact"] == codes["total"] > 0 and codes["misses"] == []
     every = results["directive_codes_in_texts"]
     assert every["exact"] == every["total"] > 0
+
+
+def test_a_command_line_value_cannot_break_out_of_its_note(workspace: Path) -> None:
+    added = add_article(
+        workspace / "raw", workspace / "bai-moi.txt", url="https://x.vn/\nproposals: []\x1b[31m"
+    )
+    text = added.annotation_path.read_text(encoding="utf-8")
+    assert "# Note: --url https://x.vn/\\nproposals: []\\x1b[31m is not printed" in text
+    counts = compile_corpus(workspace / "raw").report.stats["proposals"]
+    assert counts[str(added.annotation_path)] == 7

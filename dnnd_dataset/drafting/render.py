@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from dnnd_dataset.errors import printable
 from dnnd_dataset.reading.raw_models import DocumentAnnotation
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/raw/document.schema.json"
@@ -50,7 +51,8 @@ def render(annotation: DocumentAnnotation, notes: list[str]) -> str:
         "# accept it, the item to reject it) and each entry under 'proposals:' (write it into its",
         "# registry, or delete it). 'dnnd check' counts what is left; 'dnnd build' refuses drafts.",
     ]
-    head += [f"# Note: {note}" for note in notes]
+    # A note quotes command-line values: escaped, a newline in one cannot end the comment.
+    head += [f"# Note: {printable(note)}" for note in notes]
     parts = []
     for key, value in data.items():
         if key in _ONE_LINE and value:
