@@ -3,14 +3,14 @@ annotated, as a Python library.
 
     >>> import dnnd_dataset as dnnd
     >>> dnnd.TABLE_NAMES
-    ('articles', 'mentions', 'meetings', 'persons', 'directives', 'organizations', 'evidence',
-     'ner')
+    ('articles', 'mentions', 'meetings', 'persons', 'directives', 'organizations', 'posts',
+     'evidence', 'ner')
     >>> persons = dnnd.load("persons")          # list[dnnd.Person], validated and frozen
     >>> arrow = dnnd.table("meetings")          # pyarrow.Table
     >>> ds = dnnd.dataset("articles")           # datasets.Dataset, split "train"
     >>> c = dnnd.corpus()                       # navigate between records both ways
     >>> [person] = c.find_persons("Trần Quốc Vượng")
-    >>> [(p.meeting.date, p.role) for p in c.person_meetings(person)]
+    >>> [(p.meeting.date, p.roles) for p in c.person_meetings(person)]
     >>> c.article_sentences("000-129a49d91db6336b")[0].tags   # the ner table, BIO tag names
 
 The data ships inside the package and is read offline. Importing the package is cheap:
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         NerSentence,
         Organization,
         Person,
+        Post,
     )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "NerSentence",
     "Organization",
     "Person",
+    "Post",
     "Report",
     "__version__",
     "compile_corpus",
@@ -77,6 +79,7 @@ _LAZY: dict[str, str] = {
     "NerSentence": "dnnd_dataset.records",
     "Organization": "dnnd_dataset.records",
     "Person": "dnnd_dataset.records",
+    "Post": "dnnd_dataset.records",
     "DnndError": "dnnd_dataset.errors",
     "Issue": "dnnd_dataset.errors",
     "Report": "dnnd_dataset.errors",

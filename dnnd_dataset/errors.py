@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "not-a-file": "a path that must be a regular file is a folder, FIFO, socket or device",
     "not-nfc": "a text is not in Unicode NFC",
     "overlapping-mentions": "two mentions overlap and neither contains the other",
+    "not-as-printed": "a value kept as printed does not occur verbatim in the text",
     "path-outside-raw": "a path leaves the raw folder",
     "quote-not-found": "a quote does not occur in the article text",
     "span-splits-grapheme": "a span boundary splits a character from its mark",

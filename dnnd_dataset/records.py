@@ -61,6 +61,7 @@ OrganizationKind = Literal[
     "international_organization",
     "press",
     "meeting_body",
+    "state",
 ]
 CreditRole = Literal["photo", "source"]
 BoilerplateKind = Literal[
@@ -82,6 +83,15 @@ class Credit(Record):
         description="photo: a photo credit; source: the text is taken from this source "
         "('Theo ...', 'Nguồn: ...')."
     )
+    person_id: Slug | None = Field(description="The person credited or whose site is credited.")
+    organization_id: Slug | None = Field(
+        description="The organization credited or whose site is credited."
+    )
+    inferred: bool = Field(
+        description="True when the link to person_id or organization_id is not printed but "
+        "inferred (see basis)."
+    )
+    basis: str | None = Field(description="How an inferred link was inferred.")
 
 
 class Boilerplate(Record):
@@ -125,10 +135,25 @@ class Article(Record):
         description="Spans that are not article content: banners, chrome, duplicated captions, "
         "comment widgets."
     )
-    person_ids: list[Slug] = Field(description="Persons the article names.")
-    organization_ids: list[Slug] = Field(description="Organizations the article names.")
-    directive_ids: list[Slug] = Field(description="Directives the article names.")
-    meeting_ids: list[Slug] = Field(description="Meetings the article names or reports.")
+    person_ids: list[Slug] = Field(description="Persons the article names in its body.")
+    organization_ids: list[Slug] = Field(description="Organizations the article names in its body.")
+    directive_ids: list[Slug] = Field(description="Directives the article names in its body.")
+    meeting_ids: list[Slug] = Field(
+        description="Meetings the article names or reports in its body."
+    )
+    boilerplate_person_ids: list[Slug] = Field(
+        description="Persons the article names only in boilerplate (banner, page chrome, "
+        "duplicated caption), never in its body."
+    )
+    boilerplate_organization_ids: list[Slug] = Field(
+        description="Organizations the article names only in boilerplate."
+    )
+    boilerplate_directive_ids: list[Slug] = Field(
+        description="Directives the article names only in boilerplate."
+    )
+    boilerplate_meeting_ids: list[Slug] = Field(
+        description="Meetings the article names only in boilerplate."
+    )
 
 
 class Mention(Record):
@@ -142,19 +167,41 @@ class Mention(Record):
     entity_id: Slug | None = Field(
         description="Id of the row the span refers to; null only for LOCATION."
     )
+    in_boilerplate: bool = Field(
+        description="True when the span lies in a boilerplate span of the article (banner, "
+        "page chrome, duplicated caption or paragraph, comment widget)."
+    )
 
 
 class Participant(Record):
-    person_id: Slug = Field(description="The participating person.")
-    role: ParticipantRole = Field(description="chair, directing, speaker or attendee.")
-    position: str | None = Field(description="The person's position as stated in that report.")
+    person_id: Slug = Field(description="The participating person (one row per person).")
+    roles: list[ParticipantRole] = Field(
+        description="Every role the texts give the person there, in the order chair, "
+        "directing, speaker, attendee."
+    )
+    position: str | None = Field(
+        description="The person's position as printed in that report; null if none is stated."
+    )
+    inferred: bool = Field(
+        description="True when the text implies the participation but does not state it "
+        "(see basis)."
+    )
+    basis: str | None = Field(description="How an inferred participation was inferred.")
 
 
 class Meeting(Record):
     """A conference, review conference or congress that the texts name or report."""
 
     meeting_id: Slug = Field(description="Stable id of the meeting.")
-    name: str = Field(description="Name as stated, in Vietnamese.")
+    name: str = Field(description="Name as printed in a text, in Vietnamese, verbatim.")
+    full_name: str = Field(
+        description="The name in sentence case, with any part the printed name leaves "
+        "implicit completed from context (see full_name_inferred)."
+    )
+    full_name_inferred: bool = Field(
+        description="True when full_name adds words that the printed name does not hold."
+    )
+    full_name_basis: str | None = Field(description="How an inferred completion was inferred.")
     kind: MeetingKind = Field(description="conference, review_conference or congress.")
     date: dt.date | None = Field(description="Date of the meeting; null if no part is stated.")
     date_precision: DatePrecision = Field(
@@ -172,11 +219,27 @@ class Meeting(Record):
         description="exact, more_than ('hơn') or about ('khoảng'); null when attendance is null."
     )
     directive_ids: list[Slug] = Field(description="Documents disseminated, reviewed or cited.")
-    article_ids: list[Slug] = Field(description="Articles that name or report the meeting.")
+    adopted_directive_ids: list[Slug] = Field(
+        description="Resolutions the meeting adopted (the inverse of "
+        "directives.adopted_at_meeting_id)."
+    )
+    article_ids: list[Slug] = Field(
+        description="Articles that name or report the meeting in their body."
+    )
+    boilerplate_article_ids: list[Slug] = Field(
+        description="Articles that name the meeting only in boilerplate (a site banner, ...)."
+    )
+    only_in_boilerplate: bool = Field(
+        description="True when no article names the meeting outside boilerplate."
+    )
 
 
 class Position(Record):
-    title: str = Field(description="The title as the text states it.")
+    title: str = Field(description="The title as the text prints it, verbatim.")
+    post_id: Slug | None = Field(
+        description="The canonical post (posts table) the title names; null when the text "
+        "does not say of what body the title is."
+    )
     organization_id: Slug | None = Field(description="The organization the title belongs to.")
     as_of: dt.date | None = Field(
         description="When the text says the person held it (the date of the event reported)."
@@ -190,13 +253,21 @@ class Person(Record):
 
     person_id: Slug = Field(description="Stable id of the person.")
     name: str = Field(description="Full name with diacritics, family name first.")
-    other_names: list[str] = Field(description="Other spellings as printed.")
+    other_names: list[str] = Field(
+        description="Other spellings, each verbatim as some article prints it."
+    )
     positions: list[Position] = Field(
         description="Each position as a text states it, at that time."
     )
     roles: list[PersonRole] = Field(description="official, author, photographer.")
     wikidata_id: WikidataId | None = Field(description="Wikidata item, only when verified.")
-    article_ids: list[Slug] = Field(description="Articles that name the person.")
+    article_ids: list[Slug] = Field(description="Articles that name the person in their body.")
+    boilerplate_article_ids: list[Slug] = Field(
+        description="Articles that name the person only in boilerplate."
+    )
+    only_in_boilerplate: bool = Field(
+        description="True when no article names the person outside boilerplate."
+    )
 
 
 class Directive(Record):
@@ -204,21 +275,47 @@ class Directive(Record):
 
     directive_id: Slug = Field(description="Unique across terms (numbers restart each khóa).")
     name: str = Field(
-        description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW' or 'Nghị quyết Đại hội XIII'."
+        description="How a text prints its name, verbatim, e.g. 'Chỉ thị 04-CT/TW' or "
+        "'Nghị quyết Đại hội XIII'."
     )
+    full_name: str = Field(
+        description="The name in sentence case, with any part the printed name leaves "
+        "implicit completed from context (see full_name_inferred)."
+    )
+    full_name_inferred: bool = Field(
+        description="True when full_name adds words that the printed name does not hold."
+    )
+    full_name_basis: str | None = Field(description="How an inferred completion was inferred.")
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan or quy_dinh.")
     number: str | None = Field(description="The number as printed, e.g. '04'; null if none.")
     code: str | None = Field(
-        description="Canonical code 'NN-XX/TW' when the text prints one; null otherwise."
+        description="Canonical code 'NN-XX/TW' when the text prints one or determines it "
+        "(see code_derived); null otherwise."
     )
+    code_derived: bool = Field(
+        description="True when no text prints the code but the texts determine it (kind, "
+        "number and issuer printed): see code_basis."
+    )
+    code_basis: str | None = Field(description="How a derived code was derived.")
     issuer_id: Slug | None = Field(description="Organization that issued it.")
     term: Term | None = Field(
         description="Roman numeral of the Central Committee term (khóa), when stated."
     )
     issued_on: dt.date | None = Field(description="Date of issue, when stated.")
     subject: str | None = Field(description="What it is about, as stated.")
-    surface_forms: list[str] = Field(description="Every distinct way the corpus writes it.")
-    article_ids: list[Slug] = Field(description="Articles that name it.")
+    adopted_at_meeting_id: Slug | None = Field(
+        description="The meeting (a congress) that adopted it, when the texts say so."
+    )
+    surface_forms: list[str] = Field(
+        description="Every distinct way the corpus writes it, verbatim."
+    )
+    article_ids: list[Slug] = Field(description="Articles that name it in their body.")
+    boilerplate_article_ids: list[Slug] = Field(
+        description="Articles that name it only in boilerplate."
+    )
+    only_in_boilerplate: bool = Field(
+        description="True when no article names it outside boilerplate."
+    )
     meeting_ids: list[Slug] = Field(description="Meetings that disseminated, reviewed or cited it.")
 
 
@@ -227,11 +324,31 @@ class Organization(Record):
 
     organization_id: Slug = Field(description="Stable id of the organization.")
     name: str = Field(description="Full Vietnamese name.")
-    other_names: list[str] = Field(description="Abbreviations and variants as printed.")
-    kind: OrganizationKind = Field(description="party, party_body, state_body, press, ...")
+    other_names: list[str] = Field(
+        description="Abbreviations and variants, each verbatim as some article prints it."
+    )
+    kind: OrganizationKind = Field(description="party, party_body, state, state_body, press, ...")
     parent_id: Slug | None = Field(description="The organization it belongs to.")
     note: str | None = Field(description="What the texts leave open about it.")
-    article_ids: list[Slug] = Field(description="Articles that name it.")
+    article_ids: list[Slug] = Field(description="Articles that name it in their body.")
+    boilerplate_article_ids: list[Slug] = Field(
+        description="Articles that name it only in boilerplate."
+    )
+    only_in_boilerplate: bool = Field(
+        description="True when no article names it outside boilerplate."
+    )
+
+
+class Post(Record):
+    """A post (Popolo's Post): one position in one body, whoever holds it and however spelled."""
+
+    post_id: Slug = Field(description="Stable id of the post.")
+    name: str = Field(description="Canonical Vietnamese name of the post.")
+    organization_id: Slug | None = Field(description="The organization the post belongs to.")
+    titles: list[str] = Field(
+        description="Every title the texts print for the post, verbatim, sorted."
+    )
+    person_ids: list[Slug] = Field(description="Persons a text states held the post.")
 
 
 class Evidence(Record):
@@ -241,7 +358,12 @@ class Evidence(Record):
         description="Table of the record the fact belongs to."
     )
     record_id: Slug = Field(description="Id of that record.")
-    field: str = Field(description="The field the quote supports, e.g. 'date' or 'participants'.")
+    field: str = Field(
+        description="The published column the quote supports, e.g. 'date' or 'organizer_ids'; "
+        "an element of a list is named: 'organizer_ids[ban-bi-thu]' (an id in a list of ids), "
+        "'participants[person_id=truong-tan-sang].roles' (a struct by its key), "
+        "'positions[2]', 'authors[0]', 'credits[1]' (by index)."
+    )
     article_id: Slug = Field(description="Article that holds the quote.")
     start: I32 = Field(description="Code-point offset into articles.text (inclusive).")
     end: I32 = Field(description="Code-point offset into articles.text (exclusive).")
@@ -311,6 +433,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("persons", Person, ("person_id",), "Persons named, with positions."),
         TableSpec("directives", Directive, ("directive_id",), "Party documents named."),
         TableSpec("organizations", Organization, ("organization_id",), "Organizations named."),
+        TableSpec("posts", Post, ("post_id",), "Posts held, each with every printed title."),
         TableSpec(
             "evidence",
             Evidence,

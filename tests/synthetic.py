@@ -3,10 +3,10 @@ loaders and navigation (test_api, test_navigation) and the output layer (test_ar
 test_card, test_croissant, test_hf_features, test_publish).
 
 Two articles, two meetings, three persons, two directives that share the code 04-CT/TW
-(khóa XI and khóa XIII), five organizations in a tree, one LOCATION mention without an
-entity. The texts are short inventions in the style of the seeds; one writes 'Ðảng' with
-U+00D0 as a seed does, and has a no-break space before a photo caption. Every offset is
-computed from the text, so the records cannot drift from it.
+(khóa XI and khóa XIII), five organizations in a tree, one post held by two persons, one
+LOCATION mention without an entity. The texts are short inventions in the style of the
+seeds; one writes 'Ðảng' with U+00D0 as a seed does, and has a no-break space before a
+photo caption. Every offset is computed from the text, so the records cannot drift from it.
 
 The records exercise what the writers must get right: nulls next to values, empty lists next
 to full ones, lists of structs, dates, int32 offsets, and rows given out of order: every table
@@ -41,6 +41,7 @@ from dnnd_dataset.records import (
     Participant,
     Person,
     Position,
+    Post,
     Record,
 )
 from dnnd_dataset.textnorm import normalize
@@ -95,6 +96,7 @@ def mention(
             "text": needle,
             "label": label,
             "entity_id": entity_id,
+            "in_boilerplate": False,
         }
     )
 
@@ -128,6 +130,10 @@ def article(article_id: str, **fields: object) -> Article:
         "organization_ids": [],
         "directive_ids": [],
         "meeting_ids": [],
+        "boilerplate_person_ids": [],
+        "boilerplate_organization_ids": [],
+        "boilerplate_directive_ids": [],
+        "boilerplate_meeting_ids": [],
     }
     return _record(Article, values, fields)
 
@@ -136,6 +142,9 @@ def meeting(meeting_id: str, name: str, **fields: object) -> Meeting:
     values: dict[str, object] = {
         "meeting_id": meeting_id,
         "name": name,
+        "full_name": name,
+        "full_name_inferred": False,
+        "full_name_basis": None,
         "date": None,
         "date_precision": "unknown",
         "date_inferred": False,
@@ -143,6 +152,9 @@ def meeting(meeting_id: str, name: str, **fields: object) -> Meeting:
         "location": None,
         "attendance": None,
         "attendance_qualifier": None,
+        "adopted_directive_ids": [],
+        "boilerplate_article_ids": [],
+        "only_in_boilerplate": False,
     }
     return _record(Meeting, values, fields)
 
@@ -154,9 +166,11 @@ def position(
     as_of: dt.date | None = None,
     *,
     as_of_inferred: bool = False,
+    post_id: str | None = None,
 ) -> Position:
     return Position(
         title=title,
+        post_id=post_id,
         organization_id=organization_id,
         as_of=as_of,
         as_of_inferred=as_of_inferred,
@@ -173,6 +187,8 @@ def person(person_id: str, name: str, **fields: object) -> Person:
         "roles": ["official"],
         "wikidata_id": None,
         "article_ids": [],
+        "boilerplate_article_ids": [],
+        "only_in_boilerplate": False,
     }
     return _record(Person, values, fields)
 
@@ -182,10 +198,18 @@ def directive(directive_id: str, name: str, **fields: object) -> Directive:
     values: dict[str, object] = {
         "directive_id": directive_id,
         "name": name,
+        "full_name": name,
+        "full_name_inferred": False,
+        "full_name_basis": None,
         "kind": "chi_thi",
+        "code_derived": False,
+        "code_basis": None,
         "issued_on": None,
         "subject": None,
+        "adopted_at_meeting_id": None,
         "surface_forms": [name],
+        "boilerplate_article_ids": [],
+        "only_in_boilerplate": False,
     }
     return _record(Directive, values, fields)
 
@@ -198,6 +222,8 @@ def organization(organization_id: str, name: str, **fields: object) -> Organizat
         "parent_id": None,
         "note": None,
         "article_ids": [],
+        "boilerplate_article_ids": [],
+        "only_in_boilerplate": False,
     }
     return _record(Organization, values, fields)
 
@@ -217,7 +243,16 @@ def articles() -> list[Article]:
             page_date=dt.date(2021, 12, 21),
             authors=["Minh Anh"],
             author_ids=["minh-anh"],
-            credits=[Credit(name="Minh Anh", role="photo")],
+            credits=[
+                Credit(
+                    name="Minh Anh",
+                    role="photo",
+                    person_id="minh-anh",
+                    organization_id=None,
+                    inferred=False,
+                    basis=None,
+                )
+            ],
             boilerplate=[
                 Boilerplate(start=caption_start, end=caption_end, kind="duplicate_caption")
             ],
@@ -272,7 +307,11 @@ def meetings() -> list[Meeting]:
             organizer_ids=["ban-doi-ngoai-tw"],
             participants=[
                 Participant(
-                    person_id="tran-quoc-vuong", role="directing", position="Thường trực Ban Bí thư"
+                    person_id="tran-quoc-vuong",
+                    roles=["directing"],
+                    position="Thường trực Ban Bí thư",
+                    inferred=False,
+                    basis=None,
                 ),
             ],
             attendance=300,
@@ -292,9 +331,19 @@ def meetings() -> list[Meeting]:
             organizer_ids=["ban-bi-thu"],
             participants=[
                 Participant(
-                    person_id="truong-tan-sang", role="chair", position="Thường trực Ban Bí thư"
+                    person_id="truong-tan-sang",
+                    roles=["chair"],
+                    position="Thường trực Ban Bí thư",
+                    inferred=False,
+                    basis=None,
                 ),
-                Participant(person_id="tran-quoc-vuong", role="attendee", position=None),
+                Participant(
+                    person_id="tran-quoc-vuong",
+                    roles=["attendee"],
+                    position=None,
+                    inferred=True,
+                    basis="Named at the conference, not said to attend.",
+                ),
             ],
             directive_ids=["ct-04-2011"],
             article_ids=["hoi-nghi-2011"],
@@ -314,6 +363,7 @@ def persons() -> list[Person]:
                     "hoi-nghi-2011",
                     as_of=dt.date(2011, 7, 19),
                     as_of_inferred=True,
+                    post_id="thuong-truc-ban-bi-thu",
                 )
             ],
             wikidata_id="Q710957",
@@ -326,7 +376,12 @@ def persons() -> list[Person]:
             positions=[
                 # The Politburo is not among the organizations; the 2021 meeting has no date.
                 position("Ủy viên Bộ Chính trị", None, "tong-ket-2021"),
-                position("Thường trực Ban Bí thư", "ban-bi-thu", "tong-ket-2021"),
+                position(
+                    "Thường trực Ban Bí thư",
+                    "ban-bi-thu",
+                    "tong-ket-2021",
+                    post_id="thuong-truc-ban-bi-thu",
+                ),
             ],
             article_ids=["hoi-nghi-2011", "tong-ket-2021"],
         ),
@@ -400,6 +455,18 @@ def organizations() -> list[Organization]:
     ]
 
 
+def posts() -> list[Post]:
+    return [
+        Post(
+            post_id="thuong-truc-ban-bi-thu",
+            name="Thường trực Ban Bí thư",
+            organization_id="ban-bi-thu",
+            titles=["Thường trực Ban Bí thư"],
+            person_ids=["tran-quoc-vuong", "truong-tan-sang"],
+        )
+    ]
+
+
 def evidence_rows() -> list[Evidence]:
     return [
         evidence("meetings", "hn-quan-triet-ct-04-2011", "date", "hoi-nghi-2011", "Ngày 19/7"),
@@ -428,6 +495,7 @@ def sample_tables() -> dict[str, list[Record]]:
         "persons": persons,
         "directives": directives,
         "organizations": organizations,
+        "posts": posts,
         "evidence": evidence_rows,
         "ner": ner,
     }

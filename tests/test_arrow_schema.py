@@ -51,8 +51,10 @@ def opt(t: pa.DataType) -> tuple[pa.DataType, bool]:
 
 IDS = req(list_of(STRING))
 
-# The SPEC's tables, column by column: (type, nullable). Evidence and ner are not in the
-# SPEC's list; their columns are the models'.
+# The SPEC's tables, column by column: (type, nullable), with the columns of 1.1 that change
+# one (participants[].roles for role) or that users are told to rely on (the boilerplate
+# lists, posts). Evidence, posts and ner are not in the SPEC's list; their columns are the
+# models'.
 SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
     "articles": {
         "article_id": req(STRING),
@@ -64,12 +66,27 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "url": opt(STRING),
         "page_date": opt(DATE32),
         "authors": IDS,
-        "credits": req(list_of(struct(name=req(STRING), role=req(STRING)))),
+        "credits": req(
+            list_of(
+                struct(
+                    name=req(STRING),
+                    role=req(STRING),
+                    person_id=opt(STRING),
+                    organization_id=opt(STRING),
+                    inferred=req(BOOL),
+                    basis=opt(STRING),
+                )
+            )
+        ),
         "boilerplate": req(list_of(struct(start=req(INT32), end=req(INT32), kind=req(STRING)))),
         "person_ids": IDS,
         "organization_ids": IDS,
         "directive_ids": IDS,
         "meeting_ids": IDS,
+        "boilerplate_person_ids": IDS,
+        "boilerplate_organization_ids": IDS,
+        "boilerplate_directive_ids": IDS,
+        "boilerplate_meeting_ids": IDS,
     },
     "mentions": {
         "article_id": req(STRING),
@@ -78,6 +95,7 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "text": req(STRING),
         "label": req(STRING),
         "entity_id": opt(STRING),
+        "in_boilerplate": req(BOOL),
     },
     "meetings": {
         "meeting_id": req(STRING),
@@ -89,13 +107,27 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "date_basis": opt(STRING),
         "location": opt(STRING),
         "organizer_ids": IDS,
+        "full_name": req(STRING),
+        "full_name_inferred": req(BOOL),
+        "full_name_basis": opt(STRING),
         "participants": req(
-            list_of(struct(person_id=req(STRING), role=req(STRING), position=opt(STRING)))
+            list_of(
+                struct(
+                    person_id=req(STRING),
+                    roles=IDS,
+                    position=opt(STRING),
+                    inferred=req(BOOL),
+                    basis=opt(STRING),
+                )
+            )
         ),
         "attendance": opt(INT32),
         "attendance_qualifier": opt(STRING),
         "directive_ids": IDS,
+        "adopted_directive_ids": IDS,
         "article_ids": IDS,
+        "boilerplate_article_ids": IDS,
+        "only_in_boilerplate": req(BOOL),
     },
     "persons": {
         "person_id": req(STRING),
@@ -105,6 +137,7 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
             list_of(
                 struct(
                     title=req(STRING),
+                    post_id=opt(STRING),
                     organization_id=opt(STRING),
                     as_of=opt(DATE32),
                     article_id=req(STRING),
@@ -114,18 +147,25 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "roles": IDS,
         "wikidata_id": opt(STRING),
         "article_ids": IDS,
+        "boilerplate_article_ids": IDS,
+        "only_in_boilerplate": req(BOOL),
     },
     "directives": {
         "directive_id": req(STRING),
         "kind": req(STRING),
         "number": opt(STRING),
         "code": opt(STRING),
+        "code_derived": req(BOOL),
+        "code_basis": opt(STRING),
         "issuer_id": opt(STRING),
         "term": opt(STRING),
         "issued_on": opt(DATE32),
         "subject": opt(STRING),
+        "adopted_at_meeting_id": opt(STRING),
         "surface_forms": IDS,
         "article_ids": IDS,
+        "boilerplate_article_ids": IDS,
+        "only_in_boilerplate": req(BOOL),
         "meeting_ids": IDS,
     },
     "organizations": {
@@ -135,6 +175,15 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "kind": req(STRING),
         "parent_id": opt(STRING),
         "article_ids": IDS,
+        "boilerplate_article_ids": IDS,
+        "only_in_boilerplate": req(BOOL),
+    },
+    "posts": {
+        "post_id": req(STRING),
+        "name": req(STRING),
+        "organization_id": opt(STRING),
+        "titles": IDS,
+        "person_ids": IDS,
     },
     "evidence": {
         "table": req(STRING),
@@ -319,6 +368,7 @@ def _mention(start: int, entity_id: str | None, label: str = "PERSON") -> Mentio
             "text": "x",
             "label": label,
             "entity_id": entity_id,
+            "in_boilerplate": False,
         }
     )
 

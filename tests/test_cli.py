@@ -44,6 +44,7 @@ def test_build_py_writes_the_layout(built: Path) -> None:
                 "persons",
                 "directives",
                 "organizations",
+                "posts",
                 "evidence",
                 "ner",
             ]
@@ -95,7 +96,7 @@ def test_check_json_lists_every_issue(raw_copy: Path, capsys: pytest.CaptureFixt
     assert [(Path(i["path"]).name, i["line"], i["code"]) for i in report["issues"]] == [
         ("003-cb987c258479b677.txt", 1, "unmentioned-name"),
         ("003-cb987c258479b677.txt", 2, "unmentioned-name"),
-        ("003-cb987c258479b677.yaml", 34, "ambiguous-quote"),
+        ("003-cb987c258479b677.yaml", 36, "ambiguous-quote"),
     ]
     assert report["issues"][0]["column"] == 8  # after "(GLO)- "
     assert set(report["issues"][2]) == {
@@ -119,12 +120,13 @@ def test_stats(capsys: pytest.CaptureFixture[str]) -> None:
     numbers = json.loads(capsys.readouterr().out)
     assert numbers["tables"] == {
         "articles": 5,
-        "mentions": 262,
+        "mentions": 296,
         "meetings": 9,
         "persons": 12,
-        "directives": 9,
-        "organizations": 20,
-        "evidence": 107,
+        "directives": 10,
+        "organizations": 21,
+        "posts": 6,
+        "evidence": 127,
         "ner": 134,
     }
     assert numbers["documents"]["001-7aa88a628dfba5ee"]["meetings"] == 2

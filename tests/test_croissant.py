@@ -80,7 +80,7 @@ def test_data_types_follow_the_arrow_types(document: dict[str, Any]) -> None:
         "@type": "cr:Field",
         "@id": "articles/person_ids",
         "name": "person_ids",
-        "description": "Persons the article names.",
+        "description": "Persons the article names in its body.",
         "isArray": True,
         "arrayShape": "-1",
         "dataType": "sc:Text",
@@ -98,7 +98,7 @@ def test_lists_of_structs_have_sub_fields(document: dict[str, Any]) -> None:
         "@type": "cr:Field",
         "@id": "meetings/participants/position",
         "name": "position",
-        "description": "The person's position as stated in that report.",
+        "description": "The person's position as printed in that report; null if none is stated.",
         "dataType": "sc:Text",
         "source": {
             "fileObject": {"@id": "meetings-parquet"},

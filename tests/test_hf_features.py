@@ -24,6 +24,9 @@ def test_meetings_features_exactly() -> None:
         {
             "meeting_id": string,
             "name": string,
+            "full_name": string,
+            "full_name_inferred": Value("bool"),
+            "full_name_basis": string,
             "kind": string,
             "date": Value("date32"),
             "date_precision": string,
@@ -31,11 +34,22 @@ def test_meetings_features_exactly() -> None:
             "date_basis": string,
             "location": string,
             "organizer_ids": List(string),
-            "participants": List({"person_id": string, "role": string, "position": string}),
+            "participants": List(
+                {
+                    "person_id": string,
+                    "roles": List(string),
+                    "position": string,
+                    "inferred": Value("bool"),
+                    "basis": string,
+                }
+            ),
             "attendance": Value("int32"),
             "attendance_qualifier": string,
             "directive_ids": List(string),
+            "adopted_directive_ids": List(string),
             "article_ids": List(string),
+            "boilerplate_article_ids": List(string),
+            "only_in_boilerplate": Value("bool"),
         }
     )
 
@@ -146,6 +160,7 @@ def test_dataset_info_writes_lists_of_structs_with_list_key() -> None:
         "name": "positions",
         "list": [
             {"name": "title", "dtype": "string"},
+            {"name": "post_id", "dtype": "string"},
             {"name": "organization_id", "dtype": "string"},
             {"name": "as_of", "dtype": "date32"},
             {"name": "as_of_inferred", "dtype": "bool"},

@@ -20,6 +20,7 @@ PUBLIC_NAMES = {
     "Mention",
     "Meeting",
     "Person",
+    "Post",
     "Directive",
     "Organization",
     "Evidence",

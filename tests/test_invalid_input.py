@@ -17,6 +17,7 @@ TXT = "documents/003-cb987c258479b677.txt"
 ORG_HCM = "registry/organizations/ho-chi-minh.yaml"
 DIRECTIVE_04 = "registry/directives/chi-thi-04-ct-tw-khoa-xi.yaml"
 DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
+ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
 CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
@@ -25,11 +26,11 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "quote-not-found.yaml": (DOC, [(DOC, 6, "quote-not-found")]),
     "ambiguous-quote.yaml": (
         DOC,
-        [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 34, "ambiguous-quote")],
+        [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 36, "ambiguous-quote")],
     ),
     "dangling-reference.yaml": (
         DOC,
-        [(TXT, 3, "unmentioned-name"), (DOC, 30, "dangling-reference")],
+        [(TXT, 3, "unmentioned-name"), (DOC, 32, "dangling-reference")],
     ),
     "invalid-date.yaml": (DOC, [(DOC, 16, "invalid-date")]),
     "date-out-of-range.yaml": (DOC, [(DOC, 16, "date-out-of-range")]),
@@ -45,7 +46,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "invalid-yaml.yaml": (DOC, [(DOC, 30, "invalid-yaml")]),
     "mention-not-an-alias.yaml": (
         DOC,
-        [(TXT, 3, "unmentioned-name"), (DOC, 29, "mention-not-an-alias")],
+        [(TXT, 3, "unmentioned-name"), (DOC, 31, "mention-not-an-alias")],
     ),
     "unmentioned-name.yaml": (DOC, [(TXT, 6, "unmentioned-name")]),
     "mention-splits-token.yaml": (DOC, [(DOC, 45, "mention-splits-token")]),
@@ -53,7 +54,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "overlapping-mentions.yaml": (DOC, [(DOC, 46, "overlapping-mentions")]),
     "directive-code-mismatch.yaml": (
         DOC,
-        [(TXT, 1, "unmentioned-name"), (DOC, 42, "directive-code-mismatch")],
+        [(TXT, 1, "unmentioned-name"), (DOC, 44, "directive-code-mismatch")],
     ),
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
@@ -64,6 +65,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         [(DOC, 42, "directive-code-mismatch"), (DIRECTIVE_12, 6, "invalid-directive-code")],
     ),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
+    "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),
     "span-splits-grapheme.yaml": (
         "documents/999-fixture.yaml",
         [("documents/999-fixture.yaml", 4, "span-splits-grapheme")],
@@ -111,6 +113,17 @@ def test_issue_text_names_file_line_field_and_fix(raw_copy: Path) -> None:
     assert issue.format() == (
         f"{raw_copy / DOC}:17: authors[0].nickname: unknown-key: unknown key 'nickname' "
         "(fix: remove the key or correct its spelling; the schema lists the allowed keys)"
+    )
+
+
+def test_a_normalized_spelling_is_told_the_printed_one(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "not-as-printed.yaml", raw_copy / ORG_BDN)
+    (issue,) = compile_corpus(raw_copy).report.sorted_issues()
+    assert issue.format() == (
+        f"{raw_copy / ORG_BDN}:6: other_names[1]: "
+        "not-as-printed: 'Ban Đối ngoại T.Ư' does not occur in any text; it is printed "
+        "'Ban \u00d0ối ngoại T.Ư' (fix: write 'Ban \u00d0ối ngoại T.Ư', with the characters the "
+        "text prints)"
     )
 
 

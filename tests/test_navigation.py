@@ -51,9 +51,11 @@ def ids(records: list[Any], attribute: str) -> list[str]:
 
 def test_the_meetings_a_person_took_part_in(c: Corpus) -> None:
     [person] = c.find_persons("Trần Quốc Vượng")
-    assert [(p.meeting.meeting_id, p.role, p.position) for p in c.person_meetings(person)] == [
-        ("hn-quan-triet-ct-04-2011", "attendee", None),
-        ("hn-tong-ket-2021", "directing", "Thường trực Ban Bí thư"),
+    assert [
+        (p.meeting.meeting_id, p.roles, p.position, p.inferred) for p in c.person_meetings(person)
+    ] == [
+        ("hn-quan-triet-ct-04-2011", ("attendee",), None, True),
+        ("hn-tong-ket-2021", ("directing",), "Thường trực Ban Bí thư", False),
     ]
 
 
@@ -65,7 +67,7 @@ def test_the_articles_that_name_the_2011_directive(c: Corpus) -> None:
 
 def test_who_chaired_the_conference_of_19_july(c: Corpus) -> None:
     [meeting] = [m for m in c.meetings.values() if m.date == dt.date(2011, 7, 19)]
-    chairs = [p.person.name for p in c.meeting_participants(meeting) if p.role == "chair"]
+    chairs = [p.person.name for p in c.meeting_participants(meeting) if "chair" in p.roles]
     assert chairs == ["Trương Tấn Sang"]
 
 
@@ -183,13 +185,39 @@ def test_a_meetings_participants_are_person_records(c: Corpus) -> None:
         MeetingParticipation(
             c.meeting("hn-quan-triet-ct-04-2011"),
             c.person("truong-tan-sang"),
-            "chair",
+            ("chair",),
             "Thường trực Ban Bí thư",
         ),
         MeetingParticipation(
-            c.meeting("hn-quan-triet-ct-04-2011"), c.person("tran-quoc-vuong"), "attendee", None
+            c.meeting("hn-quan-triet-ct-04-2011"),
+            c.person("tran-quoc-vuong"),
+            ("attendee",),
+            None,
+            True,
+            "Named at the conference, not said to attend.",
         ),
     ]
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+def test_the_holders_of_a_post_in_date_order(c: Corpus) -> None:
+    holders = c.post_holders("thuong-truc-ban-bi-thu")
+    # The 2021 meeting has no date: its statement goes last.
+    assert [(h.person.person_id, h.position.as_of, h.article.article_id) for h in holders] == [
+        ("truong-tan-sang", dt.date(2011, 7, 19), "hoi-nghi-2011"),
+        ("tran-quoc-vuong", None, "tong-ket-2021"),
+    ]
+    assert [h.post for h in holders] == [c.post("thuong-truc-ban-bi-thu")] * 2
+    assert c.post_holders(c.post("thuong-truc-ban-bi-thu")) == holders
+
+
+def test_posts_by_title(c: Corpus) -> None:
+    assert c.find_posts("thường trực  ban bí thư") == [c.post("thuong-truc-ban-bi-thu")]
+    assert c.find_posts("Thường trực") == []
+    with pytest.raises(UnknownRecordError, match="no record 'nobody' in table 'posts'"):
+        c.post_holders("nobody")
 
 
 def test_a_meetings_organizers_directives_and_articles(c: Corpus) -> None:
@@ -324,7 +352,7 @@ def test_every_link_is_navigable_both_ways(c: Corpus) -> None:
 def test_navigation_results_are_frozen(c: Corpus) -> None:
     [participation, *_] = c.person_meetings("tran-quoc-vuong")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        participation.role = "chair"  # type: ignore[misc]
+        participation.roles = ("chair",)  # type: ignore[misc]
 
 
 # -- integrity of the input --------------------------------------------------------------------
@@ -333,7 +361,13 @@ def test_navigation_results_are_frozen(c: Corpus) -> None:
 def test_a_dangling_participant_is_reported_when_the_corpus_is_built() -> None:
     [first, second] = meetings()
     broken = first.model_copy(
-        update={"participants": [Participant(person_id="nobody", role="chair", position=None)]}
+        update={
+            "participants": [
+                Participant(
+                    person_id="nobody", roles=["chair"], position=None, inferred=False, basis=None
+                )
+            ]
+        }
     )
     with pytest.raises(UnknownRecordError, match="'nobody' in table 'persons'"):
         build(meetings=[broken, second])
@@ -353,7 +387,7 @@ def test_corpus_loads_every_table_once(data_dir: Path, c: Corpus) -> None:
     assert isinstance(loaded, dnnd.Corpus)
     assert repr(loaded) == (
         "Corpus(articles=2, mentions=17, meetings=2, persons=3, directives=2, "
-        "organizations=5, evidence=3, ner=10)"
+        "organizations=5, posts=1, evidence=3, ner=10)"
     )
     [person] = loaded.find_persons("Trần Quốc Vượng")
     assert loaded.person_meetings(person) == c.person_meetings(person)
@@ -376,10 +410,16 @@ def real(compiled: CompileResult, tmp_path_factory: pytest.TempPathFactory) -> I
 def test_real_the_meetings_tran_quoc_vuong_took_part_in(real: Corpus) -> None:
     [person] = real.find_persons("Trần Quốc Vượng")
     assert [
-        (p.meeting.meeting_id, p.meeting.date, p.role) for p in real.person_meetings(person)
+        (p.meeting.meeting_id, p.meeting.date, p.roles, p.inferred)
+        for p in real.person_meetings(person)
     ] == [
-        ("hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020", dt.date(2020, 12, 23), "directing"),
-        ("dai-hoi-lhhn-lan-thu-vi", None, "attendee"),
+        (
+            "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020",
+            dt.date(2020, 12, 23),
+            ("directing",),
+            False,
+        ),
+        ("dai-hoi-lhhn-lan-thu-vi", None, ("attendee",), True),
     ]
 
 
@@ -400,8 +440,36 @@ def test_real_who_chaired_the_conference_of_19_july(real: Corpus) -> None:
     [meeting] = [
         m for m in real.meetings.values() if m.date and (m.date.month, m.date.day) == (7, 19)
     ]
-    chairs = [p.person.name for p in real.meeting_participants(meeting) if p.role == "chair"]
+    chairs = [p.person.name for p in real.meeting_participants(meeting) if "chair" in p.roles]
     assert chairs == ["Trương Tấn Sang", "Hoàng Bình Quân"]
+
+
+def test_real_who_was_thuong_truc_ban_bi_thu_when(real: Corpus) -> None:
+    [post] = real.find_posts("Thường trực Ban Bí thư")
+    assert [
+        (h.person.name, h.position.as_of, h.position.as_of_inferred, h.article.article_id)
+        for h in real.post_holders(post)
+    ] == [
+        ("Trương Tấn Sang", dt.date(2011, 7, 19), True, "000-129a49d91db6336b"),
+        ("Lê Hồng Anh", dt.date(2015, 1, 28), True, "001-7aa88a628dfba5ee"),
+        ("Trần Quốc Vượng", dt.date(2020, 12, 23), True, "002-a35811e9377ab383"),
+        # The congress of 004 is undated: the statement goes last.
+        ("Trần Quốc Vượng", None, False, "004-09a4b5f42719a47d"),
+    ]
+
+
+def test_real_one_post_for_two_spellings_of_a_title(real: Corpus) -> None:
+    # 000 prints "Trưởng Ban Đối ngoại TW"; 001 prints "Trưởng ban Ðối ngoại T.Ư" with U+00D0.
+    [post] = real.find_posts("Trưởng ban Đối ngoại T.Ư")
+    assert post.post_id == "truong-ban-doi-ngoai-trung-uong"
+    assert post.titles == ["Trưởng Ban Đối ngoại TW", "Trưởng ban \u00d0ối ngoại T.Ư"]
+    assert [(h.title, h.position.as_of) for h in real.post_holders(post)] == [
+        ("Trưởng Ban Đối ngoại TW", dt.date(2011, 7, 19)),
+        ("Trưởng ban \u00d0ối ngoại T.Ư", dt.date(2015, 1, 28)),
+    ]
+    [member] = real.find_posts("Ủy viên T.Ư Đảng")
+    assert member.titles == ["Ủy viên BCH TW Đảng", "Ủy viên T.Ư \u00d0ảng"]
+    assert [h.person.person_id for h in real.post_holders(member)] == ["hoang-binh-quan"] * 2
 
 
 def test_real_every_mention_span_is_the_article_text(real: Corpus) -> None:

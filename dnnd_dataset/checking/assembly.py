@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, get_args
 
 from dnnd_dataset.checking.ner_table import ner_sentences
 from dnnd_dataset.reading.anchoring import Span, anchor_key
@@ -21,6 +21,7 @@ from dnnd_dataset.reading.raw_models import (
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
+    PostEntry,
 )
 from dnnd_dataset.records import (
     TABLES,
@@ -33,13 +34,18 @@ from dnnd_dataset.records import (
     Mention,
     Organization,
     Participant,
+    ParticipantRole,
     Person,
     Position,
+    Post,
     Record,
 )
+from dnnd_dataset.textnorm import normalize
 
 if TYPE_CHECKING:
     from dnnd_dataset.checking.state import CheckState
+
+ROLE_ORDER: list[ParticipantRole] = list(get_args(ParticipantRole))
 
 
 def _span(state: CheckState, article_id: str, anchor: Anchor) -> Span:
@@ -68,51 +74,94 @@ def _evidence(
 
 
 class _Links:
-    """Which articles name which entities, gathered once from mentions and evidence."""
+    """Which articles name which entities, in their body or only in boilerplate.
+
+    Gathered once from mentions, evidence quotes, bylines and participants: a link whose span
+    lies in a boilerplate span of its article (a banner, a duplicated caption) is a link of the
+    page chrome, and an article that names an entity only there does not count as naming it.
+    """
 
     def __init__(self, state: CheckState) -> None:
-        self.articles_of: dict[str, set[str]] = defaultdict(set)
+        self.body: dict[str, set[str]] = defaultdict(set)
+        self.chrome: dict[str, set[str]] = defaultdict(set)
         self.ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.chrome_ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.forms: dict[str, set[str]] = defaultdict(set)
         self.person_names = {
             cast(PersonEntry, e.model).id: cast(PersonEntry, e.model).name
             for e in state.entries("persons")
         }
+        self.boilerplate = {
+            d.model.article_id: [_span(state, d.model.article_id, b) for b in d.model.boilerplate]
+            for d in state.raw.documents
+        }
+        self._label = {
+            entity_id: LABEL_OF_REGISTRY[registry]
+            for entity_id, (registry, _) in state.entities.items()
+            if registry in LABEL_OF_REGISTRY
+        }
         for article_id, resolved in state.resolved.items():
             text = state.raw.texts[article_id].text
-            for span, label, entity_id in resolved.mentions:
+            for span, _, entity_id in resolved.mentions:
                 if entity_id is None:
                     continue
-                self.articles_of[entity_id].add(article_id)
-                self.ids_in[article_id][label].add(entity_id)
+                self.add(entity_id, article_id, span)
                 self.forms[entity_id].add(text[span.start : span.end])
-        for entity_id, articles in state.evidence_articles.items():
-            registry, _ = state.entities[entity_id]
-            for article_id in articles:
-                self.articles_of[entity_id].add(article_id)
-                label = LABEL_OF_REGISTRY[registry]
-                self.ids_in[article_id][label].add(entity_id)
+        for entity_id, places in state.evidence_spans.items():
+            for article_id, span in places:
+                self.add(entity_id, article_id, span)
         for document in state.raw.documents:
             ann = document.model
             for author in ann.authors:
-                self.articles_of[author.person].add(ann.article_id)
-                self.ids_in[ann.article_id]["PERSON"].add(author.person)
+                span = _span(state, ann.article_id, author.evidence)
+                self.add(author.person, ann.article_id, span)
+        for entry in state.entries("meetings"):
+            for participant in cast(MeetingEntry, entry.model).participants:
+                for anchor in participant.evidence:
+                    span = _span(state, anchor.article, anchor)
+                    self.add(participant.person, anchor.article, span)
+
+    def in_boilerplate(self, article_id: str, span: Span) -> bool:
+        spans = self.boilerplate.get(article_id, [])
+        return any(b.start <= span.start and span.end <= b.end for b in spans)
+
+    def add(self, entity_id: str, article_id: str, span: Span) -> None:
+        chrome = self.in_boilerplate(article_id, span)
+        (self.chrome if chrome else self.body)[entity_id].add(article_id)
+        (self.chrome_ids_in if chrome else self.ids_in)[article_id][self._label[entity_id]].add(
+            entity_id
+        )
+
+    def article_ids(self, entity_id: str) -> list[str]:
+        return sorted(self.body[entity_id])
+
+    def boilerplate_article_ids(self, entity_id: str) -> list[str]:
+        return sorted(self.chrome[entity_id] - self.body[entity_id])
+
+    def only_in_boilerplate(self, entity_id: str) -> bool:
+        return not self.body[entity_id] and bool(self.chrome[entity_id])
+
+    def chrome_only_ids(self, article_id: str, label: str) -> list[str]:
+        return sorted(self.chrome_ids_in[article_id][label] - self.ids_in[article_id][label])
 
 
 def assemble(state: CheckState) -> dict[str, list[Record]]:
     links = _Links(state)
     documents = sorted(state.raw.documents, key=lambda d: d.model.article_id)
+    annotations = [d.model for d in documents]
+    positions, position_evidence = _positions(state, annotations)
     tables: dict[str, list[Record]] = {
         "articles": [_article(state, links, d.model) for d in documents],
-        "mentions": _mentions(state),
+        "mentions": _mentions(state, links),
         "meetings": _meetings(state, links),
-        "persons": _persons(state, links, [d.model for d in documents]),
+        "persons": _persons(state, links, positions),
         "directives": _directives(state, links),
         "organizations": _organizations(state, links),
+        "posts": _posts(state, positions),
     }
-    evidence: list[Record] = list(state.evidence)
-    for document in documents:
-        evidence += _document_evidence(state, document.model)
+    evidence: list[Record] = [*state.evidence, *position_evidence]
+    for ann in annotations:
+        evidence += _document_evidence(state, ann)
     tables["evidence"] = evidence
     tables["ner"] = _ner(tables["articles"], tables["mentions"])
     return {name: sorted(rows, key=_sort_key(name)) for name, rows in tables.items()}
@@ -147,7 +196,17 @@ def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Artic
         page_date=ann.page_date.value if ann.page_date else None,
         authors=[links.person_names[a.person] for a in ann.authors],
         author_ids=[a.person for a in ann.authors],
-        credits=[Credit(name=c.name, role=c.role) for c in ann.credits],
+        credits=[
+            Credit(
+                name=c.name,
+                role=c.role,
+                person_id=c.person,
+                organization_id=c.organization,
+                inferred=c.inferred,
+                basis=c.basis,
+            )
+            for c in ann.credits
+        ],
         boilerplate=sorted(
             (
                 Boilerplate(start=s.start, end=s.end, kind=b.kind)
@@ -160,40 +219,32 @@ def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Artic
         organization_ids=sorted(ids["ORGANIZATION"]),
         directive_ids=sorted(ids["DIRECTIVE"]),
         meeting_ids=sorted(ids["MEETING"]),
+        boilerplate_person_ids=links.chrome_only_ids(article_id, "PERSON"),
+        boilerplate_organization_ids=links.chrome_only_ids(article_id, "ORGANIZATION"),
+        boilerplate_directive_ids=links.chrome_only_ids(article_id, "DIRECTIVE"),
+        boilerplate_meeting_ids=links.chrome_only_ids(article_id, "MEETING"),
     )
 
 
 def _document_evidence(state: CheckState, ann: DocumentAnnotation) -> list[Evidence]:
     article_id = ann.article_id
-    rows = [_evidence(state, "articles", article_id, "title", article_id, ann.title)]
+
+    def row(name: str, anchor: Anchor) -> Evidence:
+        return _evidence(state, "articles", article_id, name, article_id, anchor)
+
+    rows = [row("title", ann.title)]
     if ann.outlet:
-        rows.append(
-            _evidence(state, "articles", article_id, "outlet", article_id, ann.outlet.evidence)
-        )
+        rows.append(row("outlet", ann.outlet.evidence))
     if ann.url:
-        rows.append(_evidence(state, "articles", article_id, "url", article_id, ann.url))
+        rows.append(row("url", ann.url))
     if ann.page_date:
-        rows.append(
-            _evidence(
-                state, "articles", article_id, "page_date", article_id, ann.page_date.evidence
-            )
-        )
-    rows += [
-        _evidence(state, "articles", article_id, "authors", article_id, a.evidence)
-        for a in ann.authors
-    ]
-    rows += [
-        _evidence(state, "articles", article_id, "credits", article_id, c.evidence)
-        for c in ann.credits
-    ]
-    rows += [
-        _evidence(state, "persons", p.person, "positions", article_id, p.evidence)
-        for p in ann.positions
-    ]
+        rows.append(row("page_date", ann.page_date.evidence))
+    rows += [row(f"authors[{i}]", a.evidence) for i, a in enumerate(ann.authors)]
+    rows += [row(f"credits[{i}]", c.evidence) for i, c in enumerate(ann.credits)]
     return rows
 
 
-def _mentions(state: CheckState) -> list[Record]:
+def _mentions(state: CheckState, links: _Links) -> list[Record]:
     rows: list[Record] = []
     for article_id, resolved in state.resolved.items():
         text = state.raw.texts[article_id].text
@@ -205,6 +256,7 @@ def _mentions(state: CheckState) -> list[Record]:
                 text=text[span.start : span.end],
                 label=label,
                 entity_id=entity_id,
+                in_boilerplate=links.in_boilerplate(article_id, span),
             )
             for span, label, entity_id in resolved.mentions
         ]
@@ -223,6 +275,11 @@ def _ner(articles: list[Record], mentions: list[Record]) -> list[Record]:
 
 
 def _meetings(state: CheckState, links: _Links) -> list[Record]:
+    adopted: dict[str, list[str]] = defaultdict(list)
+    for entry in state.entries("directives"):
+        directive = cast(DirectiveEntry, entry.model)
+        if directive.adopted_at is not None:
+            adopted[directive.adopted_at].append(directive.id)
     rows: list[Record] = []
     for entry in state.entries("meetings"):
         m = cast(MeetingEntry, entry.model)
@@ -230,6 +287,9 @@ def _meetings(state: CheckState, links: _Links) -> list[Record]:
             Meeting(
                 meeting_id=m.id,
                 name=m.name,
+                full_name=m.full_name or m.name,
+                full_name_inferred=m.full_name_inferred,
+                full_name_basis=m.full_name_basis,
                 kind=m.kind,
                 date=m.date,
                 date_precision=m.date_precision,
@@ -238,39 +298,70 @@ def _meetings(state: CheckState, links: _Links) -> list[Record]:
                 location=m.location,
                 organizer_ids=list(m.organizers),
                 participants=[
-                    Participant(person_id=p.person, role=p.role, position=p.position)
+                    Participant(
+                        person_id=p.person,
+                        roles=sorted(p.roles, key=ROLE_ORDER.index),
+                        position=p.position,
+                        inferred=p.inferred,
+                        basis=p.basis,
+                    )
                     for p in m.participants
                 ],
                 attendance=m.attendance,
                 attendance_qualifier=m.attendance_qualifier,
                 directive_ids=list(m.directives),
-                article_ids=sorted(links.articles_of[m.id]),
+                adopted_directive_ids=sorted(adopted[m.id]),
+                article_ids=links.article_ids(m.id),
+                boilerplate_article_ids=links.boilerplate_article_ids(m.id),
+                only_in_boilerplate=links.only_in_boilerplate(m.id),
             )
         )
     return rows
 
 
-def _persons(state: CheckState, links: _Links, documents: list[DocumentAnnotation]) -> list[Record]:
+def _positions(
+    state: CheckState, documents: list[DocumentAnnotation]
+) -> tuple[dict[str, list[Position]], list[Evidence]]:
+    """Each person's positions in article order, and the evidence row of each by its index."""
     meetings = {
         cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
         for e in state.entries("meetings")
     }
+    posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
     positions: dict[str, list[Position]] = defaultdict(list)
+    evidence: list[Evidence] = []
     for ann in documents:
         for stated in ann.positions:
             meeting = meetings.get(stated.as_of_meeting) if stated.as_of_meeting else None
-            positions[stated.person].append(
+            post = posts.get(stated.post) if stated.post else None
+            held = positions[stated.person]
+            evidence.append(
+                _evidence(
+                    state,
+                    "persons",
+                    stated.person,
+                    f"positions[{len(held)}]",
+                    ann.article_id,
+                    stated.evidence,
+                )
+            )
+            held.append(
                 Position(
                     title=stated.title,
-                    organization_id=stated.organization,
+                    post_id=stated.post,
+                    organization_id=stated.organization
+                    or (post.organization if post is not None else None),
                     as_of=meeting.date if meeting else None,
                     as_of_inferred=meeting.date_inferred if meeting else False,
                     article_id=ann.article_id,
                 )
             )
-    for meeting in meetings.values():
-        for participant in meeting.participants:
-            links.articles_of[participant.person].add(participant.evidence.article)
+    return positions, evidence
+
+
+def _persons(
+    state: CheckState, links: _Links, positions: dict[str, list[Position]]
+) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("persons"):
         p = cast(PersonEntry, entry.model)
@@ -282,15 +373,24 @@ def _persons(state: CheckState, links: _Links, documents: list[DocumentAnnotatio
                 positions=positions[p.id],
                 roles=list(p.roles),
                 wikidata_id=p.wikidata_id,
-                article_ids=sorted(links.articles_of[p.id]),
+                article_ids=links.article_ids(p.id),
+                boilerplate_article_ids=links.boilerplate_article_ids(p.id),
+                only_in_boilerplate=links.only_in_boilerplate(p.id),
             )
         )
     return rows
 
 
 def _other_names(name: str, declared: list[str], links: _Links, entity_id: str) -> list[str]:
-    """Declared variants, plus spellings printed with look-alikes (e.g. 'Ð' for 'Đ')."""
-    printed = sorted(links.forms[entity_id] - {name, *declared})
+    """Declared variants, plus other spellings of them that mentions print (e.g. 'Ð' for 'Đ').
+
+    A mention that names a person by a title ("Thường trực Ban Bí thư") is no spelling of
+    the name, so only forms equal to a name after normalization count.
+    """
+    names = {normalize(n) for n in (name, *declared)}
+    printed = sorted(
+        form for form in links.forms[entity_id] - {name, *declared} if normalize(form) in names
+    )
     return [*declared, *printed]
 
 
@@ -307,15 +407,23 @@ def _directives(state: CheckState, links: _Links) -> list[Record]:
             Directive(
                 directive_id=d.id,
                 name=d.name,
+                full_name=d.full_name or d.name,
+                full_name_inferred=d.full_name_inferred,
+                full_name_basis=d.full_name_basis,
                 kind=d.kind,
                 number=d.number,
                 code=d.code,
+                code_derived=d.code_derived,
+                code_basis=d.code_basis,
                 issuer_id=d.issuer,
                 term=d.term,
                 issued_on=d.issued_on,
                 subject=d.subject,
+                adopted_at_meeting_id=d.adopted_at,
                 surface_forms=sorted(links.forms[d.id]),
-                article_ids=sorted(links.articles_of[d.id]),
+                article_ids=links.article_ids(d.id),
+                boilerplate_article_ids=links.boilerplate_article_ids(d.id),
+                only_in_boilerplate=links.only_in_boilerplate(d.id),
                 meeting_ids=sorted(meeting_ids[d.id]),
             )
         )
@@ -334,7 +442,30 @@ def _organizations(state: CheckState, links: _Links) -> list[Record]:
                 kind=o.kind,
                 parent_id=o.parent,
                 note=o.note,
-                article_ids=sorted(links.articles_of[o.id]),
+                article_ids=links.article_ids(o.id),
+                boilerplate_article_ids=links.boilerplate_article_ids(o.id),
+                only_in_boilerplate=links.only_in_boilerplate(o.id),
             )
         )
     return rows
+
+
+def _posts(state: CheckState, positions: dict[str, list[Position]]) -> list[Record]:
+    titles: dict[str, set[str]] = defaultdict(set)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for person_id, held in positions.items():
+        for position in held:
+            if position.post_id is not None:
+                titles[position.post_id].add(position.title)
+                holders[position.post_id].add(person_id)
+    return [
+        Post(
+            post_id=post.id,
+            name=post.name,
+            organization_id=post.organization,
+            titles=sorted(titles[post.id]),
+            person_ids=sorted(holders[post.id]),
+        )
+        for entry in state.entries("posts")
+        for post in [cast(PostEntry, entry.model)]
+    ]

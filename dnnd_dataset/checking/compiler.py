@@ -32,6 +32,7 @@ from dnnd_dataset.reading.anchoring import (
 )
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
+    REGISTRIES,
     Located,
     SourceText,
 )
@@ -42,16 +43,37 @@ from dnnd_dataset.reading.raw_models import (
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
+    PostEntry,
     SourcedAnchor,
 )
 from dnnd_dataset.records import Evidence
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
-FACT_FIELDS = {
-    "directives": ("number", "code", "issuer", "term", "issued_on", "subject"),
-    "meetings": ("date", "location", "organizers", "attendance", "directives"),
+# The facts of each registry that need evidence, and the published column each one fills.
+FACT_FIELDS: dict[str, dict[str, str]] = {
+    "directives": {
+        "number": "number",
+        "code": "code",
+        "issuer": "issuer_id",
+        "term": "term",
+        "issued_on": "issued_on",
+        "subject": "subject",
+        "adopted_at": "adopted_at_meeting_id",
+        "full_name": "full_name",
+    },
+    "meetings": {
+        "date": "date",
+        "location": "location",
+        "organizers": "organizer_ids",
+        "attendance": "attendance",
+        "directives": "directive_ids",
+        "full_name": "full_name",
+    },
 }
+# Facts that are lists of ids: each element needs its own evidence.
+LIST_FACTS = {"organizers", "directives"}
+PARTICIPANT_FACTS = ("chair", "directing", "speaker", "attendee", "position")
 
 
 def check_registries(state: CheckState) -> None:
@@ -62,7 +84,7 @@ def check_registries(state: CheckState) -> None:
 
 # ---------------------------------------------------------------- ids and references
 
-Entry = PersonEntry | OrganizationEntry | DirectiveEntry | MeetingEntry
+Entry = PersonEntry | OrganizationEntry | DirectiveEntry | MeetingEntry | PostEntry
 
 
 def _id_of(entry: Located[BaseModel]) -> str:
@@ -78,7 +100,7 @@ def _index_entities(state: CheckState) -> None:
     # already reported as such; it yields to a well-named entry of the same id rather than
     # giving that root cause a second error.
     located = [
-        (registry, entry) for registry in LABEL_OF_REGISTRY for entry in state.entries(registry)
+        (registry, entry) for registry in REGISTRIES for entry in state.entries(registry)
     ]
     for registry, entry in sorted(located, key=lambda pair: _misnamed(pair[1])):
         entity_id = _id_of(entry)
@@ -136,6 +158,9 @@ def _check_registries(state: CheckState) -> None:
     for entry in state.entries("organizations"):
         org = cast(OrganizationEntry, entry.model)
         _expect(state, entry, ("parent",), org.parent, "organizations")
+    for entry in state.entries("posts"):
+        post = cast(PostEntry, entry.model)
+        _expect(state, entry, ("organization",), post.organization, "organizations")
     for entry in state.entries("directives"):
         _check_directive(state, entry)
     _check_directive_identities(state)
@@ -173,6 +198,7 @@ def _check_directive_identities(state: CheckState) -> None:
 def _check_directive(state: CheckState, entry: Located[BaseModel]) -> None:
     directive = cast(DirectiveEntry, entry.model)
     _expect(state, entry, ("issuer",), directive.issuer, "organizations")
+    _expect(state, entry, ("adopted_at",), directive.adopted_at, "meetings")
     _check_date(state, entry, ("issued_on",), directive.issued_on)
     if directive.code is None:
         return
@@ -230,8 +256,10 @@ def used_ids(ann: DocumentAnnotation) -> list[str]:
     """The ids of the registry entries whose content the checks of ``ann`` read."""
     ids = {mention.entity for mention in ann.mentions}
     ids |= {author.person for author in ann.authors}
+    for credit in ann.credits:
+        ids |= {credit.person, credit.organization}
     for position in ann.positions:
-        ids |= {position.person, position.organization, position.as_of_meeting}
+        ids |= {position.person, position.organization, position.as_of_meeting, position.post}
     return sorted(entity_id for entity_id in ids if entity_id is not None)
 
 
@@ -267,8 +295,18 @@ def check_document(state: CheckState, document: Located[DocumentAnnotation]) -> 
         _span_of(state, document, sub, article, anchor)
     for index, author in enumerate(ann.authors):
         _expect(state, document, ("authors", index, "person"), author.person, "persons")
+    for index, credit in enumerate(ann.credits):
+        _expect(state, document, ("credits", index, "person"), credit.person, "persons")
+        _expect(
+            state,
+            document,
+            ("credits", index, "organization"),
+            credit.organization,
+            "organizations",
+        )
     for index, position in enumerate(ann.positions):
         _expect(state, document, ("positions", index, "person"), position.person, "persons")
+        _expect(state, document, ("positions", index, "post"), position.post, "posts")
         _expect(
             state,
             document,
@@ -411,7 +449,7 @@ def _mention_label(
     if mention.entity is None:
         return "LOCATION"
     found = state.entities.get(mention.entity)
-    if found is None:
+    if found is None or found[0] not in LABEL_OF_REGISTRY:
         state.issue(
             document,
             ("mentions", index, "entity"),
@@ -435,6 +473,14 @@ def _written_as_named(
     written = state.raw.texts[document.model.article_id].text[span.start : span.end]
     if registry in ("persons", "organizations"):
         names = {normalize(name) for name in _names(entry.model)}
+        if registry == "persons":
+            # A person may be named by a title the same text gives them ("Thường trực Ban Bí
+            # thư" alone for its holder), never by a title of someone else.
+            names |= {
+                normalize(position.title)
+                for position in document.model.positions
+                if position.person == mention.entity
+            }
         if normalize(written) not in names:
             state.issue(
                 document,
@@ -479,10 +525,6 @@ def _registry_anchors(
     anchors: list[tuple[tuple[str | int, ...], SourcedAnchor]] = []
     if isinstance(model, (DirectiveEntry, MeetingEntry)):
         anchors += [(("evidence", i), anchor) for i, anchor in enumerate(model.evidence)]
-    if isinstance(model, MeetingEntry):
-        anchors += [
-            (("participants", i, "evidence"), p.evidence) for i, p in enumerate(model.participants)
-        ]
     return anchors
 
 
@@ -492,16 +534,149 @@ def check_registry_evidence(state: CheckState) -> None:
             entity_id = _id_of(entry)
             supported: set[str] = set()
             for sub, anchor in _registry_anchors(entry):
-                supported |= _record_evidence(state, registry, entity_id, entry, sub, anchor)
-            for name in FACT_FIELDS[registry]:
-                if getattr(entry.model, name) not in (None, []) and name not in supported:
+                facts = _facts(state, registry, entry, sub, anchor)
+                if _record_evidence(state, registry, entity_id, entry, sub, anchor, facts):
+                    supported |= set(facts)
+                else:
+                    supported |= set(_supports_named(registry, entry.model, anchor))
+            _require_evidence(state, registry, entry, supported)
+        if registry == "meetings":
+            for entry in state.entries(registry):
+                _check_participant_evidence(state, entry)
+
+
+def _supports_named(registry: str, model: BaseModel, anchor: SourcedAnchor) -> dict[str, str]:
+    """Each supported fact as 'raw[element]' -> published field, without reporting problems."""
+    named: dict[str, str] = {}
+    for item in anchor.supports:
+        name, _, element = item.partition("[")
+        if name not in FACT_FIELDS[registry]:
+            continue
+        column = FACT_FIELDS[registry][name]
+        if name in LIST_FACTS:
+            values: list[str] = getattr(model, name)
+            chosen = [element[:-1]] if element else (values if len(values) == 1 else [])
+            named.update({f"{name}[{v}]": f"{column}[{v}]" for v in chosen})
+        elif not element:
+            named[name] = column
+    return named
+
+
+def _facts(
+    state: CheckState,
+    registry: str,
+    entry: Located[BaseModel],
+    sub: tuple[str | int, ...],
+    anchor: SourcedAnchor,
+) -> dict[str, str]:
+    """The facts a quote supports, keyed by their raw name, valued by the published field."""
+    model = entry.model
+    allowed = FACT_FIELDS[registry]
+    for index, item in enumerate(anchor.supports):
+        name, _, element = item.partition("[")
+        where = (*sub, "supports", index)
+        if name not in allowed:
+            state.issue(
+                entry,
+                where,
+                "invalid-value",
+                f"supports names {name}, which is no fact of {registry}",
+                f"use some of: {', '.join(sorted(allowed))}",
+            )
+        elif name in LIST_FACTS:
+            values: list[str] = getattr(model, name)
+            if element and element[:-1] not in values:
+                state.issue(
+                    entry,
+                    where,
+                    "invalid-value",
+                    f"supports {item}, but {element[:-1]!r} is not in {name}",
+                    f"name one of: {', '.join(values) or '(none listed)'}",
+                )
+            elif not element and len(values) != 1:
+                state.issue(
+                    entry,
+                    where,
+                    "invalid-value",
+                    f"supports {name}, which lists {len(values)} ids: say which one",
+                    f"write {name}[<id>] for each id the quote supports",
+                )
+        elif element:
+            state.issue(
+                entry,
+                where,
+                "invalid-value",
+                f"supports {item}, but {name} is not a list",
+                f"write {name} without brackets",
+            )
+    return _supports_named(registry, model, anchor)
+
+
+def _require_evidence(
+    state: CheckState, registry: str, entry: Located[BaseModel], supported: set[str]
+) -> None:
+    model = cast(MeetingEntry | DirectiveEntry, entry.model)
+    for name in FACT_FIELDS[registry]:
+        value = getattr(model, name)
+        # A full name that only recases the printed one states no fact beyond the name.
+        if name == "full_name" and not model.full_name_inferred:
+            continue
+        if name in LIST_FACTS:
+            for index, element in enumerate(value):
+                if f"{name}[{element}]" not in supported:
                     state.issue(
                         entry,
-                        (name,),
+                        (name, index),
                         "fact-without-evidence",
-                        f"{name} is stated but no evidence supports it",
-                        f"add an evidence quote with 'supports: [{name}]'",
+                        f"{name} lists {element!r} but no evidence supports it",
+                        f"add an evidence quote with 'supports: [{name}[{element}]]'",
                     )
+        elif value is not None and name not in supported:
+            state.issue(
+                entry,
+                (name,),
+                "fact-without-evidence",
+                f"{name} is stated but no evidence supports it",
+                f"add an evidence quote with 'supports: [{name}]'",
+            )
+
+
+def _check_participant_evidence(state: CheckState, entry: Located[BaseModel]) -> None:
+    meeting = cast(MeetingEntry, entry.model)
+    for index, participant in enumerate(meeting.participants):
+        key = f"participants[person_id={participant.person}]"
+        supported: set[str] = set()
+        for number, anchor in enumerate(participant.evidence):
+            sub = ("participants", index, "evidence", number)
+            unknown = [s for s in anchor.supports if s not in PARTICIPANT_FACTS]
+            wrong = [s for s in anchor.supports if s in PARTICIPANT_FACTS[:-1]]
+            wrong = [s for s in wrong if s not in participant.roles]
+            if unknown or wrong:
+                state.issue(
+                    entry,
+                    (*sub, "supports"),
+                    "invalid-value",
+                    f"supports names {', '.join(unknown + wrong)}, which is no role or "
+                    "position of this participant",
+                    f"use some of: {', '.join([*participant.roles, 'position'])}",
+                )
+            facts = {
+                s: f"{key}.position" if s == "position" else f"{key}.roles[{s}]"
+                for s in anchor.supports
+                if s not in unknown and s not in wrong
+            }
+            _record_evidence(state, "meetings", meeting.id, entry, sub, anchor, facts)
+            supported |= set(anchor.supports)
+        needed = [*participant.roles, *(["position"] if participant.position else [])]
+        for fact in needed:
+            if fact not in supported:
+                state.issue(
+                    entry,
+                    ("participants", index),
+                    "fact-without-evidence",
+                    f"{participant.person} is given {fact} but no evidence supports it",
+                    f"add an evidence quote with 'supports: [{fact}]'",
+                )
 
 
 def _record_evidence(
@@ -511,9 +686,11 @@ def _record_evidence(
     entry: Located[BaseModel],
     sub: tuple[str | int, ...],
     anchor: SourcedAnchor,
-) -> set[str]:
+    facts: dict[str, str],
+) -> bool:
+    """Record one evidence row per supported field; False when the quote cannot be read."""
     if anchor.article in state.raw.unreadable:
-        return set(anchor.supports)  # the unreadable text is reported; do not pile on
+        return False  # the unreadable text is reported; do not pile on
     if anchor.article not in state.raw.texts:
         state.issue(
             entry,
@@ -522,35 +699,101 @@ def _record_evidence(
             f"{anchor.article!r} is not an article under raw/documents",
             "use the file name of a text in raw/documents, without .txt",
         )
-        return set()
-    allowed = set(FACT_FIELDS[registry]) | {"participants"}
-    unknown = sorted(set(anchor.supports) - allowed)
-    if unknown:
-        state.issue(
-            entry,
-            (*sub, "supports"),
-            "invalid-value",
-            f"supports names {', '.join(unknown)}, which are no facts of {registry}",
-            f"use some of: {', '.join(sorted(allowed))}",
-        )
+        return True
     span = _span_of(state, entry, sub, anchor.article, anchor)
     if span is None:
-        return set()
-    state.evidence_articles[entity_id].add(anchor.article)
+        return True
+    state.evidence_spans[entity_id].append((anchor.article, span))
     quote = state.raw.texts[anchor.article].text[span.start : span.end]
-    for name in sorted(set(anchor.supports) & allowed):
+    for field in sorted(set(facts.values())):
         state.evidence.append(
             Evidence(
                 table=registry,
                 record_id=entity_id,
-                field=name,
+                field=field,
                 article_id=anchor.article,
                 start=span.start,
                 end=span.end,
                 quote=quote,
             )
         )
-    return set(anchor.supports)
+    return True
+
+
+# ---------------------------------------------------------------- values as printed
+
+
+def check_printed(state: CheckState) -> None:
+    """Names, other names, titles and positions keep the characters a text prints."""
+    texts = {article_id: source.text for article_id, source in sorted(state.raw.texts.items())}
+    # A text that could not be read is reported already; a name may be printed only there.
+    complete = not state.raw.unreadable and all(
+        d.model.article_id in texts for d in state.raw.documents
+    )
+    for registry in ("persons", "organizations"):
+        if not complete:
+            break
+        for entry in state.entries(registry):
+            model = cast(PersonEntry | OrganizationEntry, entry.model)
+            for index, name in enumerate(model.other_names):
+                _printed(state, entry, ("other_names", index), name, list(texts.values()))
+    for registry in ("meetings", "directives") if complete else ():
+        for entry in state.entries(registry):
+            name = cast(MeetingEntry | DirectiveEntry, entry.model).name
+            _printed(state, entry, ("name",), name, list(texts.values()))
+    for entry in state.entries("meetings"):
+        meeting = cast(MeetingEntry, entry.model)
+        for index, participant in enumerate(meeting.participants):
+            if participant.position is None:
+                continue
+            quotes = [
+                texts[anchor.article][span.start : span.end]
+                for anchor in participant.evidence
+                if anchor.article in texts
+                for span in [state.spans.get((anchor.article, anchor_key(anchor)))]
+                if span is not None
+            ]
+            if quotes:
+                sub = ("participants", index, "position")
+                _printed(state, entry, sub, participant.position, quotes)
+    for document in state.raw.documents:
+        ann = document.model
+        for index, position in enumerate(ann.positions):
+            span = state.spans.get((ann.article_id, anchor_key(position.evidence)))
+            if span is not None and ann.article_id in texts:
+                quote = texts[ann.article_id][span.start : span.end]
+                _printed(state, document, ("positions", index, "title"), position.title, [quote])
+
+
+def _printed(
+    state: CheckState,
+    where: Located[Any],
+    sub: tuple[str | int, ...],
+    value: str,
+    texts: list[str],
+) -> None:
+    if any(value in text for text in texts):
+        return
+    wanted = normalize(value)
+    printed = next(
+        (
+            text[start : start + len(wanted)]
+            for text in texts
+            if (start := normalize(text).find(wanted)) != -1
+        ),
+        None,
+    )
+    scope = "the text" if len(texts) == 1 else "any text"
+    state.issue(
+        where,
+        sub,
+        "not-as-printed",
+        f"{value!r} does not occur in {scope}"
+        + (f"; it is printed {printed!r}" if printed is not None else ""),
+        f"write {printed!r}, with the characters the text prints"
+        if printed is not None
+        else "copy the value from the text, character for character",
+    )
 
 
 # ---------------------------------------------------------------- coverage

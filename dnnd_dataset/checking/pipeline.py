@@ -25,6 +25,7 @@ from dnnd_dataset.checking.compiler import (
     check_coverage,
     check_document,
     check_page_date,
+    check_printed,
     check_registries,
     check_registry_evidence,
     name_automaton,
@@ -114,6 +115,7 @@ def compile_corpus(
             coverage[result.stem] = result.coverage
     DocumentCache(cache).keep_only(keys)
     check_registry_evidence(state)
+    check_printed(state)
     stats = {"coverage": coverage, "proposals": dict(sorted(state.proposals.items()))}
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:

@@ -35,9 +35,12 @@ class CheckState:
     # Spans of the document anchors, resolved once here and read again by the assembly.
     spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
-    evidence_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
+    # Where registry evidence quotes each entity: (article_id, span), in check order.
+    evidence_spans: dict[str, list[tuple[str, Span]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def entries(self, registry: str) -> list[Located[BaseModel]]:
         return self.raw.registries[registry]

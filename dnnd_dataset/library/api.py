@@ -30,6 +30,7 @@ from dnnd_dataset.records import (
     NerSentence,
     Organization,
     Person,
+    Post,
     Record,
 )
 
@@ -152,6 +153,8 @@ def load(name: Literal["persons"]) -> list[Person]: ...
 def load(name: Literal["directives"]) -> list[Directive]: ...
 @overload
 def load(name: Literal["organizations"]) -> list[Organization]: ...
+@overload
+def load(name: Literal["posts"]) -> list[Post]: ...
 @overload
 def load(name: Literal["evidence"]) -> list[Evidence]: ...
 @overload

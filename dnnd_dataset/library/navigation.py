@@ -4,7 +4,8 @@ articles and mentions that ground them.
     >>> import dnnd_dataset as dnnd
     >>> c = dnnd.corpus()
     >>> [person] = c.find_persons("Trần Quốc Vượng")
-    >>> [(p.meeting.name, p.role) for p in c.person_meetings(person)]
+    >>> [(p.meeting.name, p.roles) for p in c.person_meetings(person)]
+    >>> [(h.person.name, h.position.as_of) for h in c.post_holders("thuong-truc-ban-bi-thu")]
     >>> [directive] = c.find_directives("04-CT/TW", year=2011)
     >>> [a.title for a in c.directive_articles(directive)]
     >>> [(v.span.start, v.span.text, v.entity) for v in c.article_mentions("002-a35811e9377ab383")]
@@ -42,6 +43,7 @@ from dnnd_dataset.records import (
     ParticipantRole,
     Person,
     Position,
+    Post,
 )
 from dnnd_dataset.textnorm import normalize
 
@@ -102,12 +104,17 @@ class MentionView:
 
 @dataclass(frozen=True)
 class MeetingParticipation:
-    """A person taking part in a meeting, with the role and position stated for it."""
+    """A person taking part in a meeting, with the roles and position stated for it.
+
+    ``inferred`` is true when the text implies the participation without stating it; ``basis``
+    then says how."""
 
     meeting: Meeting
     person: Person
-    role: ParticipantRole
+    roles: tuple[ParticipantRole, ...]
     position: str | None
+    inferred: bool = False
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,7 @@ class HeldPosition:
     position: Position
     organization: Organization | None
     article: Article
+    post: Post | None = None
 
     @property
     def title(self) -> str:
@@ -147,6 +155,7 @@ class Corpus:
         directives: Iterable[Directive],
         organizations: Iterable[Organization],
         evidence: Iterable[Evidence] = (),
+        posts: Iterable[Post] = (),
         ner: Iterable[NerSentence] = (),
     ) -> None:
         self.articles = _by_id("articles", articles, lambda r: r.article_id)
@@ -154,6 +163,7 @@ class Corpus:
         self.persons = _by_id("persons", persons, lambda r: r.person_id)
         self.directives = _by_id("directives", directives, lambda r: r.directive_id)
         self.organizations = _by_id("organizations", organizations, lambda r: r.organization_id)
+        self.posts = _by_id("posts", posts, lambda r: r.post_id)
         self.mentions: tuple[Mention, ...] = tuple(mentions)
         self.evidence: tuple[Evidence, ...] = tuple(evidence)
         self.ner: tuple[NerSentence, ...] = tuple(ner)
@@ -170,6 +180,7 @@ class Corpus:
                 ("persons", self.persons),
                 ("directives", self.directives),
                 ("organizations", self.organizations),
+                ("posts", self.posts),
                 ("evidence", self.evidence),
                 ("ner", self.ner),
             )
@@ -198,9 +209,22 @@ class Corpus:
         self._meetings_by_organizer = _group_many(
             _chronological(self.meetings.values()), lambda m: m.organizer_ids
         )
+        held_positions = [held for p in self.persons.values() for held in self.person_positions(p)]
         self._positions_by_organization = _group(
-            (held for p in self.persons.values() for held in self.person_positions(p)),
-            lambda held: held.position.organization_id,
+            held_positions, lambda held: held.position.organization_id
+        )
+        # Undated holdings go last; person and article break ties so the order is stable.
+        self._holders_by_post = _group(
+            sorted(
+                held_positions,
+                key=lambda h: (
+                    h.position.as_of is None,
+                    h.position.as_of or dt.date.min,
+                    h.person.person_id,
+                    h.position.article_id,
+                ),
+            ),
+            lambda held: held.position.post_id,
         )
         self._children = _group(self.organizations.values(), lambda o: o.parent_id)
         self._issued = _group(self.directives.values(), lambda d: d.issuer_id)
@@ -217,6 +241,7 @@ class Corpus:
         self._organizations_by_name = _names(
             self.organizations.values(), lambda o: [o.name, *o.other_names]
         )
+        self._posts_by_name = _names(self.posts.values(), lambda p: [p.name, *p.titles])
         self._directives_by_name = _names(
             self.directives.values(),
             lambda d: [d.name, *([d.code] if d.code else []), *d.surface_forms],
@@ -239,6 +264,9 @@ class Corpus:
     def organization(self, organization_id: str) -> Organization:
         return _get("organizations", self.organizations, organization_id)
 
+    def post(self, post_id: str) -> Post:
+        return _get("posts", self.posts, post_id)
+
     # -- records by name -------------------------------------------------------------------
 
     def find_articles(self, title: str) -> list[Article]:
@@ -252,6 +280,11 @@ class Corpus:
     def find_meetings(self, name: str) -> list[Meeting]:
         """Meetings whose name is ``name``."""
         return list(self._meetings_by_name.get(name_key(name), ()))
+
+    def find_posts(self, title: str) -> list[Post]:
+        """Posts whose name or any printed title is ``title`` ("Trưởng ban Đối ngoại T.Ư" finds
+        the post that a text prints "Trưởng ban Ðối ngoại T.Ư")."""
+        return list(self._posts_by_name.get(name_key(title), ()))
 
     def find_organizations(self, name: str) -> list[Organization]:
         """Organizations whose name or any abbreviation or variant is ``name``."""
@@ -288,6 +321,7 @@ class Corpus:
                 position,
                 self._optional(self.organization, position.organization_id),
                 self.article(position.article_id),
+                self._optional(self.post, position.post_id),
             )
             for position in record.positions
         ]
@@ -313,7 +347,14 @@ class Corpus:
         """Named participants as Person records, with the role and position stated."""
         record = self._meeting(meeting)
         return [
-            MeetingParticipation(record, self.person(p.person_id), p.role, p.position)
+            MeetingParticipation(
+                record,
+                self.person(p.person_id),
+                tuple(p.roles),
+                p.position,
+                p.inferred,
+                p.basis,
+            )
             for p in record.participants
         ]
 
@@ -383,6 +424,15 @@ class Corpus:
         """Directives the organization issued."""
         key = self._organization(organization).organization_id
         return list(self._issued.get(key, ()))
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def post_holders(self, post: Post | str) -> list[HeldPosition]:
+        """Who held the post, in date order (the date of the event at which a text states it;
+        undated statements last): one entry per statement, so a person stated to hold the
+        post at two events appears twice."""
+        key = (self.post(post) if isinstance(post, str) else post).post_id
+        return list(self._holders_by_post.get(key, ()))
 
     # -- any record ------------------------------------------------------------------------
 
@@ -457,6 +507,7 @@ def _corpus(data_folder: str) -> Corpus:
         directives=load("directives"),
         organizations=load("organizations"),
         evidence=load("evidence"),
+        posts=load("posts"),
         ner=load("ner"),
     )
 

@@ -27,6 +27,7 @@ from dnnd_dataset.reading.raw_models import (
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
+    PostEntry,
 )
 from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml, read_text
 from dnnd_dataset.reading.validation_issues import issues_from_validation
@@ -38,6 +39,7 @@ REGISTRIES: dict[str, type[BaseModel]] = {
     "organizations": OrganizationEntry,
     "directives": DirectiveEntry,
     "meetings": MeetingEntry,
+    "posts": PostEntry,
 }
 # The mention label of each registry's entities.
 LABEL_OF_REGISTRY: dict[str, str] = {

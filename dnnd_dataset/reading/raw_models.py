@@ -6,6 +6,7 @@ Layout, one file per entry so that independent additions never touch the same fi
     raw/registry/organizations/<id>.yaml  OrganizationEntry
     raw/registry/directives/<id>.yaml     DirectiveEntry
     raw/registry/meetings/<id>.yaml       MeetingEntry
+    raw/registry/posts/<id>.yaml          PostEntry
     raw/documents/<article_id>.txt        a source text, verbatim
     raw/documents/<article_id>.yaml       DocumentAnnotation of that text
 
@@ -92,11 +93,46 @@ class Anchor(RawModel):
     )
 
 
+SUPPORTED = r"^[a-z_]+(\[[a-z0-9][a-z0-9-]*\])?$"
+
+
 class SourcedAnchor(Anchor):
     """An evidence quote in a named article, and the fields of the record it supports."""
 
     article: Slug = Field(description="article_id of the text that holds the quote.")
-    supports: list[Text] = Field(min_length=1, description="Fields of the record this grounds.")
+    supports: list[Annotated[str, StringConstraints(pattern=SUPPORTED)]] = Field(
+        min_length=1,
+        description="Fields of the record this grounds; 'field[id]' names one element of a "
+        "list of ids (e.g. 'directives[chi-thi-04-ct-tw-khoa-xi]').",
+    )
+
+
+class Completion(RawModel):
+    """A name completed from context: the published full_name where the printed one is short."""
+
+    full_name: Text | None = Field(
+        default=None,
+        description="The name in sentence case, completed from context where needed; "
+        "defaults to the printed name.",
+    )
+    full_name_inferred: bool = Field(
+        default=False, description="full_name adds words the printed name does not hold."
+    )
+    full_name_basis: str | None = Field(
+        default=None, description="How the completion was inferred."
+    )
+
+    @model_validator(mode="after")
+    def _completion(self) -> Completion:
+        if self.full_name_inferred != (self.full_name_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "full_name_inferred true needs full_name_basis, and only then"
+            )
+        if self.full_name_inferred and self.full_name is None:
+            raise PydanticCustomError(
+                "inconsistent-value", "full_name_inferred true needs the full_name it infers"
+            )
+        return self
 
 
 class PersonEntry(RawModel):
@@ -104,7 +140,10 @@ class PersonEntry(RawModel):
 
     id: Slug = Field(description="person_id: an ASCII slug of the name.")
     name: Text = Field(description="Full name with diacritics, family name first.")
-    other_names: list[Text] = Field(default=[], description="Other spellings as printed.")
+    other_names: list[Text] = Field(
+        default=[],
+        description="Other spellings, each as a text prints it, character for character.",
+    )
     roles: list[PersonRole] = Field(default=[], description="official, author, photographer.")
     wikidata_id: WikidataId | None = Field(default=None, description="Only when verified.")
 
@@ -115,14 +154,24 @@ class OrganizationEntry(RawModel):
     id: Slug = Field(description="organization_id.")
     name: Text = Field(description="Full Vietnamese name.")
     other_names: list[Text] = Field(
-        default=[], description="Abbreviations and variants as printed."
+        default=[],
+        description="Abbreviations and variants, each as a text prints it, character for character.",
     )
     kind: OrganizationKind = Field(description="What kind of body it is.")
     parent: Slug | None = Field(default=None, description="organization_id it belongs to.")
     note: str | None = Field(default=None, description="What the texts leave open about it.")
 
 
-class DirectiveEntry(RawModel):
+class PostEntry(RawModel):
+    """One post (one position in one body), however its title is spelled:
+    raw/registry/posts/<id>.yaml."""
+
+    id: Slug = Field(description="post_id.")
+    name: Text = Field(description="Canonical Vietnamese name of the post.")
+    organization: Slug | None = Field(default=None, description="organization_id of the body.")
+
+
+class DirectiveEntry(Completion):
     """One directive, however many texts name it: raw/registry/directives/<id>.yaml.
 
     Party document numbers restart each term (khóa): identity is kind + number + issuer +
@@ -130,29 +179,74 @@ class DirectiveEntry(RawModel):
     """
 
     id: Slug = Field(description="directive_id, unique across terms.")
-    name: Text = Field(description="How the texts name it, e.g. 'Chỉ thị 04-CT/TW'.")
+    name: Text = Field(
+        description="How a text prints its name, e.g. 'Chỉ thị 04-CT/TW', character for character."
+    )
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan, quy_dinh.")
     number: str | None = Field(default=None, description="The number as printed.")
-    code: str | None = Field(default=None, description="Canonical 'NN-XX/TW' if printed.")
+    code: str | None = Field(
+        default=None, description="Canonical 'NN-XX/TW' if printed or determined by the text."
+    )
+    code_derived: bool = Field(
+        default=False, description="No text prints the code; kind, number and issuer give it."
+    )
+    code_basis: str | None = Field(default=None, description="How the code was derived.")
     issuer: Slug | None = Field(default=None, description="organization_id of the issuer.")
     term: Term | None = Field(default=None, description="Roman numeral of the khóa, if stated.")
     issued_on: IsoDate | None = Field(default=None, description="Date of issue, if stated.")
     subject: str | None = Field(default=None, description="What it is about, as stated.")
+    adopted_at: Slug | None = Field(
+        default=None, description="meeting_id of the congress that adopted it."
+    )
     evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
+
+    @model_validator(mode="after")
+    def _derived(self) -> DirectiveEntry:
+        if self.code_derived != (self.code_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "code_derived true needs code_basis, and only then"
+            )
+        if self.code_derived and self.code is None:
+            raise PydanticCustomError("inconsistent-value", "code_derived true needs the code")
+        return self
 
 
 class ParticipantEntry(RawModel):
-    person: Slug = Field(description="person_id.")
-    role: ParticipantRole = Field(description="chair, directing, speaker, attendee.")
-    position: str | None = Field(default=None, description="Position as stated in that report.")
-    evidence: SourcedAnchor = Field(description="The quote naming the person in that role.")
+    person: Slug = Field(description="person_id; one entry per person per meeting.")
+    roles: list[ParticipantRole] = Field(
+        min_length=1, description="chair, directing, speaker, attendee: each role stated."
+    )
+    position: str | None = Field(
+        default=None, description="Position as printed in that report, character for character."
+    )
+    inferred: bool = Field(
+        default=False, description="The text implies the participation but does not state it."
+    )
+    basis: str | None = Field(default=None, description="How the participation was inferred.")
+    evidence: list[SourcedAnchor] = Field(
+        min_length=1,
+        description="Quotes naming the person in a role ('supports: [chair]') or with the "
+        "position ('supports: [position]').",
+    )
+
+    @model_validator(mode="after")
+    def _basis(self) -> ParticipantEntry:
+        if self.inferred != (self.basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs a basis, and only then"
+            )
+        if len(set(self.roles)) != len(self.roles):
+            raise PydanticCustomError("inconsistent-value", "a role is listed twice")
+        return self
 
 
-class MeetingEntry(RawModel):
+class MeetingEntry(Completion):
     """One meeting, however many texts report it: raw/registry/meetings/<id>.yaml."""
 
     id: Slug = Field(description="meeting_id.")
-    name: Text = Field(description="Name as stated, in Vietnamese.")
+    name: Text = Field(
+        description="Name as a text prints it, in Vietnamese, character for character."
+    )
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
     date: IsoDate | None = Field(default=None, description="Date; null if no part is stated.")
     date_precision: DatePrecision = Field(
@@ -231,7 +325,25 @@ class Author(Proposable):
 class CreditAnnotation(Proposable):
     name: Text = Field(description="Who is credited, as printed.")
     role: CreditRole = Field(description="photo or source.")
+    person: Slug | None = Field(default=None, description="person_id of who is credited.")
+    organization: Slug | None = Field(
+        default=None, description="organization_id of who is credited."
+    )
+    inferred: bool = Field(default=False, description="The link is not printed, but inferred.")
+    basis: str | None = Field(default=None, description="How the link was inferred.")
     evidence: Anchor = Field(description="The credit as printed.")
+
+    @model_validator(mode="after")
+    def _basis(self) -> CreditAnnotation:
+        if self.inferred != (self.basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs a basis, and only then"
+            )
+        if self.inferred and self.person is None and self.organization is None:
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs the person or organization it infers"
+            )
+        return self
 
 
 class BoilerplateAnnotation(Anchor, Proposable):
@@ -260,7 +372,10 @@ class PageDate(Proposable):
 
 class PositionAnnotation(Proposable):
     person: Slug = Field(description="person_id.")
-    title: Text = Field(description="The title as the text states it.")
+    title: Text = Field(
+        description="The title as the evidence quote prints it, character for character."
+    )
+    post: Slug | None = Field(default=None, description="post_id of the post the title names.")
     organization: Slug | None = Field(default=None, description="organization_id of the title.")
     as_of_meeting: Slug | None = Field(
         default=None, description="The meeting at which the text says the person held it."
