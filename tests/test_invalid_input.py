@@ -43,7 +43,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "byte-order-mark.yaml": (DOC, [(DOC, 1, "byte-order-mark")]),
     "bad-encoding.yaml": (DOC, [(DOC, 19, "bad-encoding")]),
     "file-too-large.yaml": (DOC, [(DOC, 1, "file-too-large")]),
-    "invalid-yaml.yaml": (DOC, [(DOC, 30, "invalid-yaml")]),
+    "invalid-yaml.yaml": (DOC, [(DOC, 32, "invalid-yaml")]),
     "mention-not-an-alias.yaml": (
         DOC,
         [(TXT, 3, "unmentioned-name"), (DOC, 31, "mention-not-an-alias")],
@@ -62,7 +62,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "duplicate-id.yaml": (ORG_HCM, [(ORG_HCM, 2, "duplicate-id")]),
     "invalid-directive-code.yaml": (
         DIRECTIVE_12,
-        [(DOC, 42, "directive-code-mismatch"), (DIRECTIVE_12, 6, "invalid-directive-code")],
+        [(DOC, 44, "directive-code-mismatch"), (DIRECTIVE_12, 7, "invalid-directive-code")],
     ),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),

@@ -155,7 +155,8 @@ class OrganizationEntry(RawModel):
     name: Text = Field(description="Full Vietnamese name.")
     other_names: list[Text] = Field(
         default=[],
-        description="Abbreviations and variants, each as a text prints it, character for character.",
+        description="Abbreviations and variants, each as a text prints it, character for "
+        "character.",
     )
     kind: OrganizationKind = Field(description="What kind of body it is.")
     parent: Slug | None = Field(default=None, description="organization_id it belongs to.")
