@@ -191,8 +191,10 @@ def _names(tables: Mapping[str, Sequence[Record]]) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     # A duplicated id is reported on its own; its rows' names all count here.
     for person in cast(Sequence[Person], tables.get("persons", [])):
+        # A title the texts give the person names its holder too ("Thường trực Ban Bí thư").
+        titles = [position.title for position in person.positions]
         names.setdefault(person.person_id, set()).update(
-            normalize(n) for n in (person.name, *person.other_names)
+            normalize(n) for n in (person.name, *person.other_names, *titles)
         )
     for org in cast(Sequence[Organization], tables.get("organizations", [])):
         names.setdefault(org.organization_id, set()).update(
