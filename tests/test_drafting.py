@@ -72,7 +72,8 @@ def test_directive_references_in_press_variants(
 
 def test_every_directive_code_of_the_corpus_is_normalized_to_its_registry_code() -> None:
     knowledge = read_knowledge(RAW)
-    codes = {d.code for d in knowledge.directives if d.code}
+    # A derived code (73-KL/TW for "Kết luận 73") is printed in no text.
+    codes = {d.code for d in knowledge.directives if d.code and not d.code_derived}
     found = {
         ref.code
         for path in SEED_TEXTS
@@ -320,6 +321,9 @@ def test_with_every_name_registered_the_draft_finds_every_annotated_entity_menti
 
     assert isinstance(compiled, CompileResult)
     knowledge = read_knowledge(RAW)
+    titles = {
+        p.title for person in compiled.tables["persons"] for p in getattr(person, "positions", [])
+    }
     for path in SEED_TEXTS:
         text = path.read_text(encoding="utf-8")
         draft = draft_annotation(text, knowledge, article_id=path.stem, source_file=path.name)
@@ -327,7 +331,11 @@ def test_with_every_name_registered_the_draft_finds_every_annotated_entity_menti
         wanted = {
             (m.start, m.end, m.label)
             for m in compiled.tables["mentions"]
-            if isinstance(m, Mention) and m.article_id == path.stem and m.label != "LOCATION"
+            if isinstance(m, Mention)
+            and m.article_id == path.stem
+            and m.label != "LOCATION"
+            # A person named by a title alone ("Thường trực Ban Bí thư") is no registered name.
+            and m.text not in titles
         }
         assert sorted(wanted - drafted) == [], path.stem
 

@@ -49,9 +49,9 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         [(TXT, 3, "unmentioned-name"), (DOC, 31, "mention-not-an-alias")],
     ),
     "unmentioned-name.yaml": (DOC, [(TXT, 6, "unmentioned-name")]),
-    "mention-splits-token.yaml": (DOC, [(DOC, 45, "mention-splits-token")]),
-    "mention-crosses-sentence.yaml": (DOC, [(DOC, 46, "mention-crosses-sentence")]),
-    "overlapping-mentions.yaml": (DOC, [(DOC, 46, "overlapping-mentions")]),
+    "mention-splits-token.yaml": (DOC, [(DOC, 47, "mention-splits-token")]),
+    "mention-crosses-sentence.yaml": (DOC, [(DOC, 48, "mention-crosses-sentence")]),
+    "overlapping-mentions.yaml": (DOC, [(DOC, 48, "overlapping-mentions")]),
     "directive-code-mismatch.yaml": (
         DOC,
         [(TXT, 1, "unmentioned-name"), (DOC, 44, "directive-code-mismatch")],

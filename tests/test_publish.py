@@ -81,7 +81,7 @@ def test_sha256sums_ok_reports_each_problem(out: Path, tmp_path: Path) -> None:
     assert sha256sums_ok(copy) == [
         "README.md: SHA-256 differs from SHA256SUMS",
         f"{data_file('mentions')}: listed in SHA256SUMS but missing",
-        "SHA256SUMS:11: not a `sha256sum` line",
+        "SHA256SUMS:12: not a `sha256sum` line",
         "../outside: path leaves the output folder",
         "notes.txt: not listed in SHA256SUMS",
     ]
