@@ -16,7 +16,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -28,7 +28,7 @@ from dnnd_dataset.drafting.known_names import NameIndex
 from dnnd_dataset.drafting.spans import draft_hits
 from dnnd_dataset.reading.raw_loading import load_documents, load_registries
 from dnnd_dataset.reading.raw_models import DirectiveEntry, DocumentAnnotation, MeetingEntry
-from dnnd_dataset.records import Mention
+from dnnd_dataset.records import Mention, Person
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 LABELS = ("PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION")
@@ -97,8 +97,8 @@ def evaluate(raw: Path) -> dict[str, Any]:
     # draft can look up: the title is shared by every holder, so the reviewer links it.
     titles = {
         (person.person_id, position.title)
-        for person in result.tables["persons"]
-        for position in getattr(person, "positions", [])
+        for person in cast(list[Person], result.tables["persons"])
+        for position in person.positions
     }
     for row in result.tables["mentions"]:
         assert isinstance(row, Mention)
