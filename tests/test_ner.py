@@ -370,6 +370,7 @@ def article_with_mentions(draw: st.DrawFn) -> tuple[Article, list[Mention]]:
             text=text[start:end],
             label=draw(st.sampled_from(["PERSON", "ORGANIZATION", "LOCATION"])),
             entity_id=None,
+            in_boilerplate=any(a <= start and end <= b for a, b in boilerplate),
         )
         for start, end in spans
     ]

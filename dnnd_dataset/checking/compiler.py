@@ -99,9 +99,7 @@ def _index_entities(state: CheckState) -> None:
     # Ids are global across registries. An entry whose id differs from its file name is
     # already reported as such; it yields to a well-named entry of the same id rather than
     # giving that root cause a second error.
-    located = [
-        (registry, entry) for registry in REGISTRIES for entry in state.entries(registry)
-    ]
+    located = [(registry, entry) for registry in REGISTRIES for entry in state.entries(registry)]
     for registry, entry in sorted(located, key=lambda pair: _misnamed(pair[1])):
         entity_id = _id_of(entry)
         if entity_id in state.entities:
