@@ -69,6 +69,7 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
                 "text": text[start:end],
                 "label": mention.label or "PERSON",
                 "entity_id": mention.entity,
+                "in_boilerplate": False,
             }
         )
         if mention.entity:
@@ -106,7 +107,17 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
         "page_date": ann.page_date.value if ann.page_date else None,
         "authors": [a.person for a in ann.authors],
         "author_ids": [a.person for a in ann.authors],
-        "credits": [{"name": c.name, "role": c.role} for c in ann.credits],
+        "credits": [
+            {
+                "name": c.name,
+                "role": c.role,
+                "person_id": c.person,
+                "organization_id": c.organization,
+                "inferred": c.inferred,
+                "basis": c.basis,
+            }
+            for c in ann.credits
+        ],
         "boilerplate": [
             {"start": s, "end": e, "kind": b.kind}
             for b in ann.boilerplate
@@ -116,6 +127,10 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
         "organization_ids": [],
         "directive_ids": [],
         "meeting_ids": [],
+        "boilerplate_person_ids": [],
+        "boilerplate_organization_ids": [],
+        "boilerplate_directive_ids": [],
+        "boilerplate_meeting_ids": [],
     }
     return {"articles": [article], "mentions": mentions, "evidence": evidence}
 
@@ -131,6 +146,12 @@ def _registry_rows(raw: Path) -> dict[str, list[dict[str, Any]]]:
 
 def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
     common: dict[str, Any] = {"article_ids": []}
+    chrome: dict[str, Any] = {"boilerplate_article_ids": [], "only_in_boilerplate": False}
+    completion = {
+        "full_name": entry.get("full_name") or entry["name"],
+        "full_name_inferred": entry.get("full_name_inferred", False),
+        "full_name_basis": entry.get("full_name_basis"),
+    }
     if name == "persons":
         return {
             "person_id": entry["id"],
@@ -140,6 +161,7 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
             "roles": entry["roles"],
             "wikidata_id": entry["wikidata_id"],
             **common,
+            **chrome,
         }
     if name == "organizations":
         return {
@@ -150,25 +172,40 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
             "parent_id": entry["parent"],
             "note": entry["note"],
             **common,
+            **chrome,
         }
     if name == "directives":
         return {
             "directive_id": entry["id"],
             "name": entry["name"],
+            **completion,
             "kind": entry["kind"],
             "number": entry["number"],
             "code": entry["code"],
+            "code_derived": entry["code_derived"],
+            "code_basis": entry["code_basis"],
             "issuer_id": entry["issuer"],
             "term": entry["term"],
             "issued_on": entry["issued_on"],
             "subject": entry["subject"],
+            "adopted_at_meeting_id": entry["adopted_at"],
             "surface_forms": [],
             "meeting_ids": [],
             **common,
+            **chrome,
+        }
+    if name == "posts":
+        return {
+            "post_id": entry["id"],
+            "name": entry["name"],
+            "organization_id": entry["organization"],
+            "titles": [],
+            "person_ids": [],
         }
     return {
         "meeting_id": entry["id"],
         "name": entry["name"],
+        **completion,
         "kind": entry["kind"],
         "date": entry["date"],
         "date_precision": entry["date_precision"],
@@ -177,13 +214,21 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         "location": entry["location"],
         "organizer_ids": entry["organizers"],
         "participants": [
-            {"person_id": p["person"], "role": p["role"], "position": p["position"]}
+            {
+                "person_id": p["person"],
+                "roles": p["roles"],
+                "position": p["position"],
+                "inferred": p["inferred"],
+                "basis": p["basis"],
+            }
             for p in entry["participants"]
         ],
         "attendance": entry["attendance"],
         "attendance_qualifier": entry["attendance_qualifier"],
         "directive_ids": entry["directives"],
+        "adopted_directive_ids": [],
         **common,
+        **chrome,
     }
 
 

@@ -202,7 +202,8 @@ LOCATIONS = ("Hà Nội", "Thành phố Hồ Chí Minh", "Đà Nẵng", "Hải P
 OUTLETS = ("Báo Thế giới và Việt Nam", "Tạp chí Cộng sản", "Báo điện tử Chính phủ")
 BANNER = "Điều chỉnh kích thước chữ"
 # The party, named by the short form that a text prints with the look-alike 'Ð' (U+00D0).
-PARTY = ("dang-cong-san-viet-nam", "Đảng Cộng sản Việt Nam", "Đảng")
+# The other name as the texts print it, with the look-alike U+00D0 (values are kept as printed).
+PARTY = ("dang-cong-san-viet-nam", "Đảng Cộng sản Việt Nam", "\u00d0ảng")
 ISSUER = ("ban-bi-thu", "Ban Bí thư Trung ương Đảng", "Ban Bí thư")
 
 
@@ -380,7 +381,7 @@ def _article(
         positions.append(
             {
                 "person": chair["id"],
-                "title": "Trưởng ban",
+                "title": f"Trưởng {orgs[1]['name']}",
                 "organization": orgs[1]["id"],
                 "as_of_meeting": meeting["id"],
                 "evidence": ("Đồng chí " + chair["name"] + ", Trưởng " + orgs[1]["name"], chair_at),
@@ -400,7 +401,7 @@ def _article(
             positions.append(
                 {
                     "person": speaker["id"],
-                    "title": "Phó Chủ tịch",
+                    "title": f"Phó {orgs[2]['name']}",
                     "organization": orgs[2]["id"],
                     "evidence": (position_text, at),
                 }
@@ -507,13 +508,15 @@ def _article(
             participants=[
                 {
                     "person": p["id"],
-                    "role": role,
+                    "roles": [role],
                     "position": f"Trưởng {orgs[1]['name']}",
-                    "evidence": {
-                        "article": article_id,
-                        **_anchor(text, s, at),
-                        "supports": ["participants"],
-                    },
+                    "evidence": [
+                        {
+                            "article": article_id,
+                            **_anchor(text, s, at),
+                            "supports": [role, "position"],
+                        }
+                    ],
                 }
                 for p, role, s, at in participants
             ],
