@@ -307,7 +307,7 @@ def test_site_replaces_only_an_earlier_site(tmp_path: Path) -> None:
 def test_explore_command(tmp_path: Path) -> None:
     done = python("-m", "dnnd_dataset.cli", "explore", "--site", tmp_path / "site")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"wrote 62 pages to {tmp_path / 'site'} (")
+    assert done.stdout.startswith(f"wrote 64 pages to {tmp_path / 'site'} (")
     assert done.stdout.endswith(f"; open {tmp_path / 'site' / 'index.html'}\n")
 
     missing = python(

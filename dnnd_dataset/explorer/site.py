@@ -415,7 +415,7 @@ def _write_meetings(writer: _Writer, site: Site) -> None:
             grounded=True,
             when=display_date(meeting),
             participants=[
-                (site.link("persons", p.person.person_id), p.role, p.position)
+                (site.link("persons", p.person.person_id), ", ".join(p.roles), p.position)
                 for p in corpus.meeting_participants(meeting)
             ],
         )
