@@ -109,7 +109,9 @@ def _tables_section(tables: Sequence[WrittenTable], version: str) -> str:
         "## Tables and fields",
         "",
         f"Generated from the record models for version {version}. Each table is a config "
-        f"with one split, `{dataset_meta.SPLIT}`, in one Parquet file; {total} rows in all. "
+        f"with one split, `{dataset_meta.SPLIT}`, in one Parquet file "
+        "(numbered shards once a table is large); "
+        f"{total} rows in all. "
         "A nested field is written `column[].member` (a list of structs) or "
         "`column.member` (a struct).",
         "",

@@ -114,6 +114,16 @@ def _file_object_id(table_name: str) -> str:
 
 
 def _file_object(table: WrittenTable) -> dict[str, Any]:
+    if table.shards:
+        # Several files: one set; their checksums are in SHA256SUMS.
+        return {
+            "@type": "cr:FileSet",
+            "@id": _file_object_id(table.name),
+            "name": _file_object_id(table.name),
+            "description": f"Parquet files of the {table.name} table, {len(table.shards)} shards.",
+            "encodingFormat": "application/x-parquet",
+            "includes": table.path,
+        }
     return {
         "@type": "cr:FileObject",
         "@id": _file_object_id(table.name),
@@ -138,14 +148,14 @@ def _record_set(table: WrittenTable) -> dict[str, Any]:
     if len(spec.sort_key) == 1:
         record_set["key"] = {"@id": f"{table.name}/{spec.sort_key[0]}"}
     record_set["field"] = [
-        _field(table.name, field, column=field.name, path=(), parent_id=table.name)
+        _field(table, field, column=field.name, path=(), parent_id=table.name)
         for field in model_fields(spec.model)
     ]
     return record_set
 
 
 def _field(
-    table_name: str, field: pa.Field, *, column: str, path: tuple[str, ...], parent_id: str
+    table: WrittenTable, field: pa.Field, *, column: str, path: tuple[str, ...], parent_id: str
 ) -> dict[str, Any]:
     """The Croissant field of an Arrow field; ``path`` leads from the column to a member."""
     field_id = f"{parent_id}/{field.name}"
@@ -162,20 +172,21 @@ def _field(
         arrow_type = arrow_type.value_type
     if pa.types.is_struct(arrow_type):
         node["subField"] = [
-            _field(table_name, member, column=column, path=(*path, member.name), parent_id=field_id)
+            _field(table, member, column=column, path=(*path, member.name), parent_id=field_id)
             for member in arrow_type.fields
         ]
         return node
     if arrow_type not in _DATA_TYPES:
         raise TypeError(f"no Croissant data type for Arrow type {arrow_type}")
     node["dataType"] = _DATA_TYPES[arrow_type]
-    node["source"] = _source(table_name, column, path)
+    node["source"] = _source(table, column, path)
     return node
 
 
-def _source(table_name: str, column: str, path: tuple[str, ...]) -> dict[str, Any]:
+def _source(table: WrittenTable, column: str, path: tuple[str, ...]) -> dict[str, Any]:
+    kind = "fileSet" if table.shards else "fileObject"
     source: dict[str, Any] = {
-        "fileObject": {"@id": _file_object_id(table_name)},
+        kind: {"@id": _file_object_id(table.name)},
         "extract": {"column": column},
     }
     if path:

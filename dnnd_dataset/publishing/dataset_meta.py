@@ -31,14 +31,33 @@ KEYWORDS = (
 SPLIT = "train"
 
 
-def data_file(table_name: str) -> str:
-    """Path of a table's Parquet file, relative to the output folder."""
-    return f"data/{table_name}/{SPLIT}-00000-of-00001.parquet"
+def data_file(table_name: str, shard: int = 0, shards: int = 1) -> str:
+    """Path of one of a table's Parquet files (Hugging Face naming), relative to the output."""
+    return f"data/{table_name}/{SPLIT}-{shard:05d}-of-{shards:05d}.parquet"
+
+
+def data_files_pattern(table_name: str) -> str:
+    """The glob that matches every Parquet file of a table."""
+    return f"data/{table_name}/{SPLIT}-*.parquet"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """One Parquet file of a table: where, how many rows, how big, its checksum."""
+
+    path: str
+    num_rows: int
+    file_size: int
+    sha256: str
 
 
 @dataclass(frozen=True)
 class WrittenTable:
-    """One table as written: where, how big, and its checksum."""
+    """One table as written: where, how big, and its checksum.
+
+    ``path`` is the table's one file, or the glob of its files when ``shards`` lists more
+    than one; ``file_size`` is then their total and ``sha256`` empty (each shard has its own).
+    """
 
     name: str
     path: str
@@ -46,6 +65,7 @@ class WrittenTable:
     num_bytes: int
     file_size: int
     sha256: str
+    shards: tuple[WrittenFile, ...] = ()
 
 
 _BIBTEX = re.compile(r"^```bibtex\n(.*?)^```$", re.MULTILINE | re.DOTALL)

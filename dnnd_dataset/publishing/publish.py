@@ -18,7 +18,6 @@ time).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -36,7 +35,13 @@ from dnnd_dataset.publishing.checksums import (
     sha256sums,
 )
 from dnnd_dataset.publishing.croissant import croissant, dumps
-from dnnd_dataset.publishing.dataset_meta import WrittenTable, bibtex, data_file
+from dnnd_dataset.publishing.dataset_meta import (
+    WrittenFile,
+    WrittenTable,
+    bibtex,
+    data_file,
+    data_files_pattern,
+)
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.records import TABLES, NerSentence, Record
 
@@ -54,6 +59,15 @@ PARQUET_OPTIONS: dict[str, object] = {
     "write_statistics": True,
     "store_schema": True,
 }
+
+
+# Bounded files and row groups, so that readers (Spark, DuckDB, datasets) split the work;
+# fixed row counts, so that the same rows always give the same files. A small corpus
+# gives one file per table.
+ROWS_PER_SHARD = {"articles": 10_000}
+DEFAULT_ROWS_PER_SHARD = 1_000_000
+ROW_GROUP_ROWS = {"articles": 1_000}
+DEFAULT_ROW_GROUP_ROWS = 100_000
 
 
 def write_dataset(
@@ -171,7 +185,7 @@ def _write_all(
     written = []
     for name in TABLES:
         written.append(_write_table(folder, name, tables[name], version))
-        progress(data_file(name))
+        progress(written[-1].path)
     card = render_card(
         written,
         version=version,
@@ -192,18 +206,30 @@ def _write_all(
 
 def _write_table(folder: Path, name: str, records: Sequence[Record], version: str) -> WrittenTable:
     table = to_arrow(name, records, version)
-    relative = data_file(name)
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
-    content = path.read_bytes()
+    count = max(1, -(-table.num_rows // ROWS_PER_SHARD.get(name, DEFAULT_ROWS_PER_SHARD)))
+    per_shard = -(-table.num_rows // count)
+    row_group = ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
+    written = []
+    for shard in range(count):
+        part = table.slice(shard * per_shard, per_shard)
+        relative = data_file(name, shard, count)
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(part, path, row_group_size=row_group, **PARQUET_OPTIONS)
+        written.append(WrittenFile(relative, part.num_rows, path.stat().st_size, sha256_file(path)))
+    if count == 1:
+        (only,) = written
+        return WrittenTable(
+            name, only.path, table.num_rows, table.nbytes, only.file_size, only.sha256
+        )
     return WrittenTable(
         name=name,
-        path=relative,
+        path=data_files_pattern(name),
         num_rows=table.num_rows,
         num_bytes=table.nbytes,
-        file_size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        file_size=sum(file.file_size for file in written),
+        sha256="",
+        shards=tuple(written),
     )
 
 

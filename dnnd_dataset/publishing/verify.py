@@ -44,16 +44,34 @@ def verify(out: Path) -> list[str]:
 
 
 def _read_table(out: Path, name: str, problems: list[str]) -> list[Record] | None:
+    """The rows of every file of a table, in shard order; None after a problem."""
+    from dnnd_dataset.publishing.dataset_meta import SPLIT, data_file
+
+    paths = sorted((out / "data" / name).glob(f"{SPLIT}-*.parquet"))
+    if not paths:
+        problems.append(f"{printable(out / data_file(name))}: missing")
+        return None
+    expected = [Path(data_file(name, shard, len(paths))).name for shard in range(len(paths))]
+    if [path.name for path in paths] != expected:
+        problems.append(
+            f"{printable(out / 'data' / name)}: the files are not {expected[0]} to {expected[-1]}"
+        )
+        return None
+    records: list[Record] = []
+    for path in paths:
+        rows = _read_file(path, name, problems)
+        if rows is None:
+            return None
+        records += rows
+    return records
+
+
+def _read_file(path: Path, name: str, problems: list[str]) -> list[Record] | None:
     import pyarrow.parquet as pq
 
     from dnnd_dataset.publishing.arrow_schema import VERSION_KEY, arrow_schema, from_arrow
-    from dnnd_dataset.publishing.dataset_meta import data_file
 
-    path = out / data_file(name)
     shown = printable(path)
-    if not path.is_file():
-        problems.append(f"{shown}: missing")
-        return None
     try:
         table = pq.read_table(path)
     except Exception as error:  # pyarrow raises several unrelated types for bad files
@@ -111,14 +129,12 @@ def _croissant_hashes(out: Path) -> list[str]:
 
     try:
         metadata = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
-        files = [
-            entry
-            for entry in metadata.get("distribution", [])
-            if isinstance(entry, dict) and "sha256" in entry and "contentUrl" in entry
-        ]
+        entries = [e for e in metadata.get("distribution", []) if isinstance(e, dict)]
+        files = [entry for entry in entries if "sha256" in entry and "contentUrl" in entry]
     except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
         return [f"cannot read the file list ({type(error).__name__})"]
-    if not files:
+    # A sharded table is a file set, without one hash: SHA256SUMS has each of its files.
+    if not files and not any(entry.get("@type") == "cr:FileSet" for entry in entries):
         return ["lists no file with its sha256"]
     problems = []
     for entry in files:
