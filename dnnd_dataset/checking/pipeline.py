@@ -48,6 +48,7 @@ from dnnd_dataset.reading.rawio import LoadedYaml
 from dnnd_dataset.records import Record
 from dnnd_dataset.textnorm import normalize
 
+_NO_LINES = LoadedYaml(None, {})
 # Documents handed to a worker at a time: large enough to amortize the hand-over.
 CHUNK = 16
 
@@ -129,9 +130,8 @@ def _slim(
     entities: dict[str, tuple[str, Located[BaseModel]]],
 ) -> dict[str, tuple[str, Located[BaseModel]]]:
     # A worker reads only the models: leave the registry files' line tables behind.
-    empty = LoadedYaml(None, {})
     return {
-        entity_id: (registry, Located(entry.model, entry.shown, empty, entry.loc))
+        entity_id: (registry, Located(entry.model, entry.shown, _NO_LINES, entry.loc))
         for entity_id, (registry, entry) in entities.items()
     }
 
@@ -144,7 +144,9 @@ def _merge(state: CheckState, result: DocumentResult) -> None:
     if result.unreadable:
         state.raw.unreadable.add(result.stem)
     if result.document is not None:
-        state.raw.documents.append(result.document)
+        # Every issue of the document is made: its table of YAML lines is not needed again.
+        document = result.document
+        state.raw.documents.append(Located(document.model, document.shown, _NO_LINES, document.loc))
     if result.resolved is not None:
         state.resolved[result.stem] = result.resolved
     state.spans.update(result.spans)
