@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 BEGIN, END = "<!-- results -->", "<!-- /results -->"
 CHANGE = "\n\nCác đại biểu nhất trí thông qua kiến nghị gửi các cơ quan liên quan."
+
+
+class StepFailed(Exception):
+    """A measured command exited with an error (or was killed, say for lack of memory)."""
 
 
 @dataclass
@@ -93,7 +98,10 @@ def measure(argv: list[str], *, log: Path) -> Timing:
         sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
-        sys.exit(f"failed ({child.returncode}): {' '.join(argv)}\n{log.read_text()[-3000:]}")
+        killed = ", killed (out of memory?)" if child.returncode < 0 else ""
+        raise StepFailed(
+            f"exit {child.returncode}{killed}, running {' '.join(argv)}\n{log.read_text()[-3000:]}"
+        )
     return Timing(round(elapsed, 2), round(max(peak, usage.ru_maxrss) / 1024, 1))
 
 
@@ -188,8 +196,12 @@ def table(results: list[dict[str, Any]]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-        floor = result["floor"]
         n = result["articles"]
+        if "failed" in result:
+            reason = result["failed"].split(", running ", 1)[0]
+            lines.append(f"| {n} | failed | {reason} | | | | | |")
+            continue
+        floor = result["floor"]
         lines.append(
             f"| {n} | floor | {floor['seconds']:.2f} | "
             f"{n / floor['seconds']:.0f} | {floor['peak_rss_mib']:.0f} | 1.00 | | |"
@@ -202,7 +214,19 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{full['seconds'] / floor['seconds']:.2f} | "
                 f"{row['no_change']['seconds']:.2f} | {row['one_change']['seconds']:.2f} |"
             )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _growth(results)
+
+
+def _growth(results: list[dict[str, Any]]) -> str:
+    """How wall time grows from one size to the next, with one process."""
+    done = [r for r in results if "failed" not in r]
+    steps = []
+    for small, large in pairwise(done):
+        ratio = large["rows"][0]["full"]["seconds"] / small["rows"][0]["full"]["seconds"]
+        steps.append(f"{large['articles']}/{small['articles']}: {ratio:.2f}")
+    if not steps:
+        return ""
+    return "\nWall-time ratio between sizes (`--jobs 1`): " + ", ".join(steps) + ".\n"
 
 
 def write_readme(markdown: str, machine: str, readme: Path = README) -> None:
@@ -227,7 +251,13 @@ def main(argv: list[str] | None = None) -> None:
     for articles in args.sizes:
         saved = args.work / f"results-{articles}.json"
         if args.again or not saved.is_file():
-            result = measure_size(articles, args.work)
+            try:
+                result = measure_size(articles, args.work)
+            except StepFailed as failure:
+                # Not saved: the next run tries this size again.
+                print(f"N={articles}: {failure}", file=sys.stderr)
+                results.append({"articles": articles, "failed": str(failure)})
+                continue
             saved.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         results.append(json.loads(saved.read_text(encoding="utf-8")))
         if not results[-1]["jobs_outputs_identical"]:
@@ -235,7 +265,8 @@ def main(argv: list[str] | None = None) -> None:
     markdown = table(results)
     print(markdown, end="")
     if args.write_readme:
-        write_readme(markdown, str(results[-1]["machine"]))
+        machine = next((str(r["machine"]) for r in results if "machine" in r), "this machine")
+        write_readme(markdown, machine)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 from hypothesis import given
@@ -91,7 +92,7 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
     )
     assert timing.seconds >= 0.3
     assert timing.peak_rss_mib >= 64
-    result = {
+    result: dict[str, Any] = {
         "articles": 1000,
         "floor": {"seconds": 4.0, "peak_rss_mib": 100.0},
         "rows": [
@@ -110,6 +111,18 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
         "| 1000 | 1 | 5.00 | 200 | 250 | 1.25 | 0.50 | 0.75 |",
         "| 1000 | 2 | 3.20 | 312 | 250 | 0.80 | 0.50 | 0.75 |",
     ]
+    failed = {"articles": 50000, "failed": "exit -9, killed (out of memory?), running x\nlog"}
+    assert run.table([result, failed]).splitlines()[-1] == (
+        "| 50000 | failed | exit -9, killed (out of memory?) | | | | | |"
+    )
+    later = {
+        **result,
+        "articles": 10000,
+        "rows": [{**row, "full": {"seconds": 40.0, "peak_rss_mib": 1.0}} for row in result["rows"]],
+    }
+    assert run.table([result, later]).endswith(
+        "\nWall-time ratio between sizes (`--jobs 1`): 10000/1000: 8.00.\n"
+    )
     readme = tmp_path / "README.md"
     readme.write_text(f"# B\n\n{run.BEGIN}\nold\n{run.END}\nafter\n", encoding="utf-8")
     run.write_readme(markdown, "a machine", readme)
