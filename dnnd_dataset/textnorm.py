@@ -45,3 +45,24 @@ def splits_grapheme(text: str, start: int, end: int) -> bool:
             if unicodedata.combining(char) or char in "\u200d\ufe0f\ufe0e":
                 return True
     return False
+
+
+# đ is a letter of its own, not d with a mark: no decomposition takes it to d.
+_FOLD_SPECIAL = {"đ": "d", "Đ": "d", "\u00d0": "d", "\u00f0": "d", "\u0189": "d"}
+
+
+def _fold_char(char: str) -> str:
+    special = _FOLD_SPECIAL.get(char)
+    if special is not None:
+        return special
+    base = unicodedata.normalize("NFD", char)[0]
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lowercase without marks ('Trần Quốc Vượng' -> 'tran quoc vuong'), same length as ``text``.
+
+    One character maps to one, so an offset found in the folded text is valid in ``text``;
+    a lone combining mark folds to itself.
+    """
+    return "".join(_fold_char(char) for char in normalize(text))

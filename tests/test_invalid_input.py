@@ -24,14 +24,9 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "unknown-key.yaml": (DOC, [(DOC, 17, "unknown-key")]),
     "missing-key.yaml": (DOC, [(DOC, 1, "missing-key")]),
     "quote-not-found.yaml": (DOC, [(DOC, 6, "quote-not-found")]),
-    "ambiguous-quote.yaml": (
-        DOC,
-        [(TXT, 1, "unmentioned-name"), (TXT, 2, "unmentioned-name"), (DOC, 36, "ambiguous-quote")],
-    ),
-    "dangling-reference.yaml": (
-        DOC,
-        [(TXT, 3, "unmentioned-name"), (DOC, 32, "dangling-reference")],
-    ),
+    # A mention that fails is one error: the names it was meant to cover are not reported again.
+    "ambiguous-quote.yaml": (DOC, [(DOC, 36, "ambiguous-quote")]),
+    "dangling-reference.yaml": (DOC, [(DOC, 32, "dangling-reference")]),
     "invalid-date.yaml": (DOC, [(DOC, 16, "invalid-date")]),
     "date-out-of-range.yaml": (DOC, [(DOC, 16, "date-out-of-range")]),
     "duplicate-key.yaml": (DOC, [(DOC, 10, "duplicate-key")]),
@@ -44,18 +39,12 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "bad-encoding.yaml": (DOC, [(DOC, 19, "bad-encoding")]),
     "file-too-large.yaml": (DOC, [(DOC, 1, "file-too-large")]),
     "invalid-yaml.yaml": (DOC, [(DOC, 32, "invalid-yaml")]),
-    "mention-not-an-alias.yaml": (
-        DOC,
-        [(TXT, 3, "unmentioned-name"), (DOC, 31, "mention-not-an-alias")],
-    ),
+    "mention-not-an-alias.yaml": (DOC, [(DOC, 31, "mention-not-an-alias")]),
     "unmentioned-name.yaml": (DOC, [(TXT, 6, "unmentioned-name")]),
     "mention-splits-token.yaml": (DOC, [(DOC, 47, "mention-splits-token")]),
     "mention-crosses-sentence.yaml": (DOC, [(DOC, 48, "mention-crosses-sentence")]),
     "overlapping-mentions.yaml": (DOC, [(DOC, 48, "overlapping-mentions")]),
-    "directive-code-mismatch.yaml": (
-        DOC,
-        [(TXT, 1, "unmentioned-name"), (DOC, 44, "directive-code-mismatch")],
-    ),
+    "directive-code-mismatch.yaml": (DOC, [(DOC, 44, "directive-code-mismatch")]),
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
     "unreviewed-proposal.yaml": (DOC, [(DOC, 19, "unreviewed-proposal")]),

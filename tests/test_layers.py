@@ -19,6 +19,7 @@ RANK = {
     "directive_codes": 0,
     "segmentation": 0,
     "bio": 0,
+    "suggestions": 0,
     "_version": 0,
     "reading": 1,
     "drafting": 2,

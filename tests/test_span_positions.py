@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dnnd_dataset.checking.compiler import compile_corpus
+from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
 
 from .conftest import REPO

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
@@ -27,6 +28,7 @@ from dnnd_dataset.reading.anchoring import (
     Span,
     anchor_key,
     line_and_column,
+    occurrences,
     resolve,
     resolve_all,
 )
@@ -47,7 +49,8 @@ from dnnd_dataset.reading.raw_models import (
     SourcedAnchor,
 )
 from dnnd_dataset.records import Evidence
-from dnnd_dataset.textnorm import at_word_boundaries, normalize
+from dnnd_dataset.suggestions import closest, did_you_mean
+from dnnd_dataset.textnorm import at_word_boundaries, fold, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
 # The facts of each registry that need evidence, and the published column each one fills.
@@ -80,6 +83,19 @@ def check_registries(state: CheckState) -> None:
     """Index every entity by id, then check ids, references and directive identities."""
     _index_entities(state)
     _check_registries(state)
+
+
+def no_raw_folder(raw: Path) -> Issue:
+    """The one issue of a run whose raw folder is not there."""
+    what = "is a file, not a folder" if raw.exists() else "does not exist"
+    return Issue(
+        str(raw),
+        1,
+        "missing-file",
+        f"the raw folder {str(raw)!r} {what} (looked for in {Path.cwd()})",
+        "run the command in the folder that holds raw/ (a checkout of dnnd-dataset), "
+        "or name the folder with --raw PATH",
+    )
 
 
 # ---------------------------------------------------------------- ids and references
@@ -128,15 +144,30 @@ def _expect(
         return True
     found = state.entities.get(entity_id)
     if found is None or found[0] != registry:
+        if state.raw.rejected_ids.get(entity_id) == registry:
+            return False  # its entry did not load, and that is reported already
         state.issue(
             where,
             sub,
             "dangling-reference",
             f"{entity_id!r} is not an id in the {registry} registry",
-            f"add it as raw/registry/{registry}/{entity_id}.yaml or correct the id",
+            f"{did_you_mean(_closest_id(state, entity_id, registry))}"
+            f"correct the id, or add it as raw/registry/{registry}/{entity_id}.yaml",
         )
         return False
     return True
+
+
+def _closest_id(state: CheckState, written: str, registry: str | None) -> str | None:
+    """The id an unknown id most likely means, by the ids and the names of the entries."""
+    ids: dict[str, str] = {}
+    for entity_id, (name, entry) in state.entities.items():
+        if registry is None or name == registry:
+            ids[entity_id] = entity_id
+            for alias in _names(entry.model):
+                ids.setdefault(re.sub(r"[^a-z0-9]+", "-", fold(alias)).strip("-"), entity_id)
+    found = closest(written, ids)
+    return ids[found] if found is not None else None
 
 
 def _check_date(
@@ -363,7 +394,11 @@ def _resolve_mentions(
         found = resolve_all(text, mention) if mention.all else resolve(text, mention)
         if isinstance(found, AnchorProblem):
             state.issue(document, ("mentions", index), found.code, found.message, found.hint)
-        elif label is not None:
+            meant = Anchor(quote=found.suggestion) if found.suggestion else mention
+            resolved.excused += occurrences(text, meant)
+        elif label is None:
+            resolved.excused += found if isinstance(found, list) else [found]
+        else:
             spans = found if isinstance(found, list) else [found]
             found_spans += [(span, index, label, mention.all) for span in spans]
     # 'all: true' annotates flat within a label: an occurrence inside a longer mention of the
@@ -380,10 +415,14 @@ def _resolve_mentions(
     ):
         mention = ann.mentions[index]
         key = (span.start, span.end, mention.entity)
-        if key not in seen and _written_as_named(state, document, index, span):
+        if key in seen:
+            continue
+        if _written_as_named(state, document, index, span):
             seen.add(key)
             resolved.mentions.append((span, label, mention.entity))
             accepted.append((span, index))
+        else:
+            resolved.excused.append(span)
     _check_token_grid(state, document, accepted)
 
 
@@ -448,14 +487,16 @@ def _mention_label(
         return "LOCATION"
     found = state.entities.get(mention.entity)
     if found is None or found[0] not in LABEL_OF_REGISTRY:
-        state.issue(
-            document,
-            ("mentions", index, "entity"),
-            "dangling-reference",
-            f"{mention.entity!r} is not an id in any registry",
-            f"add its file to a registry (raw/registry/persons/{mention.entity}.yaml, or "
-            "organizations/, directives/, meetings/), or correct the id",
-        )
+        if mention.entity not in state.raw.rejected_ids:
+            state.issue(
+                document,
+                ("mentions", index, "entity"),
+                "dangling-reference",
+                f"{mention.entity!r} is not an id in any registry",
+                f"{did_you_mean(_closest_id(state, mention.entity, None))}correct the id, or "
+                f"add its file to a registry (raw/registry/persons/{mention.entity}.yaml, or "
+                "organizations/, directives/, meetings/)",
+            )
         return None
     return LABEL_OF_REGISTRY[found[0]]
 
@@ -695,6 +736,7 @@ def _record_evidence(
             (*sub, "article"),
             "dangling-reference",
             f"{anchor.article!r} is not an article under raw/documents",
+            f"{did_you_mean(closest(anchor.article, state.raw.texts))}"
             "use the file name of a text in raw/documents, without .txt",
         )
         return True
@@ -841,6 +883,8 @@ def check_coverage(
             covered += 1
         elif waivers.contains(start, end):
             waived += 1
+        elif any(s.start <= start and end <= s.end for s in resolved.excused):
+            continue  # a mention meant for it failed, and that failure is reported
         else:
             lines = lines or [LineIndex(source.text)]
             _unmentioned(state, source, lines[0], start, end, entity_id)

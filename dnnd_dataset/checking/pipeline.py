@@ -29,6 +29,7 @@ from dnnd_dataset.checking.compiler import (
     check_registries,
     check_registry_evidence,
     name_automaton,
+    no_raw_folder,
     used_ids,
 )
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key
@@ -90,6 +91,8 @@ class _Context:
     entities: dict[str, tuple[str, Located[BaseModel]]]
     automaton: ahocorasick.Automaton
     cache: Path | None
+    # id -> registry of entries that did not load: references to them are no new error.
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 def compile_corpus(
@@ -101,12 +104,19 @@ def compile_corpus(
     results reused while their inputs are unchanged. Neither changes the result.
     """
     raw = Path(raw)
+    if not raw.is_dir():
+        return CompileResult({}, Report(issues=[no_raw_folder(raw)]))
     issues: list[Issue] = []
-    registries = load_registries(raw, issues)
+    rejected: dict[str, str] = {}
+    registries = load_registries(raw, issues, rejected)
     stems = document_stems(raw, issues)
-    state = CheckState(RawCorpus(registries, [], {}, set()), today or dt.date.today(), issues)
+    state = CheckState(
+        RawCorpus(registries, [], {}, set(), rejected), today or dt.date.today(), issues
+    )
     check_registries(state)
-    context = _Context(raw, state.today, _slim(state.entities), name_automaton(state), cache)
+    context = _Context(
+        raw, state.today, _slim(state.entities), name_automaton(state), cache, rejected
+    )
     coverage: dict[str, dict[str, int]] = {}
     keys: list[str | None] = []
     for result, key in _check_documents(context, stems, jobs):
@@ -204,7 +214,7 @@ def _check_one(stem: str) -> tuple[DocumentResult, str | None]:
 def _document_state(context: _Context, result: DocumentResult) -> CheckState:
     documents = [result.document] if result.document else []
     texts = {result.stem: result.source} if result.source else {}
-    state = CheckState(RawCorpus({}, documents, texts, set()), context.today)
+    state = CheckState(RawCorpus({}, documents, texts, set(), context.rejected), context.today)
     state.entities = context.entities
     if result.source is not None:
         state.normalized[result.stem] = normalize(result.source.text)
@@ -237,5 +247,7 @@ def _used_digest(context: _Context, used: list[str]) -> str:
     for entity_id in used:
         found: Any = context.entities.get(entity_id)
         described = f"{found[0]}:{found[1].model.model_dump_json()}" if found else "-"
+        if entity_id in context.rejected:  # a reference to it is excused, not dangling
+            described = f"rejected:{context.rejected[entity_id]}"
         digest.update(f"{entity_id}\0{described}\0".encode())
     return digest.hexdigest()

@@ -22,6 +22,8 @@ class ResolvedSpans:
 
     mentions: list[tuple[Span, str, str | None]] = field(default_factory=list)  # span, label, id
     waived: list[Span] = field(default_factory=list)
+    # Where a mention that failed would have been: its names are not reported again there.
+    excused: list[Span] = field(default_factory=list)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dnnd_dataset.reading.raw_models import Anchor
+from dnnd_dataset.suggestions import closest_passage, did_you_mean
 from dnnd_dataset.textnorm import at_word_boundaries, normalize, splits_grapheme
 
 
@@ -24,6 +25,8 @@ class AnchorProblem:
     code: str
     message: str
     hint: str
+    # For a quote not found: the words of the text it most likely means.
+    suggestion: str | None = None
 
 
 AnchorKey = tuple[str, str | None, str | None, int | None]
@@ -34,7 +37,7 @@ def anchor_key(anchor: Anchor) -> AnchorKey:
     return (anchor.quote, anchor.prefix, anchor.suffix, anchor.occurrence)
 
 
-def _occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
+def occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
     quote = normalize(anchor.quote)
     prefix = normalize(anchor.prefix) if anchor.prefix else ""
     suffix = normalize(anchor.suffix) if anchor.suffix else ""
@@ -52,14 +55,9 @@ def _occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
 
 def resolve(normalized_text: str, anchor: Anchor) -> Span | AnchorProblem:
     """The one span an anchor designates, or why it designates none."""
-    spans = _occurrences(normalized_text, anchor)
+    spans = occurrences(normalized_text, anchor)
     if not spans:
-        return AnchorProblem(
-            "quote-not-found",
-            f"the quote {anchor.quote!r} does not occur in the text"
-            + (" with that prefix/suffix" if anchor.prefix or anchor.suffix else ""),
-            "copy the quote from the text file exactly",
-        )
+        return _not_found(normalized_text, anchor, "")
     if anchor.occurrence is not None:
         if anchor.occurrence > len(spans):
             return AnchorProblem(
@@ -84,20 +82,33 @@ def resolve_all(normalized_text: str, anchor: Anchor) -> list[Span] | AnchorProb
     """Every whole-word occurrence of the quote (for ``all: true``)."""
     spans = [
         span
-        for span in _occurrences(normalized_text, anchor)
+        for span in occurrences(normalized_text, anchor)
         if at_word_boundaries(normalized_text, span.start, span.end)
     ]
     if not spans:
-        return AnchorProblem(
-            "quote-not-found",
-            f"the quote {anchor.quote!r} does not occur as a whole word in the text",
-            "copy the quote from the text file exactly",
-        )
+        return _not_found(normalized_text, anchor, " as a whole word")
     for span in spans:
         checked = _checked(normalized_text, span)
         if isinstance(checked, AnchorProblem):
             return checked
     return spans
+
+
+def _not_found(normalized_text: str, anchor: Anchor, how: str) -> AnchorProblem:
+    narrowed = anchor.prefix or anchor.suffix
+    if narrowed and normalize(anchor.quote) in normalized_text:
+        return AnchorProblem(
+            "quote-not-found",
+            f"the quote {anchor.quote!r} does not occur{how} in the text with that prefix/suffix",
+            "copy the prefix and suffix from the text file exactly, or drop them",
+        )
+    suggestion = closest_passage(normalize(anchor.quote), normalized_text)
+    return AnchorProblem(
+        "quote-not-found",
+        f"the quote {anchor.quote!r} does not occur{how} in the text",
+        f"{did_you_mean(suggestion)}copy the quote from the text file exactly",
+        suggestion,
+    )
 
 
 def _checked(normalized_text: str, span: Span) -> Span | AnchorProblem:

@@ -12,9 +12,10 @@ the rest is still read so that one run reports every problem.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -30,7 +31,7 @@ from dnnd_dataset.reading.raw_models import (
     PostEntry,
 )
 from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml, read_text
-from dnnd_dataset.reading.validation_issues import issues_from_validation
+from dnnd_dataset.reading.validation_issues import issues_from_validation, kind_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,6 +78,8 @@ class RawCorpus:
     texts: dict[str, SourceText]
     # Articles whose text file exists but could not be read: already reported once.
     unreadable: set[str]
+    # id -> registry of entries that did not load: references to them are no new error.
+    rejected_ids: dict[str, str] = field(default_factory=dict)
 
 
 def _shown(raw: Path, path: Path) -> str:
@@ -177,10 +180,15 @@ def _inside(raw: Path, path: Path, issues: list[Issue], shown: str) -> bool:
     return True
 
 
-def load_registries(raw: Path, issues: list[Issue]) -> dict[str, list[Located[BaseModel]]]:
-    """Every registry, each read from its folder of one-entry files in file-name order."""
+def load_registries(
+    raw: Path, issues: list[Issue], rejected: dict[str, str] | None = None
+) -> dict[str, list[Located[BaseModel]]]:
+    """Every registry, each read from its folder of one-entry files in file-name order.
+
+    ``rejected`` receives the id (the file name) and registry of each entry that did not load.
+    """
     _check_registry_folder(raw, issues)
-    return {name: load_registry(raw, name, issues) for name in REGISTRIES}
+    return {name: load_registry(raw, name, issues, rejected) for name in REGISTRIES}
 
 
 def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
@@ -208,7 +216,9 @@ def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
         )
 
 
-def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[BaseModel]]:
+def load_registry(
+    raw: Path, name: str, issues: list[Issue], rejected: dict[str, str] | None = None
+) -> list[Located[BaseModel]]:
     """The entries of ``raw/registry/<name>/*.yaml``, one per file, in file-name order.
 
     A missing folder is an empty registry: version control keeps no empty folders.
@@ -261,6 +271,8 @@ def load_registry(raw: Path, name: str, issues: list[Issue]) -> list[Located[Bas
             entry = _load_entry(folder / file_name, shown, name, issues)
             if entry is not None:
                 entries.append(entry)
+            elif rejected is not None:
+                rejected.setdefault(Path(file_name).stem, name)
     return entries
 
 
@@ -346,7 +358,7 @@ class LoadedDocument:
 
     source: SourceText | None
     document: Located[DocumentAnnotation] | None
-    # The text file exists but could not be read (already reported).
+    # The text file is missing or could not be read (already reported).
     unreadable: bool
 
 
@@ -371,8 +383,10 @@ def load_document(raw: Path, stem: str, issues: list[Issue]) -> LoadedDocument:
     if text_path.exists() or text_path.is_symlink():
         source = _load_text(raw, text_path, stem, issues)
         unreadable = source is None
+    else:
+        unreadable = True  # the missing text is reported once, above
     if yaml_path.exists() or yaml_path.is_symlink():
-        document = _load_document(raw, yaml_path, issues)
+        document = _load_document(raw, yaml_path, issues, source)
     return LoadedDocument(source, document, unreadable)
 
 
@@ -406,8 +420,38 @@ def _load_text(raw: Path, path: Path, stem: str, issues: list[Issue]) -> SourceT
     return None
 
 
+def _not_a_mapping(shown: str, data: object, expected: str) -> Issue:
+    if data is None:
+        return Issue(
+            shown,
+            1,
+            "invalid-value",
+            "the file is empty",
+            f"write {expected} into it, as 'key: value' lines (the schema lists the keys)",
+        )
+    return Issue(
+        shown,
+        1,
+        "invalid-value",
+        f"the file holds {kind_of(data)}, where a mapping of keys to values belongs",
+        f"write {expected}: 'key: value' lines at the top level, not '- ' items",
+    )
+
+
+def _with_sha256(issue: Issue, text: SourceText | None) -> Issue:
+    """A missing sha256 gets the value to write: that of the text as it is now."""
+    if issue.code != "missing-key" or issue.field != "sha256" or text is None:
+        return issue
+    actual = hashlib.sha256(text.text.encode("utf-8")).hexdigest()
+    return replace(
+        issue,
+        hint=f"add 'sha256: {actual}', the SHA-256 of {text.shown} as it is now "
+        "(after checking that the text is the source as received)",
+    )
+
+
 def _load_document(
-    raw: Path, path: Path, issues: list[Issue]
+    raw: Path, path: Path, issues: list[Issue], text: SourceText | None
 ) -> Located[DocumentAnnotation] | None:
     shown = _shown(raw, path)
     if not _inside(raw, path, issues, shown) or not _regular(path, issues, shown):
@@ -415,10 +459,14 @@ def _load_document(
     loaded = _read_yaml(path, shown, issues)
     if loaded is None:
         return None
+    if not isinstance(loaded.data, dict):
+        issues.append(_not_a_mapping(shown, loaded.data, "the annotation of one article"))
+        return None
     try:
         model = DocumentAnnotation.model_validate(loaded.data)
     except ValidationError as exc:
-        issues.extend(issues_from_validation(exc, loaded, shown))
+        found = issues_from_validation(exc, loaded, shown)
+        issues.extend(_with_sha256(issue, text) for issue in found)
         return None
     if model.article_id != path.stem:
         issues.append(

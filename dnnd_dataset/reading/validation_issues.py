@@ -26,6 +26,30 @@ _HINTS = {
 }
 
 
+# Pydantic names the model class in these messages; a user knows the file, not the class.
+_MAPPING_TYPES = {"model_type", "model_attributes_type", "dataclass_type", "dict_type"}
+
+
+def kind_of(value: object) -> str:
+    """What a YAML value is, in the words of someone writing YAML."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return f"the boolean {value!r}"
+    if isinstance(value, str):
+        return f"the text {_short(value)}"
+    return f"the value {_short(value)}"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 4] + " ..."
+
+
 def _code(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind in CODES:
@@ -48,8 +72,10 @@ def issues_from_validation(
             message = f"unknown key {loc[-1]!r}"
         elif code == "missing-key":
             message = f"the key {loc[-1]!r} is required"
+        elif detail["type"] in _MAPPING_TYPES:
+            message = f"expected a mapping of keys to values, got {kind_of(detail.get('input'))}"
         elif "input" in detail and code != "inconsistent-value":
-            message = f"{message}; got {detail['input']!r}"
+            message = f"{message}; got {_short(detail['input'])}"
         issues.append(
             Issue(
                 path=shown,
