@@ -9,7 +9,7 @@ from typing import Any
 
 import datasets
 import pytest
-from datasets import Features
+from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs, known_task_ids
 from huggingface_hub import DatasetCard
 
@@ -103,7 +103,8 @@ def test_dataset_info_declares_features_and_sizes(data: dict[str, Any]) -> None:
     assert list(infos) == list(TABLES)
     for table in _tables():
         info = infos[table.name]
-        assert Features._from_yaml_list(info["features"]) == features(table.name)
+        (read,) = DatasetInfosDict.from_dataset_card_data({"dataset_info": info}).values()
+        assert read.features == features(table.name)
         assert info["splits"] == [
             {"name": "train", "num_bytes": table.num_bytes, "num_examples": table.num_rows}
         ]

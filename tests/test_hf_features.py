@@ -9,9 +9,10 @@ import sys
 import pyarrow as pa
 import pytest
 from datasets import ClassLabel, Features, LargeList, List, Value
+from datasets.info import DatasetInfosDict
 
 from dnnd_dataset.publishing.arrow_schema import arrow_schema, to_arrow
-from dnnd_dataset.publishing.hf_features import dataset_info, feature, features
+from dnnd_dataset.publishing.hf_features import dataset_info, features
 from dnnd_dataset.records import NER_TAGS, TABLES
 
 from .conftest import run
@@ -139,15 +140,33 @@ def _without_names_or_nullability(arrow_type: pa.DataType) -> pa.DataType:
     return arrow_type
 
 
-def test_unknown_arrow_types_have_no_feature() -> None:
-    with pytest.raises(TypeError, match="no datasets feature for Arrow type double"):
-        feature(pa.float64())
+def test_datasets_maps_arrow_types_as_our_files_need() -> None:
+    # Our files hold list (32-bit offsets); were they large_list, the features would say so.
+    struct = pa.struct([("start", pa.int32()), ("kind", pa.string())])
+    schema = pa.schema(
+        [
+            ("spans", pa.list_(struct)),
+            ("big", pa.large_list(pa.string())),
+            ("day", pa.date32()),
+            ("flag", pa.bool_()),
+        ]
+    )
+    assert Features.from_arrow_schema(schema) == Features(
+        {
+            "spans": List({"start": Value("int32"), "kind": Value("string")}),
+            "big": LargeList(Value("string")),
+            "day": Value("date32"),
+            "flag": Value("bool"),
+        }
+    )
 
 
 @pytest.mark.parametrize("table_name", list(TABLES))
 def test_dataset_info_round_trips_through_yaml_list(table_name: str) -> None:
     info = dataset_info(table_name, num_examples=3, num_bytes=120, download_size=80)
-    assert Features._from_yaml_list(info["features"]) == features(table_name)
+    (read,) = DatasetInfosDict.from_dataset_card_data({"dataset_info": info}).values()
+    assert read.features == features(table_name)
+    assert read.splits["train"].num_examples == 3
     assert info["config_name"] == table_name
     assert info["splits"] == [{"name": "train", "num_bytes": 120, "num_examples": 3}]
     assert (info["download_size"], info["dataset_size"]) == (80, 120)

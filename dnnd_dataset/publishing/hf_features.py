@@ -1,12 +1,12 @@
 """Hugging Face ``datasets`` features and card ``dataset_info``, derived from the Arrow schema.
 
-The Arrow schema is itself derived from the record models (see :mod:`arrow_schema`), so the
-features the card declares are the types the Parquet files hold, and
-``datasets.load_dataset`` reads them without a cast. Lists become ``datasets.List``, which
-``datasets`` maps to Arrow ``list`` (32-bit offsets) like our files; ``Sequence`` would turn
-a list of structs into a struct of lists, and ``LargeList`` into ``large_list``. A field
-whose model marks it with ``ClassLabels`` (the ``ner`` tags) becomes a ``ClassLabel`` with
-those names, stored as ``int64`` like the file.
+The Arrow schema is itself derived from the record models (see :mod:`arrow_schema`), and
+``datasets.Features.from_arrow_schema`` turns it into features, exactly as ``datasets``
+does when it reads our Parquet files: ``list`` becomes ``List``, ``large_list`` would become
+``LargeList``, a struct a dict of features, ``date32`` ``Value("date32")``. So the features
+the card declares are the ones ``load_dataset`` reports, and no cast happens on loading.
+A field whose model marks it with ``ClassLabels`` (the ``ner`` tags) then becomes a
+``ClassLabel`` with those names, stored as ``int64`` like the file.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
-from datasets import ClassLabel, Features, List, Value
+from datasets import ClassLabel, DatasetInfo, Features, List, SplitDict, SplitInfo
+from datasets.info import DatasetInfosDict
 
 from dnnd_dataset.publishing.arrow_schema import class_labels, model_fields, table_spec
 from dnnd_dataset.publishing.dataset_meta import SPLIT
@@ -23,40 +24,20 @@ from dnnd_dataset.publishing.dataset_meta import SPLIT
 def features(table_name: str) -> Features:
     """The features of a table, one per column."""
     fields = model_fields(table_spec(table_name).model)
-    return Features({field.name: field_feature(field) for field in fields})
+    derived = Features.from_arrow_schema(pa.schema(fields))
+    return Features({field.name: _labelled(field, derived[field.name]) for field in fields})
 
 
-def field_feature(field: pa.Field) -> Any:
-    """The ``datasets`` feature of one Arrow field: a ClassLabel where it holds label indices."""
+def _labelled(field: pa.Field, feature: Any) -> Any:
+    """``feature`` with a ClassLabel wherever the model marks label indices."""
     names = class_labels(field)
     if names is not None:
         return ClassLabel(names=list(names))
-    arrow_type = field.type
-    if pa.types.is_list(arrow_type):
-        return List(field_feature(arrow_type.value_field))
-    if pa.types.is_struct(arrow_type):
-        return {member.name: field_feature(member) for member in arrow_type.fields}
-    return feature(arrow_type)
-
-
-def feature(arrow_type: pa.DataType) -> Any:
-    """The ``datasets`` feature of one Arrow type of our schemas."""
-    if pa.types.is_list(arrow_type):
-        return List(feature(arrow_type.value_type))
-    if pa.types.is_struct(arrow_type):
-        return {field.name: feature(field.type) for field in arrow_type.fields}
-    if arrow_type in _VALUE_TYPES:
-        return Value(_VALUE_TYPES[arrow_type])
-    raise TypeError(f"no datasets feature for Arrow type {arrow_type}")
-
-
-_VALUE_TYPES: dict[pa.DataType, str] = {
-    pa.string(): "string",
-    pa.int32(): "int32",
-    pa.int64(): "int64",
-    pa.date32(): "date32",
-    pa.bool_(): "bool",
-}
+    if isinstance(feature, List) and pa.types.is_list(field.type):
+        return List(_labelled(field.type.value_field, feature.feature))
+    if isinstance(feature, dict) and pa.types.is_struct(field.type):
+        return {member.name: _labelled(member, feature[member.name]) for member in field.type}
+    return feature
 
 
 def dataset_info(
@@ -65,12 +46,18 @@ def dataset_info(
     """The card's ``dataset_info`` entry of one config (table) with its single split.
 
     ``num_bytes`` is the size of the split in Arrow memory, as ``datasets`` counts it;
-    ``download_size`` is the size of the Parquet file.
+    ``download_size`` is the size of the Parquet file. Written by ``datasets`` itself, as
+    ``push_to_hub`` writes a card.
     """
-    return {
-        "config_name": table_name,
-        "features": features(table_name)._to_yaml_list(),
-        "splits": [{"name": SPLIT, "num_bytes": num_bytes, "num_examples": num_examples}],
-        "download_size": download_size,
-        "dataset_size": num_bytes,
-    }
+    info = DatasetInfo(
+        features=features(table_name),
+        splits=SplitDict(
+            {SPLIT: SplitInfo(name=SPLIT, num_bytes=num_bytes, num_examples=num_examples)}
+        ),
+        download_size=download_size,
+        dataset_size=num_bytes,
+    )
+    card: dict[str, Any] = {}
+    DatasetInfosDict({table_name: info}).to_dataset_card_data(card)
+    entry: dict[str, Any] = card["dataset_info"]
+    return entry
