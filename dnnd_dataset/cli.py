@@ -19,17 +19,50 @@ from typing import TextIO
 from dnnd_dataset._version import __version__
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
 
+# Not dist/: Python packaging writes wheels and sdists there.
+DEFAULT_OUTPUT = Path("dataset")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dnnd", description="Build, check and verify the dnnd-dataset corpus."
+        prog="dnnd",
+        description="Build, check and verify the dnnd-dataset corpus: Vietnamese news about "
+        "people's diplomacy, annotated under raw/ and published as Parquet, a Hugging Face "
+        "dataset folder and the dnnd_dataset library.",
+        epilog="Run 'dnnd COMMAND --help' for the options of a command. Exit status: 0 done, "
+        "1 invalid input or failed verification (every problem is listed), 2 a usage error.",
     )
     parser.add_argument("--version", action="version", version=f"dnnd-dataset {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="check raw/ and write the output folder")
-    build.add_argument("--raw", type=Path, default=Path("raw"), help="raw folder (default: raw)")
-    build.add_argument("--out", type=Path, default=Path("dist"), help="output (default: dist)")
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=description)
+
+    def raw_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--raw",
+            type=Path,
+            default=Path("raw"),
+            metavar="DIR",
+            help="the annotated corpus: documents/ and registry/ (default: raw)",
+        )
+
+    build = command(
+        "build",
+        "check raw/ and write the dataset folder",
+        "Check the corpus, then write the Hugging Face dataset folder: one Parquet file per "
+        "table, the dataset card (README.md), croissant.json and SHA256SUMS. When the corpus "
+        "has a problem, every problem is listed and nothing is written. Same as "
+        "'python build.py'.",
+    )
+    raw_option(build)
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="DIR",
+        help=f"the dataset folder to write (default: {DEFAULT_OUTPUT})",
+    )
     build.add_argument(
         "--package-data",
         type=Path,
@@ -40,30 +73,47 @@ def _parser() -> argparse.ArgumentParser:
 
     _speed_options(build)
 
-    check = commands.add_parser("check", help="validate raw/ without writing anything")
-    check.add_argument("--raw", type=Path, default=Path("raw"))
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check = command(
+        "check",
+        "validate raw/ without writing anything",
+        "Validate the corpus and list every problem as path:line: field: code: message "
+        "(fix: hint). Writes nothing.",
+    )
+    raw_option(check)
+    check.add_argument(
+        "--json", action="store_true", help="print the report (issues and statistics) as JSON"
+    )
     _speed_options(check)
 
-    stats = commands.add_parser("stats", help="counts per table and per document, coverage")
-    stats.add_argument("--raw", type=Path, default=Path("raw"))
+    stats = command(
+        "stats",
+        "counts per table and per document, coverage",
+        "Count the rows each table would have, the mentions and entities of each document, "
+        "and how many occurrences of known names are mentioned or waived.",
+    )
+    raw_option(stats)
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
     _speed_options(stats)
 
-    verify = commands.add_parser(
-        "verify", help="check an output folder against SHA256SUMS and the models"
+    verify = command(
+        "verify",
+        "check a dataset folder against SHA256SUMS and the models",
+        "Check a built dataset folder: every file against SHA256SUMS, every Parquet schema "
+        "and every row against the record models.",
     )
-    verify.add_argument("out", type=Path)
+    verify.add_argument(
+        "out", type=Path, metavar="DIR", help=f"the dataset folder to verify, e.g. {DEFAULT_OUTPUT}"
+    )
 
-    add = commands.add_parser(
+    add = command(
         "add",
-        help="copy a new article text into raw/ and draft its annotation for review",
-        description="Copy TEXT_FILE verbatim to raw/documents/<id>.txt (id: next number and "
-        "the first 16 hex digits of the text's SHA-256) and write the draft <id>.yaml: "
-        "mentions of registered names, and proposals marked for review.",
+        "copy a new article text into raw/ and draft its annotation for review",
+        "Copy TEXT_FILE verbatim to raw/documents/<id>.txt (id: next number and the first 16 "
+        "hex digits of the text's SHA-256) and write the draft <id>.yaml: mentions of "
+        "registered names, and proposals marked for review.",
     )
     add.add_argument("text_file", type=Path, metavar="TEXT_FILE", help="UTF-8 article text")
-    add.add_argument("--raw", type=Path, default=Path("raw"), help="raw folder (default: raw)")
+    raw_option(add)
     add.add_argument("--outlet", help="the publication, as it names itself")
     add.add_argument("--url", help="the address the text was taken from")
     add.add_argument(
@@ -88,8 +138,19 @@ def _parser() -> argparse.ArgumentParser:
         "--site", type=Path, default=Path("site"), help="folder to write (default: site)"
     )
 
-    schema = commands.add_parser("schema", help="write the JSON Schemas generated from the models")
-    schema.add_argument("--out", type=Path, default=Path("schema"))
+    schema = command(
+        "schema",
+        "write the JSON Schemas generated from the models",
+        "Write the JSON Schema of every published record and of every raw annotation file, "
+        "generated from the Pydantic models.",
+    )
+    schema.add_argument(
+        "--out",
+        type=Path,
+        default=Path("schema"),
+        metavar="DIR",
+        help="the folder to write them into (default: schema)",
+    )
     return parser
 
 

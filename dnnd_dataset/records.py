@@ -9,8 +9,9 @@ Every field carries a description because it flows into all of those.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -71,10 +72,42 @@ Term = Annotated[str, StringConstraints(pattern=r"^[IVXL]+$")]
 WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$")]
 
 
+# A repr longer than this floods a notebook; the full value stays one attribute away.
+REPR_TEXT = 80
+REPR_ITEMS = 5
+
+
+class _Shown:
+    """A value as a repr shows it: long texts and lists cut, with their full size."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _short(value: object) -> object:
+    if isinstance(value, str) and len(value) > REPR_TEXT:
+        return _Shown(f"{value[:REPR_TEXT]!r}… ({len(value)} characters)")
+    if isinstance(value, list) and len(value) > REPR_ITEMS:
+        shown = ", ".join(repr(_short(item)) for item in value[:REPR_ITEMS])
+        return _Shown(f"[{shown}, …] ({len(value)} items)")
+    return value
+
+
 class Record(BaseModel):
-    """Base of every published record: strict, immutable, no unknown fields."""
+    """Base of every published record: strict, immutable, no unknown fields.
+
+    Its repr (and str) cuts texts after 80 characters and lists after 5 items, saying how
+    long they are; the fields themselves stay whole.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, _short(value)
 
 
 class Credit(Record):

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, TypeAlias, TypeVar
+from typing import Generic, Literal, TypeAlias, TypeVar
 
 from dnnd_dataset.directive_codes import canonical_code
 from dnnd_dataset.errors import DnndError
@@ -45,7 +45,7 @@ from dnnd_dataset.records import (
     Position,
     Post,
 )
-from dnnd_dataset.textnorm import normalize
+from dnnd_dataset.textnorm import at_word_boundaries, fold, normalize
 
 __all__ = [
     "Corpus",
@@ -134,8 +134,50 @@ class HeldPosition:
 
 def name_key(name: str) -> str:
     """The form names are compared in: NFC, look-alikes mapped ('Ð' -> 'Đ'), spaces collapsed,
-    case folded. Diacritics stay significant: "Vượng" never matches "Vuong"."""
+    case folded."""
     return " ".join(normalize(unicodedata.normalize("NFC", name)).split()).casefold()
+
+
+def _folded_key(name: str) -> str:
+    """:func:`name_key` without marks: 'Trần Quốc Vượng' and 'tran quoc vuong' agree."""
+    return " ".join(fold(unicodedata.normalize("NFC", name)).split())
+
+
+# How well a name matches a query, best first: the ranks of a search's answer.
+EXACT, EXACT_WITHOUT_MARKS, WORDS, WORDS_WITHOUT_MARKS, PART = range(5)
+
+
+def match_rank(query: str, name: str) -> int | None:
+    """How ``name`` matches ``query`` (one of the ranks above), or None when it does not.
+
+    Whole words beat parts of words, and the marks as written beat a match without them.
+    """
+    return _rank(name_key(query), _folded_key(query), name_key(name), _folded_key(name))
+
+
+def _rank(wanted: str, folded_wanted: str, key: str, folded: str) -> int | None:
+    if not wanted:
+        return None
+    if key == wanted:
+        return EXACT
+    if folded == folded_wanted:
+        return EXACT_WITHOUT_MARKS
+    if _has_words(key, wanted):
+        return WORDS
+    if _has_words(folded, folded_wanted):
+        return WORDS_WITHOUT_MARKS
+    if folded_wanted in folded:
+        return PART
+    return None
+
+
+def _has_words(text: str, words: str) -> bool:
+    start = text.find(words)
+    while start != -1:
+        if at_word_boundaries(text, start, start + len(words)):
+            return True
+        start = text.find(words, start + 1)
+    return False
 
 
 class Corpus:
@@ -235,14 +277,14 @@ class Corpus:
         )
 
     def _build_name_indexes(self) -> None:
-        self._articles_by_name = _names(self.articles.values(), lambda a: [a.title])
-        self._persons_by_name = _names(self.persons.values(), lambda p: [p.name, *p.other_names])
-        self._meetings_by_name = _names(self.meetings.values(), lambda m: [m.name])
-        self._organizations_by_name = _names(
+        self._article_names = _NameIndex(self.articles.values(), lambda a: [a.title])
+        self._person_names = _NameIndex(self.persons.values(), lambda p: [p.name, *p.other_names])
+        self._meeting_names = _NameIndex(self.meetings.values(), lambda m: [m.name])
+        self._organization_names = _NameIndex(
             self.organizations.values(), lambda o: [o.name, *o.other_names]
         )
-        self._posts_by_name = _names(self.posts.values(), lambda p: [p.name, *p.titles])
-        self._directives_by_name = _names(
+        self._post_names = _NameIndex(self.posts.values(), lambda p: [p.name, *p.titles])
+        self._directive_names = _NameIndex(
             self.directives.values(),
             lambda d: [d.name, *([d.code] if d.code else []), *d.surface_forms],
         )
@@ -269,42 +311,47 @@ class Corpus:
 
     # -- records by name -------------------------------------------------------------------
 
+    # Every search takes a whole name or a part of one, with or without marks ("Vượng",
+    # "tran quoc vuong"), and answers best match first: the exact name, the name without
+    # marks, whole words, then parts of words; ties in table order.
+
     def find_articles(self, title: str) -> list[Article]:
-        """Articles whose title is ``title`` (compared by :func:`name_key`)."""
-        return list(self._articles_by_name.get(name_key(title), ()))
+        """Articles whose title is or contains ``title``, best match first."""
+        return self._article_names.search(title)
 
     def find_persons(self, name: str) -> list[Person]:
-        """Persons whose name or any other name is ``name``."""
-        return list(self._persons_by_name.get(name_key(name), ()))
+        """Persons whose name or any other name is or contains ``name``, best match first."""
+        return self._person_names.search(name)
 
     def find_meetings(self, name: str) -> list[Meeting]:
-        """Meetings whose name is ``name``."""
-        return list(self._meetings_by_name.get(name_key(name), ()))
+        """Meetings whose name is or contains ``name``, best match first."""
+        return self._meeting_names.search(name)
 
     def find_posts(self, title: str) -> list[Post]:
-        """Posts whose name or any printed title is ``title`` ("Trưởng ban Đối ngoại T.Ư" finds
-        the post that a text prints "Trưởng ban Ðối ngoại T.Ư")."""
-        return list(self._posts_by_name.get(name_key(title), ()))
+        """Posts whose name or any printed title is or contains ``title``, best match first
+        ("Trưởng ban Đối ngoại T.Ư" finds the post a text prints "Trưởng ban Ðối ngoại T.Ư")."""
+        return self._post_names.search(title)
 
     def find_organizations(self, name: str) -> list[Organization]:
-        """Organizations whose name or any abbreviation or variant is ``name``."""
-        return list(self._organizations_by_name.get(name_key(name), ()))
+        """Organizations whose name, abbreviation or variant is or contains ``name``, best
+        match first."""
+        return self._organization_names.search(name)
 
     def find_directives(
         self, name: str, *, term: str | None = None, year: int | None = None
     ) -> list[Directive]:
         """Directives written ``name``: their name, a surface form, or any press variant of a code
-        ("04 – CT/TW", "Chỉ thị số 04-CT/TW"). Codes restart each term, so narrow the answer
-        with ``term`` ("XI") or ``year`` (of issue)."""
-        named = {d.directive_id for d in self._directives_by_name.get(name_key(name), ())}
+        ("04 – CT/TW", "Chỉ thị số 04-CT/TW"), whole or in part, best match first. Codes
+        restart each term, so narrow the answer with ``term`` ("XI") or ``year`` (of issue)."""
         code = canonical_code(name)
-        return [
-            d
-            for d in self.directives.values()
-            if (d.directive_id in named or (code is not None and d.code == code))
-            and (term is None or d.term == term)
-            and (year is None or (d.issued_on is not None and d.issued_on.year == year))
-        ]
+        return self._directive_names.search(
+            name,
+            keep=lambda d: (
+                (term is None or d.term == term)
+                and (year is None or (d.issued_on is not None and d.issued_on.year == year))
+            ),
+            exact=lambda d: code is not None and d.code == code,
+        )
 
     # -- persons ---------------------------------------------------------------------------
 
@@ -546,9 +593,39 @@ def _group_many(items: Iterable[R], keys: Callable[[R], Iterable[K]]) -> dict[K,
     return dict(groups)
 
 
-def _names(records: Iterable[R], names: Callable[[R], list[str]]) -> dict[str, list[R]]:
-    """Records by every name they go by, each record once per key, in table order."""
-    return _group_many(records, lambda r: dict.fromkeys(name_key(n) for n in names(r)))
+class _NameIndex(Generic[R]):
+    """The records of a table with every name they go by, as compared by the searches."""
+
+    def __init__(self, records: Iterable[R], names: Callable[[R], list[str]]) -> None:
+        self._entries = [
+            (record, sorted({(name_key(n), _folded_key(n)) for n in names(record)}))
+            for record in records
+        ]
+
+    def search(
+        self,
+        query: str,
+        *,
+        keep: Callable[[R], bool] = lambda _record: True,
+        exact: Callable[[R], bool] = lambda _record: False,
+    ) -> list[R]:
+        """Records with a name that matches ``query``, by best rank, then in table order."""
+        wanted, folded_wanted = name_key(query), _folded_key(query)
+        ranked: list[tuple[int, int, R]] = []
+        for position, (record, keys) in enumerate(self._entries):
+            if not keep(record):
+                continue
+            ranks = [
+                rank
+                for key, folded in keys
+                if (rank := _rank(wanted, folded_wanted, key, folded)) is not None
+            ]
+            if exact(record):
+                ranks.append(EXACT)
+            if ranks:
+                ranked.append((min(ranks), position, record))
+        ranked.sort(key=lambda item: item[:2])
+        return [record for _, _, record in ranked]
 
 
 def _chronological(meetings: Iterable[Meeting]) -> list[Meeting]:
