@@ -1,14 +1,31 @@
 #!/usr/bin/env python3
-"""Build the dataset: ``python build.py [--raw raw] [--out dist]``.
+"""Build the dataset: ``python build.py [--raw raw] [--out dataset]``.
 
 Checks the annotated corpus under ``raw/`` and writes the Hugging Face dataset folder
 (Parquet, card, Croissant, SHA256SUMS). Exit 0 on success; 1 with every problem listed
 as ``path:line: message`` when the corpus does not validate, leaving ``--out`` as it was.
+
+``python -m build`` in this folder finds this file before PyPA's ``build`` package, since
+Python puts the current folder first on the module path; so when imported under that name
+it hands over to PyPA's ``build``, which writes the sdist and the wheel as in any project.
 """
 
+import runpy
 import sys
+from pathlib import Path
 
-from dnnd_dataset.cli import main
+
+def _run_pypa_build() -> None:
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
+    sys.modules.pop("build", None)
+    runpy.run_module("build", run_name="__main__", alter_sys=True)
+
 
 if __name__ == "__main__":
-    sys.exit(main(["build", *sys.argv[1:]]))
+    if __spec__ is not None and __spec__.name == "build":  # python -m build
+        _run_pypa_build()
+    else:
+        from dnnd_dataset.cli import main
+
+        sys.exit(main(["build", *sys.argv[1:]]))

@@ -71,7 +71,7 @@ def test_readme_walk_through_runs(workspace: Path) -> None:
             _console(block, workspace)
         else:
             _apply(block, workspace)
-    assert (workspace / "dist" / "SHA256SUMS").is_file()
+    assert (workspace / "dataset" / "SHA256SUMS").is_file()
 
 
 def test_the_copy_is_byte_identical_and_the_id_follows_the_convention(tmp_path: Path) -> None:

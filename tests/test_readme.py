@@ -27,7 +27,7 @@ def test_readme_opens_with_the_two_commands() -> None:
 @pytest.fixture(scope="module")
 def dist_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("readme")
-    build(RAW, folder / "dist")
+    build(RAW, folder / "dataset")
     return folder
 
 

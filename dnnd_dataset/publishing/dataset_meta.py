@@ -17,8 +17,26 @@ SUMMARY = (
     "persons, organizations, party directives, meetings and locations at code-point "
     "offsets, and one row per entity with the evidence for every stated fact."
 )
+# The annotations' licence: the dataset's own content. The source texts stay their publishers'.
 LICENSE_ID = "cc-by-4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# The package's licence (the wheel's License-Expression): code, annotations, source texts.
+LICENSE_EXPRESSION = "MIT AND CC-BY-4.0 AND LicenseRef-Publishers-Texts"
+LICENSE_FILES = ("LICENSE", "LICENSES/CC-BY-4.0.txt", "LICENSES/LicenseRef-Publishers-Texts.txt")
+# What each part is under, said the same way by the card, the README and the licence files.
+LICENSING = """\
+- **Code** (the `dnnd_dataset` package, `build.py`, the tests and tools): MIT License, in
+  `LICENSE`.
+- **Annotations** (the YAML files under `raw/`, every published table except the words of
+  the source texts, the schemas and the dataset card): Creative Commons Attribution 4.0
+  International (CC BY 4.0), in `LICENSES/CC-BY-4.0.txt`.
+- **Source texts** (`raw/documents/*.txt`; `title`, `text` and `text_normalized` of
+  `articles`, and the words that `mentions` and `evidence` quote from them): their copyright
+  remains with their publishers, named in `articles.outlet` and `articles.credits`. They are
+  included for research use with attribution: read, analyse, quote and cite them, naming the
+  publisher. Any other use, republication above all, needs the publisher's permission
+  (`LICENSES/LicenseRef-Publishers-Texts.txt`).
+"""
 CREATOR = "dnnd-dataset contributors"
 KEYWORDS = (
     "vietnamese",
