@@ -10,6 +10,7 @@ Python puts the current folder first on the module path; so when imported under 
 it hands over to PyPA's ``build``, which writes the sdist and the wheel as in any project.
 """
 
+import importlib.util
 import runpy
 import sys
 from pathlib import Path
@@ -19,6 +20,11 @@ def _run_pypa_build() -> None:
     here = Path(__file__).resolve().parent
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     sys.modules.pop("build", None)
+    if importlib.util.find_spec("build") is None:
+        sys.exit(
+            "python -m build needs PyPA's build, which is not installed: pip install build "
+            "(python build.py builds the dataset)"
+        )
     runpy.run_module("build", run_name="__main__", alter_sys=True)
 
 

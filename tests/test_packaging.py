@@ -117,3 +117,14 @@ def test_the_sdist_builds_the_dataset_and_passes_its_tests(unpacked: Path) -> No
     done = python("-m", "pytest", "-q", "-p", "no:cacheprovider", *SDIST_TESTS, cwd=unpacked, **env)
     assert done.returncode == 0, done.stdout[-3000:]
     assert " passed" in done.stdout.splitlines()[-1] and "failed" not in done.stdout
+
+
+def test_python_m_build_without_pypa_build_says_what_to_install() -> None:
+    # -S leaves site-packages, and with it PyPA's build, off the module path.
+    done = run([sys.executable, "-S", "-m", "build"], cwd=REPO)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        "python -m build needs PyPA's build, which is not installed: pip install build"
+        " (python build.py builds the dataset)\n",
+    )
