@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from dnnd_dataset.reading.rawio import (
     PARSERS,
     LoadedYaml,
     RawFileError,
+    forbidden_character,
     load_yaml,
     parse_yaml,
     read_text,
@@ -417,3 +419,16 @@ def test_source_text_keeps_carriage_returns_and_tabs(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes("Hà Nội\r\n\tngày 19/7\r\n".encode())
     assert read_text(path, "documents/x.txt") == "Hà Nội\r\n\tngày 19/7\r\n"
+
+
+@settings(max_examples=500)
+@given(st.characters(), st.sampled_from(["\t\n", "\t\n\r"]))
+def test_the_forbidden_pattern_is_its_definition(char: str, allowed: str) -> None:
+    expected = char not in allowed and unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs"}
+    assert (forbidden_character(f"ab{char}", allowed) == 2) is expected
+
+
+@pytest.mark.parametrize("allowed", ["\t\n", "\t\n\r"])
+def test_every_control_but_the_allowed_is_forbidden(allowed: str) -> None:
+    for code in range(0x20):
+        assert (forbidden_character(chr(code), allowed) is None) is (chr(code) in allowed)

@@ -101,22 +101,34 @@ class RawFileError(Exception):
 
 
 @functools.cache
-def _forbidden(allowed: str) -> re.Pattern[str]:
-    """A character class of every forbidden code point but ``allowed``, built once."""
-    ranges: list[str] = []
+def _forbidden_ranges() -> tuple[tuple[int, int], ...]:
+    """Inclusive ranges of the code points in the forbidden categories: one walk over Unicode
+    per process, shared by every pattern."""
+    ranges: list[tuple[int, int]] = []
     start = None
     for code in range(0x110001):
-        bad = (
-            code < 0x110000
-            and chr(code) not in allowed
-            and unicodedata.category(chr(code)) in _FORBIDDEN_CATEGORIES
-        )
+        bad = code < 0x110000 and unicodedata.category(chr(code)) in _FORBIDDEN_CATEGORIES
         if bad and start is None:
             start = code
         elif not bad and start is not None:
-            ranges.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            ranges.append((start, code - 1))
             start = None
-    return re.compile(f"[{''.join(ranges)}]")
+    return tuple(ranges)
+
+
+@functools.cache
+def _forbidden(allowed: str) -> re.Pattern[str]:
+    """A character class of every forbidden code point but ``allowed``."""
+    pieces: list[str] = []
+    for first, last in _forbidden_ranges():
+        start = first
+        for code in sorted(ord(char) for char in allowed if first <= ord(char) <= last):
+            if start < code:
+                pieces.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = code + 1
+        if start <= last:
+            pieces.append(f"\\U{start:08x}-\\U{last:08x}")
+    return re.compile(f"[{''.join(pieces)}]")
 
 
 def forbidden_character(text: str, allowed: str) -> int | None:
