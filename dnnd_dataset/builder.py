@@ -63,6 +63,8 @@ def stats(result: CompileResult) -> dict[str, Any]:
 
 def _card_prose(raw: Path) -> tuple[str, Issue | None]:
     """The card prose beside ``raw``, or why it cannot be read, as an issue of the run."""
+    from dnnd_dataset.publishing.dataset_meta import bibtex_blocks
+
     path = Path(raw).resolve().parent / CARD_PROSE_NAME
     shown = str(path)
     try:
@@ -84,7 +86,7 @@ def _card_prose(raw: Path) -> tuple[str, Issue | None]:
             "make the file readable by the user who runs the build, or replace it",
         )
     try:
-        return data.decode("utf-8"), None
+        prose = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -96,6 +98,18 @@ def _card_prose(raw: Path) -> tuple[str, Issue | None]:
             "re-encode the file as UTF-8",
             column=column,
         )
+    blocks = bibtex_blocks(prose)
+    if len(blocks) != 1:
+        # The card's one BibTeX block is the dataset's citation in the card and Croissant.
+        line = prose.count("\n", 0, blocks[1].start()) + 1 if blocks else 1
+        return "", Issue(
+            shown,
+            line,
+            "invalid-value",
+            f"the card prose holds {len(blocks)} ```bibtex blocks; it needs exactly one",
+            "keep one ```bibtex block with the dataset's citation",
+        )
+    return prose, None
 
 
 def build(

@@ -427,3 +427,25 @@ def test_verify_prints_a_folder_name_escaped(
     shown = str(tmp_path) + "/out\\n\\x1b[2J"
     assert captured.err == f"{shown}: not a folder\n"
     assert captured.out == f"{shown}: 1 problem(s)\n"
+
+
+@pytest.mark.parametrize("blocks", [0, 2])
+def test_a_card_without_one_citation_is_a_located_issue(
+    raw_copy: Path, tmp_path: Path, blocks: int
+) -> None:
+    card = (REPO / "DATASET_CARD.md").read_text(encoding="utf-8")
+    start = card.index("```bibtex\n")
+    block = card[start : card.index("```\n", start + 10) + 4]
+    prose = card.replace(block, block * blocks)
+    (tmp_path / "DATASET_CARD.md").write_text(prose, encoding="utf-8")
+    with pytest.raises(InvalidCorpusError) as raised:
+        build(raw_copy, tmp_path / "out")
+    [issue] = raised.value.report.sorted_issues()
+    line = prose.count("\n", 0, start + len(block)) + 1 if blocks else 1
+    assert (issue.path, issue.line, issue.code, issue.message) == (
+        str(tmp_path / "DATASET_CARD.md"),
+        line,
+        "invalid-value",
+        f"the card prose holds {blocks} ```bibtex blocks; it needs exactly one",
+    )
+    assert not (tmp_path / "out").exists()

@@ -89,9 +89,14 @@ class WrittenTable:
 _BIBTEX = re.compile(r"^```bibtex\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
+def bibtex_blocks(card_prose: str) -> list[re.Match[str]]:
+    """Every ```bibtex block of the card prose; a valid card has exactly one."""
+    return list(_BIBTEX.finditer(card_prose))
+
+
 def bibtex(card_prose: str) -> str:
     """The BibTeX entry of the card prose (its one ```bibtex block), the single citation."""
-    blocks = _BIBTEX.findall(card_prose)
+    blocks = bibtex_blocks(card_prose)
     if len(blocks) != 1:
         raise ValueError(f"the card prose needs exactly one ```bibtex block, found {len(blocks)}")
-    return str(blocks[0]).strip()
+    return blocks[0].group(1).strip()
