@@ -25,9 +25,14 @@ so the same text always gives the same sentences and tokens on every machine.
 
 from __future__ import annotations
 
-import unicodedata
+import functools
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+
+from dnnd_dataset.textnorm import category_ranges, character_class, combining_ranges
 
 # Vietnamese abbreviations written with a full stop before a name: "TP. Hồ Chí Minh",
 # "PGS. TS. Nguyễn ...". A full stop after them does not end a sentence.
@@ -46,34 +51,39 @@ class Sentence:
     tokens: tuple[tuple[int, int], ...]
 
 
-def _is_separator(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+@dataclass(frozen=True)
+class _Patterns:
+    token: re.Pattern[str]
+    # A token that may end a sentence: one full stop or closing quote or bracket, no mark.
+    ending: re.Pattern[str]
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or unicodedata.combining(char) != 0
+@functools.cache
+def _patterns() -> _Patterns:
+    """The rules above as regular expressions, built once per process.
+
+    re's ``\\w`` is ``str.isalnum()`` or ``_`` and its ``\\s`` is ``str.isspace()``, so a
+    word character (a letter, a digit or a combining mark) is ``[^\\W_]`` or a mark, and a
+    separator is ``\\s`` or a control or format character.
+    """
+    marks = character_class(combining_ranges())
+    invisible = character_class(category_ranges(frozenset({"Cc", "Cf"})))
+    alnum = r"[^\W_]"
+    # Written so that a run of letters is one repeat of one class, without a branch per
+    # character: Vietnamese in NFC has few combining marks.
+    word = f"{alnum}+(?:[{marks}]+{alnum}*)*|[{marks}]+(?:{alnum}+[{marks}]*)*"
+    other = f"[^\\s{invisible}][{marks}]*"
+    enders = re.escape("".join(sorted(SENTENCE_END | CLOSING)))
+    return _Patterns(re.compile(f"{word}|{other}"), re.compile(f"[{enders}](?![{marks}])"))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """The tokens of ``text[start:end]`` as (start, end) offsets into ``text``."""
+    """The tokens of ``text[start:end]`` as (start, end) offsets into ``text``.
+
+    ``0 <= start <= end <= len(text)``; a token never runs past ``end``.
+    """
     stop = len(text) if end is None else end
-    tokens: list[tuple[int, int]] = []
-    position = start
-    while position < stop:
-        char = text[position]
-        if _is_separator(char):
-            position += 1
-            continue
-        first = position
-        position += 1
-        if _is_word(char):
-            while position < stop and _is_word(text[position]):
-                position += 1
-        else:
-            while position < stop and unicodedata.combining(text[position]):
-                position += 1
-        tokens.append((first, position))
-    return tokens
+    return [found.span() for found in _patterns().token.finditer(text, start, stop)]
 
 
 def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -97,15 +107,19 @@ def sentences(text: str, excluded: Iterable[tuple[int, int]] = ()) -> list[Sente
         while line_start < region_end:
             newline = text.find("\n", line_start, region_end)
             line_end = region_end if newline == -1 else newline
-            found += _split_line(text, tokenize(text, line_start, line_end))
+            found += _split_line(text, line_start, line_end)
             line_start = line_end + 1
     return found
 
 
-def _split_line(text: str, tokens: Sequence[tuple[int, int]]) -> list[Sentence]:
+def _split_line(text: str, start: int, end: int) -> list[Sentence]:
+    tokens = tokenize(text, start, end)
     found: list[Sentence] = []
     first = 0
-    for index in range(len(tokens)):
+    # Only a full stop or a closing quote or bracket can end a sentence; each is a token of
+    # its own, found by its offset.
+    for candidate in _patterns().ending.finditer(text, start, end):
+        index = bisect_left(tokens, candidate.start(), key=itemgetter(0))
         if index + 1 < len(tokens) and _ends_sentence(text, tokens, index):
             found.append(_sentence(tokens[first : index + 1]))
             first = index + 1

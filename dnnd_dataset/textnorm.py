@@ -1,4 +1,5 @@
-"""Length-preserving normalization of look-alike characters (SPEC principle 3).
+"""Length-preserving normalization of look-alike characters (SPEC principle 3), and the
+character classes that the readers and the tokenizer test characters against.
 
 Each mapping is one code point to one code point, so an offset into the verbatim
 text is valid in the normalized text and the other way round.
@@ -6,7 +7,10 @@ text is valid in the normalized text and the other way round.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import unicodedata
+from collections.abc import Callable, Iterable
 
 LOOKALIKES: dict[str, str] = {
     "\u00d0": "\u0110",  # Ð (Icelandic eth) printed for Đ
@@ -66,3 +70,43 @@ def fold(text: str) -> str:
     a lone combining mark folds to itself.
     """
     return "".join(_fold_char(char) for char in normalize(text))
+
+
+# Planes 2 and 3 hold ideographs (letters) and unassigned code points only, planes 4 to 13
+# nothing, planes 15 and 16 private use: every control, format, separator, surrogate and
+# combining character lies in planes 0 and 1 or among the tags and variation selectors of
+# plane 14. Walking these 135,168 code points instead of all 1,114,112 keeps the start of
+# every process (the builder starts worker processes) short; a test walks the rest of
+# Unicode to prove that nothing there belongs to a class built this way.
+WALKED_CODE_POINTS = (range(0x20000), range(0xE0000, 0xE1000))
+
+CodePointRanges = tuple[tuple[int, int], ...]
+
+
+def _ranges(flags: Callable[[Iterable[str]], Iterable[object]]) -> CodePointRanges:
+    """Inclusive ranges of the walked code points whose flag (computed per block) is true."""
+    ranges: list[tuple[int, int]] = []
+    for block in WALKED_CODE_POINTS:
+        for code in itertools.compress(block, flags(map(chr, block))):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return tuple(ranges)
+
+
+@functools.cache
+def category_ranges(categories: frozenset[str]) -> CodePointRanges:
+    """Inclusive ranges of the code points in the given Unicode general categories."""
+    return _ranges(lambda chars: map(categories.__contains__, map(unicodedata.category, chars)))
+
+
+@functools.cache
+def combining_ranges() -> CodePointRanges:
+    """Inclusive ranges of the code points with a non-zero canonical combining class."""
+    return _ranges(lambda chars: map(unicodedata.combining, chars))
+
+
+def character_class(ranges: Iterable[tuple[int, int]]) -> str:
+    """The ranges written for the inside of a regular expression's ``[...]``."""
+    return "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in ranges)
