@@ -36,10 +36,12 @@ def encode(
     Raises ``ValueError`` when a span does not start and end on token boundaries, or
     overlaps another span: BIO cannot say either.
     """
-    first_of = {start: index for index, (start, _) in enumerate(tokens)}
-    last_of = {end: index for index, (_, end) in enumerate(tokens)}
     tags = [OUTSIDE] * len(tokens)
     entity_ids: list[str | None] = [None] * len(tokens)
+    if not spans:  # most sentences: no index of the tokens needed
+        return tags, entity_ids
+    first_of = {start: index for index, (start, _) in enumerate(tokens)}
+    last_of = {end: index for index, (_, end) in enumerate(tokens)}
     for span in spans:
         first, last = first_of.get(span.start), last_of.get(span.end)
         if first is None or last is None or last < first:

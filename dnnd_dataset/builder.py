@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from dnnd_dataset._version import RELEASE_DATE, __version__
-from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
+from dnnd_dataset.checking.pipeline import check_corpus
 from dnnd_dataset.errors import InvalidCorpusError, Issue, Report
-from dnnd_dataset.records import TABLES, MentionLabel, Record
+from dnnd_dataset.records import TABLES
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
 CACHE_NAME = ".dnnd-cache"
@@ -25,39 +24,20 @@ def default_cache(raw: Path) -> Path:
     return Path(raw).resolve().parent / CACHE_NAME
 
 
-def check(raw: Path, *, jobs: int = 1, cache: Path | None = None) -> CompileResult:
-    """Validate ``raw`` without writing anything (``cache`` may be written)."""
-    return compile_corpus(Path(raw), jobs=jobs, cache=cache)
+def check(raw: Path, *, jobs: int = 1, cache: Path | None = None) -> Report:
+    """Validate ``raw`` without writing anything (``cache`` may be written).
+
+    The report's stats hold the coverage, the counts per document and the rows per table.
+    """
+    return check_corpus(Path(raw), jobs=jobs, cache=cache)
 
 
-def per_document_counts(result: CompileResult) -> dict[str, dict[str, int]]:
-    """article_id -> mentions per label, entities named, and coverage counts."""
-    counts: dict[str, dict[str, int]] = {}
-    mentions = Counter(
-        (row.article_id, row.label)  # type: ignore[attr-defined]
-        for row in result.tables.get("mentions", [])
-    )
-    for article in result.tables.get("articles", []):
-        article_id: str = article.article_id  # type: ignore[attr-defined]
-        row = {
-            f"mentions_{label.lower()}": mentions[(article_id, label)]
-            for label in get_args(MentionLabel)
-        }
-        for column in ("person_ids", "organization_ids", "directive_ids", "meeting_ids"):
-            row[column.removesuffix("_ids") + "s"] = len(getattr(article, column))
-        coverage = result.report.stats["coverage"].get(article_id, {})
-        row["names_found"] = coverage.get("names_found", 0)
-        row["names_covered"] = coverage.get("covered", 0) + coverage.get("waived", 0)
-        counts[article_id] = row
-    return counts
-
-
-def stats(result: CompileResult) -> dict[str, Any]:
+def stats(report: Report) -> dict[str, Any]:
     return {
-        "valid": result.report.valid,
-        "tables": {name: len(result.tables.get(name, [])) for name in TABLES},
-        "documents": per_document_counts(result),
-        "coverage": result.report.stats.get("coverage", {}),
+        "valid": report.valid,
+        "tables": {name: report.stats.get("tables", {}).get(name, 0) for name in TABLES},
+        "documents": report.stats.get("documents", {}),
+        "coverage": report.stats.get("coverage", {}),
     }
 
 
@@ -137,8 +117,9 @@ def build(
         OUTPUT_LAYOUT,
         PACKAGE_DATA_LAYOUT,
         refuse_unless_replaceable,
+        replace_folder,
     )
-    from dnnd_dataset.publishing.publish import write_dataset
+    from dnnd_dataset.publishing.publish import DatasetWriter
 
     step = progress or (lambda _message: None)
     # Both refused before anything is checked or written (the cache included), so that a
@@ -146,48 +127,37 @@ def build(
     refuse_unless_replaceable(Path(out), OUTPUT_LAYOUT)
     if package_data is not None:
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
-    result = compile_corpus(Path(raw), today=today, jobs=jobs, cache=cache)
     prose, card_issue = _card_prose(raw)
-    if card_issue is not None:
-        result.report.issues.append(card_issue)  # reported with the corpus's own problems
-    if not result.report.valid:
-        raise InvalidCorpusError(result.report)
-    write_dataset(
-        result.tables,
-        Path(out),
-        version=__version__,
-        per_document=per_document_counts(result),
-        card_prose=prose,
-        date_published=dt.date.fromisoformat(RELEASE_DATE),
-        progress=step,
-    )
-    if package_data is not None:
-        write_package_data(result.tables, package_data)
-        step(str(package_data))
-    return result.report
+    reports: list[Report] = []
 
-
-def write_package_data(tables: dict[str, list[Record]], folder: Path) -> None:
-    """Write ``<table>.parquet`` files and their SHA256SUMS into ``folder``, all at once.
-
-    ``folder`` is replaced only when it is new, empty or an earlier package data folder
-    (exactly these files, listed in its SHA256SUMS); otherwise OutputError, and nothing
-    is touched.
-    """
-    import pyarrow.parquet as pq
-
-    from dnnd_dataset.publishing.arrow_schema import to_arrow
-    from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
-    from dnnd_dataset.publishing.owned_folder import PACKAGE_DATA_LAYOUT, replace_folder
-    from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
-
-    def write(staging: Path) -> None:
-        for name in TABLES:
-            pq.write_table(
-                to_arrow(name, tables[name], __version__),
-                staging / f"{name}.parquet",
-                **PARQUET_OPTIONS,
+    def write(folder: Path, package: Path | None) -> None:
+        writer = DatasetWriter(folder, __version__, package=package)
+        try:
+            report = check_corpus(Path(raw), today=today, jobs=jobs, cache=cache, sink=writer)
+            if card_issue is not None:
+                report.issues.append(card_issue)  # reported with the corpus's own problems
+            if not report.valid:
+                # Raised inside the staging step: the earlier output stays as it was.
+                raise InvalidCorpusError(report)
+            writer.finish(
+                prose=prose,
+                per_document=report.stats["documents"],
+                date_published=dt.date.fromisoformat(RELEASE_DATE),
+                progress=step,
             )
-        (staging / SHA256SUMS).write_bytes(sha256sums(staging).encode("utf-8"))
+            reports.append(report)
+        finally:
+            writer.abandon()
 
-    replace_folder(Path(folder), PACKAGE_DATA_LAYOUT, write)
+    if package_data is None:
+        replace_folder(Path(out), OUTPUT_LAYOUT, lambda folder: write(folder, None))
+    else:
+        replace_folder(
+            Path(out),
+            OUTPUT_LAYOUT,
+            lambda folder: replace_folder(
+                Path(package_data), PACKAGE_DATA_LAYOUT, lambda package: write(folder, package)
+            ),
+        )
+        step(str(package_data))
+    return reports[0]

@@ -248,7 +248,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import check
 
-    report = check(args.raw, jobs=args.jobs, cache=_cache(args)).report
+    report = check(args.raw, jobs=args.jobs, cache=_cache(args))
     if args.json:
         print(report.to_json(ascii_only=not _speaks_utf8(sys.stdout)))
     elif report.valid:
@@ -261,8 +261,8 @@ def _check(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import check, stats
 
-    result = check(args.raw, jobs=args.jobs, cache=_cache(args))
-    numbers = stats(result)
+    report = check(args.raw, jobs=args.jobs, cache=_cache(args))
+    numbers = stats(report)
     if args.json:
         ascii_only = not _speaks_utf8(sys.stdout)
         print(json.dumps(numbers, ensure_ascii=ascii_only, indent=2, sort_keys=True))
@@ -272,9 +272,9 @@ def _stats(args: argparse.Namespace) -> int:
         for article_id, row in numbers["documents"].items():
             cells = ", ".join(f"{key} {value}" for key, value in row.items())
             print(f"{article_id}: {cells}")
-        if not result.report.valid:
-            _print_issues(result.report, sys.stderr, building=False)
-    return 0 if result.report.valid else 1
+        if not report.valid:
+            _print_issues(report, sys.stderr, building=False)
+    return 0 if report.valid else 1
 
 
 def _verify(args: argparse.Namespace) -> int:

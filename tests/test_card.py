@@ -15,6 +15,7 @@ from huggingface_hub import DatasetCard
 
 from dnnd_dataset.publishing.card import (
     CARD_TAGS,
+    NerSummary,
     card_metadata,
     render_card,
     size_category,
@@ -138,7 +139,9 @@ def test_per_document_counts(card: DatasetCard) -> None:
 
 
 def test_ner_section_lists_each_tag_with_its_index_and_counts() -> None:
-    text = render_card(_tables(), version="1", prose=PROSE, ner_rows=ner())
+    summary = NerSummary()
+    summary.add(row.model_dump() for row in ner())
+    text = render_card(_tables(), version="1", prose=PROSE, ner=summary)
     section = text[text.index("## The `ner` config: tags and counts") :]
     assert section == (
         "## The `ner` config: tags and counts\n\n"

@@ -184,16 +184,16 @@ def test_a_failure_mid_write_leaves_the_earlier_output_byte_identical(
 ) -> None:
     target = write_sample(tmp_path / "out")
     before = folder_bytes(target)
-    written: list[str] = []
-    real_write_table = pq.write_table
+    opened: list[str] = []
+    real_writer = pq.ParquetWriter
 
-    def fail_on_third_table(table, where, **options):
-        written.append(str(where))
-        if len(written) == 3:
+    def fail_on_third_file(where, schema, **options):
+        opened.append(str(where))
+        if len(opened) == 3:
             raise OSError(28, "No space left on device")
-        real_write_table(table, where, **options)
+        return real_writer(where, schema, **options)
 
-    monkeypatch.setattr(pq, "write_table", fail_on_third_table)
+    monkeypatch.setattr(pq, "ParquetWriter", fail_on_third_file)
     with pytest.raises(OutputError, match="No space left on device; the previous output is"):
         write_dataset(sample_tables(), target, version="2.0.0")
     assert folder_bytes(target) == before

@@ -39,12 +39,17 @@ def test_large_tables_are_sharded_in_hugging_face_naming(sharded: Path) -> None:
     assert articles == [f"train-0000{i}-of-00003.parquet" for i in range(3)]
     assert [
         pq.ParquetFile(sharded / "data/articles" / name).metadata.num_rows for name in articles
-    ] == [14, 14, 12]
+    ] == [16, 16, 8]
+    # Row groups are filled in order and never span two shards.
     sizes = [
-        pq.ParquetFile(sharded / "data/articles" / articles[0]).metadata.row_group(i).num_rows
-        for i in range(3)
+        [
+            metadata.row_group(i).num_rows
+            for metadata in [pq.ParquetFile(sharded / "data/articles" / name).metadata]
+            for i in range(metadata.num_row_groups)
+        ]
+        for name in articles
     ]
-    assert sizes == [5, 5, 4]
+    assert sizes == [[5, 5, 5, 1], [5, 5, 5, 1], [5, 3]]
     persons = sorted(p.name for p in (sharded / "data" / "persons").iterdir())
     assert persons == ["train-00000-of-00001.parquet"]
     assert verify(sharded) == []

@@ -1,37 +1,30 @@
-"""Assembling the published records from a corpus that validated.
+"""The registry tables, assembled once every document is checked.
 
-Only called when the report has no issue, so every anchor resolves and every
-reference exists; links between tables (article_ids, meeting_ids, ...) are derived
-here, never written by hand.
+Only called when the report has no issue, so every reference exists. The links between
+tables (article_ids, meeting_ids, ...) are derived here from what each article contributed
+(``checking.document_rows.Contribution``), never written by hand; the rows of the articles
+themselves were written as each document was checked.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast, get_args
 
-from dnnd_dataset.checking.ner_table import ner_sentences
-from dnnd_dataset.reading.anchoring import Span, anchor_key
-from dnnd_dataset.reading.raw_loading import LABEL_OF_REGISTRY
+from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
 from dnnd_dataset.reading.raw_models import (
-    Anchor,
     DirectiveEntry,
-    DocumentAnnotation,
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
     PostEntry,
 )
 from dnnd_dataset.records import (
-    TABLES,
-    Article,
-    Boilerplate,
-    Credit,
     Directive,
     Evidence,
     Meeting,
-    Mention,
     Organization,
     Participant,
     ParticipantRole,
@@ -48,89 +41,26 @@ if TYPE_CHECKING:
 ROLE_ORDER: list[ParticipantRole] = list(get_args(ParticipantRole))
 
 
-def _span(state: CheckState, article_id: str, anchor: Anchor) -> Span:
-    # The assembly runs only on a corpus whose anchors all resolved during the checks.
-    return state.spans[(article_id, anchor_key(anchor))]
-
-
-def _quote(state: CheckState, article_id: str, anchor: Anchor) -> str:
-    span = _span(state, article_id, anchor)
-    return state.raw.texts[article_id].text[span.start : span.end]
-
-
-def _evidence(
-    state: CheckState, table: str, record_id: str, name: str, article_id: str, anchor: Anchor
-) -> Evidence:
-    span = _span(state, article_id, anchor)
-    return Evidence(
-        table=table,
-        record_id=record_id,
-        field=name,
-        article_id=article_id,
-        start=span.start,
-        end=span.end,
-        quote=state.raw.texts[article_id].text[span.start : span.end],
-    )
-
-
-class _Links:
+@dataclass
+class Links:
     """Which articles name which entities, in their body or only in boilerplate.
 
-    Gathered once from mentions, evidence quotes, bylines and participants: a link whose span
-    lies in a boilerplate span of its article (a banner, a duplicated caption) is a link of the
-    page chrome, and an article that names an entity only there does not count as naming it.
+    A link whose span lies in a boilerplate span of its article (a banner, a duplicated
+    caption) is a link of the page chrome, and an article that names an entity only there
+    does not count as naming it.
     """
 
-    def __init__(self, state: CheckState) -> None:
-        self.body: dict[str, set[str]] = defaultdict(set)
-        self.chrome: dict[str, set[str]] = defaultdict(set)
-        self.ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.chrome_ids_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.forms: dict[str, set[str]] = defaultdict(set)
-        self.person_names = {
-            cast(PersonEntry, e.model).id: cast(PersonEntry, e.model).name
-            for e in state.entries("persons")
-        }
-        self.boilerplate = {
-            d.model.article_id: [_span(state, d.model.article_id, b) for b in d.model.boilerplate]
-            for d in state.raw.documents
-        }
-        self._label = {
-            entity_id: LABEL_OF_REGISTRY[registry]
-            for entity_id, (registry, _) in state.entities.items()
-            if registry in LABEL_OF_REGISTRY
-        }
-        for article_id, resolved in state.resolved.items():
-            text = state.raw.texts[article_id].text
-            for span, _, entity_id in resolved.mentions:
-                if entity_id is None:
-                    continue
-                self.add(entity_id, article_id, span)
-                self.forms[entity_id].add(text[span.start : span.end])
-        for entity_id, places in state.evidence_spans.items():
-            for article_id, span in places:
-                self.add(entity_id, article_id, span)
-        for document in state.raw.documents:
-            ann = document.model
-            for author in ann.authors:
-                span = _span(state, ann.article_id, author.evidence)
-                self.add(author.person, ann.article_id, span)
-        for entry in state.entries("meetings"):
-            for participant in cast(MeetingEntry, entry.model).participants:
-                for anchor in participant.evidence:
-                    span = _span(state, anchor.article, anchor)
-                    self.add(participant.person, anchor.article, span)
+    body: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    chrome: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    stated: list[StatedPosition] = field(default_factory=list)
 
-    def in_boilerplate(self, article_id: str, span: Span) -> bool:
-        spans = self.boilerplate.get(article_id, [])
-        return any(b.start <= span.start and span.end <= b.end for b in spans)
-
-    def add(self, entity_id: str, article_id: str, span: Span) -> None:
-        chrome = self.in_boilerplate(article_id, span)
-        (self.chrome if chrome else self.body)[entity_id].add(article_id)
-        (self.chrome_ids_in if chrome else self.ids_in)[article_id][self._label[entity_id]].add(
-            entity_id
-        )
+    def add(self, article_id: str, contribution: Contribution) -> None:
+        for entity_id, in_chrome in contribution.links:
+            (self.chrome if in_chrome else self.body)[entity_id].add(article_id)
+        for entity_id, form in contribution.forms:
+            self.forms[entity_id].add(form)
+        self.stated += contribution.positions
 
     def article_ids(self, entity_id: str) -> list[str]:
         return sorted(self.body[entity_id])
@@ -141,140 +71,21 @@ class _Links:
     def only_in_boilerplate(self, entity_id: str) -> bool:
         return not self.body[entity_id] and bool(self.chrome[entity_id])
 
-    def chrome_only_ids(self, article_id: str, label: str) -> list[str]:
-        return sorted(self.chrome_ids_in[article_id][label] - self.ids_in[article_id][label])
 
-
-def assemble(state: CheckState) -> dict[str, list[Record]]:
-    links = _Links(state)
-    documents = sorted(state.raw.documents, key=lambda d: d.model.article_id)
-    annotations = [d.model for d in documents]
-    positions, position_evidence = _positions(state, annotations)
-    tables: dict[str, list[Record]] = {
-        "articles": [_article(state, links, d.model) for d in documents],
-        "mentions": _mentions(state, links),
+def assemble_registries(state: CheckState, links: Links) -> dict[str, list[Record]]:
+    """The rows of the registry tables, and the evidence rows of registries and positions."""
+    positions, position_evidence = _positions(state, links.stated)
+    return {
         "meetings": _meetings(state, links),
         "persons": _persons(state, links, positions),
         "directives": _directives(state, links),
         "organizations": _organizations(state, links),
         "posts": _posts(state, positions),
+        "evidence": [*state.evidence, *position_evidence],
     }
-    evidence: list[Record] = [*state.evidence, *position_evidence]
-    for ann in annotations:
-        evidence += _document_evidence(state, ann)
-    tables["evidence"] = evidence
-    tables["ner"] = _ner(tables["articles"], tables["mentions"])
-    return {name: sorted(rows, key=_sort_key(name)) for name, rows in tables.items()}
 
 
-def _sort_key(table: str):  # type: ignore[no-untyped-def]
-    fields = TABLES[table].sort_key
-
-    def key(record: Record) -> tuple[tuple[bool, object], ...]:
-        values = [getattr(record, f) for f in fields]
-        # Not `value or ""`: an index or offset 0 would then compare with a string.
-        return tuple((value is not None, "" if value is None else value) for value in values)
-
-    return key
-
-
-def _article(state: CheckState, links: _Links, ann: DocumentAnnotation) -> Article:
-    article_id = ann.article_id
-    text = state.raw.texts[article_id].text
-    ids = links.ids_in[article_id]
-    return Article(
-        article_id=article_id,
-        source_file=ann.source_file,
-        title=_quote(state, article_id, ann.title),
-        text=text,
-        text_normalized=state.normalized[article_id],
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        outlet=ann.outlet.name if ann.outlet else None,
-        outlet_inferred=ann.outlet.inferred if ann.outlet else False,
-        outlet_basis=ann.outlet.basis if ann.outlet else None,
-        url=_quote(state, article_id, ann.url) if ann.url else None,
-        page_date=ann.page_date.value if ann.page_date else None,
-        authors=[links.person_names[a.person] for a in ann.authors],
-        author_ids=[a.person for a in ann.authors],
-        credits=[
-            Credit(
-                name=c.name,
-                role=c.role,
-                person_id=c.person,
-                organization_id=c.organization,
-                inferred=c.inferred,
-                basis=c.basis,
-            )
-            for c in ann.credits
-        ],
-        boilerplate=sorted(
-            (
-                Boilerplate(start=s.start, end=s.end, kind=b.kind)
-                for b in ann.boilerplate
-                for s in [_span(state, article_id, b)]
-            ),
-            key=lambda b: (b.start, b.end),
-        ),
-        person_ids=sorted(ids["PERSON"]),
-        organization_ids=sorted(ids["ORGANIZATION"]),
-        directive_ids=sorted(ids["DIRECTIVE"]),
-        meeting_ids=sorted(ids["MEETING"]),
-        boilerplate_person_ids=links.chrome_only_ids(article_id, "PERSON"),
-        boilerplate_organization_ids=links.chrome_only_ids(article_id, "ORGANIZATION"),
-        boilerplate_directive_ids=links.chrome_only_ids(article_id, "DIRECTIVE"),
-        boilerplate_meeting_ids=links.chrome_only_ids(article_id, "MEETING"),
-    )
-
-
-def _document_evidence(state: CheckState, ann: DocumentAnnotation) -> list[Evidence]:
-    article_id = ann.article_id
-
-    def row(name: str, anchor: Anchor) -> Evidence:
-        return _evidence(state, "articles", article_id, name, article_id, anchor)
-
-    rows = [row("title", ann.title)]
-    if ann.outlet:
-        rows.append(row("outlet", ann.outlet.evidence))
-    if ann.url:
-        rows.append(row("url", ann.url))
-    if ann.page_date:
-        rows.append(row("page_date", ann.page_date.evidence))
-    rows += [row(f"authors[{i}]", a.evidence) for i, a in enumerate(ann.authors)]
-    rows += [row(f"credits[{i}]", c.evidence) for i, c in enumerate(ann.credits)]
-    return rows
-
-
-def _mentions(state: CheckState, links: _Links) -> list[Record]:
-    rows: list[Record] = []
-    for article_id, resolved in state.resolved.items():
-        text = state.raw.texts[article_id].text
-        rows += [
-            Mention(
-                article_id=article_id,
-                start=span.start,
-                end=span.end,
-                text=text[span.start : span.end],
-                label=label,
-                entity_id=entity_id,
-                in_boilerplate=links.in_boilerplate(article_id, span),
-            )
-            for span, label, entity_id in resolved.mentions
-        ]
-    return rows
-
-
-def _ner(articles: list[Record], mentions: list[Record]) -> list[Record]:
-    """The ner rows, article by article."""
-    by_article: dict[str, list[Mention]] = defaultdict(list)
-    for mention in cast(list[Mention], mentions):
-        by_article[mention.article_id].append(mention)
-    rows: list[Record] = []
-    for article in cast(list[Article], articles):
-        rows += ner_sentences(article, by_article[article.article_id])
-    return rows
-
-
-def _meetings(state: CheckState, links: _Links) -> list[Record]:
+def _meetings(state: CheckState, links: Links) -> list[Record]:
     adopted: dict[str, list[str]] = defaultdict(list)
     for entry in state.entries("directives"):
         directive = cast(DirectiveEntry, entry.model)
@@ -320,7 +131,7 @@ def _meetings(state: CheckState, links: _Links) -> list[Record]:
 
 
 def _positions(
-    state: CheckState, documents: list[DocumentAnnotation]
+    state: CheckState, stated: Iterable[StatedPosition]
 ) -> tuple[dict[str, list[Position]], list[Evidence]]:
     """Each person's positions in article order, and the evidence row of each by its index."""
     meetings = {
@@ -330,38 +141,36 @@ def _positions(
     posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
     positions: dict[str, list[Position]] = defaultdict(list)
     evidence: list[Evidence] = []
-    for ann in documents:
-        for stated in ann.positions:
-            meeting = meetings.get(stated.as_of_meeting) if stated.as_of_meeting else None
-            post = posts.get(stated.post) if stated.post else None
-            held = positions[stated.person]
-            evidence.append(
-                _evidence(
-                    state,
-                    "persons",
-                    stated.person,
-                    f"positions[{len(held)}]",
-                    ann.article_id,
-                    stated.evidence,
-                )
+    for position in stated:
+        meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
+        post = posts.get(position.post) if position.post else None
+        held = positions[position.person]
+        evidence.append(
+            Evidence(
+                table="persons",
+                record_id=position.person,
+                field=f"positions[{len(held)}]",
+                article_id=position.article_id,
+                start=position.start,
+                end=position.end,
+                quote=position.quote,
             )
-            held.append(
-                Position(
-                    title=stated.title,
-                    post_id=stated.post,
-                    organization_id=stated.organization
-                    or (post.organization if post is not None else None),
-                    as_of=meeting.date if meeting else None,
-                    as_of_inferred=meeting.date_inferred if meeting else False,
-                    article_id=ann.article_id,
-                )
+        )
+        held.append(
+            Position(
+                title=position.title,
+                post_id=position.post,
+                organization_id=position.organization
+                or (post.organization if post is not None else None),
+                as_of=meeting.date if meeting else None,
+                as_of_inferred=meeting.date_inferred if meeting else False,
+                article_id=position.article_id,
             )
+        )
     return positions, evidence
 
 
-def _persons(
-    state: CheckState, links: _Links, positions: dict[str, list[Position]]
-) -> list[Record]:
+def _persons(state: CheckState, links: Links, positions: dict[str, list[Position]]) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("persons"):
         p = cast(PersonEntry, entry.model)
@@ -381,7 +190,7 @@ def _persons(
     return rows
 
 
-def _other_names(name: str, declared: list[str], links: _Links, entity_id: str) -> list[str]:
+def _other_names(name: str, declared: list[str], links: Links, entity_id: str) -> list[str]:
     """Declared variants, plus other spellings of them that mentions print (e.g. 'Ð' for 'Đ').
 
     A mention that names a person by a title ("Thường trực Ban Bí thư") is no spelling of
@@ -394,7 +203,7 @@ def _other_names(name: str, declared: list[str], links: _Links, entity_id: str) 
     return [*declared, *printed]
 
 
-def _directives(state: CheckState, links: _Links) -> list[Record]:
+def _directives(state: CheckState, links: Links) -> list[Record]:
     meeting_ids: dict[str, list[str]] = defaultdict(list)
     for entry in state.entries("meetings"):
         meeting = cast(MeetingEntry, entry.model)
@@ -430,7 +239,7 @@ def _directives(state: CheckState, links: _Links) -> list[Record]:
     return rows
 
 
-def _organizations(state: CheckState, links: _Links) -> list[Record]:
+def _organizations(state: CheckState, links: Links) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("organizations"):
         o = cast(OrganizationEntry, entry.model)

@@ -24,6 +24,7 @@ from dnnd_dataset.checking.span_index import LineIndex, SpanIndex, strictly_insi
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import (
+    AnchorKey,
     AnchorProblem,
     Span,
     anchor_key,
@@ -438,6 +439,7 @@ def _check_token_grid(
         if (span := state.spans.get((ann.article_id, anchor_key(anchor)))) is not None
     ]
     grid = TokenGrid(text, boilerplate)
+    state.sentences[ann.article_id] = grid.sentences
     outside = [
         (span, index)
         for span, index in mentions
@@ -730,21 +732,23 @@ def _record_evidence(
     """Record one evidence row per supported field; False when the quote cannot be read."""
     if anchor.article in state.raw.unreadable:
         return False  # the unreadable text is reported; do not pile on
-    if anchor.article not in state.raw.texts:
+    if anchor.article not in state.article_ids:
         state.issue(
             entry,
             (*sub, "article"),
             "dangling-reference",
             f"{anchor.article!r} is not an article under raw/documents",
-            f"{did_you_mean(closest(anchor.article, state.raw.texts))}"
+            f"{did_you_mean(closest(anchor.article, state.article_ids))}"
             "use the file name of a text in raw/documents, without .txt",
         )
         return True
-    span = _span_of(state, entry, sub, anchor.article, anchor)
-    if span is None:
+    found = state.quoted.get((anchor.article, anchor_key(anchor)))
+    if found is None:
+        return True  # the document's own problems stopped its quotes from being read
+    if isinstance(found, AnchorProblem):
+        state.issue(entry, sub, found.code, found.message, found.hint)
         return True
-    state.evidence_spans[entity_id].append((anchor.article, span))
-    quote = state.raw.texts[anchor.article].text[span.start : span.end]
+    span, quote = found
     for field in sorted(set(facts.values())):
         state.evidence.append(
             Evidence(
@@ -760,49 +764,148 @@ def _record_evidence(
     return True
 
 
+def registry_quotes(state: CheckState) -> dict[str, list[tuple[str, SourcedAnchor]]]:
+    """Article id -> (entity, anchor) of every registry quote from it, in registry order.
+
+    The entity is the one the quote links to the article: the entry for its evidence, the
+    participant for a participant's evidence. Each document resolves the quotes from its
+    own text where it is checked (``resolve_quotes``), so no text is needed after it.
+    """
+    quotes: dict[str, list[tuple[str, SourcedAnchor]]] = {}
+    for registry in ("directives", "meetings"):
+        for entry in state.entries(registry):
+            entity_id = _id_of(entry)
+            for _, anchor in _registry_anchors(entry):
+                quotes.setdefault(anchor.article, []).append((entity_id, anchor))
+            if isinstance(entry.model, MeetingEntry):
+                for participant in entry.model.participants:
+                    for anchor in participant.evidence:
+                        quotes.setdefault(anchor.article, []).append((participant.person, anchor))
+    return quotes
+
+
+def resolve_quotes(
+    text: str, normalized: str, article_id: str, quotes: list[tuple[str, SourcedAnchor]]
+) -> tuple[dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem], list[tuple[str, Span]]]:
+    """Registry quotes resolved in one text: by anchor, and (entity, span) of those found."""
+    resolved: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem] = {}
+    cited: list[tuple[str, Span]] = []
+    for entity_id, anchor in quotes:
+        key = (article_id, anchor_key(anchor))
+        if key not in resolved:
+            found = resolve(normalized, anchor)
+            resolved[key] = (
+                found
+                if isinstance(found, AnchorProblem)
+                else (found, text[found.start : found.end])
+            )
+        result = resolved[key]
+        if not isinstance(result, AnchorProblem):
+            cited.append((entity_id, result[0]))
+    return resolved, cited
+
+
 # ---------------------------------------------------------------- values as printed
 
 
-def check_printed(state: CheckState) -> None:
-    """Names, other names, titles and positions keep the characters a text prints."""
-    texts = {article_id: source.text for article_id, source in sorted(state.raw.texts.items())}
-    # A text that could not be read is reported already; a name may be printed only there.
-    complete = not state.raw.unreadable and all(
-        d.model.article_id in texts for d in state.raw.documents
-    )
+def printed_values(state: CheckState) -> list[str]:
+    """The registry values that must be printed verbatim in some text."""
+    values: list[str] = []
     for registry in ("persons", "organizations"):
-        if not complete:
-            break
+        for entry in state.entries(registry):
+            values += cast(PersonEntry | OrganizationEntry, entry.model).other_names
+    for registry in ("meetings", "directives"):
+        for entry in state.entries(registry):
+            values.append(cast(MeetingEntry | DirectiveEntry, entry.model).name)
+    return sorted(set(values))
+
+
+def printed_automaton(values: list[str], *, normalized: bool) -> ahocorasick.Automaton:
+    """Every value (normalized, when told) mapped to itself, for one pass over a text."""
+    automaton = ahocorasick.Automaton()
+    for value in values:
+        key = normalize(value) if normalized else value
+        automaton.add_word(key, key)
+    if values:
+        automaton.make_automaton()
+    return automaton
+
+
+def find_printed(
+    verbatim: ahocorasick.Automaton, normalized: ahocorasick.Automaton, text: str, norm: str
+) -> tuple[set[str], dict[str, str]]:
+    """The values printed verbatim in ``text``, and how the text prints each normalized value.
+
+    The printed form is the one at the first place the normalized value occurs.
+    """
+    found = {value for _, value in verbatim.iter(text)} if len(verbatim) else set()
+    first: dict[str, int] = {}
+    for last, key in normalized.iter(norm) if len(normalized) else ():
+        start = last + 1 - len(key)
+        if key not in first or start < first[key]:
+            first[key] = start
+    return found, {key: text[start : start + len(key)] for key, start in first.items()}
+
+
+def check_printed(
+    state: CheckState, printed: set[str], printed_as: dict[str, str], *, complete: bool
+) -> None:
+    """Names, other names and participant positions keep the characters a text prints.
+
+    ``printed``: the values printed verbatim in some text; ``printed_as``: normalized value
+    -> its printed form in the first text that prints it. ``complete`` is False when a text
+    could not be read: a name may be printed only there, and that text is reported already.
+    """
+    for registry in ("persons", "organizations") if complete else ():
         for entry in state.entries(registry):
             model = cast(PersonEntry | OrganizationEntry, entry.model)
             for index, name in enumerate(model.other_names):
-                _printed(state, entry, ("other_names", index), name, list(texts.values()))
+                _printed_somewhere(state, entry, ("other_names", index), name, printed, printed_as)
     for registry in ("meetings", "directives") if complete else ():
         for entry in state.entries(registry):
             name = cast(MeetingEntry | DirectiveEntry, entry.model).name
-            _printed(state, entry, ("name",), name, list(texts.values()))
+            _printed_somewhere(state, entry, ("name",), name, printed, printed_as)
     for entry in state.entries("meetings"):
         meeting = cast(MeetingEntry, entry.model)
         for index, participant in enumerate(meeting.participants):
             if participant.position is None:
                 continue
             quotes = [
-                texts[anchor.article][span.start : span.end]
+                found[1]
                 for anchor in participant.evidence
-                if anchor.article in texts
-                for span in [state.spans.get((anchor.article, anchor_key(anchor)))]
-                if span is not None
+                for found in [state.quoted.get((anchor.article, anchor_key(anchor)))]
+                if found is not None and not isinstance(found, AnchorProblem)
             ]
             if quotes:
                 sub = ("participants", index, "position")
                 _printed(state, entry, sub, participant.position, quotes)
-    for document in state.raw.documents:
-        ann = document.model
-        for index, position in enumerate(ann.positions):
-            span = state.spans.get((ann.article_id, anchor_key(position.evidence)))
-            if span is not None and ann.article_id in texts:
-                quote = texts[ann.article_id][span.start : span.end]
-                _printed(state, document, ("positions", index, "title"), position.title, [quote])
+
+
+def check_positions_printed(state: CheckState, document: Located[DocumentAnnotation]) -> None:
+    """Each stated title keeps the characters of its quote."""
+    ann = document.model
+    source = state.raw.texts.get(ann.article_id)
+    if source is None:
+        return
+    for index, position in enumerate(ann.positions):
+        span = state.spans.get((ann.article_id, anchor_key(position.evidence)))
+        if span is not None:
+            quote = source.text[span.start : span.end]
+            _printed(state, document, ("positions", index, "title"), position.title, [quote])
+
+
+def _printed_somewhere(
+    state: CheckState,
+    where: Located[Any],
+    sub: tuple[str | int, ...],
+    value: str,
+    printed: set[str],
+    printed_as: dict[str, str],
+) -> None:
+    if value in printed:
+        return
+    form = printed_as.get(normalize(value))
+    _not_printed(state, where, sub, value, form, "any text")
 
 
 def _printed(
@@ -823,7 +926,17 @@ def _printed(
         ),
         None,
     )
-    scope = "the text" if len(texts) == 1 else "any text"
+    _not_printed(state, where, sub, value, printed, "the text" if len(texts) == 1 else "any text")
+
+
+def _not_printed(
+    state: CheckState,
+    where: Located[Any],
+    sub: tuple[str | int, ...],
+    value: str,
+    printed: str | None,
+    scope: str,
+) -> None:
     state.issue(
         where,
         sub,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from dnnd_dataset.bio import TaggedSpan, encode
 from dnnd_dataset.records import Article, Mention, NerSentence
@@ -68,13 +69,17 @@ class TokenGrid:
         self.sentences: list[Sentence] = sentences(text, self.boilerplate)
         self.sentence_of_start: dict[int, int] = {}
         self.sentence_of_end: dict[int, int] = {}
-        self.token_at: dict[int, Offsets] = {}
         for index, sentence in enumerate(self.sentences):
             for start, end in sentence.tokens:
                 self.sentence_of_start[start] = index
                 self.sentence_of_end[end] = index
-                for offset in range(start, end):
-                    self.token_at[offset] = (start, end)
+
+    def token_at(self, offset: int) -> Offsets | None:
+        """The token that holds ``offset``; only an error needs it, so it is searched."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return next((t for t in sentence.tokens if t[0] <= offset < t[1]), None)
+        return None
 
     def misplaced(self, start: int, end: int) -> Misplaced | None:
         """None when ``text[start:end]`` is whole tokens of one sentence."""
@@ -91,7 +96,7 @@ class TokenGrid:
         last = self.sentence_of_end.get(end)
         if first is None or last is None:
             edge, offset = ("starts", start) if first is None else ("ends", end - 1)
-            token = self.token_at.get(offset)
+            token = self.token_at(offset)
             inside = (
                 f"inside the token {self.text[token[0] : token[1]]!r}"
                 if token is not None
@@ -118,38 +123,44 @@ class TokenGrid:
 
 
 def ner_sentences(article: Article, mentions: Iterable[Mention]) -> list[NerSentence]:
-    """The ``ner`` rows of one article, in sentence order."""
-    text = article.text
-    grid = sentences(text, [(b.start, b.end) for b in article.boilerplate])
-    flat = flat_layer(article, mentions)
-    rows: list[NerSentence] = []
+    """The ``ner`` rows of one article, in sentence order, as records."""
+    grid = sentences(article.text, [(b.start, b.end) for b in article.boilerplate])
+    flat = [TaggedSpan(m.start, m.end, m.label, m.entity_id) for m in flat_layer(article, mentions)]
+    return [
+        NerSentence.model_validate(row)
+        for row in ner_rows(article.article_id, article.text, grid, flat)
+    ]
+
+
+def ner_rows(
+    article_id: str, text: str, grid: Sequence[Sentence], flat: Sequence[TaggedSpan]
+) -> list[dict[str, Any]]:
+    """The ``ner`` rows of one article as plain rows of the table, in sentence order.
+
+    ``grid`` is the article's sentences; ``flat`` its flat layer of mentions in text order.
+    """
+    rows: list[dict[str, Any]] = []
     position = 0
     for index, sentence in enumerate(grid):
         inside: list[TaggedSpan] = []
         while position < len(flat) and flat[position].start < sentence.end:
-            mention = flat[position]
-            inside.append(TaggedSpan(mention.start, mention.end, mention.label, mention.entity_id))
+            inside.append(flat[position])
             position += 1
-        rows.append(_row(article, index, sentence, inside))
+        tags, entity_ids = encode(sentence.tokens, inside)
+        rows.append(
+            {
+                "article_id": article_id,
+                "sentence_index": index,
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": text[sentence.start : sentence.end],
+                "tokens": [text[start:end] for start, end in sentence.tokens],
+                "token_starts": [start for start, _ in sentence.tokens],
+                "token_ends": [end for _, end in sentence.tokens],
+                "ner_tags": tags,
+                "entity_ids": entity_ids,
+            }
+        )
     if position < len(flat):
         raise ValueError(f"{flat[position]} lies outside every sentence")
     return rows
-
-
-def _row(
-    article: Article, index: int, sentence: Sentence, spans: Sequence[TaggedSpan]
-) -> NerSentence:
-    text = article.text
-    tags, entity_ids = encode(sentence.tokens, spans)
-    return NerSentence(
-        article_id=article.article_id,
-        sentence_index=index,
-        start=sentence.start,
-        end=sentence.end,
-        text=text[sentence.start : sentence.end],
-        tokens=[text[start:end] for start, end in sentence.tokens],
-        token_starts=[start for start, _ in sentence.tokens],
-        token_ends=[end for _, end in sentence.tokens],
-        ner_tags=tags,
-        entity_ids=entity_ids,
-    )

@@ -1,10 +1,13 @@
-"""From ``raw/`` to validated published records, with every problem in one report.
+"""From ``raw/`` to validated published rows, streamed, with every problem in one report.
 
 The steps: read the registries and check them; check each document on its own (in worker
-processes with ``jobs`` > 1, through the document cache when one is given); check the
-registries' evidence against the texts; assemble the records. Documents are taken in the
-order of their ids and their results merged in that order, so neither the number of jobs
-nor the cache shows in the output.
+processes with ``jobs`` > 1, through the document cache when one is given) and hand its rows
+to a sink, one document at a time in the order of the ids; then check what depends on every
+document (the registries' evidence quotes, names printed somewhere) from what each document
+gave back, and hand the sink the registry tables. No text is held after its document, so
+memory does not grow with the corpus (registries aside). Rows reach the sink only while no
+problem has been found; a sink's output is to be discarded when the report is not valid.
+Neither the number of jobs nor the cache shows in the rows or the report.
 """
 
 from __future__ import annotations
@@ -12,31 +15,52 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import ahocorasick
 from pydantic import BaseModel
 
-from dnnd_dataset.checking.assembly import assemble
+from dnnd_dataset.checking.assembly import Links, assemble_registries
 from dnnd_dataset.checking.compiler import (
     check_coverage,
     check_document,
     check_page_date,
+    check_positions_printed,
     check_printed,
     check_registries,
     check_registry_evidence,
+    find_printed,
     name_automaton,
     no_raw_folder,
+    printed_automaton,
+    printed_values,
+    registry_quotes,
+    resolve_quotes,
     used_ids,
 )
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key
+from dnnd_dataset.checking.document_rows import (
+    Contribution,
+    Row,
+    StatedPosition,
+    article_row,
+    boilerplate_offsets,
+    contribution,
+    document_counts,
+    document_ner_rows,
+    evidence_rows,
+    mention_rows,
+    stated_positions,
+)
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
-from dnnd_dataset.reading.anchoring import AnchorKey, Span
+from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 from dnnd_dataset.reading.raw_loading import (
+    LABEL_OF_REGISTRY,
     Located,
     RawCorpus,
     SourceText,
@@ -44,14 +68,21 @@ from dnnd_dataset.reading.raw_loading import (
     load_document,
     load_registries,
 )
-from dnnd_dataset.reading.raw_models import DocumentAnnotation
+from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry, SourcedAnchor
 from dnnd_dataset.reading.rawio import LoadedYaml
-from dnnd_dataset.records import Record
+from dnnd_dataset.records import TABLES, Record
 from dnnd_dataset.textnorm import normalize
 
 _NO_LINES = LoadedYaml(None, {})
 # Documents handed to a worker at a time: large enough to amortize the hand-over.
 CHUNK = 16
+DOCUMENT_TABLES = ("articles", "mentions", "evidence", "ner")
+
+
+class RowSink(Protocol):
+    """Where rows go: called per table with rows in the table's order, document by document."""
+
+    def add(self, table: str, rows: list[Row]) -> None: ...
 
 
 @dataclass
@@ -64,7 +95,10 @@ class CompileResult:
 
 @dataclass
 class DocumentResult:
-    """What checking one document gives, apart from coverage and the page date."""
+    """What checking one document gives apart from the checks that read every registry entry.
+
+    This is what the document cache keeps.
+    """
 
     stem: str
     source: SourceText | None
@@ -77,9 +111,30 @@ class DocumentResult:
     used_digest: str
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
-    # Checked afresh on every run, never cached:
-    fresh_issues: list[Issue] = field(default_factory=list)
-    coverage: dict[str, int] | None = None
+    # mentions, evidence and ner rows, and the stated positions; None with any issue.
+    rows: dict[str, list[Row]] | None = None
+    positions: list[StatedPosition] = field(default_factory=list)
+
+
+@dataclass
+class DocumentOutcome:
+    """What the run keeps of one document once it is checked: never its text."""
+
+    stem: str
+    key: str | None
+    issues: list[Issue]
+    has_text: bool
+    has_document: bool
+    unreadable: bool
+    proposals: dict[str, int]
+    coverage: dict[str, int] | None
+    quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem]
+    printed: set[str]
+    printed_as: dict[str, str]
+    # With no issue: its rows per table, its counts for the card, what it adds to registries.
+    rows: dict[str, list[Row]] | None = None
+    counts: dict[str, int] | None = None
+    contribution: Contribution | None = None
 
 
 @dataclass(frozen=True)
@@ -92,20 +147,62 @@ class _Context:
     automaton: ahocorasick.Automaton
     cache: Path | None
     # id -> registry of entries that did not load: references to them are no new error.
-    rejected: dict[str, str] = field(default_factory=dict)
+    rejected: dict[str, str]
+    # article id -> (entity, anchor) of the registry quotes from that article.
+    quotes: dict[str, list[tuple[str, SourcedAnchor]]]
+    printed_verbatim: ahocorasick.Automaton
+    printed_normalized: ahocorasick.Automaton
+    label_of: dict[str, str]
+    person_names: dict[str, str]
+    # False when the registries have problems: no rows are built, the build fails anyway.
+    rows_wanted: bool
 
 
 def compile_corpus(
     raw: Path, today: dt.date | None = None, *, jobs: int = 1, cache: Path | None = None
 ) -> CompileResult:
-    """Validate ``raw`` and build the published records; never raises on bad input.
+    """Validate ``raw`` and build the published records in memory; never raises on bad input.
+
+    For a corpus that fits in memory (tests, the library's checks); :func:`check_corpus`
+    streams the rows instead. Every row is validated against its record model here.
+    """
+    collected = _Collector()
+    report = check_corpus(raw, today, jobs=jobs, cache=cache, sink=collected)
+    if not report.valid:
+        return CompileResult({}, report)
+    tables = {
+        name: [spec.model.model_validate(row) for row in collected.rows.get(name, [])]
+        for name, spec in TABLES.items()
+    }
+    return CompileResult(tables, report)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Row]] = {}
+
+    def add(self, table: str, rows: list[Row]) -> None:
+        self.rows.setdefault(table, []).extend(rows)
+
+
+def check_corpus(
+    raw: Path,
+    today: dt.date | None = None,
+    *,
+    jobs: int = 1,
+    cache: Path | None = None,
+    sink: RowSink | None = None,
+) -> Report:
+    """Validate ``raw``, giving ``sink`` the rows of every table; never raises on bad input.
 
     ``jobs`` worker processes check the documents; ``cache`` is a folder of per-document
-    results reused while their inputs are unchanged. Neither changes the result.
+    results reused while their inputs are unchanged. Neither changes the rows or the report.
+    The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
+    (per annotation file) and ``tables`` (rows per table).
     """
     raw = Path(raw)
     if not raw.is_dir():
-        return CompileResult({}, Report(issues=[no_raw_folder(raw)]))
+        return Report(issues=[no_raw_folder(raw)])
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
     registries = load_registries(raw, issues, rejected)
@@ -114,26 +211,99 @@ def compile_corpus(
         RawCorpus(registries, [], {}, set(), rejected), today or dt.date.today(), issues
     )
     check_registries(state)
+    values = printed_values(state)
     context = _Context(
-        raw, state.today, _slim(state.entities), name_automaton(state), cache, rejected
+        raw,
+        state.today,
+        _slim(state.entities),
+        name_automaton(state),
+        cache,
+        rejected,
+        registry_quotes(state),
+        printed_automaton(values, normalized=False),
+        printed_automaton(values, normalized=True),
+        {
+            entity_id: LABEL_OF_REGISTRY[registry]
+            for entity_id, (registry, _) in state.entities.items()
+            if registry in LABEL_OF_REGISTRY
+        },
+        {
+            entity.model.id: entity.model.name
+            for entity in state.entries("persons")
+            if isinstance(entity.model, PersonEntry)
+        },
+        rows_wanted=not state.issues,
     )
+    out = sink or _Collector()
+    counted = dict.fromkeys(TABLES, 0)
+
+    def give(table: str, rows: list[Row]) -> None:
+        counted[table] += len(rows)
+        if sink is not None:
+            out.add(table, rows)
+
     coverage: dict[str, dict[str, int]] = {}
+    documents: dict[str, dict[str, int]] = {}
+    links = Links()
+    printed: set[str] = set()
+    printed_as: dict[str, str] = {}
+    complete = True
     keys: list[str | None] = []
-    for result, key in _check_documents(context, stems, jobs):
-        keys.append(key)
-        _merge(state, result)
-        if result.coverage is not None:
-            coverage[result.stem] = result.coverage
+    for outcome in _check_documents(context, stems, jobs):
+        stem = sys.intern(outcome.stem)
+        keys.append(outcome.key)
+        state.issues += outcome.issues
+        if outcome.has_text:
+            state.article_ids.add(stem)
+        elif outcome.has_document:
+            complete = False
+        if outcome.unreadable:
+            state.raw.unreadable.add(stem)
+        state.quoted.update(outcome.quoted)
+        printed |= outcome.printed
+        for value, form in outcome.printed_as.items():
+            printed_as.setdefault(value, form)
+        state.proposals.update(outcome.proposals)
+        if outcome.coverage is not None:
+            coverage[stem] = outcome.coverage
+        if state.issues or outcome.rows is None or outcome.contribution is None:
+            continue
+        links.add(stem, outcome.contribution)
+        if outcome.counts is not None:
+            documents[stem] = outcome.counts
+        for table in DOCUMENT_TABLES:
+            give(table, outcome.rows[table])
     DocumentCache(cache).keep_only(keys)
     check_registry_evidence(state)
-    check_printed(state)
-    stats = {"coverage": coverage, "proposals": dict(sorted(state.proposals.items()))}
+    check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
+    stats: dict[str, Any] = {
+        "coverage": coverage,
+        "proposals": dict(sorted(state.proposals.items())),
+    }
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:
-        return CompileResult({}, report)
-    tables = assemble(state)
-    report.stats["tables"] = {name: len(rows) for name, rows in tables.items()}
-    return CompileResult(tables, report)
+        return report
+    for table, records in assemble_registries(state, links).items():
+        rows = _sorted_rows(table, records)
+        # Evidence of articles went out with each article; these rows sort after them.
+        assert table != "evidence" or all(row["table"] != "articles" for row in rows)
+        give(table, rows)
+    report.stats["documents"] = documents
+    report.stats["tables"] = counted
+    return report
+
+
+def _sorted_rows(table: str, records: list[Record]) -> list[Row]:
+    columns = TABLES[table].sort_key
+    rows = [record.model_dump() for record in records]
+
+    def key(row: Row) -> tuple[Any, ...]:
+        # (False, "") sorts None first without comparing None to a value; the whole row
+        # breaks ties, so that no input order shows in the output.
+        values = [row[column] for column in columns]
+        return (*((v is not None, "" if v is None else v) for v in values), repr(row))
+
+    return sorted(rows, key=key)
 
 
 def _slim(
@@ -146,26 +316,7 @@ def _slim(
     }
 
 
-def _merge(state: CheckState, result: DocumentResult) -> None:
-    state.issues += result.issues + result.fresh_issues
-    if result.source is not None:
-        state.raw.texts[result.stem] = result.source
-        state.normalized[result.stem] = normalize(result.source.text)
-    if result.unreadable:
-        state.raw.unreadable.add(result.stem)
-    if result.document is not None:
-        # Every issue of the document is made: its table of YAML lines is not needed again.
-        document = result.document
-        state.raw.documents.append(Located(document.model, document.shown, _NO_LINES, document.loc))
-    if result.resolved is not None:
-        state.resolved[result.stem] = result.resolved
-    state.spans.update(result.spans)
-    state.proposals.update(result.proposals)
-
-
-def _check_documents(
-    context: _Context, stems: list[str], jobs: int
-) -> Iterator[tuple[DocumentResult, str | None]]:
+def _check_documents(context: _Context, stems: list[str], jobs: int) -> Iterator[DocumentOutcome]:
     if jobs <= 1 or len(stems) <= CHUNK:
         _start_worker(context)
         yield from map(_check_one, stems)
@@ -189,7 +340,7 @@ def _start_worker(context: _Context) -> None:
     _context = context
 
 
-def _check_one(stem: str) -> tuple[DocumentResult, str | None]:
+def _check_one(stem: str) -> DocumentOutcome:
     context = _context
     assert context is not None, "the worker was started without its context"
     cache = DocumentCache(context.cache)
@@ -202,13 +353,59 @@ def _check_one(stem: str) -> tuple[DocumentResult, str | None]:
         result = _check_afresh(context, stem)
         if key:
             cache.put(key, result)
+    return _outcome(context, result, key)
+
+
+def _outcome(context: _Context, result: DocumentResult, key: str | None) -> DocumentOutcome:
+    """Add to a document's result what reads every registry entry or the day: never cached."""
     state = _document_state(context, result)
+    outcome = DocumentOutcome(
+        stem=result.stem,
+        key=key,
+        issues=result.issues,
+        has_text=result.source is not None,
+        has_document=result.document is not None,
+        unreadable=result.unreadable,
+        proposals=result.proposals,
+        coverage=None,
+        quoted={},
+        printed=set(),
+        printed_as={},
+    )
     if result.document is not None:
         check_page_date(state, result.document)
     if result.resolved is not None:
-        result.coverage = check_coverage(state, context.automaton, stem)
-    result.fresh_issues = state.issues
-    return result, key
+        outcome.coverage = check_coverage(state, context.automaton, result.stem)
+    cited: list[tuple[str, Span]] = []
+    if result.source is not None:
+        text, normalized = result.source.text, state.normalized[result.stem]
+        outcome.printed, outcome.printed_as = find_printed(
+            context.printed_verbatim, context.printed_normalized, text, normalized
+        )
+        outcome.quoted, cited = resolve_quotes(
+            text, normalized, result.stem, context.quotes.get(result.stem, [])
+        )
+    outcome.issues = [*result.issues, *state.issues]
+    if outcome.issues or result.rows is None or result.document is None:
+        return outcome
+    if not context.rows_wanted:
+        return outcome
+    assert result.source is not None and outcome.coverage is not None
+    ann = result.document.model
+    mentions = result.rows["mentions"]
+    outcome.contribution = contribution(ann, mentions, result.spans, cited, result.positions)
+    article = article_row(
+        ann,
+        result.source.text,
+        state.normalized[result.stem],
+        result.spans,
+        outcome.contribution.links,
+        context.label_of,
+        context.person_names,
+    )
+    outcome.rows = {"articles": [article], **result.rows}
+    outcome.counts = document_counts(article, mentions, outcome.coverage)
+    return outcome
 
 
 def _document_state(context: _Context, result: DocumentResult) -> CheckState:
@@ -233,13 +430,32 @@ def _check_afresh(context: _Context, stem: str) -> DocumentResult:
     state.issues = issues
     if loaded.document is not None and loaded.source is not None:
         check_document(state, loaded.document)
+        check_positions_printed(state, loaded.document)
         result.resolved = state.resolved.get(stem)
         result.spans = state.spans
         result.proposals = state.proposals
+        if not issues and result.resolved is not None:
+            result.rows, result.positions = _document_rows(state, loaded.document.model)
     if loaded.document is not None:
         result.used = used_ids(loaded.document.model)
     result.used_digest = _used_digest(context, result.used)
     return result
+
+
+def _document_rows(
+    state: CheckState, ann: DocumentAnnotation
+) -> tuple[dict[str, list[Row]], list[StatedPosition]]:
+    article_id = ann.article_id
+    text = state.raw.texts[article_id].text
+    mentions = mention_rows(
+        article_id, text, state.resolved[article_id], boilerplate_offsets(ann, state.spans)
+    )
+    rows = {
+        "mentions": mentions,
+        "evidence": evidence_rows(ann, text, state.spans),
+        "ner": document_ner_rows(article_id, text, state.sentences[article_id], mentions),
+    }
+    return rows, stated_positions(ann, text, state.spans)
 
 
 def _used_digest(context: _Context, used: list[str]) -> str:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.reading.anchoring import AnchorKey, Span
+from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 from dnnd_dataset.reading.raw_loading import Located, RawCorpus
 from dnnd_dataset.reading.rawio import dotted
 from dnnd_dataset.records import Evidence
+from dnnd_dataset.segmentation import Sentence
 
 
 @dataclass
@@ -39,9 +39,12 @@ class CheckState:
     evidence: list[Evidence] = field(default_factory=list)
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
-    # Where registry evidence quotes each entity: (article_id, span), in check order.
-    evidence_spans: dict[str, list[tuple[str, Span]]] = field(
-        default_factory=lambda: defaultdict(list)
+    # The sentences of each checked text: the grid of its ner rows.
+    sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+    # Articles whose text was read, and the registry quotes resolved in them.
+    article_ids: set[str] = field(default_factory=set)
+    quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem] = field(
+        default_factory=dict
     )
 
     def entries(self, registry: str) -> list[Located[BaseModel]]:

@@ -10,8 +10,9 @@ so they cannot drift from the files.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -21,7 +22,7 @@ from dnnd_dataset.publishing import dataset_meta
 from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 from dnnd_dataset.publishing.hf_features import dataset_info
-from dnnd_dataset.records import MENTION_LABELS, NER_TAGS, NerSentence
+from dnnd_dataset.records import MENTION_LABELS, NER_TAGS
 
 # Hub tags. `token-classification` / `named-entity-recognition` is the Hub's task and subtask
 # for span annotation; the other values are in the lists datasets ships.
@@ -80,13 +81,13 @@ def render_card(
     version: str,
     prose: str,
     per_document: Mapping[str, Mapping[str, int]] | None = None,
-    ner_rows: Sequence[NerSentence] | None = None,
+    ner: NerSummary | None = None,
 ) -> str:
     """The whole README.md: YAML header, the prose, then the generated sections."""
     header = yaml.safe_dump(card_metadata(tables), sort_keys=False, allow_unicode=True, width=1000)
     sections = [prose.strip(), _tables_section(tables, version)]
-    if ner_rows is not None:
-        sections.append(_ner_section(ner_rows))
+    if ner is not None:
+        sections.append(_ner_section(ner))
     if per_document:
         sections.append(_per_document_section(per_document))
     return f"---\n{header}---\n\n" + "\n\n".join(sections) + "\n"
@@ -175,14 +176,27 @@ def type_name(arrow_type: pa.DataType) -> str:
     return str(arrow_type)
 
 
-def _ner_section(rows: Sequence[NerSentence]) -> str:
+@dataclasses.dataclass
+class NerSummary:
+    """How many sentences the ``ner`` table has and how often each tag occurs, row by row."""
+
+    sentences: int = 0
+    tags: Counter[int] = dataclasses.field(default_factory=Counter)
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self.sentences += 1
+            self.tags.update(row["ner_tags"])
+
+
+def _ner_section(ner: NerSummary) -> str:
     """The tag set with its ClassLabel indices, and how often each tag and label occurs."""
-    tokens = Counter(tag for row in rows for tag in row.ner_tags)
+    tokens = ner.tags
     total = sum(tokens.values())
     lines = [
         "## The `ner` config: tags and counts",
         "",
-        f"Generated from the `ner` table: {len(rows)} sentences, {total} tokens. "
+        f"Generated from the `ner` table: {ner.sentences} sentences, {total} tokens. "
         "`ner_tags` holds the index of each tag; "
         '`features["ner_tags"].feature.names` lists them in this order.',
         "",

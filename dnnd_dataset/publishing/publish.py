@@ -21,12 +21,11 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-
-import pyarrow.parquet as pq
+from typing import Any
 
 from dnnd_dataset.errors import OutputError, printable
 from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
-from dnnd_dataset.publishing.card import render_card
+from dnnd_dataset.publishing.card import NerSummary, render_card
 from dnnd_dataset.publishing.checksums import (
     SHA256SUMS,
     SUMS_LINE,
@@ -35,39 +34,106 @@ from dnnd_dataset.publishing.checksums import (
     sha256sums,
 )
 from dnnd_dataset.publishing.croissant import croissant, dumps
-from dnnd_dataset.publishing.dataset_meta import (
-    WrittenFile,
-    WrittenTable,
-    bibtex,
-    data_file,
-    data_files_pattern,
-)
+from dnnd_dataset.publishing.dataset_meta import bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
-from dnnd_dataset.records import TABLES, NerSentence, Record
+from dnnd_dataset.publishing.table_writer import PARQUET_OPTIONS, TableWriter, table_writer
+from dnnd_dataset.records import TABLES, Record
 
-__all__ = ["PARQUET_OPTIONS", "SHA256SUMS", "sha256sums_ok", "write_dataset"]
+__all__ = ["PARQUET_OPTIONS", "SHA256SUMS", "DatasetWriter", "sha256sums_ok", "write_dataset"]
 
 CARD_PROSE = Path(__file__).resolve().parents[2] / "DATASET_CARD.md"
-
-# Explicit so that a pyarrow upgrade changing a default cannot silently change the files.
-PARQUET_OPTIONS: dict[str, object] = {
-    "compression": "zstd",
-    "compression_level": 9,
-    "version": "2.6",
-    "data_page_version": "1.0",
-    "use_dictionary": True,
-    "write_statistics": True,
-    "store_schema": True,
-}
-
 
 # Bounded files and row groups, so that readers (Spark, DuckDB, datasets) split the work;
 # fixed row counts, so that the same rows always give the same files. A small corpus
 # gives one file per table.
 ROWS_PER_SHARD = {"articles": 10_000}
 DEFAULT_ROWS_PER_SHARD = 1_000_000
-ROW_GROUP_ROWS = {"articles": 1_000}
+ROW_GROUP_ROWS = {"articles": 1_000, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 100_000
+
+
+class DatasetWriter:
+    """Rows in, the output folder out: Parquet shards as rows come, then card and Croissant.
+
+    A :class:`dnnd_dataset.checking.pipeline.RowSink`: each table's rows arrive in the
+    table's order. ``package``, when given, is a folder that also receives each table whole
+    as ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
+    """
+
+    def __init__(self, folder: Path, version: str, *, package: Path | None = None) -> None:
+        self.folder = folder
+        self.version = version
+        self.package = package
+        self.writers = {
+            name: table_writer(
+                name,
+                version,
+                folder,
+                rows_per_shard=ROWS_PER_SHARD.get(name, DEFAULT_ROWS_PER_SHARD),
+                row_group_rows=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+            )
+            for name in TABLES
+        }
+        self.package_writers = (
+            {name: _package_writer(name, version, package) for name in TABLES}
+            if package is not None
+            else {}
+        )
+        self.ner = NerSummary()
+
+    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self.writers[table].add(rows)
+        if self.package is not None:
+            self.package_writers[table].add(rows)
+        if table == "ner":
+            self.ner.add(rows)
+
+    def finish(
+        self,
+        *,
+        prose: str,
+        per_document: Mapping[str, Mapping[str, int]] | None,
+        date_published: dt.date | None,
+        progress: Callable[[str], None],
+    ) -> None:
+        written = []
+        for name in TABLES:
+            written.append(self.writers[name].close())
+            progress(written[-1].path)
+        card = render_card(
+            written, version=self.version, prose=prose, per_document=per_document, ner=self.ner
+        )
+        _write_text(self.folder / "README.md", card)
+        progress("README.md")
+        metadata = croissant(
+            written, version=self.version, citation=bibtex(prose), date_published=date_published
+        )
+        _write_text(self.folder / "croissant.json", dumps(metadata))
+        progress("croissant.json")
+        _write_text(self.folder / SHA256SUMS, sha256sums(self.folder))
+        progress(SHA256SUMS)
+        if self.package is not None:
+            for writer in self.package_writers.values():
+                writer.close()
+            _write_text(self.package / SHA256SUMS, sha256sums(self.package))
+
+    def abandon(self) -> None:
+        for writer in [*self.writers.values(), *self.package_writers.values()]:
+            writer.abandon()
+
+
+def _package_writer(name: str, version: str, folder: Path) -> TableWriter:
+    """A writer of ``<name>.parquet``: one file, whatever its size."""
+    path = f"{name}.parquet"
+    return TableWriter(
+        name,
+        version,
+        folder,
+        rows_per_shard=None,
+        row_group_rows=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+        final_of=lambda _shard, _count: path,
+        pattern=path,
+    )
 
 
 def write_dataset(
@@ -96,15 +162,18 @@ def write_dataset(
     prose = card_prose if card_prose is not None else _default_prose()
 
     def write(staging: Path) -> None:
-        _write_all(
-            staging,
-            tables,
-            version=version,
-            prose=prose,
-            per_document=per_document,
-            date_published=date_published,
-            progress=progress or _no_progress,
-        )
+        writer = DatasetWriter(staging, version)
+        try:
+            for name in TABLES:
+                writer.add(name, to_arrow(name, tables[name], version).to_pylist())
+            writer.finish(
+                prose=prose,
+                per_document=per_document,
+                date_published=date_published,
+                progress=progress or _no_progress,
+            )
+        finally:
+            writer.abandon()
 
     replace_folder(Path(out), OUTPUT_LAYOUT, write)
 
@@ -170,67 +239,6 @@ def _default_prose() -> str:
 
 def _no_progress(step: str) -> None:
     pass
-
-
-def _write_all(
-    folder: Path,
-    tables: Mapping[str, Sequence[Record]],
-    *,
-    version: str,
-    prose: str,
-    per_document: Mapping[str, Mapping[str, int]] | None,
-    date_published: dt.date | None,
-    progress: Callable[[str], None],
-) -> None:
-    written = []
-    for name in TABLES:
-        written.append(_write_table(folder, name, tables[name], version))
-        progress(written[-1].path)
-    card = render_card(
-        written,
-        version=version,
-        prose=prose,
-        per_document=per_document,
-        ner_rows=[row for row in tables["ner"] if isinstance(row, NerSentence)],
-    )
-    _write_text(folder / "README.md", card)
-    progress("README.md")
-    metadata = croissant(
-        written, version=version, citation=bibtex(prose), date_published=date_published
-    )
-    _write_text(folder / "croissant.json", dumps(metadata))
-    progress("croissant.json")
-    _write_text(folder / SHA256SUMS, sha256sums(folder))
-    progress(SHA256SUMS)
-
-
-def _write_table(folder: Path, name: str, records: Sequence[Record], version: str) -> WrittenTable:
-    table = to_arrow(name, records, version)
-    count = max(1, -(-table.num_rows // ROWS_PER_SHARD.get(name, DEFAULT_ROWS_PER_SHARD)))
-    per_shard = -(-table.num_rows // count)
-    row_group = ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
-    written = []
-    for shard in range(count):
-        part = table.slice(shard * per_shard, per_shard)
-        relative = data_file(name, shard, count)
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(part, path, row_group_size=row_group, **PARQUET_OPTIONS)
-        written.append(WrittenFile(relative, part.num_rows, path.stat().st_size, sha256_file(path)))
-    if count == 1:
-        (only,) = written
-        return WrittenTable(
-            name, only.path, table.num_rows, table.nbytes, only.file_size, only.sha256
-        )
-    return WrittenTable(
-        name=name,
-        path=data_files_pattern(name),
-        num_rows=table.num_rows,
-        num_bytes=table.nbytes,
-        file_size=sum(file.file_size for file in written),
-        sha256="",
-        shards=tuple(written),
-    )
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -1,0 +1,186 @@
+"""Writing one table's rows as they come, in bounded memory, into numbered Parquet shards.
+
+Rows arrive in the table's order, a few at a time. They are converted to Arrow a fixed
+number at a time and written in row groups of a fixed size, in shards of a fixed number of
+rows, so that the same rows always give the same bytes however they were handed over.
+Shards are written under a temporary name and take their Hugging Face names
+(``train-00000-of-0000N.parquet``) once the count is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dnnd_dataset.publishing.arrow_schema import arrow_schema
+from dnnd_dataset.publishing.checksums import sha256_file
+from dnnd_dataset.publishing.dataset_meta import (
+    WrittenFile,
+    WrittenTable,
+    data_file,
+    data_files_pattern,
+)
+
+Row = dict[str, Any]
+
+# Explicit so that a pyarrow upgrade changing a default cannot silently change the files.
+PARQUET_OPTIONS: dict[str, object] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": True,
+}
+# Rows converted to Arrow at a time: bounds the rows held as Python objects.
+CONVERT_ROWS = 1_000
+
+
+class TableWriter:
+    """A table's rows, written to ``path_of(shard)`` files of at most ``rows_per_shard`` rows.
+
+    ``path_of`` gives a shard's temporary path; :meth:`close` renames each to
+    ``final_of(shard, count)`` and returns what the card and Croissant need.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        folder: Path,
+        *,
+        rows_per_shard: int | None,
+        row_group_rows: int,
+        final_of: Callable[[int, int], str],
+        pattern: str,
+    ) -> None:
+        self.name = name
+        self.schema = arrow_schema(name, version)
+        self.folder = folder
+        self.rows_per_shard = rows_per_shard
+        self.row_group_rows = row_group_rows
+        self.final_of = final_of
+        self.pattern = pattern
+        self._pending: list[Row] = []
+        self._converted: list[pa.Table] = []
+        self._converted_rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._shard_rows = 0
+        self._temporary: list[Path] = []
+        self._shard_counts: list[int] = []
+        self.num_rows = 0
+        self.num_bytes = 0
+
+    def add(self, rows: Iterable[Row]) -> None:
+        self._pending += rows
+        while len(self._pending) >= CONVERT_ROWS:
+            self._convert(CONVERT_ROWS)
+            self._write_full_groups()
+
+    def close(self) -> WrittenTable:
+        self._convert(len(self._pending))
+        self._write_full_groups()
+        while self._converted_rows:
+            self._write_group(min(self._converted_rows, self._room()))
+        if self._writer is None:  # a table without rows still gets its one file
+            self._open_shard()
+        self._close_shard()
+        count = len(self._temporary)
+        written = []
+        for shard, (temporary, rows) in enumerate(
+            zip(self._temporary, self._shard_counts, strict=True)
+        ):
+            relative = self.final_of(shard, count)
+            path = self.folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.rename(path)
+            written.append(WrittenFile(relative, rows, path.stat().st_size, sha256_file(path)))
+        if count == 1:
+            (only,) = written
+            return WrittenTable(
+                self.name, only.path, self.num_rows, self.num_bytes, only.file_size, only.sha256
+            )
+        return WrittenTable(
+            name=self.name,
+            path=self.pattern,
+            num_rows=self.num_rows,
+            num_bytes=self.num_bytes,
+            file_size=sum(file.file_size for file in written),
+            sha256="",
+            shards=tuple(written),
+        )
+
+    def abandon(self) -> None:
+        """Close an open file after a failure (the staging folder that holds it goes)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _convert(self, count: int) -> None:
+        if count:
+            rows, self._pending = self._pending[:count], self._pending[count:]
+            self._converted.append(pa.Table.from_pylist(rows, schema=self.schema))
+            self._converted_rows += count
+
+    def _room(self) -> int:
+        """Rows the open (or next) shard still takes."""
+        if self.rows_per_shard is None:
+            return self.row_group_rows
+        return min(self.row_group_rows, self.rows_per_shard - self._shard_rows)
+
+    def _write_full_groups(self) -> None:
+        while self._converted_rows >= self._room():
+            self._write_group(self._room())
+
+    def _write_group(self, count: int) -> None:
+        table = pa.concat_tables(self._converted)
+        group, rest = table.slice(0, count), table.slice(count)
+        self._converted = [rest] if rest.num_rows else []
+        self._converted_rows = rest.num_rows
+        if self._writer is None:
+            self._open_shard()
+        assert self._writer is not None
+        self._writer.write_table(group, row_group_size=count)
+        self.num_rows += count
+        self.num_bytes += group.nbytes
+        self._shard_rows += count
+        if self.rows_per_shard is not None and self._shard_rows == self.rows_per_shard:
+            self._close_shard()
+
+    def _open_shard(self) -> None:
+        path = self.folder / f".{self.name}-{len(self._temporary):05d}.partial"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._temporary.append(path)
+        self._writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+
+    def _close_shard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+            self._shard_counts.append(self._shard_rows)
+            self._shard_rows = 0
+
+
+def shard_path(name: str) -> Callable[[int, int], str]:
+    """The Hugging Face name of a shard of ``name`` in the output folder."""
+    return lambda shard, count: data_file(name, shard, count)
+
+
+def table_writer(
+    name: str, version: str, folder: Path, *, rows_per_shard: int | None, row_group_rows: int
+) -> TableWriter:
+    """A writer of the output folder's shards of ``name``."""
+    return TableWriter(
+        name,
+        version,
+        folder,
+        rows_per_shard=rows_per_shard,
+        row_group_rows=row_group_rows,
+        final_of=shard_path(name),
+        pattern=data_files_pattern(name),
+    )
