@@ -111,7 +111,9 @@ def build(
     nothing is written. ``package_data``, when given, receives a copy of each table as
     ``<table>.parquet`` (the files ``import dnnd_dataset`` reads). ``jobs`` worker
     processes check the documents; ``cache`` is a folder of per-document results that
-    makes a rebuild redo only changed documents. Neither changes a byte of the output.
+    makes a rebuild redo only changed documents, and of stamps that let a rebuild of
+    unchanged inputs over its own untouched output write nothing (the report's stats then
+    say ``up_to_date``). Neither changes a byte of the output.
     """
     from dnnd_dataset.publishing.owned_folder import (
         OUTPUT_LAYOUT,
@@ -120,6 +122,7 @@ def build(
         replace_folder,
     )
     from dnnd_dataset.publishing.publish import DatasetWriter
+    from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
 
     step = progress or (lambda _message: None)
     # Both refused before anything is checked or written (the cache included), so that a
@@ -128,6 +131,15 @@ def build(
     if package_data is not None:
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
     prose, card_issue = _card_prose(raw)
+    today = today or dt.date.today()
+    digest = None
+    if cache is not None and card_issue is None:
+        digest = inputs_digest(
+            Path(raw), prose, version=__version__, today=today, package_data=package_data
+        )
+        recorded = recorded_report(Path(cache), Path(out), package_data, digest)
+        if recorded is not None:
+            return recorded  # the output is what this build would write, byte for byte
     reports: list[Report] = []
 
     def write(folder: Path, package: Path | None) -> None:
@@ -160,4 +172,6 @@ def build(
             ),
         )
         step(str(package_data))
+    if cache is not None:
+        record(Path(cache), Path(out), package_data, digest, reports[0])
     return reports[0]

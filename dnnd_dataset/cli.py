@@ -241,7 +241,10 @@ def _build(args: argparse.Namespace) -> int:
             f"mentioned, {row['waived']} waived, {row['unexplained']} unexplained"
         )
     tables = ", ".join(f"{name} {count}" for name, count in report.stats.get("tables", {}).items())
-    print(f"built {printable(args.out)} ({tables})")
+    if report.stats.get("up_to_date"):
+        print(f"{printable(args.out)} is up to date ({tables})")
+    else:
+        print(f"built {printable(args.out)} ({tables})")
     return 0
 
 

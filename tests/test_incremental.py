@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -110,3 +112,52 @@ def test_every_error_is_reported_with_jobs_and_cache(corpus: Path, tmp_path: Pat
     with pytest.raises(InvalidCorpusError):
         build(raw, tmp_path / "out", jobs=2, cache=cache)
     assert not (tmp_path / "out").exists()
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_rebuild_of_unchanged_inputs_over_its_own_output_writes_nothing(
+    corpus: Path, tmp_path: Path
+) -> None:
+    raw = _copy(corpus, tmp_path / "same")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = build(raw, out, cache=cache)
+    assert "up_to_date" not in first.stats
+    files = _stats(out)
+    again = build(raw, out, cache=cache, jobs=2)
+    assert again.stats == {**first.stats, "up_to_date": True}
+    assert _stats(out) == files
+    # Another output folder is no output of that build: it is written.
+    assert "up_to_date" not in build(raw, tmp_path / "elsewhere", cache=cache).stats
+    assert snapshot(tmp_path / "elsewhere") == snapshot(out)
+
+
+def test_a_changed_input_or_a_touched_output_file_builds_again(
+    corpus: Path, tmp_path: Path
+) -> None:
+    raw = _copy(corpus, tmp_path / "changing")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    card = out / "README.md"
+    card.write_text(card.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "up_to_date" not in build(raw, out, cache=cache).stats
+    assert snapshot(out) == expected  # the edited card is written again
+    posts = out / "data" / "posts" / "train-00000-of-00001.parquet"
+    os.utime(posts, ns=(posts.stat().st_atime_ns, posts.stat().st_mtime_ns + 1))
+    assert "up_to_date" not in build(raw, out, cache=cache).stats
+    assert snapshot(out) == expected
+    assert build(raw, out, cache=cache).stats.get("up_to_date") is True
+    _edit_text(raw, "000011-syn", "\n\nHội nghị kết thúc.")
+    assert "up_to_date" not in build(raw, out, cache=cache).stats
+    assert snapshot(out) != expected
+    changed = snapshot(out)
+    other_day = build(raw, out, cache=cache, today=dt.date(2030, 1, 2))
+    assert "up_to_date" not in other_day.stats
+    assert snapshot(out) == changed

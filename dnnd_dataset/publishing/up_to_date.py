@@ -1,0 +1,141 @@
+"""Whether an output folder already holds what a build of the same inputs would write.
+
+A build that uses a cache folder records, after it succeeds, a stamp there: the digest of
+everything the output depends on (every file under ``raw/``, the card prose, the package's
+code, the version, the build date and the package data folder), and the size and
+modification time of every file it wrote. A later build with the same digest, whose output
+files are exactly those files, unchanged, has nothing to do: it returns the recorded report
+and writes nothing. Anything else (an edited input, an output file touched, added or
+removed, another day) builds as usual. Deterministic output makes this safe: the same
+inputs give the same bytes, which are the bytes already there.
+
+Stamps live in ``<cache>/outputs/<digest of the output path>.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+from dnnd_dataset.errors import Report
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+STAMPS = "outputs"
+
+
+def _package_digest() -> bytes:
+    # Every module and template of the package decides what a build writes.
+    digest = hashlib.sha256()
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "_data" not in p.parts):
+        if path.suffix in (".py", ".j2", ".css", ".js", ".json"):
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def inputs_digest(
+    raw: Path, prose: str, *, version: str, today: dt.date, package_data: Path | None
+) -> str | None:
+    """The digest of what a build's output depends on; None when ``raw`` is not plain files."""
+    digest = hashlib.sha256(_package_digest())
+    digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0".encode())
+    digest.update(prose.encode("utf-8"))
+    try:
+        for relative, path in _walk(Path(raw)):
+            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+            if path is not None:
+                content = path.read_bytes()
+                digest.update(len(content).to_bytes(8, "big"))
+                digest.update(content)
+    except (OSError, _Special):
+        return None  # the build reports what is wrong with it
+    return digest.hexdigest()
+
+
+class _Special(Exception):
+    """A link, FIFO, socket or device under raw/: never taken as unchanged."""
+
+
+def _walk(folder: Path) -> list[tuple[str, Path | None]]:
+    """(relative path, file or None for a folder) of everything below ``folder``, sorted."""
+    found: list[tuple[str, Path | None]] = []
+    pending = [(folder, "")]
+    while pending:
+        current, prefix = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                relative = f"{prefix}{entry.name}"
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(mode):
+                    found.append((relative + "/", None))
+                    pending.append((Path(entry.path), relative + "/"))
+                elif stat.S_ISREG(mode):
+                    found.append((relative, Path(entry.path)))
+                else:
+                    raise _Special(relative)
+    return sorted(found)
+
+
+def _files(folder: Path) -> dict[str, list[int]] | None:
+    """Relative path -> [size, modification time in ns] of every file below ``folder``."""
+    try:
+        return {
+            relative: [os.stat(path).st_size, os.stat(path).st_mtime_ns]
+            for relative, path in _walk(folder)
+            if path is not None
+        }
+    except (OSError, _Special):
+        return None
+
+
+def _stamp_path(cache: Path, out: Path) -> Path:
+    name = hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()
+    return cache / STAMPS / f"{name}.json"
+
+
+def recorded_report(
+    cache: Path, out: Path, package_data: Path | None, digest: str | None
+) -> Report | None:
+    """The report of the build that wrote ``out`` from inputs of ``digest``, if untouched since."""
+    if digest is None:
+        return None
+    try:
+        stamp: dict[str, Any] = json.loads(_stamp_path(cache, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("inputs") != digest:
+        return None
+    folders = {"out": out, **({"package_data": package_data} if package_data else {})}
+    for name, folder in folders.items():
+        if _files(folder) != stamp.get("files", {}).get(name):
+            return None
+    report = Report(issues=[], stats=stamp.get("stats", {}))
+    report.stats["up_to_date"] = True
+    return report
+
+
+def record(
+    cache: Path, out: Path, package_data: Path | None, digest: str | None, report: Report
+) -> None:
+    """Stamp ``out`` as written by a build of inputs ``digest``; a stamp is only ever a hint."""
+    if digest is None:
+        return
+    folders = {"out": out, **({"package_data": package_data} if package_data else {})}
+    files = {name: _files(folder) for name, folder in folders.items()}
+    if any(listing is None for listing in files.values()):
+        return
+    path = _stamp_path(cache, out)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    payload = {"inputs": digest, "files": files, "stats": report.stats}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # without a stamp the next build only takes longer
