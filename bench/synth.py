@@ -3,8 +3,9 @@
     python bench/synth.py --articles 1000 --out /tmp/raw-1000 [--seed 0]
 
 Writes ``OUT/documents/<article_id>.txt`` and ``.yaml`` and ``OUT/registry/<registry>/<id>.yaml``
-with about N/10 persons, organizations, directives and meetings, and ``DATASET_CARD.md`` beside
-``OUT`` (the build reads the card prose there). Each article has about 5 KB of Vietnamese
+with about N/10 persons, organizations, directives, meetings and posts (the head of each
+organization), and ``DATASET_CARD.md`` beside ``OUT`` (the build reads the card prose
+there). Each article has about 5 KB of Vietnamese
 text with diacritics, 'Ðảng' printed with the look-alike U+00D0, a banner and a duplicated
 photo caption (boilerplate), a byline, a photo credit, positions, and about 20 mentions of
 every label; each meeting has participants and evidence in the article that reports it,
@@ -161,6 +162,7 @@ PLACE_B = [
     "Định",
     "Xuyên",
 ]
+UNITS = ["tỉnh", "thành phố", "huyện", "quận", "thị xã", "phường", "xã", "thị trấn"]
 DIRECTIVE_TYPES = (("CT", "chi_thi", "Chỉ thị"), ("NQ", "nghi_quyet", "Nghị quyết"))
 TERMS = ("VIII", "IX", "X", "XI", "XII", "XIII")
 TERM_YEAR = {"VIII": 1996, "IX": 2001, "X": 2006, "XI": 2011, "XII": 2016, "XIII": 2021}
@@ -213,6 +215,9 @@ class Registries:
     organizations: list[dict[str, Any]] = field(default_factory=list)
     directives: list[dict[str, Any]] = field(default_factory=list)
     meetings: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    # organization id -> the post of its head ("Trưởng ...")
+    head_post: dict[str, str] = field(default_factory=dict)
 
 
 def _slug(text: str) -> str:
@@ -251,11 +256,20 @@ def _entities(rng: random.Random, size: int) -> tuple[Registries, list[str]]:
             "parent": PARTY[0],
         }
     )
-    places = _distinct(rng, (PLACE_A, PLACE_B), max(size // len(ORG_KINDS) + 1, 1))
+    wanted = max(size // len(ORG_KINDS) + 1, 1)
+    # Two-syllable place names, then with the kind of place once those run out.
+    pools = (
+        (PLACE_A, PLACE_B) if wanted <= len(PLACE_A) * len(PLACE_B) else (UNITS, PLACE_A, PLACE_B)
+    )
+    places = _distinct(rng, pools, wanted)
     for index in range(size):
         prefix, kind = ORG_KINDS[index % len(ORG_KINDS)]
         name = f"{prefix} {places[index // len(ORG_KINDS)]}"
-        reg.organizations.append({"id": f"{_slug(name)}-{index}", "name": name, "kind": kind})
+        organization_id = f"{_slug(name)}-{index}"
+        reg.organizations.append({"id": organization_id, "name": name, "kind": kind})
+        post_id = f"truong-{organization_id}"
+        reg.posts.append({"id": post_id, "name": f"Trưởng {name}", "organization": organization_id})
+        reg.head_post[organization_id] = post_id
     codes = [(t, n, ty) for t in TERMS for ty in DIRECTIVE_TYPES for n in range(1, 500)]
     rng.shuffle(codes)
     for term, number, (abbr, kind, word) in codes[:size]:
@@ -382,6 +396,7 @@ def _article(
             {
                 "person": chair["id"],
                 "title": f"Trưởng {orgs[1]['name']}",
+                "post": reg.head_post[orgs[1]["id"]],
                 "organization": orgs[1]["id"],
                 "as_of_meeting": meeting["id"],
                 "evidence": ("Đồng chí " + chair["name"] + ", Trưởng " + orgs[1]["name"], chair_at),
@@ -567,7 +582,7 @@ def write_corpus(out: Path, articles: int, seed: int = 0) -> None:
         (documents / f"{article_id}.yaml").write_text(
             header + _dump(annotation), encoding="utf-8", newline="\n"
         )
-    for name in ("persons", "organizations", "directives", "meetings"):
+    for name in ("persons", "organizations", "directives", "meetings", "posts"):
         folder = out / "registry" / name
         folder.mkdir(parents=True)
         header = f"# yaml-language-server: $schema=../../../schema/raw/{name}.schema.json\n"
