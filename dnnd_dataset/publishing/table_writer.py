@@ -87,7 +87,7 @@ class TableWriter:
         self._write_full_groups()
         while self._converted_rows:
             self._write_group(min(self._converted_rows, self._room()))
-        if self._writer is None:  # a table without rows still gets its one file
+        if not self._temporary:  # a table without rows still gets its one file
             self._open_shard()
         self._close_shard()
         count = len(self._temporary)
