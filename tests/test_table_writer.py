@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def _write(
         pattern="part-*.parquet",
     )
     bounds = [0, *sorted(cut % (len(rows) + 1) for cut in cuts), len(rows)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         writer.add(rows[start:end])
     written = writer.close()
     files = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
