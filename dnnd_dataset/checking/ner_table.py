@@ -70,9 +70,9 @@ class TokenGrid:
         self.sentence_of_start: dict[int, int] = {}
         self.sentence_of_end: dict[int, int] = {}
         for index, sentence in enumerate(self.sentences):
-            for start, end in sentence.tokens:
-                self.sentence_of_start[start] = index
-                self.sentence_of_end[end] = index
+            starts, ends = zip(*sentence.tokens, strict=True)
+            self.sentence_of_start.update(dict.fromkeys(starts, index))
+            self.sentence_of_end.update(dict.fromkeys(ends, index))
 
     def token_at(self, offset: int) -> Offsets | None:
         """The token that holds ``offset``; only an error needs it, so it is searched."""
@@ -147,6 +147,8 @@ def ner_rows(
             inside.append(flat[position])
             position += 1
         tags, entity_ids = encode(sentence.tokens, inside)
+        # Built by map and zip over the tokens: a sentence has dozens, an article thousands.
+        starts, ends = zip(*sentence.tokens, strict=True)
         rows.append(
             {
                 "article_id": article_id,
@@ -154,9 +156,9 @@ def ner_rows(
                 "start": sentence.start,
                 "end": sentence.end,
                 "text": text[sentence.start : sentence.end],
-                "tokens": [text[start:end] for start, end in sentence.tokens],
-                "token_starts": [start for start, _ in sentence.tokens],
-                "token_ends": [end for _, end in sentence.tokens],
+                "tokens": list(map(text.__getitem__, map(slice, starts, ends))),
+                "token_starts": list(starts),
+                "token_ends": list(ends),
                 "ner_tags": tags,
                 "entity_ids": entity_ids,
             }

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -27,6 +28,7 @@ from dnnd_dataset.errors import Report
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 STAMPS = "outputs"
+_STAMP = re.compile(r"[0-9a-f]{64}\.json")
 
 
 def _package_digest() -> bytes:
@@ -132,10 +134,31 @@ def record(
         return
     path = _stamp_path(cache, out)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    payload = {"inputs": digest, "files": files, "stats": report.stats}
+    payload = {
+        "output": os.path.abspath(out),
+        "inputs": digest,
+        "files": files,
+        "stats": report.stats,
+    }
+    _forget_gone_outputs(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps(payload), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)  # without a stamp the next build only takes longer
+
+
+def _forget_gone_outputs(folder: Path) -> None:
+    """Remove the stamps of output folders that no longer exist, so stamps do not pile up."""
+    if not folder.is_dir():
+        return
+    for stamp in folder.glob("*.json"):
+        if not _STAMP.fullmatch(stamp.name):
+            continue  # not ours
+        try:
+            output = json.loads(stamp.read_text(encoding="utf-8")).get("output")
+        except (OSError, ValueError, AttributeError):
+            output = None
+        if not isinstance(output, str) or not os.path.isdir(output):
+            stamp.unlink(missing_ok=True)
