@@ -100,6 +100,7 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
                 "jobs": jobs,
                 "full": {"seconds": seconds, "peak_rss_mib": 250.4},
                 "no_change": {"seconds": 0.5, "peak_rss_mib": 1.0},
+                "warm": {"seconds": 2.25, "peak_rss_mib": 1.0},
                 "one_change": {"seconds": 0.75, "peak_rss_mib": 1.0},
             }
             for jobs, seconds in ((1, 5.0), (2, 3.2))
@@ -107,13 +108,13 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
     }
     markdown = run.table([result])
     assert markdown.splitlines()[2:] == [
-        "| 1000 | floor | 4.00 | 250 | 100 | 1.00 | | |",
-        "| 1000 | 1 | 5.00 | 200 | 250 | 1.25 | 0.50 | 0.75 |",
-        "| 1000 | 2 | 3.20 | 312 | 250 | 0.80 | 0.50 | 0.75 |",
+        "| 1000 | floor | 4.00 | 250 | 100 | 1.00 | | | |",
+        "| 1000 | 1 | 5.00 | 200 | 250 | 1.25 | 0.50 | 2.25 | 0.75 |",
+        "| 1000 | 2 | 3.20 | 312 | 250 | 0.80 | 0.50 | 2.25 | 0.75 |",
     ]
     failed = {"articles": 50000, "failed": "exit -9, killed (out of memory?), running x\nlog"}
     assert run.table([result, failed]).splitlines()[-1] == (
-        "| 50000 | failed | exit -9, killed (out of memory?) | | | | | |"
+        "| 50000 | failed | exit -9, killed (out of memory?) | | | | | | |"
     )
     later = {
         **result,
