@@ -159,6 +159,9 @@ TEXT = st.one_of(
 @given(TEXT, st.data())
 def test_tokens_equal_the_reference(text: str, data: st.DataObject) -> None:
     assert tokenize(text) == reference_tokenize(text)
+    length = len(text)
+    for start, end in ((0, 0), (0, length), (length, length), (0, max(length - 1, 0))):
+        assert tokenize(text, start, end) == reference_tokenize(text, start, end)
     start = data.draw(st.integers(0, len(text)), label="start")
     end = data.draw(st.integers(start, len(text)), label="end")
     assert tokenize(text, start) == reference_tokenize(text, start)
