@@ -6,9 +6,10 @@ Reads every file under ``RAW``, parses the YAML with ``yaml.CSafeLoader``, valid
 with the same Pydantic models as the builder (the raw models of ``dnnd_dataset``), and
 writes rows of the published tables with pyarrow, with the published schemas and Parquet
 options: each article with its text, normalized text and checksum, one mention row per
-mention quote at its first occurrence, one evidence row per document anchor, and one row
-per registry entry. Nothing is checked: no reference, coverage, occurrence or evidence
-rule. A builder's time divided by this time is its ratio to the floor.
+mention quote at its first occurrence, one evidence row per document anchor, one ``ner``
+row per sentence (the package's tokenizer; every tag ``O``), and one row per registry
+entry. Nothing is checked: no reference, coverage, occurrence, token or evidence rule. A
+builder's time divided by this time is its ratio to the floor.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import pyarrow.parquet as pq
 import yaml
 
 from dnnd_dataset._version import __version__
+from dnnd_dataset.checking.ner_table import ner_rows
 from dnnd_dataset.publishing.arrow_schema import arrow_schema
 from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
 from dnnd_dataset.reading.raw_loading import REGISTRIES
 from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.segmentation import sentences
 from dnnd_dataset.textnorm import normalize
 
 BATCH = 1000
@@ -132,7 +135,9 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
         "boilerplate_directive_ids": [],
         "boilerplate_meeting_ids": [],
     }
-    return {"articles": [article], "mentions": mentions, "evidence": evidence}
+    boilerplate = [_span(normalized, b) for b in ann.boilerplate]
+    ner = ner_rows(article_id, text, sentences(text, boilerplate), [])
+    return {"articles": [article], "mentions": mentions, "evidence": evidence, "ner": ner}
 
 
 def _registry_rows(raw: Path) -> dict[str, list[dict[str, Any]]]:
@@ -240,7 +245,7 @@ def floor(raw: Path, out: Path) -> dict[str, int]:
         name: pq.ParquetWriter(
             out / f"{name}.parquet", arrow_schema(name, __version__), **PARQUET_OPTIONS
         )
-        for name in ("articles", "mentions", "evidence")
+        for name in ("articles", "mentions", "evidence", "ner")
     }
     batch: dict[str, list[dict[str, Any]]] = {name: [] for name in writers}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast, get_args
 
-from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
+from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
     MeetingEntry,
@@ -23,7 +23,6 @@ from dnnd_dataset.reading.raw_models import (
 )
 from dnnd_dataset.records import (
     Directive,
-    Evidence,
     Meeting,
     Organization,
     Participant,
@@ -72,17 +71,23 @@ class Links:
         return not self.body[entity_id] and bool(self.chrome[entity_id])
 
 
-def assemble_registries(state: CheckState, links: Links) -> dict[str, list[Record]]:
-    """The rows of the registry tables, and the evidence rows of registries and positions."""
-    positions, position_evidence = _positions(state, links.stated)
-    return {
+def assemble_registries(state: CheckState, links: Links) -> dict[str, list[Row]]:
+    """The rows of the registry tables, and the evidence rows of registries and positions.
+
+    Rows as dicts, like the rows of each document; ``links.stated`` is used up.
+    """
+    positions, evidence = _positions(state, links.stated)
+    links.stated.clear()  # as many as the articles state: not kept twice
+    tables: dict[str, list[Record]] = {
         "meetings": _meetings(state, links),
         "persons": _persons(state, links, positions),
         "directives": _directives(state, links),
         "organizations": _organizations(state, links),
         "posts": _posts(state, positions),
-        "evidence": [*state.evidence, *position_evidence],
     }
+    rows = {name: [record.model_dump() for record in records] for name, records in tables.items()}
+    rows["evidence"] = [record.model_dump() for record in state.evidence] + evidence
+    return rows
 
 
 def _meetings(state: CheckState, links: Links) -> list[Record]:
@@ -132,7 +137,7 @@ def _meetings(state: CheckState, links: Links) -> list[Record]:
 
 def _positions(
     state: CheckState, stated: Iterable[StatedPosition]
-) -> tuple[dict[str, list[Position]], list[Evidence]]:
+) -> tuple[dict[str, list[Position]], list[Row]]:
     """Each person's positions in article order, and the evidence row of each by its index."""
     meetings = {
         cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
@@ -140,21 +145,21 @@ def _positions(
     }
     posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
     positions: dict[str, list[Position]] = defaultdict(list)
-    evidence: list[Evidence] = []
+    evidence: list[Row] = []
     for position in stated:
         meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
         post = posts.get(position.post) if position.post else None
         held = positions[position.person]
         evidence.append(
-            Evidence(
-                table="persons",
-                record_id=position.person,
-                field=f"positions[{len(held)}]",
-                article_id=position.article_id,
-                start=position.start,
-                end=position.end,
-                quote=position.quote,
-            )
+            {
+                "table": "persons",
+                "record_id": position.person,
+                "field": f"positions[{len(held)}]",
+                "article_id": position.article_id,
+                "start": position.start,
+                "end": position.end,
+                "quote": position.quote,
+            }
         )
         held.append(
             Position(

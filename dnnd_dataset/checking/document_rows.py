@@ -38,7 +38,7 @@ ID_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatedPosition:
     """A position an article states for a person, with the quote behind it."""
 
@@ -53,7 +53,7 @@ class StatedPosition:
     quote: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Contribution:
     """What one article adds to the registry tables."""
 

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -79,10 +79,20 @@ CHUNK = 16
 DOCUMENT_TABLES = ("articles", "mentions", "evidence", "ner")
 
 
-class RowSink(Protocol):
-    """Where rows go: called per table with rows in the table's order, document by document."""
+Prepare = Callable[[str, list[Row]], Any]
 
-    def add(self, table: str, rows: list[Row]) -> None: ...
+
+class RowSink(Protocol):
+    """Where rows go: called per table with rows in the table's order, a few documents at a time.
+
+    ``prepare``, when not None, turns a table's rows into what ``add`` takes; it runs where
+    the documents are checked (a worker process with ``jobs`` > 1), so it must be picklable.
+    """
+
+    @property
+    def prepare(self) -> Prepare | None: ...
+
+    def add(self, table: str, rows: Any) -> None: ...
 
 
 @dataclass
@@ -137,6 +147,18 @@ class DocumentOutcome:
     contribution: Contribution | None = None
 
 
+@dataclass
+class ChunkOutcome:
+    """A run of consecutive documents: each one's outcome, and their rows prepared together.
+
+    ``tables`` holds the rows of the documents without issues, in document order, per table
+    (prepared by the sink's ``prepare`` when it has one): fewer, larger hand-overs.
+    """
+
+    outcomes: list[DocumentOutcome]
+    tables: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class _Context:
     """What a worker needs to check any document: registries, names, build date, cache."""
@@ -156,6 +178,7 @@ class _Context:
     person_names: dict[str, str]
     # False when the registries have problems: no rows are built, the build fails anyway.
     rows_wanted: bool
+    prepare: Prepare | None
 
 
 def compile_corpus(
@@ -178,10 +201,12 @@ def compile_corpus(
 
 
 class _Collector:
+    prepare: Prepare | None = None
+
     def __init__(self) -> None:
         self.rows: dict[str, list[Row]] = {}
 
-    def add(self, table: str, rows: list[Row]) -> None:
+    def add(self, table: str, rows: Any) -> None:
         self.rows.setdefault(table, []).extend(rows)
 
 
@@ -233,14 +258,14 @@ def check_corpus(
             if isinstance(entity.model, PersonEntry)
         },
         rows_wanted=not state.issues,
+        prepare=sink.prepare if sink is not None else None,
     )
-    out = sink or _Collector()
     counted = dict.fromkeys(TABLES, 0)
 
-    def give(table: str, rows: list[Row]) -> None:
+    def give(table: str, rows: Any) -> None:
         counted[table] += len(rows)
         if sink is not None:
-            out.add(table, rows)
+            sink.add(table, rows)
 
     coverage: dict[str, dict[str, int]] = {}
     documents: dict[str, dict[str, int]] = {}
@@ -249,30 +274,30 @@ def check_corpus(
     printed_as: dict[str, str] = {}
     complete = True
     keys: list[str | None] = []
-    for outcome in _check_documents(context, stems, jobs):
-        stem = sys.intern(outcome.stem)
-        keys.append(outcome.key)
-        state.issues += outcome.issues
-        if outcome.has_text:
-            state.article_ids.add(stem)
-        elif outcome.has_document:
-            complete = False
-        if outcome.unreadable:
-            state.raw.unreadable.add(stem)
-        state.quoted.update(outcome.quoted)
-        printed |= outcome.printed
-        for value, form in outcome.printed_as.items():
-            printed_as.setdefault(value, form)
-        state.proposals.update(outcome.proposals)
-        if outcome.coverage is not None:
-            coverage[stem] = outcome.coverage
-        if state.issues or outcome.rows is None or outcome.contribution is None:
-            continue
-        links.add(stem, outcome.contribution)
-        if outcome.counts is not None:
-            documents[stem] = outcome.counts
-        for table in DOCUMENT_TABLES:
-            give(table, outcome.rows[table])
+    for chunk in _check_documents(context, stems, jobs):
+        for outcome in chunk.outcomes:
+            stem = sys.intern(outcome.stem)
+            keys.append(outcome.key)
+            state.issues += outcome.issues
+            if outcome.has_text:
+                state.article_ids.add(stem)
+            elif outcome.has_document:
+                complete = False
+            if outcome.unreadable:
+                state.raw.unreadable.add(stem)
+            state.quoted.update(outcome.quoted)
+            printed |= outcome.printed
+            for value, form in outcome.printed_as.items():
+                printed_as.setdefault(value, form)
+            state.proposals.update(outcome.proposals)
+            if outcome.coverage is not None:
+                coverage[stem] = outcome.coverage
+            if outcome.contribution is not None and outcome.counts is not None:
+                links.add(stem, outcome.contribution)
+                documents[stem] = outcome.counts
+        if not state.issues and chunk.tables:
+            for table in DOCUMENT_TABLES:
+                give(table, chunk.tables[table])
     DocumentCache(cache).keep_only(keys)
     check_registry_evidence(state)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
@@ -283,8 +308,8 @@ def check_corpus(
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:
         return report
-    for table, records in assemble_registries(state, links).items():
-        rows = _sorted_rows(table, records)
+    for table, unsorted in assemble_registries(state, links).items():
+        rows = _sorted_rows(table, unsorted)
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
@@ -293,15 +318,14 @@ def check_corpus(
     return report
 
 
-def _sorted_rows(table: str, records: list[Record]) -> list[Row]:
+def _sorted_rows(table: str, rows: list[Row]) -> list[Row]:
     columns = TABLES[table].sort_key
-    rows = [record.model_dump() for record in records]
 
-    def key(row: Row) -> tuple[Any, ...]:
-        # (False, "") sorts None first without comparing None to a value; the whole row
-        # breaks ties, so that no input order shows in the output.
-        values = [row[column] for column in columns]
-        return (*((v is not None, "" if v is None else v) for v in values), repr(row))
+    def key(row: Row) -> tuple[tuple[bool, Any], ...]:
+        # (False, "") sorts None first without comparing None to a value. Rows equal on the
+        # key are equal throughout (ids are unique; an evidence span fixes its quote), and
+        # the sort is stable over an order that does not depend on jobs or the cache.
+        return tuple((row[c] is not None, "" if row[c] is None else row[c]) for c in columns)
 
     return sorted(rows, key=key)
 
@@ -316,17 +340,18 @@ def _slim(
     }
 
 
-def _check_documents(context: _Context, stems: list[str], jobs: int) -> Iterator[DocumentOutcome]:
-    if jobs <= 1 or len(stems) <= CHUNK:
+def _check_documents(context: _Context, stems: list[str], jobs: int) -> Iterator[ChunkOutcome]:
+    chunks = [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
+    if jobs <= 1 or len(chunks) <= 1:
         _start_worker(context)
-        yield from map(_check_one, stems)
+        yield from map(_check_chunk, chunks)
         return
     # 'spawn': a forked child would inherit the threads of pyarrow and of the caller.
     pool = multiprocessing.get_context("spawn").Pool(
         jobs, initializer=_start_worker, initargs=(context,)
     )
     try:
-        yield from pool.imap(_check_one, stems, chunksize=CHUNK)
+        yield from pool.imap(_check_chunk, chunks)
     finally:
         pool.terminate()
         pool.join()
@@ -340,9 +365,22 @@ def _start_worker(context: _Context) -> None:
     _context = context
 
 
-def _check_one(stem: str) -> DocumentOutcome:
+def _check_chunk(stems: list[str]) -> ChunkOutcome:
     context = _context
     assert context is not None, "the worker was started without its context"
+    outcomes = [_check_one(context, stem) for stem in stems]
+    with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
+    tables: dict[str, Any] = {}
+    if with_rows:
+        for table in DOCUMENT_TABLES:
+            rows = [row for document in with_rows for row in document[table]]
+            tables[table] = context.prepare(table, rows) if context.prepare else rows
+    for outcome in outcomes:
+        outcome.rows = None  # handed over once, in the chunk's tables
+    return ChunkOutcome(outcomes, tables)
+
+
+def _check_one(context: _Context, stem: str) -> DocumentOutcome:
     cache = DocumentCache(context.cache)
     key = document_key(context.raw / "documents", stem) if context.cache else None
     result = cache.get(key) if key else None

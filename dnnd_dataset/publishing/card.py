@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from dnnd_dataset.publishing import dataset_meta
@@ -183,7 +184,13 @@ class NerSummary:
     sentences: int = 0
     tags: Counter[int] = dataclasses.field(default_factory=Counter)
 
-    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def add(self, rows: Iterable[Mapping[str, Any]] | pa.Table) -> None:
+        if isinstance(rows, pa.Table):
+            self.sentences += rows.num_rows
+            counted = pc.value_counts(pc.list_flatten(rows.column("ner_tags")))
+            for item in counted.to_pylist():
+                self.tags[item["values"]] += item["counts"]
+            return
         for row in rows:
             self.sentences += 1
             self.tags.update(row["ner_tags"])

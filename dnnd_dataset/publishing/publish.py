@@ -18,10 +18,13 @@ time).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from dnnd_dataset.errors import OutputError, printable
 from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
@@ -36,7 +39,12 @@ from dnnd_dataset.publishing.checksums import (
 from dnnd_dataset.publishing.croissant import croissant, dumps
 from dnnd_dataset.publishing.dataset_meta import bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
-from dnnd_dataset.publishing.table_writer import PARQUET_OPTIONS, TableWriter, table_writer
+from dnnd_dataset.publishing.table_writer import (
+    PARQUET_OPTIONS,
+    TableWriter,
+    arrow_rows,
+    table_writer,
+)
 from dnnd_dataset.records import TABLES, Record
 
 __all__ = ["PARQUET_OPTIONS", "SHA256SUMS", "DatasetWriter", "sha256sums_ok", "write_dataset"]
@@ -80,8 +88,10 @@ class DatasetWriter:
             else {}
         )
         self.ner = NerSummary()
+        # Run where documents are checked: rows reach add() as Arrow tables.
+        self.prepare = functools.partial(arrow_rows, version=version)
 
-    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def add(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
         self.writers[table].add(rows)
         if self.package is not None:
             self.package_writers[table].add(rows)

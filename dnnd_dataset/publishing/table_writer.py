@@ -76,11 +76,18 @@ class TableWriter:
         self.num_rows = 0
         self.num_bytes = 0
 
-    def add(self, rows: Iterable[Row]) -> None:
-        self._pending += rows
-        while len(self._pending) >= CONVERT_ROWS:
-            self._convert(CONVERT_ROWS)
-            self._write_full_groups()
+    def add(self, rows: Iterable[Row] | pa.Table) -> None:
+        """Rows as dicts of the columns, or as an Arrow table of this table's schema."""
+        if isinstance(rows, pa.Table):
+            self._convert(len(self._pending))  # keep the order of rows
+            if rows.num_rows:
+                self._converted.append(rows)
+                self._converted_rows += rows.num_rows
+        else:
+            self._pending += rows
+            while len(self._pending) >= CONVERT_ROWS:
+                self._convert(CONVERT_ROWS)
+        self._write_full_groups()
 
     def close(self) -> WrittenTable:
         self._convert(len(self._pending))
@@ -139,7 +146,9 @@ class TableWriter:
 
     def _write_group(self, count: int) -> None:
         table = pa.concat_tables(self._converted)
-        group, rest = table.slice(0, count), table.slice(count)
+        # One contiguous chunk: the pages written then depend on the rows alone, not on how
+        # they were handed over.
+        group, rest = table.slice(0, count).combine_chunks(), table.slice(count)
         self._converted = [rest] if rest.num_rows else []
         self._converted_rows = rest.num_rows
         if self._writer is None:
@@ -184,3 +193,8 @@ def table_writer(
         final_of=shard_path(name),
         pattern=data_files_pattern(name),
     )
+
+
+def arrow_rows(table: str, rows: list[Row], *, version: str) -> pa.Table:
+    """Rows as an Arrow table of the published schema (what :meth:`TableWriter.add` takes)."""
+    return pa.Table.from_pylist(rows, schema=arrow_schema(table, version))
