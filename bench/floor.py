@@ -15,6 +15,7 @@ builder's time divided by this time is its ratio to the floor.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import tempfile
 import time
@@ -27,6 +28,7 @@ import yaml
 
 from dnnd_dataset._version import __version__
 from dnnd_dataset.checking.ner_table import ner_rows
+from dnnd_dataset.checking.pipeline import GC_THRESHOLD
 from dnnd_dataset.publishing.arrow_schema import arrow_schema
 from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
 from dnnd_dataset.reading.raw_loading import REGISTRIES
@@ -283,6 +285,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("raw", type=Path, metavar="RAW")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: temp)")
     args = parser.parse_args(argv)
+    # The builder's collector setting (checking.pipeline.GC_THRESHOLD), so that the floor
+    # is not slowed by what the builder avoids.
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
     with tempfile.TemporaryDirectory(prefix="dnnd-floor-") as scratch:
         started = time.perf_counter()
         counts = floor(args.raw, args.out or Path(scratch))

@@ -415,3 +415,23 @@ def test_the_grid_says_where_a_span_leaves_it() -> None:
     assert into_banner.message == (
         "'Minh Anh\\nBanner' runs into the boilerplate span 'Banner' without lying inside it"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("Đảng và Nhà nước. Ông A! “Họ” 04-CT/TW\n…")), max_size=80
+    ),
+    cut=st.tuples(st.integers(0, 80), st.integers(0, 20)),
+)
+def test_the_grid_finds_the_sentence_of_every_token_start_and_end(
+    text: str, cut: tuple[int, int]
+) -> None:
+    start = min(cut[0], len(text))
+    boilerplate = [(start, min(start + cut[1], len(text)))] if cut[1] else []
+    grid = TokenGrid(text, boilerplate)
+    starts = {t[0]: i for i, s in enumerate(grid.sentences) for t in s.tokens}
+    ends = {t[1]: i for i, s in enumerate(grid.sentences) for t in s.tokens}
+    for offset in range(len(text) + 1):  # offset 0 and the end of the text included
+        assert grid.sentence_of_start(offset) == starts.get(offset)
+        assert grid.sentence_of_end(offset) == ends.get(offset)

@@ -9,6 +9,7 @@ overlaps another flat mention, before any row is built.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,12 +68,27 @@ class TokenGrid:
         self.text = text
         self.boilerplate = sorted(boilerplate)
         self.sentences: list[Sentence] = sentences(text, self.boilerplate)
-        self.sentence_of_start: dict[int, int] = {}
-        self.sentence_of_end: dict[int, int] = {}
-        for index, sentence in enumerate(self.sentences):
-            starts, ends = zip(*sentence.tokens, strict=True)
-            self.sentence_of_start.update(dict.fromkeys(starts, index))
-            self.sentence_of_end.update(dict.fromkeys(ends, index))
+        # Searched, not indexed: an article has thousands of tokens and a few dozen mentions.
+        self._starts = [sentence.start for sentence in self.sentences]
+
+    def sentence_of_start(self, offset: int) -> int | None:
+        """The sentence in which a token starts at ``offset``, if any."""
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index < 0 or offset >= self.sentences[index].end:
+            return None
+        tokens = self.sentences[index].tokens
+        found = bisect.bisect_left(tokens, (offset,))
+        return index if found < len(tokens) and tokens[found][0] == offset else None
+
+    def sentence_of_end(self, offset: int) -> int | None:
+        """The sentence in which a token ends at ``offset``, if any."""
+        index = bisect.bisect_left(self._starts, offset) - 1
+        if index < 0 or offset > self.sentences[index].end:
+            return None
+        tokens = self.sentences[index].tokens
+        # The token before the first that starts at or after the offset.
+        found = bisect.bisect_left(tokens, (offset,)) - 1
+        return index if found >= 0 and tokens[found][1] == offset else None
 
     def token_at(self, offset: int) -> Offsets | None:
         """The token that holds ``offset``; only an error needs it, so it is searched."""
@@ -92,8 +108,8 @@ class TokenGrid:
                     f"{self.text[b_start:b_end]!r} without lying inside it",
                     "quote a span within the article body or within the boilerplate span",
                 )
-        first = self.sentence_of_start.get(start)
-        last = self.sentence_of_end.get(end)
+        first = self.sentence_of_start(start)
+        last = self.sentence_of_end(end)
         if first is None or last is None:
             edge, offset = ("starts", start) if first is None else ("ends", end - 1)
             token = self.token_at(offset)
