@@ -6,7 +6,8 @@ Reads every file under ``RAW``, parses the YAML with ``yaml.CSafeLoader``, valid
 with the same Pydantic models as the builder (the raw models of ``dnnd_dataset``), and
 writes rows of the published tables with pyarrow, with the published schemas and Parquet
 options: each article with its text, normalized text and checksum, one mention row per
-mention quote at its first occurrence, one evidence row per document anchor, one ``ner``
+mention quote at its first occurrence (at every occurrence for ``all: true``), one evidence
+row per document anchor and per fact a registry quote supports, one ``ner``
 row per sentence (the package's tokenizer; every tag ``O``), and one row per registry
 entry. Nothing is checked: no reference, coverage, occurrence, token or evidence rule. A
 builder's time divided by this time is its ratio to the floor.
@@ -58,15 +59,44 @@ def _span(text: str, anchor: Anchor) -> tuple[int, int]:
     return start, start + len(anchor.quote)
 
 
-def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[str, Any]]]:
+def _every(text: str, anchor: Anchor) -> list[tuple[int, int]]:
+    quote = normalize(anchor.quote)
+    spans, start = [], text.find(quote)
+    while start != -1:
+        spans.append((start, start + len(quote)))
+        start = text.find(quote, start + 1)
+    return spans or [(0, len(quote))]
+
+
+def _quotes(registries: dict[str, list[Any]]) -> dict[str, list[tuple[str, str, str, Anchor]]]:
+    """Article id -> (table, record id, field, anchor) of each registry evidence quote."""
+    quotes: dict[str, list[tuple[str, str, str, Anchor]]] = {}
+    for name in ("directives", "meetings"):
+        for entry in registries[name]:
+            for anchor in entry.evidence:
+                for fact in anchor.supports or ["name"]:
+                    quotes.setdefault(anchor.article, []).append((name, entry.id, fact, anchor))
+            for participant in getattr(entry, "participants", []):
+                for anchor in participant.evidence:
+                    for fact in anchor.supports:
+                        where = f"participants[person_id={participant.person}].{fact}"
+                        quotes.setdefault(anchor.article, []).append(
+                            ("meetings", entry.id, where, anchor)
+                        )
+    return quotes
+
+
+def _document_rows(
+    ann: DocumentAnnotation, text: str, quotes: list[tuple[str, str, str, Anchor]]
+) -> dict[str, list[dict[str, Any]]]:
     normalized = normalize(text)
     article_id = ann.article_id
     title = _span(normalized, ann.title)
     ids: dict[str, list[str]] = {"person_ids": [], "organization_ids": []}
     mentions = []
     for mention in ann.mentions:
-        start, end = _span(normalized, mention)
-        mentions.append(
+        spans = _every(normalized, mention) if mention.all else [_span(normalized, mention)]
+        mentions += [
             {
                 "article_id": article_id,
                 "start": start,
@@ -76,12 +106,16 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
                 "entity_id": mention.entity,
                 "in_boilerplate": False,
             }
-        )
+            for start, end in spans
+        ]
         if mention.entity:
             ids["person_ids"].append(mention.entity)
     evidence = []
     for field, anchor in (
         ("title", ann.title),
+        *([("outlet", ann.outlet.evidence)] if ann.outlet else []),
+        *([("url", ann.url)] if ann.url else []),
+        *([("page_date", ann.page_date.evidence)] if ann.page_date else []),
         *(("authors", a.evidence) for a in ann.authors),
         *(("credits", c.evidence) for c in ann.credits),
         *(("positions", p.evidence) for p in ann.positions),
@@ -137,18 +171,39 @@ def _document_rows(ann: DocumentAnnotation, text: str) -> dict[str, list[dict[st
         "boilerplate_directive_ids": [],
         "boilerplate_meeting_ids": [],
     }
+    for table, record_id, field, anchor in quotes:
+        start, end = _span(normalized, anchor)
+        evidence.append(
+            {
+                "table": table,
+                "record_id": record_id,
+                "field": field,
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "quote": text[start:end],
+            }
+        )
     boilerplate = [_span(normalized, b) for b in ann.boilerplate]
     ner = ner_rows(article_id, text, sentences(text, boilerplate), [])
     return {"articles": [article], "mentions": mentions, "evidence": evidence, "ner": ner}
 
 
-def _registry_rows(raw: Path) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for name, model in REGISTRIES.items():
-        paths = sorted((raw / "registry" / name).glob("*.yaml"))
-        entries = [model.model_validate(_load(path)) for path in paths]
-        rows[name] = [_registry_row(name, entry.model_dump()) for entry in entries]
-    return rows
+def _registries(raw: Path) -> dict[str, list[Any]]:
+    return {
+        name: [
+            model.model_validate(_load(path))
+            for path in sorted((raw / "registry" / name).glob("*.yaml"))
+        ]
+        for name, model in REGISTRIES.items()
+    }
+
+
+def _registry_rows(registries: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        name: [_registry_row(name, entry.model_dump()) for entry in entries]
+        for name, entries in registries.items()
+    }
 
 
 def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -260,17 +315,19 @@ def floor(raw: Path, out: Path) -> dict[str, int]:
                 counts[name] = counts.get(name, 0) + len(rows)
                 rows.clear()
 
+    registries = _registries(raw)
+    quotes = _quotes(registries)
     for path in sorted((raw / "documents").glob("*.yaml")):
         ann = DocumentAnnotation.model_validate(_load(path))
         text = path.with_suffix(".txt").read_text(encoding="utf-8")
-        for name, rows in _document_rows(ann, text).items():
+        for name, rows in _document_rows(ann, text, quotes.get(ann.article_id, [])).items():
             batch[name] += rows
         if len(batch["articles"]) >= BATCH:
             flush()
     flush()
     for writer in writers.values():
         writer.close()
-    for name, rows in _registry_rows(raw).items():
+    for name, rows in _registry_rows(registries).items():
         pq.write_table(
             pa.Table.from_pylist(rows, schema=arrow_schema(name, __version__)),
             out / f"{name}.parquet",

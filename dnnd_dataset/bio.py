@@ -9,6 +9,7 @@ checks on every sentence.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,13 +39,16 @@ def encode(
     """
     tags = [OUTSIDE] * len(tokens)
     entity_ids: list[str | None] = [None] * len(tokens)
-    if not spans:  # most sentences: no index of the tokens needed
-        return tags, entity_ids
-    first_of = {start: index for index, (start, _) in enumerate(tokens)}
-    last_of = {end: index for index, (_, end) in enumerate(tokens)}
     for span in spans:
-        first, last = first_of.get(span.start), last_of.get(span.end)
-        if first is None or last is None or last < first:
+        # Tokens are in text order and do not overlap: both boundaries are found by bisection.
+        first = bisect.bisect_left(tokens, (span.start,))
+        last = bisect.bisect_left(tokens, (span.end,)) - 1
+        if (
+            first >= len(tokens)
+            or tokens[first][0] != span.start
+            or last < first
+            or tokens[last][1] != span.end
+        ):
             raise ValueError(f"{span} does not start and end on token boundaries")
         if any(tag != OUTSIDE for tag in tags[first : last + 1]):
             raise ValueError(f"{span} overlaps another span")
