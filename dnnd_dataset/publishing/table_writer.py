@@ -9,7 +9,9 @@ Shards are written under a temporary name and take their Hugging Face names
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,8 @@ class TableWriter:
         self._converted: list[pa.Table] = []
         self._converted_rows = 0
         self._writer: pq.ParquetWriter | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"write-{name}")
+        self._in_flight: Future[None] | None = None
         self._shard_rows = 0
         self._temporary: list[Path] = []
         self._shard_counts: list[int] = []
@@ -97,6 +101,7 @@ class TableWriter:
         if not self._temporary:  # a table without rows still gets its one file
             self._open_shard()
         self._close_shard()
+        self._thread.shutdown()
         count = len(self._temporary)
         written = []
         for shard, (temporary, rows) in enumerate(
@@ -124,6 +129,10 @@ class TableWriter:
 
     def abandon(self) -> None:
         """Close an open file after a failure (the staging folder that holds it goes)."""
+        # The failure that led here is the one reported, not a write it interrupted.
+        with contextlib.suppress(Exception):
+            self._wait()
+        self._thread.shutdown()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -154,7 +163,10 @@ class TableWriter:
         if self._writer is None:
             self._open_shard()
         assert self._writer is not None
-        self._writer.write_table(group, row_group_size=count)
+        # Encoding and compression release the GIL: the next rows are built meanwhile. One
+        # row group in flight at a time keeps the order of the rows and bounds the memory.
+        self._wait()
+        self._in_flight = self._thread.submit(self._writer.write_table, group, count)
         self.num_rows += count
         self.num_bytes += group.nbytes
         self._shard_rows += count
@@ -167,7 +179,14 @@ class TableWriter:
         self._temporary.append(path)
         self._writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
 
+    def _wait(self) -> None:
+        """Let the row group in flight finish; its error, if any, is raised here."""
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            in_flight.result()
+
     def _close_shard(self) -> None:
+        self._wait()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
