@@ -161,3 +161,15 @@ def test_a_changed_input_or_a_touched_output_file_builds_again(
     other_day = build(raw, out, cache=cache, today=dt.date(2030, 1, 2))
     assert "up_to_date" not in other_day.stats
     assert snapshot(out) == changed
+
+
+def test_a_stamp_that_cannot_be_written_leaves_a_successful_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    raw = _copy(corpus, tmp_path / "stamped")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    # A folder where a stamp would go: the stamp is only a hint, the build still succeeds.
+    (cache / "outputs" / f"{'0' * 64}.json").mkdir(parents=True)
+    report = build(raw, out, cache=cache)
+    assert report.valid
+    assert (out / "SHA256SUMS").is_file()

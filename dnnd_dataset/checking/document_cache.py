@@ -17,9 +17,14 @@ import os
 import pickle
 import re
 import secrets
+import sys
+import unicodedata
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from dnnd_dataset.reading.rawio import MAX_FILE_BYTES
 
@@ -27,9 +32,23 @@ _ENTRY = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
+def environment_description() -> str:
+    """Python, its Unicode data and the libraries whose versions can change a result."""
+    versions = []
+    for name in ("pydantic", "pydantic-core", "PyYAML", "pyahocorasick", "pyarrow"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return f"{sys.version}\0{unicodedata.unidata_version}\0{yaml.__with_libyaml__}\0" + ",".join(
+        versions
+    )
+
+
 def _code_digest() -> bytes:
-    # Reading and checking code decides what an entry holds: any change to it starts afresh.
-    digest = hashlib.sha256()
+    # Reading and checking code decides what an entry holds, and so do the libraries and the
+    # Unicode data the tokens come from: any change to them starts afresh.
+    digest = hashlib.sha256(environment_description().encode())
     for path in sorted(
         [*_PACKAGE.glob("*.py"), *_PACKAGE.glob("reading/*.py"), *_PACKAGE.glob("checking/*.py")]
     ):

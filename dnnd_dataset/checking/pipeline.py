@@ -329,7 +329,8 @@ def _check_corpus(
         if not state.issues and chunk.tables:
             for table in DOCUMENT_TABLES:
                 give(table, chunk.tables[table])
-    DocumentCache(cache).keep_only(keys)
+    with contextlib.suppress(OSError):  # a cache that cannot be tidied only takes room
+        DocumentCache(cache).keep_only(keys)
     check_registry_evidence(state)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
     stats: dict[str, Any] = {

@@ -24,6 +24,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -32,8 +33,9 @@ _STAMP = re.compile(r"[0-9a-f]{64}\.json")
 
 
 def _package_digest() -> bytes:
-    # Every module and template of the package decides what a build writes.
-    digest = hashlib.sha256()
+    # Every module and template of the package decides what a build writes, and so do the
+    # libraries (pyarrow names itself in every Parquet footer) and Python's Unicode data.
+    digest = hashlib.sha256(environment_description().encode())
     for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "_data" not in p.parts):
         if path.suffix in (".py", ".j2", ".css", ".js", ".json"):
             digest.update(path.relative_to(_PACKAGE).as_posix().encode())
@@ -46,7 +48,8 @@ def inputs_digest(
 ) -> str | None:
     """The digest of what a build's output depends on; None when ``raw`` is not plain files."""
     digest = hashlib.sha256(_package_digest())
-    digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0".encode())
+    # The raw folder as given: the report names its files by that path.
+    digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
     try:
         for relative, path in _walk(Path(raw)):
@@ -140,8 +143,8 @@ def record(
         "files": files,
         "stats": report.stats,
     }
-    _forget_gone_outputs(path.parent)
     try:
+        _forget_gone_outputs(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps(payload), encoding="utf-8")
         os.replace(temporary, path)
