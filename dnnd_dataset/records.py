@@ -9,7 +9,7 @@ Every field carries a description because it flows into all of those.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
@@ -450,6 +450,16 @@ class TableSpec:
     model: type[Record]
     sort_key: tuple[str, ...]
     description: str
+
+    def row_key(self, row: Mapping[str, Any]) -> tuple[tuple[bool, Any], ...]:
+        """The sort key of a row (a dict of the columns): a missing value sorts first.
+
+        (False, "") comes before (True, value) without comparing None to a value.
+        """
+        return tuple(
+            (row[column] is not None, "" if row[column] is None else row[column])
+            for column in self.sort_key
+        )
 
 
 TABLES: dict[str, TableSpec] = {

@@ -22,7 +22,7 @@ from dnnd_dataset.checking.ner_table import in_boilerplate, ner_rows, outermost
 from dnnd_dataset.checking.state import ResolvedSpans
 from dnnd_dataset.reading.anchoring import AnchorKey, Span, anchor_key
 from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
-from dnnd_dataset.records import MentionLabel
+from dnnd_dataset.records import TABLES, MentionLabel
 from dnnd_dataset.segmentation import Sentence
 
 Row = dict[str, Any]
@@ -90,7 +90,7 @@ def mention_rows(
         }
         for s, label, entity_id in resolved.mentions
     ]
-    rows.sort(key=lambda r: (r["start"], r["end"], r["label"], _nullable(r["entity_id"])))
+    rows.sort(key=TABLES["mentions"].row_key)
     return rows
 
 
@@ -111,7 +111,7 @@ def evidence_rows(ann: DocumentAnnotation, text: str, spans: Spans) -> list[Row]
         for name, anchor in anchors
         for s in [span(spans, article_id, anchor)]
     ]
-    rows.sort(key=lambda r: (r["field"], r["start"], r["end"]))
+    rows.sort(key=TABLES["evidence"].row_key)
     return rows
 
 
@@ -253,8 +253,3 @@ def document_counts(
 def _quote(text: str, spans: Spans, article_id: str, anchor: Anchor) -> str:
     s = span(spans, article_id, anchor)
     return text[s.start : s.end]
-
-
-def _nullable(value: Any) -> tuple[bool, str]:
-    # None first, without comparing None to a string.
-    return (value is not None, value or "")

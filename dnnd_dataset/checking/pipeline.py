@@ -351,15 +351,9 @@ def _check_corpus(
 
 
 def _sorted_rows(table: str, rows: list[Row]) -> list[Row]:
-    columns = TABLES[table].sort_key
-
-    def key(row: Row) -> tuple[tuple[bool, Any], ...]:
-        # (False, "") sorts None first without comparing None to a value. Rows equal on the
-        # key are equal throughout (ids are unique; an evidence span fixes its quote), and
-        # the sort is stable over an order that does not depend on jobs or the cache.
-        return tuple((row[c] is not None, "" if row[c] is None else row[c]) for c in columns)
-
-    return sorted(rows, key=key)
+    # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
+    # quote), and the sort is stable over an order that depends on neither jobs nor cache.
+    return sorted(rows, key=TABLES[table].row_key)
 
 
 def _slim(

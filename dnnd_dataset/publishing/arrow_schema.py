@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pyarrow as pa
@@ -76,9 +76,11 @@ def to_arrow(table_name: str, records: Iterable[Record], version: str) -> pa.Tab
                 f"table {table_name!r} holds {spec.model.__name__} records, "
                 f"not {type(row).__name__}"
             )
-    rows.sort(key=lambda row: _sort_key(row, spec.sort_key))
+    dumped = [(row.model_dump(), row.model_dump_json()) for row in rows]
+    # The JSON dump breaks ties, so that input order never shows in the output.
+    dumped.sort(key=lambda item: (spec.row_key(item[0]), item[1]))
     return pa.Table.from_pylist(
-        [row.model_dump() for row in rows], schema=arrow_schema(table_name, version)
+        [row for row, _ in dumped], schema=arrow_schema(table_name, version)
     )
 
 
@@ -86,13 +88,6 @@ def from_arrow(table_name: str, table: pa.Table) -> list[Record]:
     """The rows of an Arrow table as validated records of the table's model."""
     model = table_spec(table_name).model
     return [model.model_validate(row) for row in table.to_pylist()]
-
-
-def _sort_key(record: Record, columns: Sequence[str]) -> tuple[Any, ...]:
-    # (False, None) sorts before (True, value), so None comes first without comparing None
-    # to a value; the JSON dump breaks ties so that input order never shows in the output.
-    values = [getattr(record, column) for column in columns]
-    return (*((value is not None, value) for value in values), record.model_dump_json())
 
 
 def _arrow_field(model: type[BaseModel], name: str) -> pa.Field:

@@ -91,9 +91,10 @@ def _files(folder: Path) -> dict[str, list[int]] | None:
     """Relative path -> [size, modification time in ns] of every file below ``folder``."""
     try:
         return {
-            relative: [os.stat(path).st_size, os.stat(path).st_mtime_ns]
+            relative: [status.st_size, status.st_mtime_ns]
             for relative, path in _walk(folder)
             if path is not None
+            for status in [path.stat()]
         }
     except (OSError, _Special):
         return None
