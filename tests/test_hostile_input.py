@@ -21,7 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
@@ -240,7 +240,7 @@ def test_attendance_beyond_int32_is_an_invalid_value(raw_copy: Path) -> None:
 
 def _refuse_reading(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
     """As a user without read permission would see it (tests often run as root)."""
-    real_read_bytes, real_iterdir = Path.read_bytes, Path.iterdir
+    real_read_bytes, real_iterdir, real_open = Path.read_bytes, Path.iterdir, os.open
 
     def read_bytes(self: Path) -> bytes:
         if self == refused:
@@ -252,8 +252,14 @@ def _refuse_reading(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real_iterdir(self)
 
+    def open_file(path: str | os.PathLike[str], flags: int, *args: Any) -> int:
+        if Path(path) == refused:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "open", open_file)
 
 
 def test_an_unreadable_text_is_located_and_the_run_goes_on(

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from dnnd_dataset.reading.rawio import MAX_FILE_BYTES
+from dnnd_dataset.reading.raw_loading import DocumentFiles
 
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -60,20 +60,11 @@ def _code_digest() -> bytes:
 CODE_DIGEST = _code_digest()
 
 
-def document_key(documents: Path, stem: str) -> str | None:
-    """The key of a document's text and annotation, or None when either is not a plain file."""
+def document_key(stem: str, files: DocumentFiles) -> str:
+    """The key of a document's text and annotation, from the bytes that are then checked."""
     digest = hashlib.sha256(CODE_DIGEST)
     digest.update(stem.encode())
-    for suffix in (".txt", ".yaml"):
-        path = documents / f"{stem}{suffix}"
-        # Links, missing, special, unreadable and oversized files are reported by the
-        # checks: never cached.
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-                return None
-            content = path.read_bytes()
-        except OSError:
-            return None
+    for content in (files.text, files.annotation):
         digest.update(len(content).to_bytes(8, "big"))
         digest.update(content)
     return digest.hexdigest()

@@ -182,3 +182,25 @@ def ner_rows(
     if position < len(flat):
         raise ValueError(f"{flat[position]} lies outside every sentence")
     return rows
+
+
+# Columns of a ner row that are slices of its article's text.
+_SLICES = ("text", "tokens")
+
+
+def without_slices(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``ner`` rows without the columns :func:`with_slices` takes back from the text."""
+    return [{name: value for name, value in row.items() if name not in _SLICES} for row in rows]
+
+
+def with_slices(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Rows from :func:`without_slices` made whole again by slicing their article's ``text``."""
+    piece = text.__getitem__
+    return [
+        {
+            **row,
+            "text": text[row["start"] : row["end"]],
+            "tokens": list(map(piece, map(slice, row["token_starts"], row["token_ends"]))),
+        }
+        for row in rows
+    ]

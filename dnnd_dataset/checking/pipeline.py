@@ -19,7 +19,7 @@ import hashlib
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,17 +58,21 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
+from dnnd_dataset.checking.ner_table import with_slices, without_slices
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
+    DocumentFiles,
     Located,
     RawCorpus,
     SourceText,
     document_stems,
+    documents_folder_inside,
     load_document,
     load_registries,
+    read_document_files,
 )
 from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry, SourcedAnchor
 from dnnd_dataset.reading.rawio import LoadedYaml
@@ -400,7 +404,10 @@ def _start_worker(context: _Context | None) -> None:
 def _check_chunk(stems: list[str]) -> ChunkOutcome:
     context = _context
     assert context is not None, "the worker was started without its context"
-    outcomes = [_check_one(context, stem) for stem in stems]
+    # Checked once per run of documents, not per file: a file in a folder inside raw/ lies
+    # inside raw/ unless it is a link, which the reading refuses.
+    inside = documents_folder_inside(context.raw)
+    outcomes = [_check_one(context, stem, inside) for stem in stems]
     with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
     tables: dict[str, Any] = {}
     if with_rows:
@@ -412,18 +419,34 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     return ChunkOutcome(outcomes, tables)
 
 
-def _check_one(context: _Context, stem: str) -> DocumentOutcome:
+def _check_one(context: _Context, stem: str, folder_inside: bool) -> DocumentOutcome:
     cache = DocumentCache(context.cache)
-    key = document_key(context.raw / "documents", stem) if context.cache else None
-    result = cache.get(key) if key else None
-    if not (
-        isinstance(result, DocumentResult)
-        and result.used_digest == _used_digest(context, result.used)
-    ):
-        result = _check_afresh(context, stem)
+    # Each file is read once: the bytes that give the key are the bytes checked. Files that
+    # are missing, links or otherwise odd are read and reported by the loader, never cached.
+    files = read_document_files(context.raw, stem) if folder_inside else None
+    key = document_key(stem, files) if context.cache and files else None
+    result = _from_cache(cache.get(key)) if key else None
+    if result is None or result.used_digest != _used_digest(context, result.used):
+        result = _check_afresh(context, stem, files)
         if key:
-            cache.put(key, result)
+            cache.put(key, _for_cache(result))
     return _outcome(context, result, key)
+
+
+def _for_cache(result: DocumentResult) -> DocumentResult:
+    # Tokens and sentence texts are slices of the article's text: an entry without them is
+    # a third smaller, and writing entries is most of what the cache costs a first build.
+    if result.rows is None:
+        return result
+    return replace(result, rows={**result.rows, "ner": without_slices(result.rows["ner"])})
+
+
+def _from_cache(entry: object) -> DocumentResult | None:
+    if not isinstance(entry, DocumentResult):
+        return None
+    if entry.rows is not None and entry.source is not None:
+        entry.rows["ner"] = with_slices(entry.rows["ner"], entry.source.text)
+    return entry
 
 
 def _outcome(context: _Context, result: DocumentResult, key: str | None) -> DocumentOutcome:
@@ -490,9 +513,9 @@ def _document_state(context: _Context, result: DocumentResult) -> CheckState:
     return state
 
 
-def _check_afresh(context: _Context, stem: str) -> DocumentResult:
+def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> DocumentResult:
     issues: list[Issue] = []
-    loaded = load_document(context.raw, stem, issues)
+    loaded = load_document(context.raw, stem, issues, files)
     result = DocumentResult(
         stem, loaded.source, loaded.document, loaded.unreadable, issues, None, {}, [], ""
     )

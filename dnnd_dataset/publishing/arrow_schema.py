@@ -24,6 +24,7 @@ description, so a Parquet file explains itself without the card.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import types
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ def model_fields(model: type[BaseModel]) -> list[pa.Field]:
     return [_arrow_field(model, name) for name in model.model_fields]
 
 
+@functools.cache
 def arrow_schema(table_name: str, version: str) -> pa.Schema:
     """The schema of a table's Parquet file, with version and table name in its metadata."""
     spec = table_spec(table_name)

@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
+from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
     DocumentAnnotation,
@@ -30,7 +31,16 @@ from dnnd_dataset.reading.raw_models import (
     PersonEntry,
     PostEntry,
 )
-from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml, read_text
+from dnnd_dataset.reading.rawio import (
+    LoadedYaml,
+    Loc,
+    RawFileError,
+    decode_text,
+    lines_only,
+    load_yaml,
+    parse_yaml,
+    read_text,
+)
 from dnnd_dataset.reading.validation_issues import issues_from_validation, kind_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -144,9 +154,16 @@ def _listing(raw: Path, folder: Path, issues: list[Issue]) -> list[Path]:
         return []
 
 
-def _read_yaml(path: Path, shown: str, issues: list[Issue]) -> LoadedYaml | None:
-    """The parsed file, or None with its problems (unreadable, too deep, invalid) in issues."""
+def _read_yaml(
+    path: Path, shown: str, issues: list[Issue], content: bytes | None = None
+) -> LoadedYaml | None:
+    """The parsed file, or None with its problems (unreadable, too deep, invalid) in issues.
+
+    ``content``, when given, is the file's bytes already read.
+    """
     try:
+        if content is not None:
+            return parse_yaml(decode_text(content, shown), shown)
         return load_yaml(path, shown)
     except RawFileError as exc:
         issues.extend(exc.issues)
@@ -312,7 +329,7 @@ def _load_entry(
     except ValidationError as exc:
         issues.extend(issues_from_validation(exc, loaded, shown))
         return None
-    entry: Located[BaseModel] = Located(model, shown, loaded, ())
+    entry: Located[BaseModel] = Located(model, shown, lines_only(loaded), ())
     entity_id = getattr(model, "id", None)
     if entity_id != path.stem:
         issues.append(
@@ -362,10 +379,72 @@ class LoadedDocument:
     unreadable: bool
 
 
-def load_document(raw: Path, stem: str, issues: list[Issue]) -> LoadedDocument:
-    """Read ``<stem>.txt`` and ``<stem>.yaml``; every problem goes to ``issues``."""
+@dataclass(frozen=True)
+class DocumentFiles:
+    """The bytes of an article's text and annotation file, each read once."""
+
+    text: bytes
+    annotation: bytes
+
+
+# Where the platform has it, a link is refused by open itself, between no check and the read.
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+_READ_FLAGS = os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def documents_folder_inside(raw: Path) -> bool:
+    """True when ``raw/documents`` is a folder that lies inside ``raw``, link or not."""
+    folder = raw / "documents"
+    try:
+        return folder.is_dir() and folder.resolve().is_relative_to(raw.resolve())
+    except OSError:
+        return False
+
+
+def read_document_files(raw: Path, stem: str) -> DocumentFiles | None:
+    """Both files of ``stem`` when each is a plain regular file within the size cap, else None.
+
+    Only for a documents folder known to lie inside ``raw`` (:func:`documents_folder_inside`).
+    None says nothing about what is wrong: :func:`load_document` without the files reads
+    and reports it, as it does every problem.
+    """
+    folder = raw / "documents"
+    text = _plain_bytes(folder / f"{stem}.txt")
+    if text is None:
+        return None
+    annotation = _plain_bytes(folder / f"{stem}.yaml")
+    return None if annotation is None else DocumentFiles(text, annotation)
+
+
+def _plain_bytes(path: Path) -> bytes | None:
+    try:
+        if not _NO_LINK and path.is_symlink():
+            return None
+        # Non-blocking: a FIFO in place of the file must not stop the run.
+        with open(os.open(path, _READ_FLAGS), "rb") as file:
+            info = os.fstat(file.fileno())
+            cap = rawio.MAX_FILE_BYTES
+            if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+                return None
+            data = file.read(cap + 1)
+    except OSError:
+        return None
+    return data if len(data) <= cap else None
+
+
+def load_document(
+    raw: Path, stem: str, issues: list[Issue], files: DocumentFiles | None = None
+) -> LoadedDocument:
+    """Read ``<stem>.txt`` and ``<stem>.yaml``; every problem goes to ``issues``.
+
+    ``files``, from :func:`read_document_files`, are the two files already read.
+    """
     folder = raw / "documents"
     text_path, yaml_path = folder / f"{stem}.txt", folder / f"{stem}.yaml"
+    if files is not None:
+        source = _decoded_text(str(text_path), stem, files.text, issues)
+        document = _load_document(raw, yaml_path, issues, source, files.annotation)
+        return LoadedDocument(source, document, source is None)
     for path, other in ((text_path, yaml_path), (yaml_path, text_path)):
         # A FIFO or folder named like the other file is reported as such, once.
         if not path.exists() and not path.is_symlink() and not _special(other):
@@ -405,6 +484,14 @@ def load_documents(
         if loaded.document is not None:
             documents.append(loaded.document)
     return documents, texts, unreadable
+
+
+def _decoded_text(shown: str, stem: str, data: bytes, issues: list[Issue]) -> SourceText | None:
+    try:
+        return SourceText(stem, shown, decode_text(data, shown))
+    except RawFileError as exc:
+        issues.extend(exc.issues)
+    return None
 
 
 def _load_text(raw: Path, path: Path, stem: str, issues: list[Issue]) -> SourceText | None:
@@ -451,12 +538,18 @@ def _with_sha256(issue: Issue, text: SourceText | None) -> Issue:
 
 
 def _load_document(
-    raw: Path, path: Path, issues: list[Issue], text: SourceText | None
+    raw: Path,
+    path: Path,
+    issues: list[Issue],
+    text: SourceText | None,
+    content: bytes | None = None,
 ) -> Located[DocumentAnnotation] | None:
     shown = _shown(raw, path)
-    if not _inside(raw, path, issues, shown) or not _regular(path, issues, shown):
+    if content is None and (
+        not _inside(raw, path, issues, shown) or not _regular(path, issues, shown)
+    ):
         return None
-    loaded = _read_yaml(path, shown, issues)
+    loaded = _read_yaml(path, shown, issues, content)
     if loaded is None:
         return None
     if not isinstance(loaded.data, dict):
@@ -480,4 +573,4 @@ def _load_document(
             )
         )
         return None
-    return Located(model, shown, loaded, ())
+    return Located(model, shown, lines_only(loaded), ())

@@ -152,7 +152,11 @@ def read_text(path: Path, shown: str) -> str:
                 )
             ]
         )
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), shown)
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """The text of a file's bytes, read as :func:`read_text` reads a file (after its size)."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise RawFileError(
             [
@@ -225,6 +229,11 @@ def _first_non_nfc_line(text: str) -> int:
 def load_yaml(path: Path, shown: str, parser: str = DEFAULT_PARSER) -> LoadedYaml:
     """Read and parse a raw YAML file; raise RawFileError listing every problem in it."""
     return parse_yaml(read_text(path, shown), shown, parser)
+
+
+def lines_only(loaded: LoadedYaml) -> LoadedYaml:
+    """The line table of a parsed file without its data, once a model holds the data."""
+    return LoadedYaml(None, loaded.lines)
 
 
 def parse_yaml(text: str, shown: str, parser: str = DEFAULT_PARSER) -> LoadedYaml:
