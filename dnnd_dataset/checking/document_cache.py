@@ -6,20 +6,23 @@ checks read (its ``used`` ids) still have the content they had, compared by a di
 build date and the coverage, which depend on the whole registry, are checked afresh on every
 run, so an entry never changes what a build reports or writes.
 
-Files: ``<folder>/<key>.pickle``, written atomically (a temporary file, then a rename). The
-folder holds nothing else of ours; entries that a whole run did not use are removed after it.
+Entries are pickled into one SQLite database, ``<folder>/documents.sqlite3``, a few
+documents to a transaction: a file per entry made creating files most of what the cache
+cost, and SQLite lets the worker processes write side by side. Entries that a whole run did
+not use are deleted after it. A cache that cannot be opened, read or written only costs
+time: the documents are checked afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import pickle
 import re
-import secrets
+import sqlite3
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -71,37 +74,115 @@ def document_key(stem: str, files: DocumentFiles) -> str:
 
 
 class DocumentCache:
-    """Entries in ``folder``; ``None`` as folder gives a cache that keeps nothing."""
+    """The entries in ``folder``; ``None`` as folder gives a cache that keeps nothing.
+
+    Open it in each process that uses it, and close it after the run.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        if folder is not None:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                self._db = _open(folder)
 
-    def get(self, key: str) -> Any:
-        if self.folder is None:
-            return None
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The entries found for ``keys``; absent, unreadable or stale ones are left out."""
+        wanted = list(keys)
+        if self._db is None or not wanted:
+            return {}
         try:
-            with (self.folder / f"{key}.pickle").open("rb") as file:
-                return pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            return None  # absent or unreadable: the document is checked again
+            found = self._db.execute(
+                f"SELECT key, value FROM entries WHERE key IN ({', '.join('?' * len(wanted))})",
+                wanted,
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        entries = {}
+        for key, value in found:
+            try:
+                entries[key] = pickle.loads(value)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+                continue  # the document is checked again and its entry replaced
+        return entries
 
-    def put(self, key: str, value: Any) -> None:
-        if self.folder is None:
+    def put_many(self, entries: dict[str, Any]) -> None:
+        if self._db is None or not entries:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{key}.{secrets.token_hex(6)}.tmp"
-        try:
-            with temporary.open("wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / f"{key}.pickle")
-        except OSError:
-            temporary.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+        rows = [
+            (key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries.items()
+        ]
+        with contextlib.suppress(sqlite3.Error), _transaction(self._db):
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
 
     def keep_only(self, keys: Iterable[str | None]) -> None:
-        """Remove the entries of ours whose key is not in ``keys``."""
+        """Delete the entries whose key is not in ``keys``, and the older layout's files."""
         if self.folder is None or not self.folder.is_dir():
             return
-        kept = {f"{key}.pickle" for key in keys if key is not None}
         for path in self.folder.iterdir():
-            if _ENTRY.match(path.name) and path.name not in kept:
+            if _OLD_ENTRY.match(path.name):
                 path.unlink(missing_ok=True)
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            with _transaction(self._db):
+                self._db.execute("DELETE FROM kept")
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys if k is not None)
+                )
+                self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+            self._db.execute("PRAGMA incremental_vacuum")  # give the freed pages back
+
+    def keys(self) -> set[str]:
+        """The keys of every entry."""
+        if self._db is None:
+            return set()
+        return {key for (key,) in self._db.execute("SELECT key FROM entries")}
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+DATABASE = "documents.sqlite3"
+# Entries of the layout before the database: one pickle file each.
+_OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pickle)$")
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE: take the write lock at the start, waiting for another worker's transaction,
+    # instead of failing when a read turns into a write.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _open(folder: Path, *, afresh: bool = True) -> sqlite3.Connection:
+    folder.mkdir(parents=True, exist_ok=True)
+    # Autocommit, with explicit transactions; wait for the other workers' short writes.
+    db = sqlite3.connect(folder / DATABASE, timeout=60, isolation_level=None)
+    try:
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only before the first table
+        db.execute("PRAGMA journal_mode = WAL")  # readers and one writer side by side
+        # A crash of the machine may lose the last entries: they are checked again.
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute("SELECT count(*) FROM entries LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as error:
+        db.close()
+        if afresh and not isinstance(error, sqlite3.OperationalError):
+            # Damaged or not a database (a machine crashed, a file was overwritten): the
+            # database is ours, so it is started afresh rather than left to fail every run.
+            for suffix in ("", "-wal", "-shm"):
+                (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
+            return _open(folder, afresh=False)
+        raise
+    return db

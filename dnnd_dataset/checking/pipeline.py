@@ -333,8 +333,10 @@ def _check_corpus(
         if not state.issues and chunk.tables:
             for table in DOCUMENT_TABLES:
                 give(table, chunk.tables[table])
+    kept = DocumentCache(cache)
     with contextlib.suppress(OSError):  # a cache that cannot be tidied only takes room
-        DocumentCache(cache).keep_only(keys)
+        kept.keep_only(keys)
+    kept.close()
     check_registry_evidence(state)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
     stats: dict[str, Any] = {
@@ -394,11 +396,17 @@ _context: _Context | None = None
 
 
 def _start_worker(context: _Context | None) -> None:
-    global _context
+    global _context, _cache
     _context = context
     _described.clear()
+    _cache.close()
+    _cache = DocumentCache(context.cache if context is not None else None)
     if context is not None:
         _rest_collector()  # in a worker of ours, its settings are its own
+
+
+# The cache as this process reads and writes it during a run.
+_cache = DocumentCache(None)
 
 
 def _check_chunk(stems: list[str]) -> ChunkOutcome:
@@ -407,7 +415,25 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     # Checked once per run of documents, not per file: a file in a folder inside raw/ lies
     # inside raw/ unless it is a link, which the reading refuses.
     inside = documents_folder_inside(context.raw)
-    outcomes = [_check_one(context, stem, inside) for stem in stems]
+    # Each file is read once: the bytes that give the key are the bytes checked. Files that
+    # are missing, links or otherwise odd are read and reported by the loader, never cached.
+    files = {stem: read_document_files(context.raw, stem) if inside else None for stem in stems}
+    keys = {
+        stem: document_key(stem, found) if context.cache and found else None
+        for stem, found in files.items()
+    }
+    cached = _cache.get_many(key for key in keys.values() if key)
+    fresh: dict[str, DocumentResult] = {}
+    outcomes = []
+    for stem in stems:
+        key = keys[stem]
+        result = _from_cache(cached.pop(key, None)) if key else None
+        if result is None or result.used_digest != _used_digest(context, result.used):
+            result = _check_afresh(context, stem, files[stem])
+            if key:
+                fresh[key] = _for_cache(result)
+        outcomes.append(_outcome(context, result, key))
+    _cache.put_many(fresh)
     with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
     tables: dict[str, Any] = {}
     if with_rows:
@@ -417,20 +443,6 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     for outcome in outcomes:
         outcome.rows = None  # handed over once, in the chunk's tables
     return ChunkOutcome(outcomes, tables)
-
-
-def _check_one(context: _Context, stem: str, folder_inside: bool) -> DocumentOutcome:
-    cache = DocumentCache(context.cache)
-    # Each file is read once: the bytes that give the key are the bytes checked. Files that
-    # are missing, links or otherwise odd are read and reported by the loader, never cached.
-    files = read_document_files(context.raw, stem) if folder_inside else None
-    key = document_key(stem, files) if context.cache and files else None
-    result = _from_cache(cache.get(key)) if key else None
-    if result is None or result.used_digest != _used_digest(context, result.used):
-        result = _check_afresh(context, stem, files)
-        if key:
-            cache.put(key, _for_cache(result))
-    return _outcome(context, result, key)
 
 
 def _for_cache(result: DocumentResult) -> DocumentResult:
