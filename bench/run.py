@@ -35,6 +35,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from dnnd_dataset.cli import prefer_jemalloc
+
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 BEGIN, END = "<!-- results -->", "<!-- /results -->"
@@ -81,11 +83,16 @@ def _tree_rss_kib(pid: int) -> int:
 
 
 def measure(argv: list[str], *, log: Path) -> Timing:
-    """Run ``argv``; its wall time and the peak RSS of its process tree. Exits on failure."""
+    """Run ``argv``; its wall time and the peak RSS of its process tree. Exits on failure.
+
+    Every command runs with the Arrow allocator that ``dnnd`` chooses for itself.
+    """
+    environ = dict(os.environ)
+    prefer_jemalloc(environ)
     peak = 0
     with log.open("w", encoding="utf-8") as output:
         started = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, env=environ)
         done = threading.Event()
 
         def sample() -> None:

@@ -11,8 +11,9 @@ import codecs
 import datetime as dt
 import io
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -352,6 +353,7 @@ def _escape_what_cannot_be_encoded() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _escape_what_cannot_be_encoded()
+    prefer_jemalloc(os.environ)
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -372,6 +374,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def prefer_jemalloc(environ: MutableMapping[str, str]) -> None:
+    """Have Arrow allocate from jemalloc, unless told otherwise, in this process and its workers.
+
+    Only before pyarrow is loaded, when the setting still counts; only on Linux, where every
+    pyarrow wheel has jemalloc. Measured on 50,000 synthetic articles, a build peaked at 922
+    MiB and took 170 s with jemalloc, against 1,035 MiB and 178 to 192 s with pyarrow's
+    default allocator.
+    """
+    if sys.platform == "linux" and "pyarrow" not in sys.modules:
+        environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from dnnd_dataset.cli import main
+from dnnd_dataset.cli import main, prefer_jemalloc
 
 from .conftest import RAW, REPO, python, snapshot
 
@@ -190,3 +192,31 @@ def test_usage_error_exits_2() -> None:
     done = _run("-m", "dnnd_dataset.cli", "frobnicate")
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
+
+
+def test_the_cli_prefers_jemalloc_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    environ: dict[str, str] = {}
+    prefer_jemalloc(environ)
+    assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+    environ = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+    prefer_jemalloc(environ)
+    assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+    monkeypatch.setattr(sys, "platform", "darwin")
+    environ = {}
+    prefer_jemalloc(environ)
+    assert environ == {}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="jemalloc is preferred on Linux only")
+def test_arrow_allocates_from_jemalloc_in_a_cli_process() -> None:
+    script = (
+        "import os; from dnnd_dataset.cli import prefer_jemalloc; prefer_jemalloc(os.environ); "
+        "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=True
+    )
+    assert (done.stdout, done.stderr) == ("jemalloc\n", "")
