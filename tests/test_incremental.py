@@ -123,6 +123,24 @@ def test_every_error_is_reported_with_jobs_and_cache(corpus: Path, tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_a_cached_document_with_a_problem_of_the_day_is_located_as_without_cache(
+    corpus: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert compile_corpus(corpus, cache=cache).report.valid
+    # Every page date lies after this day: the check that runs afresh on cached documents
+    # finds a problem, to be located in the annotation as a first check would locate it.
+    early = dt.date(2000, 1, 1)
+    fresh = compile_corpus(corpus, early).report
+    assert {issue.code for issue in fresh.issues} == {"date-out-of-range"}
+    assert all(issue.line > 1 for issue in fresh.issues)
+    for cached in (
+        compile_corpus(corpus, early, cache=cache).report,
+        compile_corpus(corpus, early, cache=cache, jobs=2).report,
+    ):
+        assert cached.format() == fresh.format()
+
+
 def _stats(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)

@@ -6,18 +6,17 @@ checks read (its ``used`` ids) still have the content they had, compared by a di
 build date and the coverage, which depend on the whole registry, are checked afresh on every
 run, so an entry never changes what a build reports or writes.
 
-Entries are pickled into one SQLite database, ``<folder>/documents.sqlite3``, a few
-documents to a transaction: a file per entry made creating files most of what the cache
-cost, and SQLite lets the worker processes write side by side. Entries that a whole run did
-not use are deleted after it. A cache that cannot be opened, read or written only costs
-time: the documents are checked afresh.
+Entries, pickled by the pipeline, are kept in one SQLite database,
+``<folder>/documents.sqlite3``, a few documents to a transaction: a file per entry made
+creating files most of what the cache cost, and SQLite lets the worker processes write side
+by side. Entries that a whole run did not use are deleted after it. A cache that cannot be
+opened, read or written only costs time: the documents are checked afresh.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import pickle
 import re
 import sqlite3
 import sys
@@ -25,13 +24,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from dnnd_dataset.reading.raw_loading import DocumentFiles
 
-_ENTRY = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -86,8 +83,8 @@ class DocumentCache:
             with contextlib.suppress(OSError, sqlite3.Error):
                 self._db = _open(folder)
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The entries found for ``keys``; absent, unreadable or stale ones are left out."""
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The entries found for ``keys``; absent or unreadable ones are left out."""
         wanted = list(keys)
         if self._db is None or not wanted:
             return {}
@@ -98,22 +95,13 @@ class DocumentCache:
             ).fetchall()
         except sqlite3.Error:
             return {}
-        entries = {}
-        for key, value in found:
-            try:
-                entries[key] = pickle.loads(value)
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-                continue  # the document is checked again and its entry replaced
-        return entries
+        return dict(found)
 
-    def put_many(self, entries: dict[str, Any]) -> None:
+    def put_many(self, entries: dict[str, bytes]) -> None:
         if self._db is None or not entries:
             return
-        rows = [
-            (key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries.items()
-        ]
         with contextlib.suppress(sqlite3.Error), _transaction(self._db):
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items())
 
     def keep_only(self, keys: Iterable[str | None]) -> None:
         """Delete the entries whose key is not in ``keys``, and the older layout's files."""

@@ -185,22 +185,12 @@ def ner_rows(
 
 
 # Columns of a ner row that are slices of its article's text.
-_SLICES = ("text", "tokens")
+SLICES = ("text", "tokens")
 
 
-def without_slices(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``ner`` rows without the columns :func:`with_slices` takes back from the text."""
-    return [{name: value for name, value in row.items() if name not in _SLICES} for row in rows]
-
-
-def with_slices(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-    """Rows from :func:`without_slices` made whole again by slicing their article's ``text``."""
+def restore_slices(rows: list[dict[str, Any]], text: str) -> None:
+    """Put back into ``ner`` rows the columns in :data:`SLICES`, sliced from their ``text``."""
     piece = text.__getitem__
-    return [
-        {
-            **row,
-            "text": text[row["start"] : row["end"]],
-            "tokens": list(map(piece, map(slice, row["token_starts"], row["token_ends"]))),
-        }
-        for row in rows
-    ]
+    for row in rows:
+        row["text"] = text[row["start"] : row["end"]]
+        row["tokens"] = list(map(piece, map(slice, row["token_starts"], row["token_ends"])))

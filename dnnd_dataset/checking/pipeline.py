@@ -17,9 +17,10 @@ import datetime as dt
 import gc
 import hashlib
 import multiprocessing
+import pickle
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,7 +59,7 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
-from dnnd_dataset.checking.ner_table import with_slices, without_slices
+from dnnd_dataset.checking.ner_table import SLICES, restore_slices
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -423,15 +424,21 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
         for stem, found in files.items()
     }
     cached = _cache.get_many(key for key in keys.values() if key)
-    fresh: dict[str, DocumentResult] = {}
+    fresh: dict[str, bytes] = {}
     outcomes = []
     for stem in stems:
         key = keys[stem]
-        result = _from_cache(cached.pop(key, None)) if key else None
-        if result is None or result.used_digest != _used_digest(context, result.used):
-            result = _check_afresh(context, stem, files[stem])
-            if key:
-                fresh[key] = _for_cache(result)
+        result = _from_entry(cached.pop(key, None) if key else None)
+        if result is not None and result.used_digest == _used_digest(context, result.used):
+            outcome = _outcome(context, result, key)
+            if outcome.issues == result.issues:
+                outcomes.append(outcome)
+                continue
+            # A new problem is located with the annotation's line table, which the entry
+            # leaves out: such a document is read and checked again.
+        result = _check_afresh(context, stem, files[stem])
+        if key:
+            fresh[key] = _entry(result)
         outcomes.append(_outcome(context, result, key))
     _cache.put_many(fresh)
     with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
@@ -445,20 +452,39 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     return ChunkOutcome(outcomes, tables)
 
 
-def _for_cache(result: DocumentResult) -> DocumentResult:
-    # Tokens and sentence texts are slices of the article's text: an entry without them is
-    # a third smaller, and writing entries is most of what the cache costs a first build.
-    if result.rows is None:
-        return result
-    return replace(result, rows={**result.rows, "ner": without_slices(result.rows["ner"])})
+def _entry(result: DocumentResult) -> bytes:
+    """The result as the cache keeps it, without what the text and the files give again.
+
+    Tokens and sentence texts are slices of the article's text, and the annotation's line
+    table is needed only to locate a problem: an entry without them is half the size, and
+    writing entries is most of what the cache costs a first build.
+    """
+    ner = result.rows["ner"] if result.rows is not None else []
+    sliced = [[row.pop(column) for column in SLICES] for row in ner]
+    document = result.document
+    if document is not None:
+        result.document = Located(document.model, document.shown, _NO_LINES, document.loc)
+    try:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        result.document = document
+        for row, values in zip(ner, sliced, strict=True):
+            row.update(zip(SLICES, values, strict=True))
 
 
-def _from_cache(entry: object) -> DocumentResult | None:
-    if not isinstance(entry, DocumentResult):
+def _from_entry(entry: bytes | None) -> DocumentResult | None:
+    """An entry's result, or None for an entry that cannot be read (it is replaced)."""
+    if entry is None:
         return None
-    if entry.rows is not None and entry.source is not None:
-        entry.rows["ner"] = with_slices(entry.rows["ner"], entry.source.text)
-    return entry
+    try:
+        result = pickle.loads(entry)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    if not isinstance(result, DocumentResult):
+        return None
+    if result.rows is not None and result.source is not None:
+        restore_slices(result.rows["ner"], result.source.text)
+    return result
 
 
 def _outcome(context: _Context, result: DocumentResult, key: str | None) -> DocumentOutcome:
