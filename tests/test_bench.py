@@ -126,7 +126,7 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
     )
     readme = tmp_path / "README.md"
     readme.write_text(f"# B\n\n{run.BEGIN}\nold\n{run.END}\nafter\n", encoding="utf-8")
-    run.write_readme(markdown, "a machine", readme)
+    run.write_readme(markdown, "a machine", readme=readme)
     assert readme.read_text(encoding="utf-8") == (
         f"# B\n\n{run.BEGIN}\nMeasured on a machine.\n\n{markdown}{run.END}\nafter\n"
     )
