@@ -167,8 +167,8 @@ def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
     print(f"N={articles}: floor", flush=True)
     floor = _fastest(
         [
-            measure([python, str(HERE / "floor.py"), str(raw)], log=folder / "floor.log")
-            for _ in range(repeat)
+            measure([python, str(HERE / "floor.py"), str(raw)], log=folder / f"floor-{run}.log")
+            for run in range(1, repeat + 1)
         ]
     )
     rows = []
@@ -191,9 +191,9 @@ def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
         ]
         print(f"N={articles} jobs={jobs}: full build", flush=True)
         runs = []
-        for _ in range(repeat):
+        for run in range(1, repeat + 1):
             shutil.rmtree(cache, ignore_errors=True)  # a cold cache, and no up-to-date stamp
-            runs.append(measure(build, log=folder / f"full-{jobs}.log"))
+            runs.append(measure(build, log=folder / f"full-{jobs}-{run}.log"))
         full = _fastest(runs)
         outputs.append(out / "SHA256SUMS")
         print(f"N={articles} jobs={jobs}: no-change rebuild", flush=True)
@@ -278,6 +278,12 @@ def write_readme(markdown: str, machine: str, repeat: int = 1, readme: Path = RE
     readme.write_text(head + block + tail, encoding="utf-8")
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
@@ -286,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write-readme", action="store_true", help="write bench/README.md")
     parser.add_argument(
         "--repeat",
-        type=int,
+        type=_positive,
         default=1,
         metavar="K",
         help="run the floor and each full build K times and keep the fastest",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -194,29 +195,54 @@ def test_usage_error_exits_2() -> None:
     assert "invalid choice" in done.stderr
 
 
-def test_the_cli_prefers_jemalloc_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+def test_the_cli_prefers_jemalloc_on_x86_64_linux_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(platform, "machine", lambda: "x86_64")
     environ: dict[str, str] = {}
-    prefer_jemalloc(environ)
+    assert prefer_jemalloc(environ)
     assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
     environ = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-    prefer_jemalloc(environ)
+    assert not prefer_jemalloc(environ)
     assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-    monkeypatch.setattr(sys, "platform", "darwin")
-    environ = {}
-    prefer_jemalloc(environ)
-    assert environ == {}
+    for system, machine in (("linux", "aarch64"), ("darwin", "x86_64")):
+        monkeypatch.setattr(sys, "platform", system)
+        monkeypatch.setattr(platform, "machine", lambda machine=machine: machine)
+        environ = {}
+        assert not prefer_jemalloc(environ)
+        assert environ == {}
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="jemalloc is preferred on Linux only")
-def test_arrow_allocates_from_jemalloc_in_a_cli_process() -> None:
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.machine() != "x86_64",
+    reason="jemalloc is preferred on x86-64 Linux only",
+)
+def test_a_cli_command_runs_with_jemalloc_and_leaves_the_environment_as_it_was(
+    tmp_path: Path,
+) -> None:
+    # In a fresh process, so that pyarrow is not loaded yet; the command's worker would see
+    # the same environment.
     script = (
-        "import os; from dnnd_dataset.cli import prefer_jemalloc; prefer_jemalloc(os.environ); "
-        "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+        "import os, sys\n"
+        "from dnnd_dataset import cli\n"
+        "seen = []\n"
+        "def spy(args):\n"
+        "    import pyarrow\n"
+        "    seen.append((os.environ.get('ARROW_DEFAULT_MEMORY_POOL'),\n"
+        "                 pyarrow.default_memory_pool().backend_name))\n"
+        "    return 0\n"
+        "cli.COMMANDS['check'] = spy\n"
+        "assert cli.main(['check', '--raw', sys.argv[1]]) == 0\n"
+        "print(seen, os.environ.get('ARROW_DEFAULT_MEMORY_POOL'))\n"
     )
     environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=True
+        [sys.executable, "-c", script, str(RAW)],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=True,
+        cwd=tmp_path,
     )
-    assert (done.stdout, done.stderr) == ("jemalloc\n", "")
+    assert (done.stdout, done.stderr) == ("[('jemalloc', 'jemalloc')] None\n", "")

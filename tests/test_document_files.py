@@ -88,10 +88,12 @@ def test_a_documents_folder_that_leads_outside_raw_is_known(raw_copy: Path, tmp_
     assert not documents_folder_inside(raw_copy)
 
 
-def test_the_key_follows_every_byte_and_the_boundary_between_the_files() -> None:
-    key = document_key(STEM, DocumentFiles(b"ab", b"c"))
+def test_the_key_follows_every_byte_the_boundary_between_the_files_and_the_raw_folder() -> None:
+    key = document_key("raw", STEM, DocumentFiles(b"ab", b"c"))
     assert len(key) == 64
-    assert key == document_key(STEM, DocumentFiles(b"ab", b"c"))
-    assert key != document_key(STEM, DocumentFiles(b"a", b"bc"))
-    assert key != document_key(STEM, DocumentFiles(b"ab", b"d"))
-    assert key != document_key("004-other", DocumentFiles(b"ab", b"c"))
+    assert key == document_key("raw", STEM, DocumentFiles(b"ab", b"c"))
+    assert key != document_key("raw", STEM, DocumentFiles(b"a", b"bc"))
+    assert key != document_key("raw", STEM, DocumentFiles(b"ab", b"d"))
+    assert key != document_key("raw", "004-other", DocumentFiles(b"ab", b"c"))
+    # Problems name files by the raw folder as given: another spelling, another entry.
+    assert key != document_key("/srv/raw", STEM, DocumentFiles(b"ab", b"c"))

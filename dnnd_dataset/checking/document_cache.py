@@ -60,10 +60,13 @@ def _code_digest() -> bytes:
 CODE_DIGEST = _code_digest()
 
 
-def document_key(stem: str, files: DocumentFiles) -> str:
-    """The key of a document's text and annotation, from the bytes that are then checked."""
+def document_key(raw: str, stem: str, files: DocumentFiles) -> str:
+    """The key of a document's text and annotation, from the bytes that are then checked.
+
+    ``raw`` is the raw folder as given: problems name their files by it.
+    """
     digest = hashlib.sha256(CODE_DIGEST)
-    digest.update(stem.encode())
+    digest.update(f"{raw}\0{stem}\0".encode())
     for content in (files.text, files.annotation):
         digest.update(len(content).to_bytes(8, "big"))
         digest.update(content)
@@ -94,14 +97,20 @@ class DocumentCache:
                 wanted,
             ).fetchall()
         except sqlite3.Error:
+            self.close()  # the rest of the run goes without the cache
             return {}
         return dict(found)
 
     def put_many(self, entries: dict[str, bytes]) -> None:
         if self._db is None or not entries:
             return
-        with contextlib.suppress(sqlite3.Error), _transaction(self._db):
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items())
+        try:
+            with _transaction(self._db):
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items()
+                )
+        except sqlite3.Error:
+            self.close()  # a cache that cannot be written only costs time
 
     def keep_only(self, keys: Iterable[str | None]) -> None:
         """Delete the entries whose key is not in ``keys``, and the older layout's files."""
@@ -120,7 +129,9 @@ class DocumentCache:
                     "INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys if k is not None)
                 )
                 self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
-            self._db.execute("PRAGMA incremental_vacuum")  # give the freed pages back
+            # Run to its end (a cursor would step it once, freeing one page): every page
+            # the deleted entries held goes back to the file system.
+            self._db.executescript("PRAGMA incremental_vacuum;")
 
     def keys(self) -> set[str]:
         """The keys of every entry."""
@@ -136,6 +147,8 @@ class DocumentCache:
 
 
 DATABASE = "documents.sqlite3"
+# Marks the database as the cache's ("dnnd" in ASCII): no other database is written to.
+APPLICATION_ID = 0x646E6E64
 # Entries of the layout before the database: one pickle file each.
 _OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pickle)$")
 
@@ -143,34 +156,57 @@ _OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pick
 @contextlib.contextmanager
 def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     # IMMEDIATE: take the write lock at the start, waiting for another worker's transaction,
-    # instead of failing when a read turns into a write.
+    # instead of failing when a read turns into a write. A failed COMMIT is rolled back too:
+    # an open transaction would hold the lock that the other workers wait for.
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
-def _open(folder: Path, *, afresh: bool = True) -> sqlite3.Connection:
+class _NotOurs(sqlite3.DatabaseError):
+    """The folder holds a database by that name that the cache did not create."""
+
+
+def _open(folder: Path) -> sqlite3.Connection:
+    """The cache's database in ``folder``, created when absent.
+
+    Raises ``sqlite3.Error`` for a file that is not a database, a database that is not the
+    cache's, or one that cannot be locked: the run then goes without a cache, and the file
+    is left as it is.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     # Autocommit, with explicit transactions; wait for the other workers' short writes.
     db = sqlite3.connect(folder / DATABASE, timeout=60, isolation_level=None)
     try:
-        db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only before the first table
+        # Settings change the file: first make sure it is ours, or empty.
+        if not _ours_or_empty(db):
+            raise _NotOurs(f"{folder / DATABASE} is not the cache's database")
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # counts only before the first table
         db.execute("PRAGMA journal_mode = WAL")  # readers and one writer side by side
-        # A crash of the machine may lose the last entries: they are checked again.
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-        db.execute("SELECT count(*) FROM entries LIMIT 1").fetchone()
-    except sqlite3.DatabaseError as error:
+        # With WAL, a crash of the machine may lose the last entries but not damage the file;
+        # the file is synced at checkpoints, made every 64 MiB of entries rather than 4 MiB.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint = 16384")
+        with _transaction(db):  # one worker creates the table, the others find it
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                if not _ours_or_empty(db):  # another process made it something else
+                    raise _NotOurs(f"{folder / DATABASE} is not the cache's database")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    except BaseException:
         db.close()
-        if afresh and not isinstance(error, sqlite3.OperationalError):
-            # Damaged or not a database (a machine crashed, a file was overwritten): the
-            # database is ours, so it is started afresh rather than left to fail every run.
-            for suffix in ("", "-wal", "-shm"):
-                (folder / f"{DATABASE}{suffix}").unlink(missing_ok=True)
-            return _open(folder, afresh=False)
         raise
     return db
+
+
+def _ours_or_empty(db: sqlite3.Connection) -> bool:
+    owner: int = db.execute("PRAGMA application_id").fetchone()[0]
+    if owner == APPLICATION_ID:
+        return True
+    tables: int = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return owner == 0 and tables == 0

@@ -186,11 +186,20 @@ def ner_rows(
 
 # Columns of a ner row that are slices of its article's text.
 SLICES = ("text", "tokens")
+_COLUMNS = tuple(NerSentence.model_fields)
 
 
-def restore_slices(rows: list[dict[str, Any]], text: str) -> None:
-    """Put back into ``ner`` rows the columns in :data:`SLICES`, sliced from their ``text``."""
+def with_slices(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """``ner`` rows whole again: the columns in :data:`SLICES` sliced from their ``text``.
+
+    The columns come in the table's order, as :func:`ner_rows` gives them.
+    """
     piece = text.__getitem__
+    whole = []
     for row in rows:
-        row["text"] = text[row["start"] : row["end"]]
-        row["tokens"] = list(map(piece, map(slice, row["token_starts"], row["token_ends"])))
+        sliced = {
+            "text": text[row["start"] : row["end"]],
+            "tokens": list(map(piece, map(slice, row["token_starts"], row["token_ends"]))),
+        }
+        whole.append({name: row[name] if name in row else sliced[name] for name in _COLUMNS})
+    return whole

@@ -20,7 +20,7 @@ import multiprocessing
 import pickle
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -59,7 +59,7 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
-from dnnd_dataset.checking.ner_table import SLICES, restore_slices
+from dnnd_dataset.checking.ner_table import SLICES, with_slices
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -420,7 +420,7 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     # are missing, links or otherwise odd are read and reported by the loader, never cached.
     files = {stem: read_document_files(context.raw, stem) if inside else None for stem in stems}
     keys = {
-        stem: document_key(stem, found) if context.cache and found else None
+        stem: document_key(str(context.raw), stem, found) if context.cache and found else None
         for stem, found in files.items()
     }
     cached = _cache.get_many(key for key in keys.values() if key)
@@ -428,7 +428,7 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     outcomes = []
     for stem in stems:
         key = keys[stem]
-        result = _from_entry(cached.pop(key, None) if key else None)
+        result = _from_entry(cached.pop(key, None) if key else None, stem)
         if result is not None and result.used_digest == _used_digest(context, result.used):
             outcome = _outcome(context, result, key)
             if outcome.issues == result.issues:
@@ -459,31 +459,32 @@ def _entry(result: DocumentResult) -> bytes:
     table is needed only to locate a problem: an entry without them is half the size, and
     writing entries is most of what the cache costs a first build.
     """
-    ner = result.rows["ner"] if result.rows is not None else []
-    sliced = [[row.pop(column) for column in SLICES] for row in ner]
-    document = result.document
-    if document is not None:
-        result.document = Located(document.model, document.shown, _NO_LINES, document.loc)
-    try:
-        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        result.document = document
-        for row, values in zip(ner, sliced, strict=True):
-            row.update(zip(SLICES, values, strict=True))
+    kept = result
+    if result.rows is not None:
+        ner = [
+            {name: row[name] for name in row if name not in SLICES} for row in result.rows["ner"]
+        ]
+        kept = replace(kept, rows={**result.rows, "ner": ner})
+    if result.document is not None:
+        document = result.document
+        kept = replace(
+            kept, document=Located(document.model, document.shown, _NO_LINES, document.loc)
+        )
+    return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _from_entry(entry: bytes | None) -> DocumentResult | None:
+def _from_entry(entry: bytes | None, stem: str) -> DocumentResult | None:
     """An entry's result, or None for an entry that cannot be read (it is replaced)."""
     if entry is None:
         return None
     try:
         result = pickle.loads(entry)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        if not isinstance(result, DocumentResult) or result.stem != stem:
+            return None
+        if result.rows is not None and result.source is not None:
+            result.rows["ner"] = with_slices(result.rows["ner"], result.source.text)
+    except Exception:  # any damage to an entry only means checking the document again
         return None
-    if not isinstance(result, DocumentResult):
-        return None
-    if result.rows is not None and result.source is not None:
-        restore_slices(result.rows["ner"], result.source.text)
     return result
 
 

@@ -1,0 +1,88 @@
+"""The document cache's database: only its own, never a reason for a run to fail or differ."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, DocumentCache
+from dnnd_dataset.checking.pipeline import compile_corpus
+
+from .conftest import RAW
+
+ARTICLES = 5
+
+
+def _keys(folder: Path) -> set[str]:
+    cache = DocumentCache(folder)
+    try:
+        return cache.keys()
+    finally:
+        cache.close()
+
+
+def test_a_run_fills_the_cache_and_marks_the_database_as_its_own(tmp_path: Path) -> None:
+    assert compile_corpus(RAW, cache=tmp_path).report.valid
+    assert len(_keys(tmp_path)) == ARTICLES
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+
+
+def test_a_database_of_someone_else_is_left_as_it_is(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute("INSERT INTO entries VALUES ('mine', x'00')")
+    db.close()
+    before = (tmp_path / DATABASE).read_bytes()
+    result = compile_corpus(RAW, cache=tmp_path)
+    assert result.report.valid
+    assert result.tables == compile_corpus(RAW).tables
+    assert (tmp_path / DATABASE).read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_is_left_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / DATABASE).write_bytes(b"notes, not a database\n" * 100)
+    result = compile_corpus(RAW, cache=tmp_path)
+    assert result.report.valid
+    assert (tmp_path / DATABASE).read_bytes() == b"notes, not a database\n" * 100
+
+
+def test_a_damaged_entry_is_checked_again_and_replaced(tmp_path: Path) -> None:
+    fresh = compile_corpus(RAW)
+    compile_corpus(RAW, cache=tmp_path)
+    (damaged, *_) = sorted(_keys(tmp_path))
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("UPDATE entries SET value = x'80054b' WHERE key = ?", (damaged,))
+    db.close()
+    again = compile_corpus(RAW, cache=tmp_path)
+    assert again.tables == fresh.tables
+    assert again.report.format() == fresh.report.format()
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        (value,) = db.execute("SELECT value FROM entries WHERE key = ?", (damaged,)).fetchone()
+    db.close()
+    assert len(value) > 1000
+
+
+def test_unused_entries_and_their_pages_are_given_back(tmp_path: Path) -> None:
+    compile_corpus(RAW, cache=tmp_path)
+    cache = DocumentCache(tmp_path)
+    try:
+        cache.keep_only([])
+        assert cache.keys() == set()
+    finally:
+        cache.close()
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        assert db.execute("PRAGMA freelist_count").fetchone() == (0,)
+    db.close()
+
+
+def test_the_files_of_the_older_layout_go_and_nothing_else(tmp_path: Path) -> None:
+    old = tmp_path / f"{'ab' * 32}.pickle"
+    partial = tmp_path / f".{'cd' * 32}.0123456789ab.tmp"
+    other = tmp_path / "notes.txt"
+    for path in (old, partial, other):
+        path.write_bytes(b"x")
+    compile_corpus(RAW, cache=tmp_path)
+    assert not old.exists()
+    assert not partial.exists()
+    assert other.read_bytes() == b"x"
