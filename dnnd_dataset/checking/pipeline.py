@@ -456,7 +456,7 @@ def _entry(result: DocumentResult) -> bytes:
     """The result as the cache keeps it, without what the text and the files give again.
 
     Tokens and sentence texts are slices of the article's text, and the annotation's line
-    table is needed only to locate a problem: an entry without them is half the size, and
+    table is needed only to locate a problem: an entry without them is a third smaller, and
     writing entries is most of what the cache costs a first build.
     """
     kept = result
