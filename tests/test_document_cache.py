@@ -13,17 +13,10 @@ from .conftest import RAW
 ARTICLES = 5
 
 
-def _keys(folder: Path) -> set[str]:
-    cache = DocumentCache(folder)
-    try:
-        return cache.keys()
-    finally:
-        cache.close()
-
-
 def test_a_run_fills_the_cache_and_marks_the_database_as_its_own(tmp_path: Path) -> None:
     assert compile_corpus(RAW, cache=tmp_path).report.valid
-    assert len(_keys(tmp_path)) == ARTICLES
+    with DocumentCache(tmp_path) as cache:
+        assert len(cache.keys()) == ARTICLES
     with sqlite3.connect(tmp_path / DATABASE) as db:
         assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
 
@@ -50,7 +43,8 @@ def test_a_file_that_is_not_a_database_is_left_as_it_is(tmp_path: Path) -> None:
 def test_a_damaged_entry_is_checked_again_and_replaced(tmp_path: Path) -> None:
     fresh = compile_corpus(RAW)
     compile_corpus(RAW, cache=tmp_path)
-    (damaged, *_) = sorted(_keys(tmp_path))
+    with DocumentCache(tmp_path) as cache:
+        (damaged, *_) = sorted(cache.keys())
     with sqlite3.connect(tmp_path / DATABASE) as db:
         db.execute("UPDATE entries SET value = x'80054b' WHERE key = ?", (damaged,))
     db.close()
@@ -65,12 +59,9 @@ def test_a_damaged_entry_is_checked_again_and_replaced(tmp_path: Path) -> None:
 
 def test_unused_entries_and_their_pages_are_given_back(tmp_path: Path) -> None:
     compile_corpus(RAW, cache=tmp_path)
-    cache = DocumentCache(tmp_path)
-    try:
+    with DocumentCache(tmp_path) as cache:
         cache.keep_only([])
         assert cache.keys() == set()
-    finally:
-        cache.close()
     with sqlite3.connect(tmp_path / DATABASE) as db:
         assert db.execute("PRAGMA freelist_count").fetchone() == (0,)
     db.close()

@@ -45,11 +45,8 @@ def _edit_text(raw: Path, stem: str, addition: str) -> None:
 
 
 def _entries(folder: Path) -> set[str]:
-    cache = DocumentCache(folder)
-    try:
+    with DocumentCache(folder) as cache:
         return cache.keys()
-    finally:
-        cache.close()
 
 
 def test_jobs_and_cache_give_the_same_bytes(corpus: Path, tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def document_key(raw: str, stem: str, files: DocumentFiles) -> str:
 class DocumentCache:
     """The entries in ``folder``; ``None`` as folder gives a cache that keeps nothing.
 
-    Open it in each process that uses it, and close it after the run.
+    Open it in each process that uses it, and close it after the run (or use ``with``).
     """
 
     def __init__(self, folder: Path | None) -> None:
@@ -138,6 +138,12 @@ class DocumentCache:
         if self._db is None:
             return set()
         return {key for (key,) in self._db.execute("SELECT key FROM entries")}
+
+    def __enter__(self) -> DocumentCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._db is not None:

@@ -334,10 +334,9 @@ def _check_corpus(
         if not state.issues and chunk.tables:
             for table in DOCUMENT_TABLES:
                 give(table, chunk.tables[table])
-    kept = DocumentCache(cache)
-    with contextlib.suppress(OSError):  # a cache that cannot be tidied only takes room
+    # A cache that cannot be tidied only takes room.
+    with DocumentCache(cache) as kept, contextlib.suppress(OSError):
         kept.keep_only(keys)
-    kept.close()
     check_registry_evidence(state)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
     stats: dict[str, Any] = {
