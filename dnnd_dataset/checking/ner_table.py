@@ -171,8 +171,7 @@ def ner_rows(
                 "sentence_index": index,
                 "start": sentence.start,
                 "end": sentence.end,
-                "text": text[sentence.start : sentence.end],
-                "tokens": list(map(text.__getitem__, map(slice, starts, ends))),
+                **_slices(text, sentence.start, sentence.end, starts, ends),
                 "token_starts": list(starts),
                 "token_ends": list(ends),
                 "ner_tags": tags,
@@ -194,12 +193,18 @@ def with_slices(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
 
     The columns come in the table's order, as :func:`ner_rows` gives them.
     """
-    piece = text.__getitem__
     whole = []
     for row in rows:
-        sliced = {
-            "text": text[row["start"] : row["end"]],
-            "tokens": list(map(piece, map(slice, row["token_starts"], row["token_ends"]))),
-        }
+        sliced = _slices(text, row["start"], row["end"], row["token_starts"], row["token_ends"])
         whole.append({name: row[name] if name in row else sliced[name] for name in _COLUMNS})
     return whole
+
+
+def _slices(
+    text: str, start: int, end: int, starts: Iterable[int], ends: Iterable[int]
+) -> dict[str, Any]:
+    """The columns of a ner row that are slices of the text: the sentence and its tokens."""
+    return {
+        "text": text[start:end],
+        "tokens": list(map(text.__getitem__, map(slice, starts, ends))),
+    }

@@ -76,11 +76,9 @@ from dnnd_dataset.reading.raw_loading import (
     read_document_files,
 )
 from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry, SourcedAnchor
-from dnnd_dataset.reading.rawio import LoadedYaml
 from dnnd_dataset.records import TABLES, Record
 from dnnd_dataset.textnorm import normalize
 
-_NO_LINES = LoadedYaml(None, {})
 # Documents handed to a worker at a time: large enough to amortize the hand-over.
 CHUNK = 16
 # Allocations between two collections of the youngest generation (CPython's default: 700).
@@ -367,7 +365,7 @@ def _slim(
 ) -> dict[str, tuple[str, Located[BaseModel]]]:
     # A worker reads only the models: leave the registry files' line tables behind.
     return {
-        entity_id: (registry, Located(entry.model, entry.shown, _NO_LINES, entry.loc))
+        entity_id: (registry, entry.without_lines())
         for entity_id, (registry, entry) in entities.items()
     }
 
@@ -465,10 +463,7 @@ def _entry(result: DocumentResult) -> bytes:
         ]
         kept = replace(kept, rows={**result.rows, "ner": ner})
     if result.document is not None:
-        document = result.document
-        kept = replace(
-            kept, document=Located(document.model, document.shown, _NO_LINES, document.loc)
-        )
+        kept = replace(kept, document=result.document.without_lines())
     return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
 
 
