@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from dnnd_dataset.checking.pipeline import compile_corpus
@@ -23,6 +24,10 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 WALK_THROUGH = README.split("## Adding an article", 1)[1].split("\n## ", 1)[0]
 EXAMPLE = re.findall(r"```text\n(.*?)```", WALK_THROUGH, re.DOTALL)[0]
 SEED = RAW / "documents" / "003-cb987c258479b677.txt"
+# The README shows the example added to the five golden texts; a larger corpus gives it the
+# next number, which the walk-through's commands, outputs and diffs then name instead.
+README_ID = re.findall(r"added raw/documents/(\S+)\.txt", WALK_THROUGH)[0]
+NEW_ID = next_article_id(RAW / "documents", EXAMPLE)
 
 
 @pytest.fixture()
@@ -30,6 +35,8 @@ def workspace(tmp_path: Path) -> Path:
     """raw/ and the card prose in a scratch folder, as a checkout holds them."""
     shutil.copytree(RAW, tmp_path / "raw")
     shutil.copy(REPO / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
+    shutil.copy(REPO / "build.py", tmp_path / "build.py")
+    shutil.copytree(REPO / "dnnd_dataset" / "_data", tmp_path / "dnnd_dataset" / "_data")
     (tmp_path / "bai-moi.txt").write_text(EXAMPLE, encoding="utf-8")
     return tmp_path
 
@@ -54,8 +61,11 @@ def _console(block: str, cwd: Path) -> None:
     for command in commands:
         line, _, expected = command.partition("\n")
         argv = shlex.split(line.split(" | ")[0])
-        assert argv[0] == "dnnd"
-        done = python("-m", "dnnd_dataset.cli", *argv[1:], cwd=cwd)
+        if argv[:2] == ["python", "build.py"]:
+            done = python(*argv[1:], cwd=cwd)
+        else:
+            assert argv[0] == "dnnd"
+            done = python("-m", "dnnd_dataset.cli", *argv[1:], cwd=cwd)
         output = done.stdout + done.stderr
         if " | grep " in line:
             pattern = line.split(" | grep ", 1)[1]
@@ -66,12 +76,21 @@ def _console(block: str, cwd: Path) -> None:
 def test_readme_walk_through_runs(workspace: Path) -> None:
     blocks = re.findall(r"```(console|diff)\n(.*?)```", WALK_THROUGH, re.DOTALL)
     assert [kind for kind, _ in blocks] == ["console", "diff", "console"]
-    for kind, block in blocks:
+    assert README_ID[4:] == NEW_ID[4:]
+    for kind, shown in blocks:
+        block = shown.replace(README_ID, NEW_ID)
         if kind == "console":
             _console(block, workspace)
         else:
             _apply(block, workspace)
     assert (workspace / "dataset" / "SHA256SUMS").is_file()
+    # The shipped tables followed the corpus: the package data holds the new article.
+    shipped = pq.read_table(workspace / "dnnd_dataset" / "_data" / "articles.parquet")
+    assert NEW_ID in shipped.column("article_id").to_pylist()
+    built = pq.read_table(
+        workspace / "dataset" / "data" / "articles" / "train-00000-of-00001.parquet"
+    )
+    assert shipped.equals(built, check_metadata=True)
 
 
 def test_the_copy_is_byte_identical_and_the_id_follows_the_convention(tmp_path: Path) -> None:
@@ -81,10 +100,11 @@ def test_the_copy_is_byte_identical_and_the_id_follows_the_convention(tmp_path: 
     text.write_bytes(EXAMPLE.encode("utf-8"))
     added = add_article(raw, text)
     digest = hashlib.sha256(EXAMPLE.encode("utf-8")).hexdigest()
-    assert added.article_id == f"005-{digest[:16]}"
+    number = max(int(path.name[:3]) for path in (RAW / "documents").glob("*.txt")) + 1
+    assert added.article_id == f"{number:03d}-{digest[:16]}"
     assert added.text_path.read_bytes() == text.read_bytes()
     assert (added.mentions, added.proposed, added.notes) == (7, 7, [])
-    assert next_article_id(raw / "documents", "x").startswith("006-")
+    assert next_article_id(raw / "documents", "x").startswith(f"{number + 1:03d}-")
 
 
 def test_options_are_kept_when_the_text_prints_them(tmp_path: Path) -> None:
@@ -166,7 +186,7 @@ def test_build_refuses_a_draft_and_leaves_the_output_as_it_was(workspace: Path) 
     done = python("-m", "dnnd_dataset.cli", "build", "--out", str(out), cwd=workspace)
     assert done.returncode == 1
     assert done.stderr.splitlines()[-2:] == [
-        "raw/documents/005-dc2e5fef7d2b1472.yaml:8: title: unreviewed-proposal: 7 drafted "
+        f"raw/documents/{NEW_ID}.yaml:8: title: unreviewed-proposal: 7 drafted "
         "item(s) await review, the first here (fix: accept an item by deleting its "
         "'proposed: true', reject it by deleting the item; write each entry under "
         "'proposals:' into its registry, or delete it)",
@@ -175,9 +195,9 @@ def test_build_refuses_a_draft_and_leaves_the_output_as_it_was(workspace: Path) 
     assert not out.exists()
     result = compile_corpus(workspace / "raw")
     counts = result.report.stats["proposals"]
-    shown = str(workspace / "raw" / "documents" / "005-dc2e5fef7d2b1472.yaml")
+    shown = str(workspace / "raw" / "documents" / f"{NEW_ID}.yaml")
     assert {path: count for path, count in counts.items() if count} == {shown: 7}
-    assert len(counts) == 6
+    assert len(counts) == len(list((RAW / "documents").glob("*.yaml"))) + 1
 
 
 def test_cli_add_usage_errors() -> None:
