@@ -115,6 +115,7 @@ def build(
     unchanged inputs over its own untouched output write nothing (the report's stats then
     say ``up_to_date``). Neither changes a byte of the output.
     """
+    from dnnd_dataset.checking.compiler import raw_folder_problem
     from dnnd_dataset.publishing.owned_folder import (
         OUTPUT_LAYOUT,
         PACKAGE_DATA_LAYOUT,
@@ -125,6 +126,9 @@ def build(
     from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
 
     step = progress or (lambda _message: None)
+    problem = raw_folder_problem(Path(raw))
+    if problem is not None:  # the one root cause: the card prose beside it is not sought
+        raise InvalidCorpusError(Report(issues=[problem]))
     # Both refused before anything is checked or written (the cache included), so that a
     # refusal changes nothing.
     refuse_unless_replaceable(Path(out), OUTPUT_LAYOUT)

@@ -272,14 +272,14 @@ def _stats(args: argparse.Namespace) -> int:
     if args.json:
         ascii_only = not _speaks_utf8(sys.stdout)
         print(json.dumps(numbers, ensure_ascii=ascii_only, indent=2, sort_keys=True))
+    elif not report.valid:  # counts of a corpus that does not check would mislead
+        _print_issues(report, sys.stderr, building=False)
     else:
         for name, count in numbers["tables"].items():
             print(f"{name:<14} {count:>6}")
         for article_id, row in numbers["documents"].items():
             cells = ", ".join(f"{key} {value}" for key, value in row.items())
             print(f"{article_id}: {cells}")
-        if not report.valid:
-            _print_issues(report, sys.stderr, building=False)
     return 0 if report.valid else 1
 
 
@@ -294,8 +294,13 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from dnnd_dataset.checking.compiler import raw_folder_problem
     from dnnd_dataset.drafting.adding import add_article
 
+    # Refused before anything is written: outside a corpus, raw/ would be created here.
+    problem = raw_folder_problem(args.raw)
+    if problem is not None:
+        raise InvalidCorpusError(Report(issues=[problem]))
     added = add_article(
         args.raw, args.text_file, outlet=args.outlet, url=args.url, page_date=args.page_date
     )
@@ -313,6 +318,12 @@ def _explore(args: argparse.Namespace) -> int:
     from dnnd_dataset.explorer.site import write_site
     from dnnd_dataset.library.navigation import corpus
 
+    if not args.out.is_dir():
+        raise DnndError(
+            f"{printable(args.out)}: no such folder (looked for in {printable(Path.cwd())}) "
+            f"(fix: name the folder that 'dnnd build --out DIR' wrote, {DEFAULT_OUTPUT} by "
+            "default)"
+        )
     summary = write_site(corpus(args.out), args.site)
     name, size = summary.largest
     print(

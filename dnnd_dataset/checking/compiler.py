@@ -99,6 +99,30 @@ def no_raw_folder(raw: Path) -> Issue:
     )
 
 
+def raw_folder_problem(raw: Path) -> Issue | None:
+    """The one issue of a run whose ``raw`` is not a raw folder, or None when it is one.
+
+    A raw folder holds ``documents/`` or ``registry/``; a folder with neither (a documents
+    folder given as raw, an empty or unrelated folder) is refused before anything is read
+    or written in it.
+    """
+    if not raw.is_dir():
+        return no_raw_folder(raw)
+    if (raw / "documents").is_dir() or (raw / "registry").is_dir():
+        return None
+    parent = raw.parent
+    hint = "name the folder that holds documents/ and registry/ with --raw PATH"
+    if raw.name in ("documents", "registry") and (parent / "documents").is_dir():
+        hint = f"name the folder that holds it: --raw {parent}"
+    return Issue(
+        str(raw),
+        1,
+        "missing-file",
+        f"{str(raw)!r} is not a raw folder: it holds neither documents/ nor registry/",
+        hint,
+    )
+
+
 # ---------------------------------------------------------------- ids and references
 
 Entry = PersonEntry | OrganizationEntry | DirectiveEntry | MeetingEntry | PostEntry

@@ -38,9 +38,9 @@ from dnnd_dataset.checking.compiler import (
     check_registry_evidence,
     find_printed,
     name_automaton,
-    no_raw_folder,
     printed_automaton,
     printed_values,
+    raw_folder_problem,
     registry_quotes,
     resolve_quotes,
     used_ids,
@@ -233,8 +233,9 @@ def check_corpus(
     (per annotation file) and ``tables`` (rows per table).
     """
     raw = Path(raw)
-    if not raw.is_dir():
-        return Report(issues=[no_raw_folder(raw)])
+    problem = raw_folder_problem(raw)
+    if problem is not None:
+        return Report(issues=[problem])
     with _fewer_collections():
         return _check_corpus(raw, today, jobs, cache, sink)
 
