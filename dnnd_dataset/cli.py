@@ -318,7 +318,7 @@ def _explore(args: argparse.Namespace) -> int:
     from dnnd_dataset.explorer.site import write_site
     from dnnd_dataset.library.navigation import corpus
 
-    if not args.out.is_dir():
+    if args.out is not None and not args.out.is_dir():
         raise DnndError(
             f"{printable(args.out)}: no such folder (looked for in {printable(Path.cwd())}) "
             f"(fix: name the folder that 'dnnd build --out DIR' wrote, {DEFAULT_OUTPUT} by "

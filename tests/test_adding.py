@@ -78,7 +78,9 @@ def test_readme_walk_through_runs(workspace: Path) -> None:
     assert [kind for kind, _ in blocks] == ["console", "diff", "console"]
     assert README_ID[4:] == NEW_ID[4:]
     for kind, shown in blocks:
-        block = shown.replace(README_ID, NEW_ID)
+        block = shown.replace(README_ID, NEW_ID).replace(
+            f"grep {README_ID[:4]}", f"grep {NEW_ID[:4]}"
+        )
         if kind == "console":
             _console(block, workspace)
         else:
