@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "invalid-yaml": "a file is not valid YAML",
     "missing-file": "a required file is missing",
     "missing-key": "a required key is absent",
+    "mention-in-waiver": "a mention lies inside a phrase that a waiver says is not a name",
     "mention-crosses-sentence": "a mention runs over the end of a sentence of the ner table",
     "mention-not-an-alias": "a mention's text is not a name of its entity",
     "mention-splits-token": "a mention starts or ends inside a token of the ner table",

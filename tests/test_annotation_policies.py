@@ -254,3 +254,26 @@ def test_what_the_review_found_missing(compiled: CompileResult) -> None:
         if isinstance(m, Mention) and m.entity_id == "nha-nuoc-viet-nam"
     ]
     assert sorted(set(state) & set(GOLDEN)) == sorted(GOLDEN)
+
+
+def test_no_mention_of_the_party_inside_chinh_dang(compiled: CompileResult) -> None:
+    """'chính đảng' (political parties in general) is waived: 'all: true' skips it."""
+    texts = {a.article_id: a.text for a in compiled.tables["articles"] if isinstance(a, Article)}
+    party = {
+        (m.article_id, m.start)
+        for m in compiled.tables["mentions"]
+        if isinstance(m, Mention) and m.entity_id == "dang-cong-san-viet-nam"
+    }
+    inside = [
+        ("001-7aa88a628dfba5ee", 838),
+        ("004-09a4b5f42719a47d", 2252),
+        ("004-09a4b5f42719a47d", 2374),
+        ("004-09a4b5f42719a47d", 3015),
+        ("004-09a4b5f42719a47d", 3420),
+        ("004-09a4b5f42719a47d", 3919),
+    ]
+    for article_id, start in inside:
+        assert texts[article_id][start - 6 : start + 4].lower() == "chính đảng"
+        assert (article_id, start) not in party
+    # The Party itself is still mentioned in both.
+    assert {"001-7aa88a628dfba5ee", "004-09a4b5f42719a47d"} <= {a for a, _ in party}

@@ -46,6 +46,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "mention-splits-token.yaml": (DOC, [(DOC, 47, "mention-splits-token")]),
     "mention-crosses-sentence.yaml": (DOC, [(DOC, 48, "mention-crosses-sentence")]),
     "overlapping-mentions.yaml": (DOC, [(DOC, 48, "overlapping-mentions")]),
+    "mention-in-waiver.yaml": (DOC, [(DOC, 50, "mention-in-waiver")]),
     "directive-code-mismatch.yaml": (DOC, [(DOC, 44, "directive-code-mismatch")]),
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),

@@ -22,6 +22,7 @@ from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.span_index import LineIndex, SpanIndex, strictly_inside_another
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
+from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import (
     AnchorKey,
@@ -375,15 +376,10 @@ def check_document(state: CheckState, document: Located[DocumentAnnotation]) -> 
             position.as_of_meeting,
             "meetings",
         )
+    # Waivers first: no mention may lie inside a waived phrase.
+    resolve_waivers(state, document, resolved)
     _resolve_mentions(state, document, resolved)
     _check_proposals(state, document)
-    for index, waiver in enumerate(ann.waivers):
-        text = state.normalized[article]
-        spans = resolve_all(text, waiver) if waiver.all else resolve(text, waiver)
-        if isinstance(spans, AnchorProblem):
-            state.issue(document, ("waivers", index), spans.code, spans.message, spans.hint)
-        else:
-            resolved.waived += spans if isinstance(spans, list) else [spans]
 
 
 def _check_proposals(state: CheckState, document: Located[DocumentAnnotation]) -> None:
@@ -426,6 +422,7 @@ def _resolve_mentions(
         else:
             spans = found if isinstance(found, list) else [found]
             found_spans += [(span, index, label, mention.all) for span in spans]
+    found_spans = outside_waived_phrases(state, document, resolved, found_spans)
     # 'all: true' annotates flat within a label: an occurrence inside a longer mention of the
     # same label belongs to that one ('TW' inside 'Ban Đối ngoại TW'); across labels spans nest.
     nested: dict[tuple[Span, int, str, bool], bool] = {}
