@@ -145,13 +145,13 @@ def test_a_dropped_person_leaves_dangling_references(out: Path) -> None:
 def test_a_duplicated_id(out: Path) -> None:
     def duplicate(organizations: Rows) -> Rows:
         copy = dict(organizations[2], name="Một tổ chức khác")
-        return [*organizations, copy]
+        return [*organizations[:3], copy, *organizations[3:]]  # in the sort order
 
     tamper(out, "organizations", duplicate)
     organizations = rows(out, "organizations")
     last = len(organizations) - 1
     assert verify(out) == [
-        f"{out}: organizations[{last}] ({organizations[2]['organization_id']!r}): "
+        f"{out}: organizations[3] ({organizations[2]['organization_id']!r}): "
         "organization_id repeats an earlier row",
         f"{out}/README.md: dataset_info says organizations has {last} rows; its data has "
         f"{last + 1}",
