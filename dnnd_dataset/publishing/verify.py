@@ -28,7 +28,6 @@ from dnnd_dataset.records import TABLES, Record
 
 # How ``dnnd verify`` and ``dnnd build`` print the digest a release publishes.
 SUMS_DIGEST_LABEL = "sha256 of SHA256SUMS"
-TOP_FILES = ("README.md", "croissant.json", "SHA256SUMS")
 
 
 def sums_digest(out: Path) -> str | None:
@@ -99,32 +98,39 @@ def _outside_layout(out: Path, shards: dict[str, list[Path]]) -> list[str]:
     Such a file is never read by the library, but a reader that globs the folder (DuckDB, a
     Hugging Face pattern) would take it for data.
     """
-    from dnnd_dataset.publishing.dataset_meta import SHARD_NAME
+    from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT
 
-    folders = {"data", *(f"data/{name}" for name in TABLES)}
-    files = set(TOP_FILES)
-    for name, paths in shards.items():
-        files.update(path.relative_to(out).as_posix() for path in paths)
-        if not paths:  # its files are already reported; only strangers are added
-            folder = out / "data" / name
-            names = os.listdir(folder) if folder.is_dir() and not folder.is_symlink() else []
-            files.update(f"data/{name}/{n}" for n in names if SHARD_NAME.fullmatch(n))
+    written = {path.relative_to(out).as_posix() for paths in shards.values() for path in paths}
+
+    def table_of(relative: str) -> str | None:
+        parts = relative.split("/")
+        return parts[1] if len(parts) > 1 and parts[0] == "data" else None
+
+    def folder_ok(relative: str) -> bool:
+        table = table_of(relative)
+        return OUTPUT_LAYOUT.owns_folder(relative) and (table is None or table in TABLES)
+
+    def file_ok(relative: str) -> bool:
+        table = table_of(relative)
+        if not OUTPUT_LAYOUT.owns_file(relative) or (table is not None and table not in TABLES):
+            return False
+        # The files of a table whose set is incomplete are reported once, as a set.
+        return table is None or relative in written or not shards[table]
+
     problems = []
     for top, subfolders, names in os.walk(out):  # links are not followed
-        here = Path(top).relative_to(out).as_posix().removeprefix(".").lstrip("/")
+        here = Path(top).relative_to(out).as_posix()
+        prefix = "" if here == "." else f"{here}/"
+        kept = []
         for name in sorted(subfolders):
-            relative = f"{here}/{name}".lstrip("/")
-            if relative not in folders or (Path(top) / name).is_symlink():
-                problems.append(f"{printable(relative)}: not a folder the build writes")
-        subfolders[:] = sorted(
-            n
-            for n in subfolders
-            if f"{here}/{n}".lstrip("/") in folders and not (Path(top) / n).is_symlink()
-        )
+            if folder_ok(prefix + name) and not (Path(top) / name).is_symlink():
+                kept.append(name)
+            else:
+                problems.append(f"{printable(prefix + name)}: not a folder the build writes")
+        subfolders[:] = kept
         for name in sorted(names):
-            relative = f"{here}/{name}".lstrip("/")
-            if relative not in files or (Path(top) / name).is_symlink():
-                problems.append(f"{printable(relative)}: not a file the build writes")
+            if not file_ok(prefix + name) or (Path(top) / name).is_symlink():
+                problems.append(f"{printable(prefix + name)}: not a file the build writes")
     return problems
 
 
