@@ -304,3 +304,23 @@ def _short(line: str) -> str:
     """A line as a difference shows it: the repr of its bytes, cut to 60 characters."""
     text = repr(line.encode())
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def test_explore_refuses_a_decompression_bomb_and_an_extra_file_is_never_read(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .test_verify import BOMB_ROWS, bomb
+
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    # Never read: the build writes no such name, so neither its bytes nor its rows count.
+    (out / "data/articles/zz-extra.parquet").write_bytes(b"not even Parquet")
+    path = out / "data/mentions/train-00000-of-00001.parquet"
+    bomb(path, rows=BOMB_ROWS)
+    capsys.readouterr()
+    assert main(["explore", str(out), "--site", str(tmp_path / "site")]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"dnnd: error: the data of table 'mentions' at {path} declares {BOMB_ROWS:,} rows in "
+        f"{path.stat().st_size:,} bytes, more than 1 per byte (a decompression bomb, or a "
+        "damaged footer): "
+    )
