@@ -302,6 +302,8 @@ def test_the_published_digest_of_sha256sums(out: Path) -> None:
     assert verify(out, sha256=digest) == [
         f"{out}/SHA256SUMS: its SHA-256 is {changed}, not the published {digest}"
     ]
+    (out / SHA256SUMS).unlink()
+    assert verify(out, sha256=digest)[0] == f"{out}/SHA256SUMS: missing"
 
 
 def test_a_file_the_build_does_not_write_is_refused_even_when_listed(out: Path) -> None:
