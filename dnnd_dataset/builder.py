@@ -179,3 +179,30 @@ def build(
     if cache is not None:
         record(Path(cache), Path(out), package_data, digest, reports[0])
     return reports[0]
+
+
+def rebuild_differences(out: Path, raw: Path, *, today: dt.date | None = None) -> list[str]:
+    """Rebuild ``raw`` in a temporary folder and name each file of ``out`` that differs.
+
+    Empty when ``out`` is, byte for byte, what this version of the builder writes from
+    ``raw``. The output records no build date (Croissant's ``datePublished`` is the
+    release date of the code), so the rebuild needs no date from ``out``; ``today`` only
+    decides which dates count as in the future, as in :func:`build`. Nothing is cached.
+    """
+    import tempfile
+
+    from dnnd_dataset.errors import printable
+    from dnnd_dataset.publishing.verify import compare_with_rebuild
+
+    with tempfile.TemporaryDirectory(prefix="dnnd-rebuild-") as scratch:
+        rebuilt = Path(scratch) / "out"
+        try:
+            build(Path(raw), rebuilt, today=today)
+        except InvalidCorpusError as error:
+            issues = [issue.format() for issue in error.report.sorted_issues()]
+            return [
+                *issues,
+                f"{printable(raw)}: {len(issues)} problem(s), so it cannot rebuild "
+                f"{printable(out)}",
+            ]
+        return compare_with_rebuild(Path(out), rebuilt)

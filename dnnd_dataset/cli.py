@@ -101,11 +101,28 @@ def _parser() -> argparse.ArgumentParser:
     verify = command(
         "verify",
         "check a dataset folder against SHA256SUMS and the models",
-        "Check a built dataset folder: every file against SHA256SUMS, every Parquet schema "
-        "and every row against the record models.",
+        "Check a built dataset folder: every file against SHA256SUMS and the layout, every "
+        "Parquet schema and every row against the record models and the sort order. This "
+        "proves consistency only; --raw or --sha256 ties the folder to a trusted source. "
+        "Prints 'sha256 of SHA256SUMS: HEX' when it verifies.",
     )
     verify.add_argument(
         "out", type=Path, metavar="DIR", help=f"the dataset folder to verify, e.g. {DEFAULT_OUTPUT}"
+    )
+    verify.add_argument(
+        "--raw",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also rebuild this raw folder in a temporary folder and compare every file byte "
+        "for byte",
+    )
+    verify.add_argument(
+        "--sha256",
+        type=_hex_digest,
+        default=None,
+        metavar="HEX",
+        help="the published SHA-256 of SHA256SUMS that the folder's must equal",
     )
 
     add = command(
@@ -164,6 +181,12 @@ def _iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
+def _hex_digest(value: str) -> str:
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value.lower()):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a SHA-256 as 64 hex digits")
+    return value.lower()
+
+
 def _jobs(value: str) -> int:
     try:
         jobs = int(value)
@@ -214,6 +237,7 @@ def _build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from dnnd_dataset.builder import FILES_WRITTEN, build
+    from dnnd_dataset.publishing.verify import SUMS_DIGEST_LABEL, sums_digest
 
     total = FILES_WRITTEN + (args.package_data is not None)
     # A bar only for a person watching; logs and pipes get the summary lines alone.
@@ -248,6 +272,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{printable(args.out)} is up to date ({tables})")
     else:
         print(f"built {printable(args.out)} ({tables})")
+    print(f"{SUMS_DIGEST_LABEL}: {sums_digest(args.out)}")
     return 0
 
 
@@ -284,12 +309,17 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from dnnd_dataset.publishing.verify import verify
+    from dnnd_dataset.builder import rebuild_differences
+    from dnnd_dataset.publishing.verify import SUMS_DIGEST_LABEL, sums_digest, verify
 
-    problems = verify(args.out)
+    problems = verify(args.out, sha256=args.sha256)
+    if args.raw is not None:
+        problems += rebuild_differences(args.out, args.raw)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{printable(args.out)}: {'verified' if not problems else f'{len(problems)} problem(s)'}")
+    if not problems:
+        print(f"{SUMS_DIGEST_LABEL}: {sums_digest(args.out)}")
     return 1 if problems else 0
 
 

@@ -78,7 +78,13 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from .test_fuzz import STATS
+    from .test_fuzz import PARQUET_STATS, STATS
+
+    if PARQUET_STATS:
+        counts = ", ".join(
+            f"{key.removeprefix('mutation ')} {n}" for key, n in sorted(PARQUET_STATS.items())
+        )
+        terminalreporter.write_line(f"Parquet mutants: {counts}, 0 tracebacks")
 
     if STATS["mutants"]:
         terminalreporter.write_line(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -15,6 +16,7 @@ import pytest
 
 from dnnd_dataset.checking.pipeline import CompileResult
 from dnnd_dataset.cli import main, prefer_jemalloc
+from dnnd_dataset.publishing.checksums import sha256sums
 
 from .conftest import RAW, REPO, python, snapshot
 
@@ -33,6 +35,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "dist"
     done = _run("build.py", "--raw", str(RAW), "--out", str(out))
     assert done.returncode == 0, done.stderr
+    # The digest a release publishes, for 'dnnd verify --sha256'.
+    digest = hashlib.sha256((out / "SHA256SUMS").read_bytes()).hexdigest()
+    assert done.stdout.splitlines()[-1] == f"sha256 of SHA256SUMS: {digest}"
     return out
 
 
@@ -237,3 +242,76 @@ def test_a_cli_command_runs_with_jemalloc_and_leaves_the_environment_as_it_was(
         cwd=tmp_path,
     )
     assert (done.stdout, done.stderr) == ("[('jemalloc', 'jemalloc')] None\n", "")
+
+
+def test_verify_prints_the_digest_to_publish_and_checks_it(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dnnd_dataset.publishing.checksums import sha256_file
+
+    digest = sha256_file(built / "SHA256SUMS")
+    capsys.readouterr()
+    assert main(["verify", str(built), "--sha256", digest.upper(), "--raw", str(RAW)]) == 0
+    assert capsys.readouterr().out == f"{built}: verified\nsha256 of SHA256SUMS: {digest}\n"
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    (out / "data/persons/zz-extra.parquet").write_bytes(b"")
+    assert main(["verify", str(out), "--sha256", digest]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == f"{out}: 2 problem(s)\n"
+    assert captured.err.splitlines() == [
+        f"{out}/data/persons/zz-extra.parquet: not listed in SHA256SUMS",
+        f"{out}/data/persons/zz-extra.parquet: not a file the build writes",
+    ]
+    with pytest.raises(SystemExit) as usage:
+        main(["verify", str(out), "--sha256", "abc"])
+    assert usage.value.code == 2
+    assert "'abc' is not a SHA-256 as 64 hex digits" in capsys.readouterr().err
+
+
+def test_verify_raw_names_the_first_difference_of_each_file(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    card = (out / "README.md").read_text(encoding="utf-8")
+    (out / "README.md").write_text(card.replace("\n", "\n\n", 1), encoding="utf-8")
+    (out / "SHA256SUMS").write_text(sha256sums(out), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0
+    assert main(["verify", str(out), "--raw", str(RAW)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{out}/README.md: differs from the rebuild: line 2 is b'' here, "
+        f"{_short(card.splitlines()[1])} in the rebuild",
+        f"{out}/SHA256SUMS: differs from the rebuild: line 1 is "
+        f"{_short(sha256sums(out).splitlines()[0])} here, "
+        f"{_short(sha256sums(built).splitlines()[0])} in the rebuild",
+    ]
+    assert captured.out.splitlines()[-1] == f"{out}: 2 problem(s)"
+
+
+def _short(line: str) -> str:
+    """A line as a difference shows it: the repr of its bytes, cut to 60 characters."""
+    text = repr(line.encode())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def test_explore_refuses_a_decompression_bomb_and_an_extra_file_is_never_read(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .test_verify import BOMB_ROWS, bomb
+
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    # Never read: the build writes no such name, so neither its bytes nor its rows count.
+    (out / "data/articles/zz-extra.parquet").write_bytes(b"not even Parquet")
+    path = out / "data/mentions/train-00000-of-00001.parquet"
+    bomb(path, rows=BOMB_ROWS)
+    capsys.readouterr()
+    assert main(["explore", str(out), "--site", str(tmp_path / "site")]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"dnnd: error: the data of table 'mentions' at {path} declares {BOMB_ROWS:,} rows in "
+        f"{path.stat().st_size:,} bytes, more than 1 per byte (a decompression bomb, or a "
+        "damaged footer): "
+    )

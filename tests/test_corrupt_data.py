@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -106,3 +107,77 @@ def test_names_with_newlines_and_escapes_are_printed_escaped(
         api._read_table.cache_clear()
     assert "\n" not in message and "\x1b" not in message
     assert "da\\nta\\x1b[31m/persons.parquet is not a readable Parquet file" in message
+
+
+def test_a_decompression_bomb_is_refused_before_any_row_is_decoded(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_verify import BOMB_ROWS, bomb, never_decoded
+
+    path = data / "persons.parquet"
+    bomb(path, rows=BOMB_ROWS)
+    size = path.stat().st_size
+    never_decoded(monkeypatch)
+    assert str(_raised("persons", records=True)) == (
+        f"the data of table 'persons' at {path} declares {BOMB_ROWS:,} rows in {size:,} bytes, "
+        f"more than 1 per byte (a decompression bomb, or a damaged footer){FIX}"
+    )
+    with pytest.raises(api.CorruptDataError, match="a decompression bomb"):
+        api.load_published(data, "persons")
+
+
+def test_rows_that_decode_past_the_bound_are_refused_batch_by_batch(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from dnnd_dataset.publishing import parquet_input
+    from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
+
+    # One long run of a letter, stored once in a dictionary page and compressed to almost
+    # nothing: the footer is modest, the rows that refer to it decode to megabytes.
+    path = data / "articles.parquet"
+    original = pq.read_table(path)
+    long_text = pa.array(["a" * 100_000] * original.num_rows, pa.string())
+    index = original.schema.get_field_index("text")
+    table = original.set_column(index, original.schema.field(index), long_text)
+    table = table.take(pa.array(np.zeros(64, dtype=np.int64)))
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+    size = path.stat().st_size
+    assert parquet_input.footer_rows(path) == 64
+    monkeypatch.setattr(parquet_input, "BATCH_ROWS", 1)
+    decoded = []
+    real = pq.ParquetFile.iter_batches
+
+    def counted(self: pq.ParquetFile, **options: Any) -> Iterator[pa.RecordBatch]:
+        for batch in real(self, **options):
+            decoded.append(batch.num_rows)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", counted)
+    assert str(_raised("articles")) == (
+        f"the data of table 'articles' at {path} decodes to more than {256 * size:,} bytes, "
+        f"256 times its size (a decompression bomb){FIX}"
+    )
+    assert sum(decoded) < 64
+
+
+def test_ids_repeated_across_shards_are_corrupt_data(tmp_path: Path) -> None:
+    from dnnd_dataset.library.navigation import corpus
+    from dnnd_dataset.publishing.dataset_meta import data_file
+
+    from .synthetic import write_sample
+
+    out = write_sample(tmp_path / "out")
+    whole = out / data_file("persons")
+    for shard in range(2):
+        shutil.copyfile(whole, out / data_file("persons", shard, 2))
+    whole.unlink()
+    first = pq.read_table(out / data_file("persons", 0, 2)).column("person_id")[0].as_py()
+    count = pq.ParquetFile(out / data_file("persons", 0, 2)).metadata.num_rows
+    with pytest.raises(api.CorruptDataError) as raised:
+        corpus(out)
+    assert str(raised.value) == (
+        f"the data of table 'persons' at {out / 'data/persons'} holds the person_id {first!r} "
+        f"twice, in rows 0 and {count}{FIX}"
+    )

@@ -357,3 +357,92 @@ def test_mutants_build_or_fail_cleanly() -> None:
     assert STATS["built"] + STATS["rejected"] == MUTANTS
     assert STATS["rejected"] == STATS["unchanged outputs"]
     assert STATS["rejected"] > MUTANTS // 2
+
+
+# Mutants of a published Parquet file: what a reader of an output folder may be handed.
+PARQUET_MUTANTS = 200
+PARQUET_STATS: Counter[str] = Counter()
+
+
+def _footer_span(content: bytes) -> tuple[int, int]:
+    """Where the Thrift footer lies: before its 4-byte length and the closing magic."""
+    length = int.from_bytes(content[-8:-4], "little")
+    return max(len(content) - 8 - length, 0), len(content) - 8
+
+
+# Tables whose rows are small enough to repeat a million times in a test.
+BOMB_TABLES = ["evidence", "mentions", "organizations", "persons", "posts"]
+
+
+def _mutate_parquet(data: st.DataObject, out: Path) -> tuple[str, str]:
+    """Mutate one table's file in ``out``: (the table, the kind of mutation)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dnnd_dataset.publishing.dataset_meta import data_file
+    from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
+    from dnnd_dataset.records import TABLE_NAMES
+
+    kind = data.draw(st.sampled_from(["footer-byte", "footer-length", "truncate-footer", "bomb"]))
+    table_name = data.draw(st.sampled_from(BOMB_TABLES if kind == "bomb" else TABLE_NAMES))
+    path = out / data_file(table_name)
+    content = path.read_bytes()
+    start, end = _footer_span(content)
+    if kind == "footer-byte":
+        at = data.draw(st.integers(start, end - 1))
+        value = data.draw(st.integers(0, 255))
+        path.write_bytes(content[:at] + bytes([value]) + content[at + 1 :])
+    elif kind == "footer-length":
+        length = data.draw(st.integers(0, 2**32 - 1))
+        path.write_bytes(content[:-8] + length.to_bytes(4, "little") + content[-4:])
+    elif kind == "truncate-footer":
+        at = data.draw(st.integers(start, len(content) - 1))
+        path.write_bytes(content[:at] + content[-4:])
+    else:
+        # One row many times over: dictionary and run-length encoding keep the file small.
+        table = pq.read_table(path)
+        rows = data.draw(st.integers(2, 20)) * len(content)
+        repeated = table.take(pa.array(np.zeros(rows, dtype=np.int64)))
+        pq.write_table(repeated, path, **PARQUET_OPTIONS)
+    return table_name, kind
+
+
+@settings(
+    max_examples=PARQUET_MUTANTS,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def _check_one_parquet_mutant(data: st.DataObject) -> None:
+    from dnnd_dataset.library.api import CorruptDataError, load_published
+    from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
+
+    space = _workspace()
+    shutil.rmtree(space.out, ignore_errors=True)
+    shutil.copytree(space.pristine, space.out)
+    table, kind = _mutate_parquet(data, space.out)
+    # Recomputed, as a forger would: only what the files hold can give them away.
+    (space.out / SHA256SUMS).write_text(sha256sums(space.out), encoding="utf-8")
+    PARQUET_STATS[f"mutation {kind}"] += 1
+    problems = verify(space.out)
+    if kind == "bomb":
+        assert any(p.endswith("(a decompression bomb, or a damaged footer)") for p in problems)
+    try:
+        load_published(space.out, table)
+    except CorruptDataError as error:
+        assert str(error).startswith(f"the data of table {table!r} at "), str(error)
+        PARQUET_STATS["refused by the library"] += 1
+    PARQUET_STATS["refused by verify" if problems else "verified"] += 1
+
+
+def test_parquet_mutants_are_refused_cleanly() -> None:
+    PARQUET_STATS.clear()
+    _check_one_parquet_mutant()
+    kinds = sum(v for k, v in PARQUET_STATS.items() if k.startswith("mutation "))
+    assert kinds == PARQUET_MUTANTS
+    assert PARQUET_STATS["refused by verify"] + PARQUET_STATS["verified"] == PARQUET_MUTANTS
+    assert PARQUET_STATS["mutation bomb"] > 0
+    assert PARQUET_STATS["refused by verify"] > PARQUET_MUTANTS // 2

@@ -103,6 +103,6 @@ def test_verify_names_a_missing_shard(sharded: Path, tmp_path: Path) -> None:
     (copy / "data/articles/train-00001-of-00003.parquet").unlink()
     problems = verify(copy)
     assert (
-        f"{copy / 'data/articles'}: the files are not train-00000-of-00002.parquet "
-        "to train-00001-of-00002.parquet" in problems
+        f"{copy / 'data/articles'}: the files are not train-00000-of-00003.parquet "
+        "to train-00002-of-00003.parquet" in problems
     )

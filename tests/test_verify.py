@@ -7,6 +7,7 @@ SHA256SUMS is recomputed. Verify must still name the first row that differs.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -18,11 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dnnd_dataset.builder import build
+from dnnd_dataset.builder import build, rebuild_differences
 from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256_file, sha256sums
 from dnnd_dataset.publishing.dataset_meta import data_file
 from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
-from dnnd_dataset.publishing.verify import verify
+from dnnd_dataset.publishing.verify import sums_digest, verify
 
 from .conftest import RAW
 
@@ -146,13 +147,13 @@ def test_a_dropped_person_leaves_dangling_references(out: Path) -> None:
 def test_a_duplicated_id(out: Path) -> None:
     def duplicate(organizations: Rows) -> Rows:
         copy = dict(organizations[2], name="Một tổ chức khác")
-        return [*organizations, copy]
+        return [*organizations[:3], copy, *organizations[3:]]  # in the sort order
 
     tamper(out, "organizations", duplicate)
     organizations = rows(out, "organizations")
     last = len(organizations) - 1
     assert verify(out) == [
-        f"{out}: organizations[{last}] ({organizations[2]['organization_id']!r}): "
+        f"{out}: organizations[3] ({organizations[2]['organization_id']!r}): "
         "organization_id repeats an earlier row",
         f"{out}/README.md: dataset_info says organizations has {last} rows; its data has "
         f"{last + 1}",
@@ -246,3 +247,122 @@ def test_dropped_ner_rows(out: Path) -> None:
         "sentences (and 4 more rows like it)",
         f"{out}/README.md: dataset_info says ner has {len(before)} rows; its data has {len(kept)}",
     ]
+
+
+def move_a_meeting(out: Path) -> tuple[int, dt.date, dt.date]:
+    """Move the first dated meeting a day on, every hash recomputed: (row, old, new date)."""
+    meetings = rows(out, "meetings")
+    index, meeting = next((i, m) for i, m in enumerate(meetings) if m["date"] is not None)
+    moved = meeting["date"] + dt.timedelta(days=1)
+
+    def move(rows: Rows) -> Rows:
+        rows[index]["date"] = moved
+        return rows
+
+    tamper(out, "meetings", move)
+    return index, meeting["date"], moved
+
+
+def test_a_changed_meeting_date_is_found_only_by_a_rebuild(out: Path) -> None:
+    index, date, moved = move_a_meeting(out)
+    assert verify(out) == []  # consistent: only a trusted source tells it from the truth
+    problems = rebuild_differences(out, RAW)
+    assert [problem.split(": ")[0] for problem in problems] == [
+        f"{out}/SHA256SUMS",
+        f"{out}/croissant.json",
+        f"{out}/{data_file('meetings')}",
+    ]
+    assert problems[0].startswith(f"{out}/SHA256SUMS: differs from the rebuild: line ")
+    assert problems[2] == (
+        f"{out}/{data_file('meetings')}: differs from the rebuild: row {index}, column date: "
+        f"{moved!r} here, {date!r} in the rebuild"
+    )
+
+
+def test_an_untouched_build_is_what_raw_rebuilds(built: Path) -> None:
+    assert rebuild_differences(built, RAW) == []
+
+
+def test_a_raw_folder_that_does_not_build(built: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    shutil.copyfile(RAW.parent / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
+    (raw / "registry/persons/ha-su.yaml").unlink()
+    problems = rebuild_differences(built, raw)
+    assert problems[-1] == (f"{raw}: {len(problems) - 1} problem(s), so it cannot rebuild {built}")
+    assert all(problem.startswith(f"{raw}/") for problem in problems[:-1]), problems
+
+
+def test_the_published_digest_of_sha256sums(out: Path) -> None:
+    digest = hashlib.sha256((out / SHA256SUMS).read_bytes()).hexdigest()
+    assert sums_digest(out) == digest
+    assert verify(out, sha256=digest) == []
+    assert verify(out, sha256=digest.upper()) == []
+    move_a_meeting(out)
+    changed = hashlib.sha256((out / SHA256SUMS).read_bytes()).hexdigest()
+    assert verify(out, sha256=digest) == [
+        f"{out}/SHA256SUMS: its SHA-256 is {changed}, not the published {digest}"
+    ]
+    (out / SHA256SUMS).unlink()
+    assert verify(out, sha256=digest)[0] == f"{out}/SHA256SUMS: missing"
+
+
+def test_a_file_the_build_does_not_write_is_refused_even_when_listed(out: Path) -> None:
+    from dnnd_dataset.library.api import load_published
+
+    extra = out / "data" / "persons" / "zz-extra.parquet"
+    shutil.copyfile(out / data_file("persons"), extra)
+    (out / "data" / "notes").mkdir()
+    (out / SHA256SUMS).write_text(sha256sums(out), encoding="utf-8")
+    assert verify(out) == [
+        f"{out}/data/notes: not a folder the build writes",
+        f"{out}/data/persons/zz-extra.parquet: not a file the build writes",
+    ]
+    assert len(load_published(out, "persons")) == 12  # the extra file is never read
+
+
+def test_rows_out_of_their_documented_order(out: Path) -> None:
+    tamper(out, "persons", lambda persons: [persons[1], persons[0], *persons[2:]])
+    first = rows(out, "persons")[1]["person_id"]
+    assert verify(out) == [
+        f"{out}/data/persons: persons[1] ({first!r}) sorts before the row above it; the rows "
+        "are in the order of person_id"
+    ]
+
+
+def test_a_decompression_bomb_is_refused_from_its_footer(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = out / data_file("persons")
+    bomb(path, rows=BOMB_ROWS)
+    (out / SHA256SUMS).write_text(sha256sums(out), encoding="utf-8")
+    size = path.stat().st_size
+    never_decoded(monkeypatch)
+    assert verify(out)[0] == (
+        f"{path}: declares {BOMB_ROWS:,} rows in {size:,} bytes, more than 1 per byte "
+        "(a decompression bomb, or a damaged footer)"
+    )
+
+
+BOMB_ROWS = 200_000
+
+
+def bomb(path: Path, *, rows: int) -> None:
+    """Overwrite ``path`` with its first row ``rows`` times: a file of a few kilobytes."""
+    import numpy as np
+
+    table = pq.read_table(path)
+    repeated = table.take(pa.array(np.zeros(rows, dtype=np.int64)))
+    pq.write_table(repeated, path, **PARQUET_OPTIONS)
+    assert rows > 10 * path.stat().st_size
+
+
+def never_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to decode rows fails the test: a bomb must be refused from its footer."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("rows were decoded")
+
+    monkeypatch.setattr(pq, "read_table", refuse)
+    monkeypatch.setattr(pq.ParquetFile, "read", refuse)
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", refuse)

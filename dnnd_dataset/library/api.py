@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -114,8 +115,6 @@ def table(name: str) -> pa.Table:
 
 @functools.cache
 def _read_table(name: str, override: str | None) -> pa.Table:
-    import pyarrow.parquet as pq
-
     from dnnd_dataset.publishing.arrow_schema import TABLE_KEY, VERSION_KEY, arrow_schema
 
     resource = _data_dir(override) / f"{name}.parquet"
@@ -123,12 +122,7 @@ def _read_table(name: str, override: str | None) -> pa.Table:
         raise DataNotFoundError(name, str(resource))
     # as_file gives a real path even when the package is imported from a zip archive.
     with resources.as_file(resource) as path:
-        try:
-            arrow = pq.read_table(path)
-        except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
-            raise CorruptDataError(
-                name, str(resource), f"is not a readable Parquet file ({error})"
-            ) from error
+        arrow = _read_file(name, path, str(resource))
     metadata = arrow.schema.metadata or {}
     found = metadata.get(TABLE_KEY, b"").decode(errors="replace")
     if found != name:
@@ -175,31 +169,38 @@ def _load_records(name: str, override: str | None) -> tuple[Record, ...]:
 
     from dnnd_dataset.publishing.arrow_schema import from_arrow
 
+    location = str(_data_dir(override) / f"{name}.parquet")
     try:
-        return tuple(from_arrow(name, _read_table(name, override)))
+        records = from_arrow(name, _read_table(name, override))
     except ValidationError as error:
         detail = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in detail["loc"])
         raise CorruptDataError(
-            name,
-            str(_data_dir(override) / f"{name}.parquet"),
-            f"holds a row whose {where} the model refuses ({detail['msg']})",
+            name, location, f"holds a row whose {where} the model refuses ({detail['msg']})"
         ) from None
+    _refuse_repeated_ids(name, records, location)
+    return tuple(records)
 
 
 def load_published(folder: str | os.PathLike[str], name: str) -> list[Any]:
     """The rows of table ``name`` from a folder of published tables, as validated records.
 
-    ``folder`` is an output folder of ``dnnd build`` (``data/<table>/*.parquet``, every shard
-    read in name order) or a folder of ``<table>.parquet`` files like the package's data.
+    ``folder`` is an output folder of ``dnnd build`` (``data/<table>/``, its files
+    ``train-00000-of-0000N.parquet`` and on, in order; no other file there is read) or a
+    folder of ``<table>.parquet`` files like the package's data.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    from pydantic import ValidationError
 
     from dnnd_dataset.publishing.arrow_schema import from_arrow
+    from dnnd_dataset.publishing.dataset_meta import table_shards
 
     root = Path(folder)
-    shards = sorted((root / "data" / _check_name(name)).glob("*.parquet"))
+    location = str(root / "data" / _check_name(name))
+    try:
+        shards = table_shards(root, name)
+    except ValueError as error:
+        raise CorruptDataError(name, location, f"is damaged: {error}") from None
     if not shards:
         single = root / f"{name}.parquet"
         if not single.is_file():
@@ -208,21 +209,44 @@ def load_published(folder: str | os.PathLike[str], name: str) -> list[Any]:
                 f"{root}/data/{name}/*.parquet",
                 f"not an output folder of 'dnnd build' (fix: dnnd build --out {root})",
             )
-        shards = [single]
-    from pydantic import ValidationError
-
-    tables = []
-    for path in shards:
-        try:
-            tables.append(pq.read_table(path))
-        except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
-            raise CorruptDataError(
-                name, str(path), f"is not a readable Parquet file ({error})"
-            ) from error
+        shards, location = [single], str(single)
+    tables = [_read_file(name, path, str(path)) for path in shards]
     try:
-        return from_arrow(name, pa.concat_tables(tables))
+        records = from_arrow(name, pa.concat_tables(tables))
     except (ValidationError, pa.ArrowInvalid) as error:
         raise CorruptDataError(name, str(root), f"holds rows its model refuses ({error})") from None
+    _refuse_repeated_ids(name, records, location)
+    return records
+
+
+def _read_file(name: str, path: Path, location: str) -> pa.Table:
+    """One Parquet file of table ``name``, read in bounded memory (see parquet_input)."""
+    from dnnd_dataset.publishing.parquet_input import ParquetRefused, read_parquet
+
+    try:
+        return read_parquet(path)
+    except ParquetRefused as error:
+        raise CorruptDataError(name, location, str(error)) from error
+
+
+# The tables whose one sort column is the id that the other tables refer to.
+_ID_TABLES = ("articles", "meetings", "persons", "directives", "organizations", "posts")
+
+
+def _refuse_repeated_ids(name: str, records: Sequence[Record], location: str) -> None:
+    if name not in _ID_TABLES:
+        return
+    (column,) = TABLES[name].sort_key
+    first: dict[str, int] = {}
+    for row, record in enumerate(records):
+        value = getattr(record, column)
+        if value in first:
+            raise CorruptDataError(
+                name,
+                location,
+                f"holds the {column} {value!r} twice, in rows {first[value]} and {row}",
+            )
+        first[value] = row
 
 
 def dataset(name: str) -> datasets.Dataset:

@@ -6,8 +6,10 @@ Also :class:`WrittenTable`, the facts about one written Parquet file that the ca
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 NAME = "dnnd-dataset"
 PRETTY_NAME = "Đối ngoại nhân dân: annotated Vietnamese news on people's diplomacy"
@@ -52,6 +54,37 @@ SPLIT = "train"
 def data_file(table_name: str, shard: int = 0, shards: int = 1) -> str:
     """Path of one of a table's Parquet files (Hugging Face naming), relative to the output."""
     return f"data/{table_name}/{SPLIT}-{shard:05d}-of-{shards:05d}.parquet"
+
+
+SHARD_NAME = re.compile(rf"{SPLIT}-([0-9]{{5}})-of-([0-9]{{5}})\.parquet")
+
+
+def table_shards(out: Path, table_name: str) -> list[Path]:
+    """The files of a table in the output folder ``out``, in order: only names the build writes.
+
+    Any other file in ``data/<table>/`` is never read (``dnnd verify`` reports it). Empty
+    when the table has no file; raises ValueError when its files are not one whole set
+    ``train-00000-of-0000N`` to ``train-0000(N-1)-of-0000N``.
+    """
+    folder = Path(out) / "data" / table_name
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted(
+                (int(match[2]), int(match[1]))
+                for entry in entries
+                # A link is not followed: the build writes none.
+                if (match := SHARD_NAME.fullmatch(entry.name)) is not None
+                and entry.is_file(follow_symlinks=False)
+            )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    if not found:
+        return []
+    shards = max(found[-1][0], 1)
+    if found != [(shards, shard) for shard in range(shards)]:
+        first, last = data_file(table_name, 0, shards), data_file(table_name, shards - 1, shards)
+        raise ValueError(f"the files are not {Path(first).name} to {Path(last).name}")
+    return [Path(out) / data_file(table_name, shard, shards) for shard in range(shards)]
 
 
 def data_files_pattern(table_name: str) -> str:
