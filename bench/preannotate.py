@@ -72,7 +72,9 @@ def _without(
             kept[registry].append(entry.model_copy(update=update))
     knowledge = knowledge_of(kept, [d for d in documents if d.article_id != held_out])
     # A kept entry's own name counts as known unless only the held-out text prints it.
-    names = NameIndex([n for n in knowledge.name_list() if not introduced(n.text)])
+    names = NameIndex(
+        [n for n in knowledge.name_list() if not introduced(n.text)], knowledge.waived
+    )
     return knowledge, names
 
 

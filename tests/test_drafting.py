@@ -469,3 +469,17 @@ def test_a_registered_code_stated_with_another_term_is_proposed_not_linked() -> 
             "the code is not printed; 99-KL/TW follows from kind and number",
         ),
     ]
+
+
+def test_names_inside_a_waived_phrase_are_no_hits() -> None:
+    party = [Name("Đảng", "ORGANIZATION", "dcs"), Name("đảng", "ORGANIZATION", "dcs")]
+    text = "Các Chính đảng, Đảng ta và đảng viên; Liên hợp quốc."
+    names = NameIndex([*party, Name("Liên hợp quốc", "ORGANIZATION", "lhq")], {"chính đảng"})
+    assert [(text[h.start : h.end], h.start) for h in names.hits(text)] == [
+        ("Đảng", 16),
+        ("đảng", 27),
+        ("Liên hợp quốc", 38),
+    ]
+    # A waived phrase that is itself a name was waived for its place, not as a phrase.
+    kept = NameIndex([Name("Liên hợp quốc", "ORGANIZATION", "lhq")], {"Liên hợp quốc"})
+    assert kept.hits(text) == [Hit(38, 51, "ORGANIZATION", "lhq")]

@@ -29,11 +29,11 @@ from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build
 from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
-from dnnd_dataset.checking.span_index import LineIndex, SpanIndex, strictly_inside_another
 from dnnd_dataset.cli import main
 from dnnd_dataset.errors import InvalidCorpusError, Issue, OutputError
 from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.records import Mention
+from dnnd_dataset.span_index import LineIndex, SpanIndex, strictly_inside_another
 
 from .conftest import REPO, snapshot
 

@@ -21,6 +21,7 @@ RANK = {
     "bio": 0,
     "suggestions": 0,
     "_version": 0,
+    "span_index": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,
@@ -29,6 +30,7 @@ RANK = {
     "explorer": 6,
     "builder": 7,
     "cli": 8,
+    "__main__": 9,
 }
 
 

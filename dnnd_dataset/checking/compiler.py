@@ -20,7 +20,6 @@ from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
-from dnnd_dataset.checking.span_index import LineIndex, SpanIndex, strictly_inside_another
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers
 from dnnd_dataset.errors import Issue
@@ -51,6 +50,7 @@ from dnnd_dataset.reading.raw_models import (
     SourcedAnchor,
 )
 from dnnd_dataset.records import Evidence
+from dnnd_dataset.span_index import LineIndex, SpanIndex, strictly_inside_another
 from dnnd_dataset.suggestions import closest, did_you_mean
 from dnnd_dataset.textnorm import at_word_boundaries, fold, normalize
 

@@ -9,11 +9,11 @@ other.
 
 from __future__ import annotations
 
-from dnnd_dataset.checking.span_index import SpanIndex
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.reading.anchoring import AnchorProblem, Span, resolve, resolve_all
 from dnnd_dataset.reading.raw_loading import Located
 from dnnd_dataset.reading.raw_models import DocumentAnnotation
+from dnnd_dataset.span_index import SpanIndex
 
 # A found mention: its span, the index of its entry under mentions:, its label, from all.
 Found = tuple[Span, int, str, bool]

@@ -27,11 +27,13 @@ class Knowledge:
     meetings: list[MeetingEntry] = field(default_factory=list)
     # Places annotated in the corpus (LOCATION mentions carry no registry entry).
     places: set[str] = field(default_factory=set)
+    # Phrases that documents waive as no mention of the name inside them ("chính đảng").
+    waived: set[str] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
     shas: dict[str, str] = field(default_factory=dict)  # sha256 -> article_id
 
     def names(self) -> NameIndex:
-        return NameIndex(self.name_list())
+        return NameIndex(self.name_list(), self.waived)
 
     def name_list(self) -> list[Name]:
         found: list[Name] = []
@@ -79,4 +81,5 @@ def knowledge_of(
         knowledge.article_ids.add(document.article_id)
         knowledge.shas[document.sha256] = document.article_id
         knowledge.places |= {m.quote for m in document.mentions if m.label == "LOCATION"}
+        knowledge.waived |= {waiver.quote for waiver in document.waivers}
     return knowledge

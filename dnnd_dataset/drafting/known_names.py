@@ -2,7 +2,9 @@
 
 Names are matched in the look-alike-normalized text (``textnorm.normalize``), so a text that
 prints 'Ðảng' with U+00D0 still yields the registered 'Đảng'. A match counts only at word
-boundaries, and a name shared by two entities is left to the reviewer.
+boundaries, and a name shared by two entities is left to the reviewer. A match inside a
+phrase that the corpus waives ("chính đảng", political parties in general, holds "đảng")
+is no mention, as the checks require.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from dnnd_dataset.span_index import SpanIndex
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 
@@ -36,7 +39,7 @@ class Name:
 class NameIndex:
     """The registered names of every entity, ready to be found in any text."""
 
-    def __init__(self, names: Iterable[Name]) -> None:
+    def __init__(self, names: Iterable[Name], waived: Iterable[str] = ()) -> None:
         owners: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
         for name in names:
             owners[normalize(name.text)].add((name.label, name.entity))
@@ -53,6 +56,15 @@ class NameIndex:
                 self.size += 1
         if self.size:
             self._automaton.make_automaton()
+        # A waived phrase that is itself a name ("Liên hợp quốc" inside a treaty's title)
+        # was waived for its place in one text, not as a phrase: only longer phrases count.
+        self._waived = ahocorasick.Automaton()
+        phrases = {normalize(p) for p in waived} - set(owners)
+        phrases = {phrase.lower() for phrase in phrases} - {""}
+        for phrase in sorted(phrases):
+            self._waived.add_word(phrase, len(phrase))
+        if phrases:
+            self._waived.make_automaton()
 
     def __contains__(self, name: str) -> bool:
         return self.size > 0 and normalize(name) in self._automaton
@@ -66,12 +78,27 @@ class NameIndex:
         """Every whole-word occurrence of every name, overlapping ones included."""
         if not self.size:
             return []
+        waived = SpanIndex(self._phrases(normalized_text))
         found: list[Hit] = []
         for last, (length, label, entity) in self._automaton.iter(normalized_text):
             start, end = last + 1 - length, last + 1
-            if at_word_boundaries(normalized_text, start, end):
+            if at_word_boundaries(normalized_text, start, end) and not waived.contains(start, end):
                 found.append(Hit(start, end, label, entity))
         return sorted(found)
+
+    def _phrases(self, normalized_text: str) -> list[Hit]:
+        """The whole-word occurrences of the waived phrases, compared case-blind."""
+        if self._waived.kind != ahocorasick.AHOCORASICK:
+            return []
+        lowered = normalized_text.lower()
+        if len(lowered) != len(normalized_text):  # a rare letter whose lower case is longer
+            lowered = normalized_text
+        spans = []
+        for last, length in self._waived.iter(lowered):
+            start, end = last + 1 - length, last + 1
+            if at_word_boundaries(lowered, start, end):
+                spans.append(Hit(start, end, "", None))
+        return spans
 
 
 def flat(hits: Iterable[Hit]) -> list[Hit]:

@@ -10,8 +10,17 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
-from dnnd_dataset.reading.anchoring import Span
+
+class Span(Protocol):
+    """Anything with code-point bounds: a resolved quote, a drafted hit."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 class SpanIndex:
