@@ -75,3 +75,18 @@ def test_explore_of_a_missing_folder_says_what_to_name(
 def test_python_m_dnnd_dataset_runs_the_command() -> None:
     done = python("-m", "dnnd_dataset", "--version")
     assert (done.returncode, done.stdout) == (0, f"dnnd-dataset {__version__}\n")
+
+
+def test_verify_of_a_folder_that_is_no_dataset_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    fix = "(fix: name the folder that 'dnnd build --out DIR' wrote, dataset by default)"
+    assert main(["verify", "."]) == 1
+    assert capsys.readouterr().err == (
+        ".: not an output folder of 'dnnd build': it holds no SHA256SUMS, README.md or data/ "
+        f"{fix}\n"
+    )
+    assert main(["verify", "datset"]) == 1
+    assert capsys.readouterr().err == f"datset: no such folder (looked for in {tmp_path}) {fix}\n"

@@ -50,7 +50,18 @@ def verify(out: Path, *, sha256: str | None = None) -> list[str]:
     out = Path(out)
     shown = printable(out)
     if not out.is_dir():
-        return [f"{shown}: not a folder"]
+        what = "not a folder" if out.exists() else "no such folder"
+        return [
+            f"{shown}: {what} (looked for in {printable(Path.cwd())}) (fix: name the "
+            "folder that 'dnnd build --out DIR' wrote, dataset by default)"
+        ]
+    if not any((out / name).exists() for name in ("SHA256SUMS", "README.md", "data")):
+        # One line, not one per missing file: this is some other folder.
+        return [
+            f"{shown}: not an output folder of 'dnnd build': it holds no SHA256SUMS, README.md "
+            "or data/ (fix: name the folder that 'dnnd build --out DIR' wrote, dataset by "
+            "default)"
+        ]
     problems = [f"{shown}/{line}" for line in sha256sums_ok(out)]
     digest = sums_digest(out)
     # Without the file, the problem above says it is missing.
