@@ -77,6 +77,14 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield directory
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-readme",
+        action="store_true",
+        help="write the outputs of the README's examples into the README (after a corpus change)",
+    )
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from .test_fuzz import PARQUET_STATS, STATS
 
