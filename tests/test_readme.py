@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,13 +34,37 @@ def dist_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _with_output(block: str, output: str) -> str:
-    """``block`` with its '# ' lines replaced by ``output``, where the old ones stood."""
-    lines = block.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("# "))
-    kept = [line for line in lines if not line.startswith("# ")]
-    printed = [f"# {line}" for line in output.splitlines()]
-    return "\n".join([*kept[:first], *printed, *kept[first:]]) + "\n"
+MARK = "\x1edNND-README-OUTPUT\x1e"
+
+
+def _groups(block: str) -> list[list[str]]:
+    """The block's lines, split into code and the runs of '# ' lines that show its output."""
+    groups: list[list[str]] = [[]]
+    for line in block.splitlines():
+        shows = line.startswith("# ")
+        if shows != (bool(groups[-1]) and groups[-1][0].startswith("# ")) and groups[-1]:
+            groups.append([])
+        groups[-1].append(line)
+    return groups
+
+
+def _with_output(block: str, run: Callable[[str], str]) -> str:
+    """``block`` with each run of '# ' lines replaced by what the code before it prints.
+
+    The block runs once, with a marker printed where each run of output lines stands.
+    """
+    groups = _groups(block)
+    shows = [bool(group) and group[0].startswith("# ") for group in groups]
+    marked = "\n".join(
+        f"print({MARK!r})" if output else "\n".join(group)
+        for group, output in zip(groups, shows, strict=True)
+    )
+    printed = run(marked + "\n").split(MARK + "\n")
+    lines: list[str] = []
+    parts = iter(printed)
+    for group, output in zip(groups, shows, strict=True):
+        lines += [f"# {line}" for line in next(parts).splitlines()] if output else group
+    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
@@ -46,19 +72,24 @@ def test_readme_example(index: int, dist_folder: Path, request: pytest.FixtureRe
     """The README's outputs are a snapshot of the corpus: after a change of the corpus,
     ``pytest tests/test_readme.py --update-readme`` writes the new ones into the README."""
     block = BLOCKS[index]
-    done = python(
-        "-c",
-        block,
-        cwd=dist_folder,
-        HF_HUB_OFFLINE="1",
-        HF_DATASETS_CACHE=str(dist_folder / "cache"),
-    )
+
+    def run(code: str) -> subprocess.CompletedProcess[str]:
+        return python(
+            "-c",
+            code,
+            cwd=dist_folder,
+            HF_HUB_OFFLINE="1",
+            HF_DATASETS_CACHE=str(dist_folder / "cache"),
+        )
+
+    done = run(block)
     assert done.returncode == 0, done.stderr
     assert _expected_output(block)
     if request.config.getoption("--update-readme") and done.stdout != _expected_output(block):
         readme = README_PATH.read_text(encoding="utf-8")
         assert readme.count(block) == 1
-        README_PATH.write_text(readme.replace(block, _with_output(block, done.stdout)), "utf-8")
+        updated = _with_output(block, lambda code: run(code).stdout)
+        README_PATH.write_text(readme.replace(block, updated), encoding="utf-8")
         return
     assert done.stdout == _expected_output(block), (
         "run: pytest tests/test_readme.py --update-readme"
