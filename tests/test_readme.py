@@ -98,6 +98,7 @@ def test_readme_example(index: int, dist_folder: Path, request: pytest.FixtureRe
 
 def test_an_update_writes_each_output_where_its_lines_stood() -> None:
     block = "a = 1\nprint(a)\n# 0\n# stale\n\nprint(a + 1)\n# 9\n"
+
     def run(code: str) -> str:
         return python("-c", code).stdout
 
