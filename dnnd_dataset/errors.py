@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "not-as-printed": "a value kept as printed does not occur verbatim in the text",
     "path-outside-raw": "a path leaves the raw folder",
     "quote-not-found": "a quote does not occur in the article text",
+    "role-not-recorded": "a participant's quote states a role that its roles lack",
+    "role-not-stated": "a participant's role that no quote of it states by the roles lexicon",
     "span-splits-grapheme": "a span boundary splits a character from its mark",
     "text-changed": "a source text no longer has the SHA-256 its annotation records",
     "unexpected-file": "a file or folder where the raw layout has none",

@@ -153,7 +153,7 @@ MEETINGS: dict[str, tuple[Any, ...]] = {
         [
             (
                 "truong-tan-sang",
-                ["chair", "directing"],
+                ["chair", "directing", "speaker"],
                 "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư",
                 False,
             ),
@@ -170,7 +170,12 @@ MEETINGS: dict[str, tuple[Any, ...]] = {
         None,
         None,
         [
-            ("le-hong-anh", ["directing"], "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư", False),
+            (
+                "le-hong-anh",
+                ["directing", "attendee"],
+                "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư",
+                False,
+            ),
             (
                 "hoang-binh-quan",
                 ["attendee"],
@@ -188,7 +193,14 @@ MEETINGS: dict[str, tuple[Any, ...]] = {
         "Hà Nội",
         200,
         "more_than",
-        [("le-hong-anh", ["directing"], None, False)],
+        [
+            (
+                "le-hong-anh",
+                ["directing", "attendee"],
+                "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư",
+                False,
+            )
+        ],
         ["ban-doi-ngoai-trung-uong"],
         [],
     ),
@@ -202,7 +214,7 @@ MEETINGS: dict[str, tuple[Any, ...]] = {
         [
             (
                 "tran-quoc-vuong",
-                ["directing"],
+                ["directing", "speaker", "attendee"],
                 "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư",
                 False,
             )

@@ -20,6 +20,7 @@ ORG_HCM = "registry/organizations/ho-chi-minh.yaml"
 DIRECTIVE_04 = "registry/directives/chi-thi-04-ct-tw-khoa-xi.yaml"
 DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
 ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
+MEETING_2011 = "registry/meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
 CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
@@ -56,6 +57,8 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         DIRECTIVE_12,
         [(DOC, 44, "directive-code-mismatch"), (DIRECTIVE_12, 7, "invalid-directive-code")],
     ),
+    "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 24, "role-not-recorded")]),
+    "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 27, "role-not-stated")]),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),
     "span-splits-grapheme.yaml": (

@@ -460,7 +460,7 @@ def test_real_the_meetings_tran_quoc_vuong_took_part_in(real: Corpus) -> None:
         (
             "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2020",
             dt.date(2020, 12, 23),
-            ("directing",),
+            ("directing", "speaker", "attendee"),
             False,
         ),
         ("dai-hoi-lhhn-lan-thu-vi", None, ("attendee",), True),

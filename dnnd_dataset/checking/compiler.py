@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
+from dnnd_dataset.checking.participant_roles import check_participant_roles
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers
 from dnnd_dataset.errors import Issue
@@ -85,6 +86,7 @@ def check_registries(state: CheckState) -> None:
     """Index every entity by id, then check ids, references and directive identities."""
     _index_entities(state)
     _check_registries(state)
+    check_participant_roles(state)
 
 
 def no_raw_folder(raw: Path) -> Issue:

@@ -212,6 +212,13 @@ class DirectiveEntry(Completion):
         return self
 
 
+class RoleWaiver(RawModel):
+    """A role that a word of the participant's quotes states of someone else, and why."""
+
+    role: ParticipantRole = Field(description="The role the word states.")
+    reason: Text = Field(description="Why it is not this person's role.")
+
+
 class ParticipantEntry(RawModel):
     person: Slug = Field(description="person_id; one entry per person per meeting.")
     roles: list[ParticipantRole] = Field(
@@ -228,6 +235,10 @@ class ParticipantEntry(RawModel):
         min_length=1,
         description="Quotes naming the person in a role ('supports: [chair]') or with the "
         "position ('supports: [position]').",
+    )
+    role_waivers: list[RoleWaiver] = Field(
+        default=[],
+        description="Roles that a word of the quotes states of another person, with the reason.",
     )
 
     @model_validator(mode="after")
