@@ -22,6 +22,7 @@ RANK = {
     "suggestions": 0,
     "_version": 0,
     "span_index": 0,
+    "roles_lexicon": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,
