@@ -140,6 +140,18 @@ def _parser() -> argparse.ArgumentParser:
         "--page-date", type=_iso_date, metavar="YYYY-MM-DD", help="the date the page prints"
     )
 
+    accept = command(
+        "accept",
+        "move the proposals of a reviewed draft into the registries",
+        "Write each proposal of DOCUMENT's draft into its registry file (its 'entry', as "
+        "raw/registry/<registry>/<id>.yaml will hold it) and turn its quote into a mention; "
+        "a place becomes a LOCATION mention. Every file is written, or none.",
+    )
+    accept.add_argument(
+        "document", metavar="DOCUMENT", help="the draft: its article id or its .yaml file"
+    )
+    raw_option(accept)
+
     explore = commands.add_parser(
         "explore",
         help="write a static site to browse the published tables, offline, from file://",
@@ -344,6 +356,23 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _accept(args: argparse.Namespace) -> int:
+    from dnnd_dataset.checking.compiler import raw_folder_problem
+    from dnnd_dataset.drafting.accepting import accept_proposals
+
+    problem = raw_folder_problem(args.raw)
+    if problem is not None:
+        raise InvalidCorpusError(Report(issues=[problem]))
+    accepted = accept_proposals(args.raw, args.document)
+    for path in accepted.registry_files:
+        print(f"wrote {printable(path)}")
+    print(
+        f"accepted {printable(accepted.annotation_path)}: {len(accepted.registry_files)} "
+        f"registry file(s), {accepted.mentions} mention(s); next: dnnd check"
+    )
+    return 0
+
+
 def _explore(args: argparse.Namespace) -> int:
     from dnnd_dataset.explorer.site import write_site
     from dnnd_dataset.library.navigation import corpus
@@ -372,6 +401,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "accept": _accept,
     "add": _add,
     "build": _build,
     "check": _check,

@@ -43,6 +43,19 @@ def _last_mark(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def flow_line(item: dict[str, Any]) -> str:
+    """One item of a list written on one line, as annotators write mentions by hand."""
+    return yaml.dump(
+        _Flow(item), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000
+    ).rstrip("\n")
+
+
+def registry_file(registry: str, entry: dict[str, Any]) -> str:
+    """The file ``raw/registry/<registry>/<id>.yaml`` of ``entry``, with its schema line."""
+    body = yaml.dump(entry, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return f"# yaml-language-server: $schema=../../../schema/raw/{registry}.schema.json\n{body}"
+
+
 def render(annotation: DocumentAnnotation, notes: list[str]) -> str:
     data = annotation.model_dump(mode="python", exclude_defaults=True)
     head = [

@@ -18,7 +18,7 @@ text (after look-alike normalization of both), narrowed by ``prefix``/``suffix``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -408,6 +408,7 @@ ProposalKind = Literal[
     "organization",
     "directive",
     "meeting",
+    "post",
     "location",
     "date",
     "attendance",
@@ -427,6 +428,12 @@ class Proposal(Anchor):
     kind: ProposalKind = Field(description="What is proposed.")
     value: Text = Field(
         description="The name as printed, the canonical code, the ISO date or the number."
+    )
+    entry: dict[str, Any] | None = Field(
+        default=None,
+        description="For a person, organization, directive, meeting or post: the registry "
+        "entry as its file raw/registry/<registry>/<id>.yaml will hold it; 'dnnd accept' "
+        "moves it there and the quote becomes a mention of it.",
     )
     id: Slug | None = Field(default=None, description="A suggested id for a new registry entry.")
     all: bool = Field(default=False, description="The quote stands for every occurrence.")
