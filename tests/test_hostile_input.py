@@ -433,7 +433,10 @@ def test_verify_prints_a_folder_name_escaped(
     assert main(["verify", str(folder)]) == 1
     captured = capsys.readouterr()
     shown = str(tmp_path) + "/out\\n\\x1b[2J"
-    assert captured.err == f"{shown}: not a folder\n"
+    assert captured.err == (
+        f"{shown}: no such folder (looked for in {Path.cwd()}) (fix: name the folder that "
+        "'dnnd build --out DIR' wrote, dataset by default)\n"
+    )
     assert captured.out == f"{shown}: 1 problem(s)\n"
 
 
