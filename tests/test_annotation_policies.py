@@ -205,6 +205,8 @@ def test_the_code_of_ket_luan_73_and_the_adoption_links(compiled: CompileResult)
     directives = _rows(compiled, "directives", "directive_id")
     kl73 = directives["ket-luan-73-bo-chinh-tri"]
     assert (kl73.code, kl73.code_derived) == ("73-KL/TW", True)
+    # As printed: the Nhân Dân text writes Ð (U+00D0), and so does the subject.
+    assert kl73.subject == f"tăng cường quan hệ đối ngoại của {D}ảng trong tình hình mới"
     assert kl73.code_basis is not None and "Kết luận 73 của Bộ Chính trị" in kl73.code_basis
     assert {
         d: r.adopted_at_meeting_id for d, r in directives.items() if r.adopted_at_meeting_id

@@ -20,6 +20,7 @@ ORG_HCM = "registry/organizations/ho-chi-minh.yaml"
 DIRECTIVE_04 = "registry/directives/chi-thi-04-ct-tw-khoa-xi.yaml"
 DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
 ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
+KL73 = "registry/directives/ket-luan-73-bo-chinh-tri.yaml"
 MEETING_2011 = "registry/meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
@@ -57,6 +58,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         DIRECTIVE_12,
         [(DOC, 44, "directive-code-mismatch"), (DIRECTIVE_12, 7, "invalid-directive-code")],
     ),
+    "subject-not-as-printed.yaml": (KL73, [(KL73, 13, "not-as-printed")]),
     "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 24, "role-not-recorded")]),
     "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 27, "role-not-stated")]),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),

@@ -873,7 +873,8 @@ def find_printed(
 def check_printed(
     state: CheckState, printed: set[str], printed_as: dict[str, str], *, complete: bool
 ) -> None:
-    """Names, other names and participant positions keep the characters a text prints.
+    """Names, other names, participant positions and directive subjects keep the characters
+    a text prints.
 
     ``printed``: the values printed verbatim in some text; ``printed_as``: normalized value
     -> its printed form in the first text that prints it. ``complete`` is False when a text
@@ -902,6 +903,19 @@ def check_printed(
             if quotes:
                 sub = ("participants", index, "position")
                 _printed(state, entry, sub, participant.position, quotes)
+    for entry in state.entries("directives"):
+        directive = cast(DirectiveEntry, entry.model)
+        if directive.subject is None:
+            continue
+        quotes = [
+            found[1]
+            for anchor in directive.evidence
+            if "subject" in anchor.supports
+            for found in [state.quoted.get((anchor.article, anchor_key(anchor)))]
+            if found is not None and not isinstance(found, AnchorProblem)
+        ]
+        if quotes:
+            _printed(state, entry, ("subject",), directive.subject, quotes)
 
 
 def check_positions_printed(state: CheckState, document: Located[DocumentAnnotation]) -> None:
