@@ -219,3 +219,41 @@ def test_a_command_line_value_cannot_break_out_of_its_note(workspace: Path) -> N
     assert "# Note: --url https://x.vn/\\nproposals: []\\x1b[31m is not printed" in text
     counts = compile_corpus(workspace / "raw").report.stats["proposals"]
     assert counts[str(added.annotation_path)] == 7
+
+
+def _codes_after_add(raw: Path, text_file: Path) -> tuple[str, list[str]]:
+    added = add_article(raw, text_file)
+    report = compile_corpus(raw).report
+    return added.annotation_path.read_text(encoding="utf-8"), [
+        issue.code for issue in report.sorted_issues()
+    ]
+
+
+def test_a_mark_after_a_code_leaves_the_item_out_with_a_note(raw_copy: Path) -> None:
+    # The directive finder ends before U+0334: a quote there would cut the 3 from its mark.
+    text_file = raw_copy.parent / "ket-luan.txt"
+    text_file.write_text("Kết luận 73\u0334 của Ban Bí thư\n", encoding="utf-8")
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    assert drafted.count("Kết luận 73") == 1  # in the title only
+    assert (
+        "# Note: 1 item(s) found in the text are left out: their words cannot be quoted as "
+        "printed (too long for the raw format, across a line break written as CR, or cutting "
+        "a character from its mark); annotate them by hand if they matter\n"
+    ) in drafted
+    assert codes == ["unreviewed-proposal"]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_a_text_with_cr_line_endings_gets_a_draft_the_checker_reads(
+    raw_copy: Path, newline: str
+) -> None:
+    text_file = raw_copy.parent / "cr.txt"
+    # The comment widget spans three lines: its quote would hold the CR of each break.
+    lines = ["Hội nghị tổng kết", "", "Ngày 5/3/2021, Ban Bí thư đã họp", "với Lê Đại.", "(GLO)"]
+    lines += ["0 nhận xét:", "", "Đăng nhận xét"]
+    text_file.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    assert "\\r" not in drafted and "\r" not in drafted
+    assert "  quote: Hội nghị tổng kết\n" in drafted
+    assert "  - {quote: Ban Bí thư, entity: ban-bi-thu}\n" in drafted
+    assert codes == ["unreviewed-proposal"]
