@@ -323,3 +323,45 @@ def test_leftovers_of_killed_runs_are_swept_and_nothing_else(earlier: Path) -> N
         [".other.building-0123456789ab", ".out.building-fedcba987654", ".out.building-mine", "out"]
     )
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_table_files_a_killed_build_was_writing_are_swept(earlier: Path) -> None:
+    parent = earlier.parent
+    killed = parent / ".out.building-0123456789ab"
+    (killed / "data" / "persons").mkdir(parents=True)
+    (killed / ".persons-00000.partial").write_bytes(b"PAR1 half")
+    (killed / ".ner-00003.partial").write_bytes(b"PAR1")
+    package = parent / ".pkg.building-ba9876543210"
+    package.mkdir()
+    (package / ".articles-00000.partial").write_bytes(b"PAR1")
+    # Only at the top of a staging folder, and only with a table writer's name.
+    misplaced = parent / ".out.building-fedcba987654"
+    (misplaced / "data").mkdir(parents=True)
+    (misplaced / "data" / ".persons-00000.partial").write_bytes(b"PAR1")
+    odd = parent / ".out.building-00000000000f"
+    odd.mkdir()
+    (odd / ".Persons-0.partial").write_bytes(b"PAR1")
+    write_dataset(sample_tables(), earlier, version=VERSION)
+    assert _siblings(earlier) == sorted(
+        [".out.building-00000000000f", ".out.building-fedcba987654", ".pkg.building-ba9876543210"]
+        + ["out"]
+    )
+    assert owned_folder.sweep_stale_staging(parent / "pkg", owned_folder.PACKAGE_DATA_LAYOUT) == [
+        package
+    ]
+
+
+def test_a_link_planted_as_the_lock_file_is_not_followed(earlier: Path, tmp_path: Path) -> None:
+    aim = tmp_path / "elsewhere" / "created-by-the-build"
+    aim.parent.mkdir()
+    lock = earlier.parent / ".out.lock"
+    lock.symlink_to(aim)
+    before = folder_bytes(earlier)
+    with pytest.raises(OutputError) as raised:
+        write_dataset(sample_tables(), earlier, version="9.9.9")
+    assert str(raised.value) == (
+        f"{lock} is a symbolic link, not the build's lock file; nothing was changed "
+        "(fix: delete the link)"
+    )
+    assert not aim.exists() and lock.is_symlink()
+    assert folder_bytes(earlier) == before

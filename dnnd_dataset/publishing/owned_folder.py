@@ -66,6 +66,9 @@ PACKAGE_DATA_LAYOUT = Layout(
     re.compile(rf"{_TABLE}\.parquet|{SHA256SUMS}"),
 )
 
+# The file a table writer fills before naming it (``table_writer``): in a staging folder only.
+_PARTIAL = re.compile(rf"\.{_TABLE}-[0-9]{{5}}\.partial")
+
 # Shown at most, when a folder holds things the build did not write.
 _SHOWN = 3
 
@@ -222,8 +225,17 @@ def output_lock(target: Path) -> Iterator[None]:
         return
     path = target.parent / f".{target.name}.lock"
     while True:
-        with _as_output_error(path):
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # Never through a link: one planted there would have the build create its target.
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise OutputError(
+                    f"{printable(path)} is a symbolic link, not the build's lock file; nothing "
+                    "was changed (fix: delete the link)"
+                ) from error
+            with _as_output_error(path):
+                raise
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -268,7 +280,8 @@ def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
     """Remove staging folders of ``target`` that killed runs left; return what was removed.
 
     Only run under the lock: then no other build is using them. A folder is removed only
-    when its name is one this module gives and everything in it is what the build writes.
+    when its name is one this module gives and everything in it is what the build writes,
+    or a table file it was still writing (``.<table>-NNNNN.partial``).
     """
     name = re.compile(rf"\.{re.escape(target.name)}\.(?:{'|'.join(_PURPOSES)})-[0-9a-f]{{12}}")
     removed: list[Path] = []
@@ -280,7 +293,9 @@ def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
         )
     for folder in candidates:
         try:
-            if foreign_entries(folder, layout):
+            if [
+                entry for entry in foreign_entries(folder, layout) if not _PARTIAL.fullmatch(entry)
+            ]:
                 continue
             shutil.rmtree(folder)
         except OSError:
