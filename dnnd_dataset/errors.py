@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "quote-not-found": "a quote does not occur in the article text",
     "span-splits-grapheme": "a span boundary splits a character from its mark",
     "text-changed": "a source text no longer has the SHA-256 its annotation records",
+    "too-long": "a name or quote is longer than the raw format allows",
     "unexpected-file": "a file or folder where the raw layout has none",
     "unknown-key": "a key that the format does not define",
     "unreadable-file": "a file or folder cannot be read (permissions, I/O error)",

@@ -48,6 +48,7 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
     "unreviewed-proposal.yaml": (DOC, [(DOC, 19, "unreviewed-proposal")]),
+    "too-long.yaml": (DOC, [(DOC, 42, "too-long")]),
     "duplicate-id.yaml": (ORG_HCM, [(ORG_HCM, 2, "duplicate-id")]),
     "invalid-directive-code.yaml": (
         DIRECTIVE_12,
