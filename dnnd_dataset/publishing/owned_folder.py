@@ -2,7 +2,8 @@
 
 A folder is replaced only when it is absent, empty, or provably an earlier output of the
 build: every entry in it is a folder or regular file that the build writes (its
-:class:`Layout`), and its ``SHA256SUMS`` lists exactly those files. Anything else (a git
+:class:`Layout`), and its ``SHA256SUMS`` lists exactly those files (for a layout of files
+a person may edit, such as a site, with those very contents). Anything else (a git
 repository, a stray note, a symbolic link, the raw folder, the working directory) is
 refused with an :class:`OutputError` before anything is written, and nothing is deleted.
 
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dnnd_dataset.errors import OutputError, printable
-from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums
+from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Layout:
     what: str  # "output folder", for messages
     folders: re.Pattern[str]
     files: re.Pattern[str]
+    # Every file must also have the SHA-256 its SHA256SUMS lists: for a folder whose files a
+    # person may edit in place (a site's pages), where an edit is work that must not be lost.
+    same_digests: bool = False
 
     def owns_folder(self, relative: str) -> bool:
         return self.folders.fullmatch(relative) is not None
@@ -163,7 +167,7 @@ def _refuse_unless_replaceable(target: Path, layout: Layout) -> None:
         if not target.is_dir():
             raise OutputError(f"{shown} exists and is not a folder (fix: choose another folder)")
         foreign = foreign_entries(target, layout)
-        problem = _foreign_problem(foreign) if foreign else _listing_problem(target)
+        problem = _foreign_problem(foreign) if foreign else _listing_problem(target, layout)
     except OSError as error:
         raise OutputError(
             f"{shown}: cannot read it ({error.strerror}), so it cannot be recognised as an "
@@ -186,7 +190,7 @@ def _some(names: list[str]) -> str:
     return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
 
 
-def _listing_problem(target: Path) -> str | None:
+def _listing_problem(target: Path, layout: Layout) -> str | None:
     files = {
         path.relative_to(target).as_posix()
         for path in target.rglob("*")
@@ -209,6 +213,13 @@ def _listing_problem(target: Path) -> str | None:
     missing = sorted(listed.keys() - files)
     if missing:
         return f"lacks {printable(missing[0])}, which its {SHA256SUMS} lists"
+    if layout.same_digests:
+        for name in sorted(listed):
+            if sha256_file(target / name) != listed[name]:
+                return (
+                    f"holds {printable(name)}, whose content differs from its {SHA256SUMS} "
+                    "(edited since it was written)"
+                )
     return None
 
 
