@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "directive-code-mismatch": "a written code differs from the directive's code",
     "duplicate-id": "two records share an id",
     "duplicate-key": "a YAML mapping repeats a key",
+    "duplicate-text": "two articles hold byte-identical texts",
     "fact-without-evidence": "a stated fact has no evidence quote",
     "file-too-large": "a file is larger than the size cap",
     "inconsistent-value": "values of one record contradict each other",
