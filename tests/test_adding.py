@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
+from dnnd_dataset.drafting import adding
 from dnnd_dataset.drafting.adding import add_article, next_article_id
 from dnnd_dataset.errors import DnndError, InvalidCorpusError
 
@@ -257,3 +261,39 @@ def test_a_text_with_cr_line_endings_gets_a_draft_the_checker_reads(
     assert "  quote: Hội nghị tổng kết\n" in drafted
     assert "  - {quote: Ban Bí thư, entity: ban-bi-thu}\n" in drafted
     assert codes == ["unreviewed-proposal"]
+
+
+def test_an_add_reads_and_writes_the_corpus_under_the_lock_of_the_raw_folder(
+    raw_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held: list[str] = []
+
+    def locked() -> bool:
+        # Another open of the folder cannot lock it while the add holds it.
+        descriptor = os.open(raw_copy, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(descriptor)
+        return False
+
+    def spy(name: str, real: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if locked():
+                held.append(name)
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(adding, "read_knowledge", spy("read", adding.read_knowledge))
+    monkeypatch.setattr(adding, "_write_both", spy("write", adding._write_both))
+    text_file = raw_copy.parent / "bai-moi.txt"
+    text_file.write_text(EXAMPLE, encoding="utf-8")
+    added = add_article(raw_copy, text_file)
+    assert held == ["read", "write"]
+    assert not locked()  # released
+    # The second of two adds of one text reads the corpus after the first wrote it.
+    with pytest.raises(DnndError, match=f"already in the corpus as {added.article_id} "):
+        add_article(raw_copy, text_file)
