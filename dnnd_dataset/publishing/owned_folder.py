@@ -14,7 +14,10 @@ where the platform has one (Linux ``renameat2`` with ``RENAME_EXCHANGE``): at ev
 the target holds either the complete previous output or the complete new one. Elsewhere two
 renames do it, and a failure between them puts the previous output back. Staging folders
 left by a run that was killed are provably the build's own (their hidden name and their
-content) and are removed by the next run of the same target.
+content, table files half written included) and are removed by the next run of the same
+target. Folders that change together (``replace_folders``: the output and the package data)
+are swapped one after the other under a journal, which the next run uses to finish the
+swaps of a run killed between them.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import contextlib
 import ctypes
 import errno
 import functools
+import json
 import os
 import re
 import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,23 +87,54 @@ def replace_folder(target: Path, layout: Layout, write: Callable[[Path], None]) 
     Raises OutputError when ``target`` is refused, locked or cannot be written; any
     exception leaves ``target`` as it was and removes the staging folder.
     """
-    refuse_unless_replaceable(target, layout)
+    replace_folders([(target, layout)], lambda stagings: write(stagings[0]))
+
+
+def replace_folders(
+    targets: Sequence[tuple[Path, Layout]], write: Callable[[list[Path]], None]
+) -> None:
+    """``replace_folder`` for folders that change together (the output and the package data).
+
+    ``write`` fills one staging folder per target; then each takes its target's place, one
+    after the other. Before the first swap a journal beside the first target names every
+    staged folder and the checksums it holds, and it is removed after the last: a run
+    killed between two swaps leaves it, and the next run of the same folders finishes those
+    swaps first, so the folders are never left half old and half new past that run. A swap
+    that fails is undone, with the swaps before it.
+    """
+    for target, layout in targets:
+        refuse_unless_replaceable(target, layout)
     # Absolute, so that the lock and staging names beside it exist even for '.' or 'a/..'.
-    target = Path(os.path.abspath(target))
-    with _as_output_error(target.parent):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(target):
-        sweep_stale_staging(target, layout)
-        refuse_unless_replaceable(target, layout)  # again: it may have changed before the lock
-        staging = _staging_name(target, "building")
+    targets = [(Path(os.path.abspath(target)), layout) for target, layout in targets]
+    for target, _ in targets:
+        with _as_output_error(target.parent):
+            target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for target, _ in targets:
+            locks.enter_context(output_lock(target))
+        journal = _journal_path(targets[0][0])
+        if len(targets) > 1:
+            _finish_interrupted(journal, targets)
+        for target, layout in targets:
+            sweep_stale_staging(target, layout)
+            refuse_unless_replaceable(target, layout)  # again: it may have changed before the lock
+        stagings = [_staging_name(target, "building") for target, _ in targets]
+        swapped: list[Path] = []  # their names now hold what _remove_previous decides on
         try:
-            with _as_output_error(staging):
-                staging.mkdir()
-                write(staging)
-                _swap_in(staging, target, layout)
+            with _as_output_error(stagings[0]):
+                for staging in stagings:
+                    staging.mkdir()
+                write(stagings)
+                if len(targets) > 1:
+                    _write_journal(journal, targets, stagings)
+                try:
+                    _swap_all(stagings, targets, swapped)
+                finally:
+                    journal.unlink(missing_ok=True)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+            for staging in stagings:
+                if staging not in swapped and staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -353,20 +388,118 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 def _swap_in(staging: Path, target: Path, layout: Layout) -> None:
+    previous = _swap(staging, target)
+    if previous is not None:
+        _remove_previous(previous, target, layout)
+
+
+def _swap(staging: Path, target: Path) -> Path | None:
+    """Put ``staging`` in ``target``'s place; where the previous content went, if any."""
     if not target.exists():
         staging.rename(target)
-        return
+        return None
     if exchange(staging, target):
-        previous = staging  # the name now holds the previous output
-    else:
-        previous = _staging_name(target, "previous")
-        target.rename(previous)
-        try:
-            staging.rename(target)
-        except BaseException:
-            _restore(previous, target)
-            raise
-    _remove_previous(previous, target, layout)
+        return staging  # the name now holds the previous output
+    previous = _staging_name(target, "previous")
+    target.rename(previous)
+    try:
+        staging.rename(target)
+    except BaseException:
+        _restore(previous, target)
+        raise
+    return previous
+
+
+def _swap_all(
+    stagings: list[Path], targets: Sequence[tuple[Path, Layout]], swapped: list[Path]
+) -> None:
+    """Swap every staged folder in; on a failure, put back those swapped before it.
+
+    ``swapped`` receives the staging names once every swap is done: what they hold then is
+    the previous content, removed here or kept with an OutputError saying where.
+    """
+    done: list[tuple[Path | None, Path]] = []
+    try:
+        for staging, (target, _) in zip(stagings, targets, strict=True):
+            done.append((_swap(staging, target), target))
+    except BaseException:
+        for previous, target in reversed(done):
+            _undo(previous, target)
+        raise
+    swapped += stagings
+    for (previous, target), (_, layout) in zip(done, targets, strict=True):
+        if previous is not None:
+            _remove_previous(previous, target, layout)
+
+
+def _undo(previous: Path | None, target: Path) -> None:
+    if previous is None:
+        shutil.rmtree(target, ignore_errors=True)  # there was no folder before
+    elif not exchange(previous, target):
+        shutil.rmtree(target, ignore_errors=True)
+        _restore(previous, target)
+
+
+# ---------------------------------------------------------------- the journal of swaps
+
+
+def _journal_path(first: Path) -> Path:
+    return first.parent / f".{first.name}.swapping"
+
+
+def _sums_digest(folder: Path) -> str | None:
+    """The SHA-256 of a folder's SHA256SUMS: which build's content it holds, if any."""
+    try:
+        return sha256_file(folder / SHA256SUMS)
+    except OSError:
+        return None
+
+
+def _write_journal(
+    journal: Path, targets: Sequence[tuple[Path, Layout]], stagings: list[Path]
+) -> None:
+    swaps = [
+        {
+            "target": str(target),
+            "staged": str(staging),
+            "new": _sums_digest(staging),
+            "old": _sums_digest(target),
+        }
+        for staging, (target, _) in zip(stagings, targets, strict=True)
+    ]
+    temporary = journal.with_name(f"{journal.name}-{secrets.token_hex(6)}")
+    with open(temporary, "x", encoding="utf-8") as stream:
+        stream.write(json.dumps({"swaps": swaps}))
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, journal)
+
+
+def _finish_interrupted(journal: Path, targets: Sequence[tuple[Path, Layout]]) -> None:
+    """Finish the swaps a killed run of the same folders left undone (under their locks).
+
+    A folder is swapped only when it still holds what it held before that run, and its
+    staged folder is complete (the checksums the journal names) and only the build's own:
+    nothing that changed since is ever replaced.
+    """
+    try:
+        swaps = json.loads(journal.read_text(encoding="utf-8"))["swaps"]
+        planned = [(Path(s["target"]), Path(s["staged"]), s["new"], s["old"]) for s in swaps]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        planned = []  # not a journal this module wrote: dropped below
+    layouts = {target: layout for target, layout in targets}
+    if sorted(target for target, *_ in planned) == sorted(layouts):
+        for target, staged, new, old in planned:
+            current = _sums_digest(target)
+            if current == new or current != old or _sums_digest(staged) != new:
+                continue
+            with _as_output_error(target):
+                if not foreign_entries(staged, layouts[target]):
+                    _swap_in(staged, target, layouts[target])
+    with _as_output_error(journal):
+        journal.unlink(missing_ok=True)
 
 
 def _restore(previous: Path, target: Path) -> None:
