@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
@@ -297,3 +298,16 @@ def test_an_add_reads_and_writes_the_corpus_under_the_lock_of_the_raw_folder(
     # The second of two adds of one text reads the corpus after the first wrote it.
     with pytest.raises(DnndError, match=f"already in the corpus as {added.article_id} "):
         add_article(raw_copy, text_file)
+
+
+def test_a_draft_keeps_to_the_caps_of_the_raw_format(raw_copy: Path) -> None:
+    # A first line of 5,599 characters and a run of capitals far longer than any name.
+    long_line = " ".join(["Ban Chấp Hành"] * 400)
+    text_file = raw_copy.parent / "dai.txt"
+    text_file.write_text(f"{long_line}\nNgày 5/3/2021, {long_line} họp với Ban Bí thư.\n", "utf-8")
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    title = yaml.safe_load(drafted)["title"]["quote"]
+    assert 1_990 < len(title) <= 2_000 and long_line.startswith(title)
+    assert long_line[len(title)] == " "  # cut between words
+    assert "# Note: 1 item(s) found in the text are left out" in drafted
+    assert codes == ["unreviewed-proposal"]

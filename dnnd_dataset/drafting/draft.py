@@ -341,7 +341,7 @@ def _title(real: str, lines: str, span: page.Span) -> dict[str, Any]:
     start, end = span.start, span.end
     item = {**anchor_fields(lines, start, end), "proposed": True}
     if not _fits(Title, item, real, lines):
-        cut = lines.rfind(" ", start, start + QUOTE_MAX + 1)
+        cut = lines.rfind(" ", start, min(end, start + QUOTE_MAX + 1))
         end = cut if cut > start else min(end, start + QUOTE_MAX)
         item = {**anchor_fields(lines, start, end), "proposed": True}
     if not _fits(Title, item, real, lines):
