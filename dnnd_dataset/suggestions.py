@@ -61,8 +61,13 @@ def closest_passage(quote: str, text: str) -> str | None:
             (i for i in starts if word(i) == first or word(i + size - 1) == last), limit
         )
     windows: set[str] = set()
+    spent = 0
     for i in starts:
-        window = text[words[i][0] : words[i + size - 1][1]].strip(_PUNCTUATION)
+        start, end = words[i][0], words[i + size - 1][1]
+        spent += end - start
+        if spent > BUDGET:  # words far longer than the quote's: stop at the budget
+            break
+        window = text[start:end].strip(_PUNCTUATION)
         if window:
             windows.add(window)
     return closest(quote, windows)

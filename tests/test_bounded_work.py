@@ -8,6 +8,7 @@ long text is compared with a bounded number of its windows.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -69,22 +70,36 @@ def _words(count: int) -> str:
     return " ".join(f"từ{i}" for i in range(count))
 
 
+def _count_compared(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters of the windows handed to the comparison, per search."""
+    compared: list[int] = []
+    real = suggestions.closest
+
+    def counting(value: str, candidates: Iterable[str]) -> str | None:
+        windows = list(candidates)
+        compared.append(sum(len(window) for window in windows))
+        return real(value, windows)
+
+    monkeypatch.setattr(suggestions, "closest", counting)
+    return compared
+
+
 def test_a_long_missing_quote_compares_a_bounded_number_of_windows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     text = _words(60_000)  # about 480 KB
     quote = "không có " * 222  # 1,998 characters, nowhere in the text
-    compared: list[int] = []
-    real = suggestions.closest
-
-    def counting(value: str, candidates: object) -> str | None:
-        windows = list(candidates)  # type: ignore[call-overload]
-        compared.append(sum(len(window) for window in windows))
-        return real(value, windows)
-
-    monkeypatch.setattr(suggestions, "closest", counting)
+    compared = _count_compared(monkeypatch)
     assert suggestions.closest_passage(quote, text) is None
     assert len(compared) == 1 and compared[0] <= suggestions.BUDGET
+
+
+def test_windows_of_long_words_stop_at_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = " ".join(f"{i:05d}" + "x" * 2_000 for i in range(1_000))  # 2 MB of long words
+    quote = "y " * 999 + "y"  # 1,000 words: each window spans 2 MB
+    compared = _count_compared(monkeypatch)
+    assert suggestions.closest_passage(quote, text) is None
+    assert compared == [0]
 
 
 def test_a_typo_in_a_long_quote_still_finds_its_passage_in_a_long_text() -> None:
