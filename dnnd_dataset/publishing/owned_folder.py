@@ -322,6 +322,12 @@ def _staging_name(target: Path, purpose: str) -> Path:
     return target.parent / f".{target.name}.{purpose}-{secrets.token_hex(6)}"
 
 
+def _staged_name(target: Path, *purposes: str) -> re.Pattern[str]:
+    """The names ``_staging_name`` gives beside ``target`` (for building, by default)."""
+    chosen = "|".join(purposes or ("building",))
+    return re.compile(rf"\.{re.escape(target.name)}\.(?:{chosen})-[0-9a-f]{{12}}")
+
+
 def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
     """Remove staging folders of ``target`` that killed runs left; return what was removed.
 
@@ -329,7 +335,7 @@ def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
     when its name is one this module gives and everything in it is what the build writes,
     or a table file it was still writing (``.<table>-NNNNN.partial``).
     """
-    name = re.compile(rf"\.{re.escape(target.name)}\.(?:{'|'.join(_PURPOSES)})-[0-9a-f]{{12}}")
+    name = _staged_name(target, *_PURPOSES)
     removed: list[Path] = []
     with os.scandir(target.parent) as entries:
         candidates = sorted(
@@ -495,6 +501,8 @@ def _finish_interrupted(journal: Path, targets: Sequence[tuple[Path, Layout]]) -
             current = _sums_digest(target)
             if current == new or current != old or _sums_digest(staged) != new:
                 continue
+            if staged.parent != target.parent or not _staged_name(target).fullmatch(staged.name):
+                continue  # only a staging folder of that target is ever swapped in
             with _as_output_error(target):
                 if not foreign_entries(staged, layouts[target]):
                     _swap_in(staged, target, layouts[target])
