@@ -76,6 +76,11 @@ def issues_from_validation(
             message = f"unknown key {loc[-1]!r}"
         elif code == "missing-key":
             message = f"the key {loc[-1]!r} is required"
+        elif code == "too-long":
+            given = detail.get("input")
+            limit = detail.get("ctx", {}).get("max_length")
+            size = len(given) if isinstance(given, str) else "more"
+            message = f"{size} characters, more than the {limit} allowed; got {_short(given)}"
         elif detail["type"] in _MAPPING_TYPES:
             message = f"expected a mapping of keys to values, got {kind_of(detail.get('input'))}"
         elif "input" in detail and code != "inconsistent-value":
