@@ -121,6 +121,7 @@ def build(
         PACKAGE_DATA_LAYOUT,
         refuse_unless_replaceable,
         replace_folder,
+        replace_folders,
     )
     from dnnd_dataset.publishing.publish import DatasetWriter
     from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
@@ -168,12 +169,11 @@ def build(
     if package_data is None:
         replace_folder(Path(out), OUTPUT_LAYOUT, lambda folder: write(folder, None))
     else:
-        replace_folder(
-            Path(out),
-            OUTPUT_LAYOUT,
-            lambda folder: replace_folder(
-                Path(package_data), PACKAGE_DATA_LAYOUT, lambda package: write(folder, package)
-            ),
+        # Both staged, then swapped in under one journal: a run killed between the two swaps
+        # is finished by the next one.
+        replace_folders(
+            [(Path(out), OUTPUT_LAYOUT), (Path(package_data), PACKAGE_DATA_LAYOUT)],
+            lambda folders: write(folders[0], folders[1]),
         )
         step(str(package_data))
     if cache is not None:

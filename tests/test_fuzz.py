@@ -147,6 +147,35 @@ def _edit_text(data: st.DataObject, text: str) -> str | None:
     return text[:at] + insert + text[at + size :]
 
 
+NAME_LINE = re.compile(r"^(\s*(?:- )?(?:name|title|value|position): )(.*)$")
+
+
+def _long_name(data: st.DataObject, text: str) -> str | None:
+    # A repetitive name: matched against a text, it walks the automaton's failure chain.
+    value = "Hà " * data.draw(st.sampled_from([100, 2_000, 20_000])) + "Hà"
+
+    def edit(lines: list[str], i: int) -> None:
+        match = NAME_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = match[1] + value
+
+    return _mutate_lines(data, text, NAME_LINE, edit)
+
+
+def _long_missing_quote(data: st.DataObject, text: str) -> str | None:
+    # Nowhere in the text: the 'did you mean' search looks for the closest words.
+    value = "không có " * data.draw(st.sampled_from([30, 220, 2_500])) + "gì"
+
+    def edit(lines: list[str], i: int) -> None:
+        match = QUOTE_LINE.match(lines[i])
+        assert match is not None
+        # In a flow mapping ({quote: ..., entity: ...}) the other keys stay.
+        rest = re.search(r"[,}].*$", match[2]) if "{" in match[1] else None
+        lines[i] = match[1] + value + (rest[0] if rest else "")
+
+    return _mutate_lines(data, text, QUOTE_LINE, edit)
+
+
 def _deep_nesting(data: st.DataObject, text: str) -> str | None:
     depth = data.draw(st.sampled_from([40, 1_000, 20_000]))
     opener, closer = data.draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
@@ -217,6 +246,8 @@ TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "alter-quote": _alter_quote,
     "edit-text": _edit_text,
     "deep-nesting": _deep_nesting,
+    "long-name": _long_name,
+    "long-missing-quote": _long_missing_quote,
     "huge-int": _huge_int,
     "coercible-scalar": _coercible_scalar,
     "yaml-tag": _yaml_tag,

@@ -53,6 +53,11 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
     "unreviewed-proposal.yaml": (DOC, [(DOC, 19, "unreviewed-proposal")]),
+    "too-long.yaml": (DOC, [(DOC, 42, "too-long")]),
+    "duplicate-text.yaml": (
+        "documents/997-duplicate.yaml",
+        [("documents/997-duplicate.txt", 1, "duplicate-text")],
+    ),
     "duplicate-id.yaml": (ORG_HCM, [(ORG_HCM, 2, "duplicate-id")]),
     "invalid-directive-code.yaml": (
         DIRECTIVE_12,
@@ -73,7 +78,9 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     ),
 }
 COMPANIONS = {
-    "span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt")
+    "span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt"),
+    # A second article with the text of 003 byte for byte.
+    "duplicate-text.yaml": ("duplicate-text.txt", "documents/997-duplicate.txt"),
 }
 
 
@@ -147,6 +154,18 @@ def test_path_outside_raw(raw_copy: Path, tmp_path: Path) -> None:
     (raw_copy / TXT).unlink()
     (raw_copy / TXT).symlink_to(outside)
     assert _located(raw_copy) == [(TXT, 1, "path-outside-raw")]
+
+
+def test_a_duplicate_text_names_the_article_it_repeats(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "duplicate-text.yaml", raw_copy / "documents/997-duplicate.yaml")
+    shutil.copyfile(INVALID / "duplicate-text.txt", raw_copy / "documents/997-duplicate.txt")
+    (issue,) = compile_corpus(raw_copy).report.sorted_issues()
+    assert issue.format() == (
+        f"{raw_copy}/documents/997-duplicate.txt:1: duplicate-text: this text is byte for byte "
+        f"the text of 003-cb987c258479b677 ({raw_copy / TXT}) (fix: keep one article: delete "
+        "997-duplicate.txt and 997-duplicate.yaml, and add what they annotate to "
+        "003-cb987c258479b677.yaml)"
+    )
 
 
 def test_all_errors_in_one_run(raw_copy: Path) -> None:

@@ -986,6 +986,29 @@ def _not_printed(
     )
 
 
+# ---------------------------------------------------------------- across documents
+
+
+def check_duplicate_texts(state: CheckState, texts: list[tuple[str, str, str]]) -> None:
+    """No two articles hold the same text: (article_id, SHA-256 of the text, path shown)."""
+    first: dict[str, tuple[str, str]] = {}
+    for article_id, digest, shown in sorted(texts):
+        if digest not in first:
+            first[digest] = (article_id, shown)
+            continue
+        other, other_shown = first[digest]
+        state.issues.append(
+            Issue(
+                shown,
+                1,
+                "duplicate-text",
+                f"this text is byte for byte the text of {other} ({other_shown})",
+                f"keep one article: delete {article_id}.txt and {article_id}.yaml, and add "
+                f"what they annotate to {other}.yaml",
+            )
+        )
+
+
 # ---------------------------------------------------------------- coverage
 
 

@@ -31,6 +31,7 @@ from dnnd_dataset.checking.assembly import Links, assemble_registries
 from dnnd_dataset.checking.compiler import (
     check_coverage,
     check_document,
+    check_duplicate_texts,
     check_page_date,
     check_positions_printed,
     check_printed,
@@ -148,6 +149,8 @@ class DocumentOutcome:
     quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem]
     printed: set[str]
     printed_as: dict[str, str]
+    # The SHA-256 of its text and the path shown for the text, when there is one.
+    text_digest: tuple[str, str] | None = None
     # With no issue: its rows per table, its counts for the card, what it adds to registries.
     rows: dict[str, list[Row]] | None = None
     counts: dict[str, int] | None = None
@@ -309,6 +312,7 @@ def _check_corpus(
     printed_as: dict[str, str] = {}
     complete = True
     keys: list[str | None] = []
+    texts: list[tuple[str, str, str]] = []
     for chunk in _check_documents(context, stems, jobs):
         for outcome in chunk.outcomes:
             stem = sys.intern(outcome.stem)
@@ -325,6 +329,8 @@ def _check_corpus(
             for value, form in outcome.printed_as.items():
                 printed_as.setdefault(value, form)
             state.proposals.update(outcome.proposals)
+            if outcome.text_digest is not None:
+                texts.append((stem, *outcome.text_digest))
             if outcome.coverage is not None:
                 coverage[stem] = outcome.coverage
             if outcome.contribution is not None and outcome.counts is not None:
@@ -337,6 +343,7 @@ def _check_corpus(
     with DocumentCache(cache) as kept, contextlib.suppress(OSError):
         kept.keep_only(keys)
     check_registry_evidence(state)
+    check_duplicate_texts(state, texts)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
     stats: dict[str, Any] = {
         "coverage": coverage,
@@ -506,6 +513,8 @@ def _outcome(context: _Context, result: DocumentResult, key: str | None) -> Docu
     cited: list[tuple[str, Span]] = []
     if result.source is not None:
         text, normalized = result.source.text, state.normalized[result.stem]
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        outcome.text_digest = (digest, result.source.shown)
         outcome.printed, outcome.printed_as = find_printed(
             context.printed_verbatim, context.printed_normalized, text, normalized
         )

@@ -3,16 +3,20 @@
 Article ids are ``NNN-HHHHHHHHHHHHHHHH``: a sequence number one above the highest in
 ``raw/documents`` (three digits or more) and the first 16 hex digits of the text's SHA-256.
 The number keeps the files in the order they were added; the hash keeps two contributors
-who add at the same time from taking the same id for different texts.
+who add at the same time from taking the same id for different texts. On one machine, an
+add holds a lock on the raw folder from reading the corpus to writing the files, so two adds
+of one text at once add it once; ``dnnd build`` refuses two articles with the same text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +104,43 @@ def add_article(
     """
     raw = Path(raw)
     text = _read(Path(text_file))
+    with raw_folder_locked(raw):
+        return _add_locked(raw, Path(text_file), text, outlet, url, page_date)
+
+
+@contextlib.contextmanager
+def raw_folder_locked(raw: Path) -> Iterator[None]:
+    """Hold the lock of ``raw`` while an article is added: another ``dnnd add`` waits for it.
+
+    So two adds of one text at once add it once: the second reads the corpus only after the
+    first has written the text. The lock is on the folder itself and leaves no file behind.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the hash in the id still keeps two texts apart
+        yield
+        return
+    try:
+        descriptor = os.open(raw, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield  # no such folder: reading the registries reports it
+        return
+    try:
+        with contextlib.suppress(OSError):  # a file system without locks: as without fcntl
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _add_locked(
+    raw: Path,
+    text_file: Path,
+    text: str,
+    outlet: str | None,
+    url: str | None,
+    page_date: dt.date | None,
+) -> Added:
     knowledge = read_knowledge(raw)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest in knowledge.shas:

@@ -17,14 +17,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from dnnd_dataset import directive_codes
 from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
 from dnnd_dataset.errors import DnndError
-from dnnd_dataset.reading.anchoring import Span, resolve
-from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.reading.anchoring import AnchorProblem, Span, resolve, resolve_all
+from dnnd_dataset.reading.raw_models import (
+    QUOTE_MAX,
+    Anchor,
+    Author,
+    BoilerplateAnnotation,
+    CreditAnnotation,
+    DocumentAnnotation,
+    MentionAnnotation,
+    Outlet,
+    PageDate,
+    PositionAnnotation,
+    Proposal,
+    Title,
+    Url,
+)
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items()}
@@ -64,7 +80,10 @@ def anchor_fields(text: str, start: int, end: int) -> dict[str, Any]:
     fields: dict[str, Any] = {"quote": quote}
     if count > 1:
         fields["occurrence"] = index
-    assert resolve(text, Anchor(**fields)) == Span(start, end)
+    # A span that cuts a character from its mark resolves to a problem: the item is left out
+    # of the draft (``_quotable``); any other span is exactly the one found.
+    resolved = resolve(text, Anchor.model_construct(**fields))
+    assert isinstance(resolved, AnchorProblem) or resolved == Span(start, end)
     return fields
 
 
@@ -82,10 +101,16 @@ def _inside(inner: Hit | tuple[int, int], outer: Hit) -> bool:
     return outer.start <= start and end <= outer.end and (start, end) != (outer.start, outer.end)
 
 
+def _lines_text(text: str) -> str:
+    """``text`` with each CR a line break the finders see: a CR-only or CRLF text has lines
+    too. One character for one, so every offset holds in the text itself."""
+    return normalize(text).replace("\r", "\n")
+
+
 class _Drafter:
     def __init__(self, text: str, knowledge: Knowledge, names: NameIndex | None) -> None:
         self.verbatim = text
-        self.text = normalize(text)
+        self.text = _lines_text(text)
         self.knowledge = knowledge
         self.names = names if names is not None else knowledge.names()
         self.notes: list[str] = []
@@ -250,7 +275,7 @@ def draft_annotation(
     title = page.title(norm, chrome)
     if title is None:
         raise DnndError("the text is empty (fix: give the file that holds the article text)")
-    doc["title"] = {**anchor_fields(norm, title.start, title.end), "proposed": True}
+    doc["title"] = _title(normalize(text), norm, title)
     _outlet(drafter, doc, outlet)
     _url(drafter, doc, url)
     printed = page.printed_date(norm, page_date) if page_date else page.page_date(norm)
@@ -293,8 +318,85 @@ def draft_annotation(
     _meeting_details(drafter, meetings, hits)
     _dates_and_counts(drafter, meetings, page_year)
     doc["proposals"] = drafter.proposals
+    _keep_quotable(doc, normalize(text), norm, drafter.notes)
     annotation = DocumentAnnotation.model_validate(doc)
     return Draft(annotation, drafter.notes)
+
+
+# ------------------------------------------------------------ what a raw file can hold
+
+_ONE_ITEM: dict[str, type[BaseModel]] = {"outlet": Outlet, "url": Url, "page_date": PageDate}
+_ITEMS: dict[str, type[BaseModel]] = {
+    "authors": Author,
+    "credits": CreditAnnotation,
+    "boilerplate": BoilerplateAnnotation,
+    "mentions": MentionAnnotation,
+    "positions": PositionAnnotation,
+    "proposals": Proposal,
+}
+
+
+def _title(real: str, lines: str, span: page.Span) -> dict[str, Any]:
+    """The drafted title; one too long for a quote keeps its words up to the cap."""
+    start, end = span.start, span.end
+    item = {**anchor_fields(lines, start, end), "proposed": True}
+    if not _fits(Title, item, real, lines):
+        cut = lines.rfind(" ", start, min(end, start + QUOTE_MAX + 1))
+        end = cut if cut > start else min(end, start + QUOTE_MAX)
+        item = {**anchor_fields(lines, start, end), "proposed": True}
+    if not _fits(Title, item, real, lines):
+        raise DnndError(
+            "the first line of the text cannot be quoted as its title (fix: start the text "
+            "with its headline on a line of its own)"
+        )
+    return item
+
+
+def _keep_quotable(doc: dict[str, Any], real: str, lines: str, notes: list[str]) -> None:
+    """Leave out the drafted items a raw file cannot hold as found, and say so.
+
+    An item is left out when it breaks a cap of the raw format (a name or quote too long), or
+    when its quote does not resolve in the text as it did for the finders: a quote across a
+    line break written as CR, or one that cuts a character from its combining mark.
+    """
+    dropped = 0
+    for key, model in _ONE_ITEM.items():
+        if key in doc and not _fits(model, doc[key], real, lines):
+            del doc[key]
+            dropped += 1
+    for key, model in _ITEMS.items():
+        items = doc.get(key, [])
+        kept = [item for item in items if _fits(model, item, real, lines)]
+        dropped += len(items) - len(kept)
+        doc[key] = kept
+    if dropped:
+        notes.append(
+            f"{dropped} item(s) found in the text are left out: their words cannot be quoted "
+            "as printed (too long for the raw format, across a line break written as CR, or "
+            "cutting a character from its mark); annotate them by hand if they matter"
+        )
+
+
+def _fits(model: type[BaseModel], item: dict[str, Any], real: str, lines: str) -> bool:
+    try:
+        model.model_validate(item)
+    except ValidationError:
+        return False
+    anchors = [item] if "quote" in item else []
+    evidence = item.get("evidence")
+    if isinstance(evidence, dict):
+        anchors.append(evidence)
+    return all(_quotable(fields, real, lines) for fields in anchors)
+
+
+def _quotable(fields: dict[str, Any], real: str, lines: str) -> bool:
+    """The quote resolves in the text (``real``) to the spans the finders meant (in ``lines``)."""
+    anchor = Anchor.model_validate(
+        {key: fields[key] for key in ("quote", "prefix", "suffix", "occurrence") if key in fields}
+    )
+    found = resolve_all if fields.get("all") else resolve
+    resolved = found(real, anchor)
+    return not isinstance(resolved, AnchorProblem) and resolved == found(lines, anchor)
 
 
 def _outlet(drafter: _Drafter, doc: dict[str, Any], outlet: str | None) -> None:

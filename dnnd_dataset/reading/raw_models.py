@@ -48,6 +48,15 @@ from dnnd_dataset.records import (
 )
 
 Text = Annotated[str, StringConstraints(min_length=1)]
+# Caps that no printed name or quote comes near, and that keep the work on a text linear in
+# its length: name matching walks up to a name's length of the automaton per character of a
+# text, and a 'did you mean' search compares windows as long as the quote.
+NAME_MAX = 300
+QUOTE_MAX = 2_000
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=QUOTE_MAX)]
+QuoteContext = Annotated[str, StringConstraints(max_length=QUOTE_MAX)]
+NameLike = Annotated[str, StringConstraints(max_length=NAME_MAX)]  # may be empty
 
 
 def _iso_date_text(value: object) -> object:
@@ -81,11 +90,14 @@ class Proposable(RawModel):
 class Anchor(RawModel):
     """A span of an article text, found by its quote."""
 
-    quote: Text = Field(description="The exact words of the text (look-alikes may differ).")
-    prefix: str | None = Field(
+    quote: Quote = Field(
+        description=f"The exact words of the text (look-alikes may differ), at most {QUOTE_MAX:,} "
+        "characters."
+    )
+    prefix: QuoteContext | None = Field(
         default=None, description="Words just before the quote, to pick one occurrence."
     )
-    suffix: str | None = Field(
+    suffix: QuoteContext | None = Field(
         default=None, description="Words just after the quote, to pick one occurrence."
     )
     occurrence: int | None = Field(
@@ -110,7 +122,7 @@ class SourcedAnchor(Anchor):
 class Completion(RawModel):
     """A name completed from context: the published full_name where the printed one is short."""
 
-    full_name: Text | None = Field(
+    full_name: Name | None = Field(
         default=None,
         description="The name in sentence case, completed from context where needed; "
         "defaults to the printed name.",
@@ -139,8 +151,8 @@ class PersonEntry(RawModel):
     """One person, however many texts name it: the file raw/registry/persons/<id>.yaml."""
 
     id: Slug = Field(description="person_id: an ASCII slug of the name.")
-    name: Text = Field(description="Full name with diacritics, family name first.")
-    other_names: list[Text] = Field(
+    name: Name = Field(description="Full name with diacritics, family name first.")
+    other_names: list[Name] = Field(
         default=[],
         description="Other spellings, each as a text prints it, character for character.",
     )
@@ -152,8 +164,8 @@ class OrganizationEntry(RawModel):
     """One organization, however many texts name it: raw/registry/organizations/<id>.yaml."""
 
     id: Slug = Field(description="organization_id.")
-    name: Text = Field(description="Full Vietnamese name.")
-    other_names: list[Text] = Field(
+    name: Name = Field(description="Full Vietnamese name.")
+    other_names: list[Name] = Field(
         default=[],
         description="Abbreviations and variants, each as a text prints it, character for "
         "character.",
@@ -168,7 +180,7 @@ class PostEntry(RawModel):
     raw/registry/posts/<id>.yaml."""
 
     id: Slug = Field(description="post_id.")
-    name: Text = Field(description="Canonical Vietnamese name of the post.")
+    name: Name = Field(description="Canonical Vietnamese name of the post.")
     organization: Slug | None = Field(default=None, description="organization_id of the body.")
 
 
@@ -180,12 +192,12 @@ class DirectiveEntry(Completion):
     """
 
     id: Slug = Field(description="directive_id, unique across terms.")
-    name: Text = Field(
+    name: Name = Field(
         description="How a text prints its name, e.g. 'Chỉ thị 04-CT/TW', character for character."
     )
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan, quy_dinh.")
     number: str | None = Field(default=None, description="The number as printed.")
-    code: str | None = Field(
+    code: NameLike | None = Field(
         default=None, description="Canonical 'NN-XX/TW' if printed or determined by the text."
     )
     code_derived: bool = Field(
@@ -224,7 +236,7 @@ class ParticipantEntry(RawModel):
     roles: list[ParticipantRole] = Field(
         min_length=1, description="chair, directing, speaker, attendee: each role stated."
     )
-    position: str | None = Field(
+    position: NameLike | None = Field(
         default=None, description="Position as printed in that report, character for character."
     )
     inferred: bool = Field(
@@ -256,7 +268,7 @@ class MeetingEntry(Completion):
     """One meeting, however many texts report it: raw/registry/meetings/<id>.yaml."""
 
     id: Slug = Field(description="meeting_id.")
-    name: Text = Field(
+    name: Name = Field(
         description="Name as a text prints it, in Vietnamese, character for character."
     )
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
@@ -300,6 +312,11 @@ class MeetingEntry(Completion):
 class MentionAnnotation(Anchor, Proposable):
     """A mention; with ``all: true`` every whole-word occurrence of the quote is one."""
 
+    quote: Name = Field(
+        description=f"The name as the text prints it (look-alikes may differ), at most {NAME_MAX} "
+        "characters."
+    )
+
     entity: Slug | None = Field(default=None, description="Id of the entity; none for LOCATION.")
     label: Literal["LOCATION"] | None = Field(
         default=None, description="Only for LOCATION; other labels follow from the entity."
@@ -335,7 +352,7 @@ class Author(Proposable):
 
 
 class CreditAnnotation(Proposable):
-    name: Text = Field(description="Who is credited, as printed.")
+    name: Name = Field(description="Who is credited, as printed.")
     role: CreditRole = Field(description="photo or source.")
     person: Slug | None = Field(default=None, description="person_id of who is credited.")
     organization: Slug | None = Field(
@@ -363,7 +380,7 @@ class BoilerplateAnnotation(Anchor, Proposable):
 
 
 class Outlet(Proposable):
-    name: Text = Field(description="The publication's name.")
+    name: Name = Field(description="The publication's name.")
     inferred: bool = Field(default=False, description="Not printed in full, inferred.")
     basis: str | None = Field(default=None, description="How it was inferred.")
     evidence: Anchor = Field(description="Where the text names or tags the outlet.")
@@ -384,7 +401,7 @@ class PageDate(Proposable):
 
 class PositionAnnotation(Proposable):
     person: Slug = Field(description="person_id.")
-    title: Text = Field(
+    title: Name = Field(
         description="The title as the evidence quote prints it, character for character."
     )
     post: Slug | None = Field(default=None, description="post_id of the post the title names.")
@@ -426,7 +443,7 @@ class Proposal(Anchor):
     """
 
     kind: ProposalKind = Field(description="What is proposed.")
-    value: Text = Field(
+    value: Name = Field(
         description="The name as printed, the canonical code, the ISO date or the number."
     )
     entry: dict[str, Any] | None = Field(
@@ -445,9 +462,9 @@ class Proposal(Anchor):
     )
     date_basis: str | None = Field(default=None, description="How an unprinted part was read.")
     location: str | None = Field(default=None, description="For a meeting: the place stated.")
-    organizers: list[Text] = Field(default=[], description="For a meeting: who organized it.")
-    participants: list[Text] = Field(default=[], description="For a meeting: people named.")
-    directives: list[Text] = Field(default=[], description="For a meeting: documents named.")
+    organizers: list[Name] = Field(default=[], description="For a meeting: who organized it.")
+    participants: list[Name] = Field(default=[], description="For a meeting: people named.")
+    directives: list[Name] = Field(default=[], description="For a meeting: documents named.")
     attendance: int | None = Field(default=None, ge=1, description="Number of people stated.")
     attendance_qualifier: AttendanceQualifier | None = Field(
         default=None, description="exact, more_than, about."
