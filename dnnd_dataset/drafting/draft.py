@@ -41,6 +41,7 @@ from dnnd_dataset.reading.raw_models import (
     Title,
     Url,
 )
+from dnnd_dataset.roles_lexicon import roles_stated
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items()}
@@ -108,7 +109,10 @@ def _lines_text(text: str) -> str:
 
 
 class _Drafter:
-    def __init__(self, text: str, knowledge: Knowledge, names: NameIndex | None) -> None:
+    def __init__(
+        self, text: str, knowledge: Knowledge, names: NameIndex | None, article_id: str = ""
+    ) -> None:
+        self.article_id = article_id
         self.verbatim = text
         self.text = _lines_text(text)
         self.knowledge = knowledge
@@ -218,22 +222,41 @@ class _Drafter:
                     "value": value,
                 }
                 if label == "DIRECTIVE":
-                    proposal.update(self._directive_fields(group[0]))
+                    proposal.update(self._directive_fields(group[0], value))
                 elif label != "MEETING":
-                    proposal["id"] = slug(value)
+                    # An organization's kind is the reviewer's to say: accept asks for it.
+                    proposal["entry"] = {"id": slug(value), "name": value}
                 self.proposals.append(proposal)
 
-    def _directive_fields(self, hit: Hit) -> dict[str, Any]:
+    def _directive_fields(self, hit: Hit, printed: str) -> dict[str, Any]:
+        """The value, the note and the entry of a new directive, as far as its reference says."""
         ref = self.directive_refs.get((hit.start, hit.end))
         if ref is None:
             return {}
-        fields: dict[str, Any] = {"directive_kind": ref.kind}
-        if ref.code:
-            fields["value"] = ref.code
-        if ref.term:
-            fields["term"] = ref.term
+        fields: dict[str, Any] = {}
         parts = [ref.kind.replace("_", "-"), ref.code or ref.number or "", ref.term or ""]
-        fields["id"] = slug(" ".join(p for p in parts if p))
+        entry: dict[str, Any] = {
+            "id": slug(" ".join(p for p in parts if p)),
+            "name": printed,
+            "kind": ref.kind,
+        }
+        if ref.number is not None:
+            entry["number"] = ref.number
+        if ref.code:
+            fields["value"] = entry["code"] = ref.code
+        if ref.term:
+            entry["term"] = ref.term
+        stated = [
+            key for key in ("number", "code", "term") if key in entry and entry[key] in printed
+        ]
+        if stated:
+            entry["evidence"] = [
+                {
+                    "article": self.article_id,
+                    **anchor_fields(self.text, hit.start, hit.end),
+                    "supports": stated,
+                }
+            ]
         matches = [d.id for d in self.knowledge.directives if ref.code and d.code == ref.code]
         if matches:
             fields["note"] = (
@@ -242,8 +265,13 @@ class _Drafter:
             )
         elif ref.code is None and ref.number is not None:
             derived = f"{ref.number}-{_TYPE_OF_KIND[ref.kind]}/TW"
-            fields["value"] = derived
+            fields["value"] = entry["code"] = derived
+            entry["code_derived"] = True
+            entry["code_basis"] = (
+                f"The code is not printed; {derived} follows from the kind and the number."
+            )
             fields["note"] = f"the code is not printed; {derived} follows from kind and number"
+        fields["entry"] = entry
         return fields
 
 
@@ -259,7 +287,7 @@ def draft_annotation(
     names: NameIndex | None = None,
 ) -> Draft:
     """Draft the annotation of ``text`` with what ``knowledge`` holds."""
-    drafter = _Drafter(text, knowledge, names)
+    drafter = _Drafter(text, knowledge, names, article_id)
     norm = drafter.text
     doc: dict[str, Any] = {
         "article_id": article_id,
@@ -497,7 +525,9 @@ def _authors(drafter: _Drafter, bylines: list[page.Span], hits: list[Hit]) -> li
         else:
             for proposal in drafter.proposals:
                 if proposal.get("quote") == drafter.text[line.start : line.end]:
-                    proposal["note"] = "the byline: add the person with roles: [author]"
+                    proposal["note"] = "the byline"
+                    if "entry" in proposal:
+                        proposal["entry"]["roles"] = ["author"]
     return written
 
 
@@ -547,38 +577,70 @@ def _acronyms(drafter: _Drafter, hits: list[Hit]) -> None:
             continue
         body = named[-1]
         spans = _occurrences(norm, abbr)
+        entry = _entry_of_body(drafter, body)
+        if entry is None:
+            continue
+        if abbr not in entry.setdefault("other_names", []):
+            entry["other_names"].append(abbr)
         drafter.proposals.append(
             {
                 "quote": abbr,
                 "all": True,
                 "kind": "organization",
                 "value": abbr,
-                "id": body.entity or slug(norm[body.start : body.end]),
+                "entry": entry,
                 "note": f"another name of {norm[body.start : body.end]!r}, which the text "
-                f"abbreviates; it occurs {len(spans)} time(s): add it to other_names",
+                f"abbreviates; it occurs {len(spans)} time(s)",
             }
         )
 
 
-# What a report says a person did at a meeting, strongest first.
-_ROLE_WORDS = (("chủ trì", "chair"), ("chỉ đạo", "directing"), ("phát biểu", "speaker"))
+def _entry_of_body(drafter: _Drafter, body: Hit) -> dict[str, Any] | None:
+    """The entry a new other name of ``body`` goes into: its proposal's, or its file's."""
+    if body.entity is None:
+        wanted = slug(drafter.text[body.start : body.end])
+        return next(
+            (
+                p["entry"]
+                for p in drafter.proposals
+                if p["kind"] == "organization" and p.get("entry", {}).get("id") == wanted
+            ),
+            None,
+        )
+    known = next((o for o in drafter.knowledge.organizations if o.id == body.entity), None)
+    return None if known is None else known.model_dump(mode="json", exclude_defaults=True)
 
 
-def _roles(norm: str, hits: list[Hit], start: int, end: int) -> list[tuple[str, str | None]]:
-    """Persons named between ``start`` and ``end``, each with the role its sentence states."""
-    found: dict[str, str | None] = {}
+def _participants(drafter: _Drafter, hits: list[Hit], start: int, end: int) -> list[dict[str, Any]]:
+    """Persons named between ``start`` and ``end``, each with the roles its sentence states
+    by the roles lexicon, and that sentence as the evidence of each."""
+    norm = drafter.text
+    found: dict[str, dict[str, Any]] = {}
     for hit in hits:
         if hit.label != "PERSON" or not start <= hit.start < end:
             continue
-        left = max(norm.rfind(". ", 0, hit.start) + 1, norm.rfind("\n", 0, hit.start) + 1)
-        right = min(i for i in (norm.find(". ", hit.end), end, len(norm)) if i != -1)
-        sentence = norm[left:right].casefold()
-        role = next((r for word, r in _ROLE_WORDS if word in sentence), None)
-        if role is None and re.search(r"(?<!\w)dự(?!\w)", sentence):
-            role = "attendee"
-        person = hit.entity or norm[hit.start : hit.end]
-        found[person] = found.get(person) or role
-    return sorted(found.items())
+        period = norm.rfind(". ", 0, hit.start)
+        left = max(period + 2 if period != -1 else 0, norm.rfind("\n", 0, hit.start) + 1)
+        stops = [i for i in (norm.find(". ", hit.end), norm.find("\n", hit.end)) if i != -1]
+        right = min([end, *stops])
+        while right > left and norm[right - 1] in " .,;:":
+            right -= 1
+        roles = roles_stated(norm[left:right])
+        person = hit.entity or slug(norm[hit.start : hit.end])
+        if not roles or person in found:
+            continue  # a person the sentence gives no role is no participant it states
+        found[person] = {
+            "person": person,
+            "roles": roles,
+            "evidence": [
+                {
+                    "article": drafter.article_id,
+                    **anchor_fields(norm, left, right),
+                    "supports": roles,
+                }
+            ],
+        }
+    return [found[person] for person in sorted(found)]
 
 
 def _meeting_id(meeting: events.Meeting) -> str:
@@ -597,7 +659,8 @@ def _next_paragraph_end(norm: str, end: int) -> int:
 
 
 def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
-    """Date, place, attendance, organizers, people and documents of each new meeting."""
+    """The entry of each new meeting: date, place, attendance, organizers, participants with
+    their roles, documents, and the sentence that reports it as evidence."""
     norm = drafter.text
     for meeting in meetings:
         paragraph_end = norm.find("\n", meeting.end)
@@ -609,38 +672,74 @@ def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: li
         def named(label: str, start: int, end: int) -> list[str]:
             return sorted(
                 {
-                    h.entity or norm[h.start : h.end]
+                    h.entity or slug(norm[h.start : h.end])
                     for h in hits
                     if h.label == label and start <= h.start < end
                 }
             )
 
-        details: dict[str, Any] = {
-            "id": _meeting_id(meeting),
-            "date": meeting.date.date.isoformat() if meeting.date else None,
-            "date_precision": meeting.date.precision if meeting.date else None,
-            "date_basis": meeting.date.basis if meeting.date else None,
-            "location": meeting.location,
-            "attendance": meeting.attendance.number if meeting.attendance else None,
-            "attendance_qualifier": meeting.attendance.qualifier if meeting.attendance else None,
-            "organizers": named("ORGANIZATION", left, right),
-            "participants": [
-                f"{person} ({role})" if role else person
-                for person, role in _roles(
-                    norm, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
-                )
-            ],
-            "directives": named("DIRECTIVE", meeting.start, sentence_end),
-        }
-        # The same meeting named again ("hội nghị ..." in the headline) gets the same details.
+        entry = _meeting_entry(drafter, meeting, named("ORGANIZATION", left, right))
+        entry["directives"] = named("DIRECTIVE", meeting.start, sentence_end)
+        entry["participants"] = _participants(
+            drafter, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
+        )
+        entry["evidence"] = _meeting_evidence(drafter, meeting, entry, left, sentence_end)
+        entry = {key: value for key, value in entry.items() if value not in (None, [])}
+        # The same meeting named again ("hội nghị ..." in the headline) gets the same entry.
         for proposal in drafter.proposals:
-            if proposal["kind"] != "meeting" or (
-                proposal["value"].casefold() != meeting.name.casefold()
+            if proposal["kind"] == "meeting" and (
+                proposal["value"].casefold() == meeting.name.casefold()
             ):
-                continue
-            for key, value in details.items():
-                if value not in (None, []) and key not in proposal:
-                    proposal[key] = value
+                proposal.setdefault("entry", entry)
+
+
+def _meeting_entry(
+    drafter: _Drafter, meeting: events.Meeting, organizers: list[str]
+) -> dict[str, Any]:
+    date = meeting.date
+    entry: dict[str, Any] = {
+        "id": _meeting_id(meeting),
+        "name": drafter.text[meeting.start : meeting.end],
+        "kind": meeting.kind,
+        "date": date.date.isoformat() if date else None,
+        "date_precision": date.precision if date else None,
+        "date_inferred": True if date and date.basis else None,
+        "date_basis": date.basis if date else None,
+        "location": meeting.location,
+        "organizers": organizers,
+    }
+    if meeting.attendance is not None:
+        entry["attendance"] = meeting.attendance.number
+        entry["attendance_qualifier"] = meeting.attendance.qualifier
+    return entry
+
+
+def _meeting_evidence(
+    drafter: _Drafter, meeting: events.Meeting, entry: dict[str, Any], left: int, right: int
+) -> list[dict[str, Any]]:
+    """The sentence that reports the meeting, supporting what it states of it."""
+    norm = drafter.text
+    sentence = norm[left:right]
+    supports = [
+        key
+        for key, stated in (
+            ("date", meeting.date is not None and left <= meeting.date.start < right),
+            (
+                "location",
+                entry.get("location") is not None and f"tại {entry['location']}" in sentence,
+            ),
+        )
+        if stated
+    ]
+    organizers = entry["organizers"]
+    # One id is the list; of several, the quote names each.
+    supports += ["organizers"] if len(organizers) == 1 else [f"organizers[{o}]" for o in organizers]
+    supports += [f"directives[{d}]" for d in entry["directives"]]
+    if not supports or right <= left:
+        return []
+    return [
+        {"article": drafter.article_id, **anchor_fields(norm, left, right), "supports": supports}
+    ]
 
 
 def _dates_and_counts(
