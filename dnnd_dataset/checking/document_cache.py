@@ -208,17 +208,20 @@ class DocumentCache:
                 path.unlink(missing_ok=True)
         if self._db is None:
             return
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-            with _transaction(self._db):
-                self._db.execute("DELETE FROM kept")
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys if k is not None)
-                )
-                self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+        db, kept = self._db, [(key,) for key in keys if key is not None]
+
+        def delete() -> None:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            with _transaction(db):
+                db.execute("DELETE FROM kept")
+                db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", kept)
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
             # Run to its end (a cursor would step it once, freeing one page): every page
             # the deleted entries held goes back to the file system.
-            self._db.executescript("PRAGMA incremental_vacuum;")
+            db.executescript("PRAGMA incremental_vacuum;")
+
+        with contextlib.suppress(sqlite3.Error):
+            _retried(delete)
 
     def keys(self) -> set[str]:
         """The keys of every entry."""
@@ -395,8 +398,10 @@ def _open(folder: Path) -> sqlite3.Connection:
 
 
 def _ours_or_empty(db: sqlite3.Connection) -> bool:
-    owner: int = db.execute("PRAGMA application_id").fetchone()[0]
-    if owner == APPLICATION_ID:
-        return True
-    tables: int = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    return owner == 0 and tables == 0
+    # One statement, one snapshot: read in two, the mark before another process made the
+    # database and its table after, a database being made looked like someone else's.
+    owner, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return bool(owner == APPLICATION_ID or (owner == 0 and tables == 0))
