@@ -93,7 +93,7 @@ def test_a_database_another_process_makes_meanwhile_is_taken_as_the_caches(
     made: list[DocumentCache] = []
 
     def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        db = real(*args, **kwargs)
+        db: sqlite3.Connection = real(*args, **kwargs)
 
         def between(statement: str) -> None:
             if "sqlite_master" in statement and not made:
