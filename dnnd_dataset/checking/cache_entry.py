@@ -24,7 +24,7 @@ from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import AnchorKey, Span
 from dnnd_dataset.reading.raw_loading import Located, SourceText
 from dnnd_dataset.reading.raw_models import DocumentAnnotation
-from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, decode_text
+from dnnd_dataset.reading.rawio import LoadedYaml, Loc
 
 
 @dataclass
@@ -117,9 +117,10 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
         return None
     source = None
     if kept.text_shown is not None:
+        # The bytes the sealed entry was made from, so they passed decode_text's checks then.
         try:
-            source = SourceText(stem, kept.text_shown, decode_text(text, kept.text_shown))
-        except RawFileError:
+            source = SourceText(stem, kept.text_shown, text.decode("utf-8"))
+        except UnicodeDecodeError:
             return None
     rows: dict[str, list[Row]] | None = None
     if kept.rows is not None:
