@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dnnd_dataset.checking import document_cache
+from dnnd_dataset.checking import document_cache, pipeline
 from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
 
@@ -136,3 +136,23 @@ def test_a_busy_database_does_not_lose_the_entries(
     monkeypatch.undo()
     with DocumentCache(tmp_path) as cache:
         assert len(cache.keys()) == ARTICLES
+
+
+def test_a_warm_run_checks_no_document_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every entry the cache wrote is read back whole: none fails its seal or its schema.
+    cold = compile_corpus(RAW, cache=tmp_path)
+    checked: list[str] = []
+    real = pipeline._check_afresh
+
+    def check_afresh(context: Any, stem: str, files: Any) -> Any:
+        checked.append(stem)
+        return real(context, stem, files)
+
+    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    warm = compile_corpus(RAW, cache=tmp_path)
+    assert checked == []
+    assert warm.tables == cold.tables
+    assert warm.report.format() == cold.report.format()
+    assert warm.report.stats == cold.report.stats
