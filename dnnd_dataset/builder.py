@@ -13,15 +13,16 @@ from dnnd_dataset.errors import InvalidCorpusError, Issue, Report
 from dnnd_dataset.records import TABLES
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
-CACHE_NAME = ".dnnd-cache"
 # Parquet files, the card, Croissant and SHA256SUMS.
 FILES_WRITTEN = len(TABLES) + 3
 PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 
 
 def default_cache(raw: Path) -> Path:
-    """Where the per-document cache lives unless told otherwise: beside the raw folder."""
-    return Path(raw).resolve().parent / CACHE_NAME
+    """Where the per-document cache lives unless told otherwise: in the user's cache folder."""
+    from dnnd_dataset.checking.document_cache import default_folder
+
+    return default_folder(raw)
 
 
 def check(raw: Path, *, jobs: int = 1, cache: Path | None = None) -> Report:
