@@ -196,8 +196,8 @@ def test_build_refuses_a_draft_and_leaves_the_output_as_it_was(workspace: Path) 
     assert done.stderr.splitlines()[-2:] == [
         f"raw/documents/{NEW_ID}.yaml:8: title: unreviewed-proposal: 7 drafted "
         "item(s) await review, the first here (fix: accept an item by deleting its "
-        "'proposed: true', reject it by deleting the item; write each entry under "
-        "'proposals:' into its registry, or delete it)",
+        "'proposed: true', reject it by deleting the item; correct the entries under "
+        "'proposals:' and run 'dnnd accept', or delete them)",
         "1 problem(s) found; nothing was written.",
     ]
     assert not out.exists()

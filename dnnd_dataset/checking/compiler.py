@@ -402,7 +402,7 @@ def _check_proposals(state: CheckState, document: Located[DocumentAnnotation]) -
             "unreviewed-proposal",
             f"{len(paths)} drafted item(s) await review, the first here",
             "accept an item by deleting its 'proposed: true', reject it by deleting the item; "
-            "write each entry under 'proposals:' into its registry, or delete it",
+            "correct the entries under 'proposals:' and run 'dnnd accept', or delete them",
         )
 
 

@@ -71,8 +71,8 @@ def render(annotation: DocumentAnnotation, notes: list[str]) -> str:
     head = [
         SCHEMA_LINE,
         "# Drafted by 'dnnd add'. Review each item marked 'proposed: true' (delete the mark to",
-        "# accept it, the item to reject it) and each entry under 'proposals:' (write it into its",
-        "# registry, or delete it). 'dnnd check' counts what is left; 'dnnd build' refuses drafts.",
+        "# accept it, the item to reject it) and each proposal (correct its entry or delete it);",
+        "# 'dnnd accept' then moves the proposals into the registries; 'dnnd build' waits.",
     ]
     # A note quotes command-line values: escaped, a newline in one cannot end the comment.
     head += [f"# Note: {printable(note)}" for note in notes]

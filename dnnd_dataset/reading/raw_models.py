@@ -452,19 +452,12 @@ class Proposal(Anchor):
         "entry as its file raw/registry/<registry>/<id>.yaml will hold it; 'dnnd accept' "
         "moves it there and the quote becomes a mention of it.",
     )
-    id: Slug | None = Field(default=None, description="A suggested id for a new registry entry.")
     all: bool = Field(default=False, description="The quote stands for every occurrence.")
-    directive_kind: DirectiveKind | None = Field(default=None, description="For a directive.")
-    term: Term | None = Field(default=None, description="Khóa stated with a directive.")
-    date: IsoDate | None = Field(default=None, description="For a date or a meeting.")
+    date: IsoDate | None = Field(default=None, description="For a date.")
     date_precision: DatePrecision | None = Field(
         default=None, description="day, month or year: what the text prints or implies."
     )
     date_basis: str | None = Field(default=None, description="How an unprinted part was read.")
-    location: str | None = Field(default=None, description="For a meeting: the place stated.")
-    organizers: list[Name] = Field(default=[], description="For a meeting: who organized it.")
-    participants: list[Name] = Field(default=[], description="For a meeting: people named.")
-    directives: list[Name] = Field(default=[], description="For a meeting: documents named.")
     attendance: int | None = Field(default=None, ge=1, description="Number of people stated.")
     attendance_qualifier: AttendanceQualifier | None = Field(
         default=None, description="exact, more_than, about."
