@@ -19,7 +19,7 @@ import yaml
 
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
-from dnnd_dataset.drafting import adding
+from dnnd_dataset.drafting import adding, file_set
 from dnnd_dataset.drafting.adding import add_article, next_article_id
 from dnnd_dataset.drafting.knowledge import read_knowledge
 from dnnd_dataset.errors import DnndError, InvalidCorpusError
@@ -312,7 +312,7 @@ def test_an_add_reads_and_writes_the_corpus_under_the_lock_of_the_raw_folder(
         return wrapped
 
     monkeypatch.setattr(adding, "read_knowledge", spy("read", read_knowledge))
-    monkeypatch.setattr(adding, "_write_both", spy("write", adding._write_both))
+    monkeypatch.setattr(adding, "write_all_or_none", spy("write", file_set.write_all_or_none))
     text_file = raw_copy.parent / "bai-moi.txt"
     text_file.write_text(EXAMPLE, encoding="utf-8")
     added = add_article(raw_copy, text_file)

@@ -15,12 +15,12 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dnnd_dataset.drafting.draft import draft_annotation
+from dnnd_dataset.drafting.file_set import write_all_or_none
 from dnnd_dataset.drafting.knowledge import read_knowledge
 from dnnd_dataset.drafting.render import render
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Issue, Report
@@ -163,7 +163,7 @@ def _add_locked(
     annotation_path = documents / f"{article_id}.yaml"
     rendered = render(draft.annotation, draft.notes).encode("utf-8")
     try:
-        _write_both({text_path: text.encode("utf-8"), annotation_path: rendered})
+        write_all_or_none({text_path: text.encode("utf-8"), annotation_path: rendered})
     except OSError as error:
         raise DnndError(
             f"{documents}: cannot write the new article ({error.strerror}) "
@@ -178,32 +178,3 @@ def _add_locked(
         proposed=len(annotation.proposed_items()),
         notes=draft.notes,
     )
-
-
-def _write_both(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temporary name first, then is renamed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in files.items():
-            if target.exists():
-                raise DnndError(
-                    f"{target}: another article took this id meanwhile (fix: run dnnd add again)"
-                )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(name, 0o644)
-            staged.append((Path(name), target))
-        renamed: list[Path] = []
-        try:
-            for temporary, target in staged:
-                os.replace(temporary, target)
-                renamed.append(target)
-        except OSError:
-            for target in renamed:
-                target.unlink(missing_ok=True)
-            raise
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
