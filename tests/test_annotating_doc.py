@@ -7,8 +7,8 @@ import re
 import pytest
 from pydantic import BaseModel
 
-from dnnd_dataset.reading.raw_loading import REGISTRIES
 from dnnd_dataset.drafting.accepting import REGISTRY_OF_KIND
+from dnnd_dataset.reading.raw_loading import REGISTRIES
 from dnnd_dataset.reading.raw_models import DocumentAnnotation, Proposal
 from dnnd_dataset.reading.rawio import parse_yaml
 
