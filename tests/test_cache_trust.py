@@ -19,7 +19,7 @@ from dnnd_dataset.cli import main
 
 from .conftest import RAW, snapshot
 
-ARTICLES = 5
+ARTICLES = len(list((RAW / "documents").glob("*.txt")))
 EDITED = "004-09a4b5f42719a47d"
 
 
