@@ -117,6 +117,7 @@ def build(
     say ``up_to_date``). Neither changes a byte of the output.
     """
     from dnnd_dataset.checking.compiler import raw_folder_problem
+    from dnnd_dataset.checking.document_cache import usable_cache
     from dnnd_dataset.publishing.owned_folder import (
         OUTPUT_LAYOUT,
         PACKAGE_DATA_LAYOUT,
@@ -138,6 +139,8 @@ def build(
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
     prose, card_issue = _card_prose(raw)
     today = today or dt.date.today()
+    # The up-to-date stamps live in the cache folder: one that git tracks is not trusted.
+    cache = usable_cache(cache)
     digest = None
     if cache is not None and card_issue is None:
         digest = inputs_digest(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dnnd_dataset.builder import default_cache
+from dnnd_dataset.builder import build, default_cache
 from dnnd_dataset.checking import document_cache
 from dnnd_dataset.checking.document_cache import DATABASE, SECRET, DocumentCache, user_cache
 from dnnd_dataset.cli import main
@@ -125,6 +125,17 @@ def test_a_cache_database_that_git_tracks_is_neither_read_nor_written(
     assert not marker.exists()
     assert snapshot(tmp_path / "out") == cold
     assert (cache / DATABASE).read_bytes() == before
+
+
+def test_up_to_date_stamps_that_git_tracks_are_not_trusted(tmp_path: Path) -> None:
+    raw, cache = _corpus(tmp_path), tmp_path / "cache"
+    out = tmp_path / "out"
+    assert build(raw, out, cache=cache).stats.get("up_to_date") is None
+    assert build(raw, out, cache=cache).stats.get("up_to_date") is True
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "cache/outputs"], check=True)
+    # A stamp from a checkout could vouch for any output: the build checks and writes again.
+    assert build(raw, out, cache=cache).stats.get("up_to_date") is None
 
 
 def test_an_entry_of_another_corpus_under_the_right_key_is_discarded(

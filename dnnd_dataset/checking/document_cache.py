@@ -112,8 +112,9 @@ def default_folder(raw: Path) -> Path:
 
 
 def usable_cache(folder: Path | None) -> Path | None:
-    """``folder``, or None when git tracks its database: a cache in a checkout is not read."""
-    if folder is None or not _tracked_by_git(Path(folder) / DATABASE):
+    """``folder``, or None when git tracks a file in it (its database, the up-to-date stamps):
+    a cache that came with a checkout is neither read nor written."""
+    if folder is None or not _tracked_by_git(Path(folder)):
         return folder
     return None
 
