@@ -90,8 +90,12 @@ def test_an_entry_that_would_run_code_never_runs(
     assert not marker.exists()
     if command[0] == "build":
         assert snapshot(tmp_path / "out") == cold
-    # The planted entries were replaced by the results of checking the documents afresh.
-    assert all(not value.startswith(b"\x80") for value in _values(cache).values())
+    # No planted entry is ever given back. (Each is replaced by a fresh result when the write
+    # succeeds; a write given up under load only costs the next run time, so that is not
+    # asserted here.)
+    with DocumentCache(cache) as kept:
+        given = kept.get_many(_values(cache))
+    assert not any(value.startswith(b"\x80") for value in given.values())
     capsys.readouterr()
 
 
