@@ -2,7 +2,8 @@
 
 A text may print a date without its year ("Sáng 15/3"). The typed ``date`` holds a year or
 nothing, so ``date_edtf`` keeps what the text prints, in the Library of Congress Extended
-Date/Time Format (ISO 8601-2): ``XXXX-03-15``, an X for each digit the text does not give.
+Date/Time Format (ISO 8601-2): ``XXXX-03-15``, an X for each digit the text does not give
+(unspecified digits in any part, as here the year, are EDTF level 2).
 Where context gives the year, ``date`` holds it (``date_inferred``, with its basis) and
 ``date_edtf`` still shows which parts are printed; where nothing gives it, ``date`` is null
 and ``date_edtf`` alone keeps the date. The EDTF string is read by the ``edtf`` package (the
