@@ -22,6 +22,7 @@ DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
 ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
 KL73 = "registry/directives/ket-luan-73-bo-chinh-tri.yaml"
 MEETING_2011 = "registry/meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.yaml"
+DOC_004 = "documents/004-09a4b5f42719a47d.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
 CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
@@ -64,8 +65,13 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         [(DOC, 44, "directive-code-mismatch"), (DIRECTIVE_12, 7, "invalid-directive-code")],
     ),
     "subject-not-as-printed.yaml": (KL73, [(KL73, 13, "not-as-printed")]),
-    "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 24, "role-not-recorded")]),
-    "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 27, "role-not-stated")]),
+    "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 25, "role-not-recorded")]),
+    "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 28, "role-not-stated")]),
+    "invalid-edtf.yaml": (MEETING_2011, [(MEETING_2011, 11, "invalid-edtf")]),
+    "edtf-disagrees.yaml": (MEETING_2011, [(MEETING_2011, 11, "edtf-disagrees")]),
+    "edtf-missing.yaml": (MEETING_2011, [(MEETING_2011, 7, "edtf-missing")]),
+    "page-date-in-chrome.yaml": (DOC_004, [(DOC_004, 20, "page-date-in-chrome")]),
+    "clock-outside-chrome.yaml": (DOC_004, [(DOC_004, 23, "clock-outside-chrome")]),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),
     "span-splits-grapheme.yaml": (

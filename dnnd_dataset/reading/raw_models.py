@@ -272,12 +272,20 @@ class MeetingEntry(Completion):
         description="Name as a text prints it, in Vietnamese, character for character."
     )
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
-    date: IsoDate | None = Field(default=None, description="Date; null if no part is stated.")
+    date: IsoDate | None = Field(
+        default=None, description="Date; null if no part is stated or the year is unknown."
+    )
     date_precision: DatePrecision = Field(
         default="unknown", description="day, month, year, unknown."
     )
     date_inferred: bool = Field(default=False, description="A part of date is not printed.")
     date_basis: str | None = Field(default=None, description="How the inferred part was inferred.")
+    date_edtf: str | None = Field(
+        default=None,
+        description="The date as printed, in EDTF (ISO 8601-2): the parts the text prints, X for "
+        "each digit it does not ('XXXX-07-19' for '19/7'). Needed when a part of date is "
+        "inferred or the year is unknown; a date printed whole may leave it out.",
+    )
     location: str | None = Field(default=None, description="Place as stated.")
     organizers: list[Slug] = Field(default=[], description="organization_ids.")
     participants: list[ParticipantEntry] = Field(default=[], description="Named participants.")
@@ -395,8 +403,16 @@ class Outlet(Proposable):
 
 
 class PageDate(Proposable):
-    value: IsoDate = Field(description="The date printed on the page.")
+    value: IsoDate = Field(description="The page's own publication date, as printed.")
     evidence: Anchor = Field(description="The printed date.")
+
+
+class PageClock(Proposable):
+    value: IsoDate = Field(
+        description="The date a clock in the page chrome showed: the day the page was "
+        "displayed when it was saved, not its publication date."
+    )
+    evidence: Anchor = Field(description="The clock as printed, in a page_chrome span.")
 
 
 class PositionAnnotation(Proposable):
@@ -476,7 +492,12 @@ class DocumentAnnotation(RawModel):
     title: Title = Field(description="The headline (or lead sentence).")
     outlet: Outlet | None = Field(default=None, description="The publication, if known.")
     url: Url | None = Field(default=None, description="A source URL printed in the text.")
-    page_date: PageDate | None = Field(default=None, description="The date printed on the page.")
+    page_date: PageDate | None = Field(
+        default=None, description="The page's publication date, printed with the article."
+    )
+    page_clock: PageClock | None = Field(
+        default=None, description="The date of a site clock in the page chrome."
+    )
     authors: list[Author] = Field(default=[], description="Bylines.")
     credits: list[CreditAnnotation] = Field(default=[], description="Photo credits and sources.")
     boilerplate: list[BoilerplateAnnotation] = Field(default=[], description="Non-content spans.")
@@ -490,7 +511,7 @@ class DocumentAnnotation(RawModel):
     def proposed_items(self) -> list[tuple[str | int, ...]]:
         """Paths of the items still awaiting review: marked ones and every proposal."""
         paths: list[tuple[str | int, ...]] = []
-        for name in ("title", "outlet", "url", "page_date"):
+        for name in ("title", "outlet", "url", "page_date", "page_clock"):
             item = getattr(self, name)
             if item is not None and item.proposed:
                 paths.append((name,))
