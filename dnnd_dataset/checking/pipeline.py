@@ -59,6 +59,7 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
+from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
 from dnnd_dataset.checking.ner_table import SLICES, with_slices
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.errors import Issue, Report
@@ -338,6 +339,8 @@ def _check_corpus(
         kept.keep_only(keys)
     check_registry_evidence(state)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
+    if not state.issues:
+        check_unnamed_directives(state, links)
     stats: dict[str, Any] = {
         "coverage": coverage,
         "proposals": dict(sorted(state.proposals.items())),
@@ -558,6 +561,7 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
     if loaded.document is not None and loaded.source is not None:
         check_document(state, loaded.document)
         check_positions_printed(state, loaded.document)
+        check_document_inferences(state, loaded.document)
         result.resolved = state.resolved.get(stem)
         result.spans = state.spans
         result.proposals = state.proposals
