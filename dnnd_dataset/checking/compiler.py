@@ -19,8 +19,8 @@ import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
-from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.inferences import check_registry_inferences
+from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.participant_roles import check_participant_roles
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers

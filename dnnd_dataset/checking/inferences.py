@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, cast
 
+from pydantic import BaseModel
+
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.reading.anchoring import anchor_key
 from dnnd_dataset.reading.raw_loading import Located
@@ -74,12 +76,13 @@ def check_registry_inferences(state: CheckState) -> None:
         _check_directive(state, entry)
 
 
-def _check_directive(state: CheckState, entry: Located[object]) -> None:
+def _check_directive(state: CheckState, entry: Located[BaseModel]) -> None:
     directive = cast(DirectiveEntry, entry.model)
     if directive.term is not None and not directive.term_inferred:
         printed = (f"khóa {directive.term}", f"khoá {directive.term}")
         quotes = [e.quote for e in directive.evidence if "term" in e.supports]
-        if not any(_holds(quote, form) for quote in quotes for form in printed):
+        # A term no quote supports is fact-without-evidence already.
+        if quotes and not any(_holds(quote, form) for quote in quotes for form in printed):
             state.issue(
                 entry,
                 ("term",),
@@ -96,8 +99,11 @@ def _check_directive(state: CheckState, entry: Located[object]) -> None:
                 ("name",),
                 "note-missing",
                 f"the name {directive.name!r} prints {numerals[0]!r}, which is not "
-                + (f"its number {directive.number!r}" if directive.number else "its number "
-                   "(it has none)"),
+                + (
+                    f"its number {directive.number!r}"
+                    if directive.number
+                    else "its number (it has none)"
+                ),
                 "add a note saying what the numeral is, or set number if it is the number",
             )
 
@@ -154,13 +160,16 @@ def check_document_inferences(state: CheckState, document: Located[DocumentAnnot
                     "add inferred: true and basis: how the printed form names it",
                 )
     outlet = ann.outlet
-    if outlet is not None and not outlet.inferred and not _holds(outlet.evidence.quote, outlet.name):
+    if (
+        outlet is not None
+        and not outlet.inferred
+        and not _holds(outlet.evidence.quote, outlet.name)
+    ):
         state.issue(
             document,
             ("outlet",),
             "inference-unflagged",
-            f"the quote {outlet.evidence.quote!r} does not print the outlet's name "
-            f"{outlet.name!r}",
+            f"the quote {outlet.evidence.quote!r} does not print the outlet's name {outlet.name!r}",
             "add inferred: true and basis: how the printed form names the outlet",
         )
 

@@ -230,8 +230,7 @@ class DirectiveEntry(Completion):
     )
     note: str | None = Field(
         default=None,
-        description="How the printed name is read where it could mislead, or why no span "
-        "names it.",
+        description="How the printed name is read where it could mislead, or why no span names it.",
     )
     evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
 
