@@ -250,7 +250,7 @@ def test_long_lists_are_paged_and_every_link_resolves(
 def test_index_lists_inferred_and_undated_meetings(real_site: Path) -> None:
     index = (real_site / "index.html").read_text(encoding="utf-8")
     undated = index.split("<h3>Undated meetings</h3>")[1].split("</ul>")[0]
-    assert undated.count("<li>") == 5
+    assert undated.count("<li>") == 6
     assert index.count('<span class="badge inferred"') == 4
     assert 'class="event inferred"' in index
 

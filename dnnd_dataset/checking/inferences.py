@@ -3,8 +3,8 @@ mislead carries a note.
 
 What counts as printed, one rule per kind of value:
 
-- a title is a line of the text of its own; a lead sentence that stands for a missing
-  headline is ``inferred`` (003);
+- a title opens a line of the text, as a headline does; a lead sentence after a dateline
+  tag that stands for a missing headline is ``inferred`` (003);
 - an author's quote is the person's name, as a byline prints it; an authorship read from
   other words ("Đó là phát biểu của ...") is ``inferred`` (004);
 - a credit or an outlet is printed when its quote holds the full name of what it links to;
@@ -117,16 +117,15 @@ def check_document_inferences(state: CheckState, document: Located[DocumentAnnot
     title = state.spans.get((ann.article_id, anchor_key(ann.title)))
     if title is not None and not ann.title.inferred:
         before = text.rfind("\n", 0, title.start) + 1
-        after = text.find("\n", title.end)
-        after = len(text) if after < 0 else after
-        if text[before : title.start].strip() or text[title.end : after].strip():
+        if text[before : title.start].strip():
             state.issue(
                 document,
                 ("title",),
                 "inference-unflagged",
-                "the title is not a line of its own, so it is no printed headline",
-                "quote the headline's whole line, or add inferred: true and basis: why this "
-                "sentence stands for the headline",
+                f"the title follows {text[before : title.start].strip()!r} on its line, so it "
+                "is no printed headline",
+                "quote the headline, or add inferred: true and basis: why this sentence "
+                "stands for the headline",
             )
     for index, author in enumerate(ann.authors):
         person = state.entities.get(author.person)
