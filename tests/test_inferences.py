@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dnnd_dataset.checking.pipeline import CompileResult, compile_corpus
-from dnnd_dataset.records import Article, Directive, Meeting, Mention, Organization
+from dnnd_dataset.records import Article, Directive, Evidence, Meeting, Mention, Organization
 
 from .golden import GOLDEN
 
@@ -161,7 +161,7 @@ def test_who_took_part_beyond_named_people(compiled: CompileResult) -> None:
     fields = sorted(
         (e.record_id, e.field)
         for e in compiled.tables["evidence"]
-        if getattr(e, "field", "").startswith("participant_")
+        if isinstance(e, Evidence) and e.field.startswith("participant_")
     )
     assert fields == [
         ("hoi-nghi-tong-ket-cong-tac-ban-doi-ngoai-trung-uong-2014", "participant_groups"),
