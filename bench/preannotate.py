@@ -189,8 +189,9 @@ def evaluate(raw: Path) -> dict[str, Any]:
                 for p in draft.proposals
                 if p.kind == "meeting" and _span_of(p, texts[article_id]) in spans
             ]
-            got = (proposed[0].date, proposed[0].date_precision) if proposed else None
-            if got == (meeting.date, meeting.date_precision):
+            entry = (proposed[0].entry or {}) if proposed else {}
+            got = (entry.get("date"), entry.get("date_precision")) if proposed else None
+            if got == (meeting.date and meeting.date.isoformat(), meeting.date_precision):
                 dates["exact"] += 1
             else:
                 date_misses.append(f"{article_id}: {meeting.id} -> {got}")

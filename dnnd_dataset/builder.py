@@ -13,15 +13,16 @@ from dnnd_dataset.errors import InvalidCorpusError, Issue, Report
 from dnnd_dataset.records import TABLES
 
 CARD_PROSE_NAME = "DATASET_CARD.md"
-CACHE_NAME = ".dnnd-cache"
 # Parquet files, the card, Croissant and SHA256SUMS.
 FILES_WRITTEN = len(TABLES) + 3
 PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 
 
 def default_cache(raw: Path) -> Path:
-    """Where the per-document cache lives unless told otherwise: beside the raw folder."""
-    return Path(raw).resolve().parent / CACHE_NAME
+    """Where the per-document cache lives unless told otherwise: in the user's cache folder."""
+    from dnnd_dataset.checking.document_cache import default_folder
+
+    return default_folder(raw)
 
 
 def check(raw: Path, *, jobs: int = 1, cache: Path | None = None) -> Report:
@@ -116,11 +117,13 @@ def build(
     say ``up_to_date``). Neither changes a byte of the output.
     """
     from dnnd_dataset.checking.compiler import raw_folder_problem
+    from dnnd_dataset.checking.document_cache import usable_cache
     from dnnd_dataset.publishing.owned_folder import (
         OUTPUT_LAYOUT,
         PACKAGE_DATA_LAYOUT,
         refuse_unless_replaceable,
         replace_folder,
+        replace_folders,
     )
     from dnnd_dataset.publishing.publish import DatasetWriter
     from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
@@ -136,6 +139,8 @@ def build(
         refuse_unless_replaceable(Path(package_data), PACKAGE_DATA_LAYOUT)
     prose, card_issue = _card_prose(raw)
     today = today or dt.date.today()
+    # The up-to-date stamps live in the cache folder: one that git tracks is not trusted.
+    cache = usable_cache(cache)
     digest = None
     if cache is not None and card_issue is None:
         digest = inputs_digest(
@@ -168,12 +173,11 @@ def build(
     if package_data is None:
         replace_folder(Path(out), OUTPUT_LAYOUT, lambda folder: write(folder, None))
     else:
-        replace_folder(
-            Path(out),
-            OUTPUT_LAYOUT,
-            lambda folder: replace_folder(
-                Path(package_data), PACKAGE_DATA_LAYOUT, lambda package: write(folder, package)
-            ),
+        # Both staged, then swapped in under one journal: a run killed between the two swaps
+        # is finished by the next one.
+        replace_folders(
+            [(Path(out), OUTPUT_LAYOUT), (Path(package_data), PACKAGE_DATA_LAYOUT)],
+            lambda folders: write(folders[0], folders[1]),
         )
         step(str(package_data))
     if cache is not None:

@@ -223,7 +223,7 @@ def _speed_options(command: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="per-document cache folder (default: .dnnd-cache beside the raw folder)",
+        help="per-document cache folder (default: one per corpus in the user's cache folder)",
     )
     cache.add_argument(
         "--no-cache", action="store_true", help="check every document afresh, keep no cache"

@@ -159,7 +159,12 @@ class Article(Record):
     outlet_basis: str | None = Field(description="How an inferred outlet was inferred.")
     url: str | None = Field(description="Source URL when the text states one.")
     page_date: dt.date | None = Field(
-        description="Date printed on the page (not the event date); null if none is printed."
+        description="The page's own publication date, printed with the article (not the date "
+        "of an event it reports); null if none is printed."
+    )
+    page_clock: dt.date | None = Field(
+        description="The date a site clock in the page chrome showed: the day the page was "
+        "displayed when it was saved, not its publication date; null if the chrome has none."
     )
     authors: list[str] = Field(description="Bylines, as canonical person names.")
     author_ids: list[Slug] = Field(description="person_id of each byline, in the order of authors.")
@@ -253,12 +258,20 @@ class Meeting(Record):
         description="conference, review_conference, congress, or activity (an event that is "
         "no meeting, e.g. a gift handed over; its name is the words that report it)."
     )
-    date: dt.date | None = Field(description="Date of the meeting; null if no part is stated.")
+    date: dt.date | None = Field(
+        description="Date of the meeting; null if no part is stated or the year is unknown "
+        "(date_edtf then holds the parts printed)."
+    )
     date_precision: DatePrecision = Field(
         description="Which parts of date are meaningful: day, month, year or unknown."
     )
     date_inferred: bool = Field(description="True when a part of date is not printed in the text.")
     date_basis: str | None = Field(description="How an inferred part of the date was inferred.")
+    date_edtf: str | None = Field(
+        description="The date as the texts print it, in EDTF (Library of Congress Extended "
+        "Date/Time Format, ISO 8601-2): the printed parts, X for each digit not printed "
+        "('XXXX-07-19' for '19/7', whose year date infers); null if no part is printed."
+    )
     location: str | None = Field(description="Place as stated; null if not stated.")
     organizer_ids: list[Slug] = Field(description="Organizations that held the meeting.")
     participants: list[Participant] = Field(

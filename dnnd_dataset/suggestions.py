@@ -2,12 +2,14 @@
 
 Quotes are compared without case and marks first ('Hoàng Binh Quân' finds 'Hoàng Bình
 Quân'), then by similarity of word windows of the same length, so a typo finds the words
-the annotator meant to copy.
+the annotator meant to copy. The windows compared hold at most ``BUDGET`` characters in
+all: a long quote in a long text costs what a short quote in a short text costs.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -17,6 +19,10 @@ from dnnd_dataset.textnorm import fold
 CUTOFF = 0.8
 _WORD = re.compile(r"\S+")
 _PUNCTUATION = ".,;:!?()[]\"'“”‘’"
+# Characters of the text the passage search builds and compares at most (windows times the
+# quote's length): every window of a 15,000-word text for a 20-character quote, about 200
+# windows for a quote of 2,000 characters.
+BUDGET = 400_000
 
 
 def closest(value: str, candidates: Iterable[str]) -> str | None:
@@ -37,13 +43,34 @@ def closest_passage(quote: str, text: str) -> str | None:
     at = folded_text.find(folded_quote)
     if at != -1:
         return text[at : at + len(quote)]
-    words = list(_WORD.finditer(text))
-    size = max(1, len(quote.split()))
-    windows = {
-        text[words[i].start() : words[i + size - 1].end()].strip(_PUNCTUATION)
-        for i in range(len(words) - size + 1)
-    }
-    return closest(quote, windows - {""})
+    words = [match.span() for match in _WORD.finditer(text)]
+    quote_words = folded_quote.split()
+    size = max(1, len(quote_words))
+    starts: Iterable[int] = range(len(words) - size + 1)
+    limit = max(1, BUDGET // max(1, len(quote)))
+    if len(words) - size + 1 > limit and quote_words:
+        # Too many windows to compare: keep those that begin with the quote's first word or
+        # end with its last (a typo rarely hits both), the first ``limit`` in text order.
+        first, last = quote_words[0].strip(_PUNCTUATION), quote_words[-1].strip(_PUNCTUATION)
+
+        def word(index: int) -> str:
+            start, end = words[index]
+            return folded_text[start:end].strip(_PUNCTUATION)
+
+        starts = itertools.islice(
+            (i for i in starts if word(i) == first or word(i + size - 1) == last), limit
+        )
+    windows: set[str] = set()
+    spent = 0
+    for i in starts:
+        start, end = words[i][0], words[i + size - 1][1]
+        spent += end - start
+        if spent > BUDGET:  # words far longer than the quote's: stop at the budget
+            break
+        window = text[start:end].strip(_PUNCTUATION)
+        if window:
+            windows.add(window)
+    return closest(quote, windows)
 
 
 def did_you_mean(suggestion: str | None) -> str:

@@ -122,6 +122,7 @@ def article(article_id: str, **fields: object) -> Article:
         "outlet_basis": None,
         "url": None,
         "page_date": None,
+        "page_clock": None,
         "authors": [],
         "author_ids": [],
         "credits": [],
@@ -154,6 +155,7 @@ def meeting(meeting_id: str, name: str, **fields: object) -> Meeting:
         "date_precision": "unknown",
         "date_inferred": False,
         "date_basis": None,
+        "date_edtf": None,
         "location": None,
         "attendance": None,
         "attendance_qualifier": None,
@@ -341,6 +343,7 @@ def meetings() -> list[Meeting]:
             date_precision="day",
             date_inferred=True,
             date_basis="The year is that of the directive, issued 6/7/2011.",
+            date_edtf="XXXX-07-19",
             location="Hà Nội",
             organizer_ids=["ban-bi-thu"],
             participants=[

@@ -59,8 +59,7 @@ def test_a_person_becomes_its_registry_file_and_a_mention(draft: Path) -> None:
         "# yaml-language-server: $schema=../../../schema/raw/persons.schema.json\n"
         "id: nguyen-van-an\n"
         "name: Nguyễn Văn An\n"
-        "roles:\n"
-        "- official\n"
+        "roles: [official]\n"
     )
     content = draft.read_text(encoding="utf-8")
     assert "\nproposals:" not in content
@@ -166,3 +165,35 @@ def test_a_failed_write_leaves_every_file_as_it_was(
     with pytest.raises(OSError, match="disk full"):
         accept_proposals(raw, draft)
     assert snapshot(raw) == before
+
+
+def test_an_entry_that_only_adds_other_names_updates_its_file(draft: Path) -> None:
+    raw = draft.parents[1]
+    held = raw / "registry" / "organizations" / "ban-doi-ngoai-trung-uong.yaml"
+    before = held.read_text(encoding="utf-8")
+    entry = (
+        "    entry:\n"
+        "      id: ban-doi-ngoai-trung-uong\n"
+        "      name: Ban Đối ngoại Trung ương\n"
+        "      other_names: [Ban Đối ngoại TW, Ban Ðối ngoại T.Ư, ban Ðối ngoại T.Ư,"
+        " Ban Đối ngoại Trng ương, BĐNTW]\n"
+        "      kind: party_body\n"
+        "      parent: ban-chap-hanh-trung-uong-dang\n"
+    )
+    _propose(draft, "  - quote: Hà Nội\n    kind: organization\n    value: Hà Nội\n" + entry)
+    content = draft.read_text(encoding="utf-8").replace(
+        "  - {quote: Hà Nội, label: LOCATION}\n", ""
+    )
+    draft.write_text(content, encoding="utf-8")
+    accepted = accept_proposals(raw, draft)
+    assert accepted.registry_files == [held]
+    assert held.read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schema/raw/organizations.schema.json\n"
+        "id: ban-doi-ngoai-trung-uong\n"
+        "name: Ban Đối ngoại Trung ương\n"
+        "other_names: [Ban Đối ngoại TW, Ban Ðối ngoại T.Ư, ban Ðối ngoại T.Ư, Ban Đối ngoại Trng"
+        " ương, BĐNTW]\n"
+        "kind: party_body\n"
+        "parent: ban-chap-hanh-trung-uong-dang\n"
+    )
+    assert before != held.read_text(encoding="utf-8")

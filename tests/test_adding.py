@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
+from dnnd_dataset.drafting import adding, file_set
 from dnnd_dataset.drafting.adding import add_article, next_article_id
+from dnnd_dataset.drafting.knowledge import read_knowledge
 from dnnd_dataset.errors import DnndError, InvalidCorpusError
 
 from .conftest import RAW, REPO, python, snapshot
@@ -190,8 +196,8 @@ def test_build_refuses_a_draft_and_leaves_the_output_as_it_was(workspace: Path) 
     assert done.stderr.splitlines()[-2:] == [
         f"raw/documents/{NEW_ID}.yaml:8: title: unreviewed-proposal: 7 drafted "
         "item(s) await review, the first here (fix: accept an item by deleting its "
-        "'proposed: true', reject it by deleting the item; write each entry under "
-        "'proposals:' into its registry, or delete it)",
+        "'proposed: true', reject it by deleting the item; correct the entries under "
+        "'proposals:' and run 'dnnd accept', or delete them)",
         "1 problem(s) found; nothing was written.",
     ]
     assert not out.exists()
@@ -241,3 +247,90 @@ def test_a_command_line_value_cannot_break_out_of_its_note(workspace: Path) -> N
     assert "# Note: --url https://x.vn/\\nproposals: []\\x1b[31m is not printed" in text
     counts = compile_corpus(workspace / "raw").report.stats["proposals"]
     assert counts[str(added.annotation_path)] == 7
+
+
+def _codes_after_add(raw: Path, text_file: Path) -> tuple[str, list[str]]:
+    added = add_article(raw, text_file)
+    report = compile_corpus(raw).report
+    return added.annotation_path.read_text(encoding="utf-8"), [
+        issue.code for issue in report.sorted_issues()
+    ]
+
+
+def test_a_mark_after_a_code_leaves_the_item_out_with_a_note(raw_copy: Path) -> None:
+    # The directive finder ends before U+0334: a quote there would cut the 3 from its mark.
+    text_file = raw_copy.parent / "ket-luan.txt"
+    text_file.write_text("Kết luận 73\u0334 của Ban Bí thư\n", encoding="utf-8")
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    assert drafted.count("Kết luận 73") == 1  # in the title only
+    assert (
+        "# Note: 1 item(s) found in the text are left out: their words cannot be quoted as "
+        "printed (too long for the raw format, across a line break written as CR, or cutting "
+        "a character from its mark); annotate them by hand if they matter\n"
+    ) in drafted
+    assert codes == ["unreviewed-proposal"]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_a_text_with_cr_line_endings_gets_a_draft_the_checker_reads(
+    raw_copy: Path, newline: str
+) -> None:
+    text_file = raw_copy.parent / "cr.txt"
+    # The comment widget spans three lines: its quote would hold the CR of each break.
+    lines = ["Hội nghị tổng kết", "", "Ngày 5/3/2021, Ban Bí thư đã họp", "với Lê Đại.", "(GLO)"]
+    lines += ["0 nhận xét:", "", "Đăng nhận xét"]
+    text_file.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    assert "\\r" not in drafted and "\r" not in drafted
+    assert "  quote: Hội nghị tổng kết\n" in drafted
+    assert "  - {quote: Ban Bí thư, entity: ban-bi-thu}\n" in drafted
+    assert codes == ["unreviewed-proposal"]
+
+
+def test_an_add_reads_and_writes_the_corpus_under_the_lock_of_the_raw_folder(
+    raw_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held: list[str] = []
+
+    def locked() -> bool:
+        # Another open of the folder cannot lock it while the add holds it.
+        descriptor = os.open(raw_copy, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(descriptor)
+        return False
+
+    def spy(name: str, real: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if locked():
+                held.append(name)
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(adding, "read_knowledge", spy("read", read_knowledge))
+    monkeypatch.setattr(adding, "write_all_or_none", spy("write", file_set.write_all_or_none))
+    text_file = raw_copy.parent / "bai-moi.txt"
+    text_file.write_text(EXAMPLE, encoding="utf-8")
+    added = add_article(raw_copy, text_file)
+    assert held == ["read", "write"]
+    assert not locked()  # released
+    # The second of two adds of one text reads the corpus after the first wrote it.
+    with pytest.raises(DnndError, match=f"already in the corpus as {added.article_id} "):
+        add_article(raw_copy, text_file)
+
+
+def test_a_draft_keeps_to_the_caps_of_the_raw_format(raw_copy: Path) -> None:
+    # A first line of 5,599 characters and a run of capitals far longer than any name.
+    long_line = " ".join(["Ban Chấp Hành"] * 400)
+    text_file = raw_copy.parent / "dai.txt"
+    text_file.write_text(f"{long_line}\nNgày 5/3/2021, {long_line} họp với Ban Bí thư.\n", "utf-8")
+    drafted, codes = _codes_after_add(raw_copy, text_file)
+    title = yaml.safe_load(drafted)["title"]["quote"]
+    assert 1_990 < len(title) <= 2_000 and long_line.startswith(title)
+    assert long_line[len(title)] == " "  # cut between words
+    assert "# Note: 1 item(s) found in the text are left out" in drafted
+    assert codes == ["unreviewed-proposal"]

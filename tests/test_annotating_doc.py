@@ -7,8 +7,9 @@ import re
 import pytest
 from pydantic import BaseModel
 
+from dnnd_dataset.drafting.accepting import REGISTRY_OF_KIND
 from dnnd_dataset.reading.raw_loading import REGISTRIES
-from dnnd_dataset.reading.raw_models import DocumentAnnotation
+from dnnd_dataset.reading.raw_models import DocumentAnnotation, Proposal
 from dnnd_dataset.reading.rawio import parse_yaml
 
 from .conftest import REPO
@@ -19,10 +20,22 @@ SCHEMA = re.compile(r"^# yaml-language-server: \$schema=[./]*schema/raw/(\w+)\.s
 MODELS: dict[str, type[BaseModel]] = {"document": DocumentAnnotation, **REGISTRIES}
 
 
+FILES = [example for example in EXAMPLES if SCHEMA.match(example)]
+EXCERPTS = [example for example in EXAMPLES if example.startswith("proposals:\n")]
+
+
 def test_the_page_shows_every_raw_format() -> None:
-    shown = [found[1] for example in EXAMPLES if (found := SCHEMA.match(example))]
+    shown = [found[1] for example in FILES if (found := SCHEMA.match(example))]
     assert sorted(shown) == sorted(MODELS)
-    assert len(shown) == len(EXAMPLES)
+    assert len(FILES) + len(EXCERPTS) == len(EXAMPLES)
+
+
+def test_the_proposal_shown_holds_an_entry_its_registry_takes() -> None:
+    (excerpt,) = EXCERPTS
+    (proposal,) = parse_yaml(excerpt, "docs/annotating.md").data["proposals"]
+    model = Proposal.model_validate(proposal)
+    assert model.entry is not None
+    REGISTRIES[REGISTRY_OF_KIND[model.kind]].model_validate(model.entry)
 
 
 def _kind(example: str) -> str:
@@ -30,7 +43,7 @@ def _kind(example: str) -> str:
     return found[1] if found else "?"
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=_kind)
+@pytest.mark.parametrize("example", FILES, ids=_kind)
 def test_each_example_validates_against_its_model(example: str) -> None:
     found = SCHEMA.match(example)
     assert found is not None, example[:80]

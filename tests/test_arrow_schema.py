@@ -65,6 +65,7 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "outlet": opt(STRING),
         "url": opt(STRING),
         "page_date": opt(DATE32),
+        "page_clock": opt(DATE32),
         "authors": IDS,
         "credits": req(
             list_of(
@@ -105,6 +106,7 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "date_precision": req(STRING),
         "date_inferred": req(BOOL),
         "date_basis": opt(STRING),
+        "date_edtf": opt(STRING),
         "location": opt(STRING),
         "organizer_ids": IDS,
         "full_name": req(STRING),

@@ -83,7 +83,10 @@ def test_task_ids_are_hub_subtasks_of_the_task(data: dict[str, Any]) -> None:
 
 
 def test_license_language_and_name(data: dict[str, Any]) -> None:
-    assert data["license"] == "cc-by-4.0"
+    # Not "cc-by-4.0" alone: the Hub would show the publishers' texts as CC BY.
+    assert data["license"] == "other"
+    assert data["license_name"] == "cc-by-4.0-annotations-and-publishers-texts"
+    assert data["license_link"] == "README.md"
     assert data["language"] == ["vi"]
     assert data["pretty_name"] == CARD_TAGS["pretty_name"]
     assert data["size_categories"] == ["n<1K"]

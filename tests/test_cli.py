@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dnnd_dataset.builder import default_cache
 from dnnd_dataset.checking.pipeline import CompileResult
 from dnnd_dataset.cli import main, prefer_jemalloc
 from dnnd_dataset.publishing.checksums import sha256sums
@@ -88,13 +89,10 @@ def test_failed_build_keeps_the_previous_output(
         "2 problem(s) found; nothing was written.",
     ]
     assert snapshot(out) == before
-    # Only the per-document cache is kept, so that the next run re-checks what was fixed.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".dnnd-cache",
-        "DATASET_CARD.md",
-        "dist",
-        "raw",
-    ]
+    # Nothing is written beside the raw folder; only the per-document cache is kept, in the
+    # user's cache folder, so that the next run re-checks what was fixed.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["DATASET_CARD.md", "dist", "raw"]
+    assert (default_cache(raw_copy) / "documents.sqlite3").is_file()
 
 
 def test_check_json_lists_every_issue(raw_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -438,7 +438,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
         "001-7aa88a628dfba5ee": (
             None,
             False,
-            D(2021, 5, 11),
+            None,
             [],
             [("Nhandan", "source", None, "bao-nhan-dan", True)],
             None,
@@ -462,7 +462,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
         "004-09a4b5f42719a47d": (
             "Đảng bộ Khối các cơ quan tỉnh Khánh Hòa",
             True,
-            D(2024, 5, 28),
+            None,
             ["Nguyễn Huy Tăng"],
             [
                 ("Tuấn Việt", "photo", "tuan-viet", None, False),

@@ -40,9 +40,39 @@ def test_dataset_level_properties(document: dict[str, Any]) -> None:
     assert document["@type"] == "sc:Dataset"
     assert document["conformsTo"] == CONFORMS_TO == "http://mlcommons.org/croissant/1.1"
     assert document["version"] == VERSION
-    assert document["license"] == LICENSE_URL
+    assert [(cw["@type"], cw["name"], cw.get("url")) for cw in document["license"]] == [
+        ("sc:CreativeWork", "CC BY 4.0", LICENSE_URL),
+        ("sc:CreativeWork", "LicenseRef-Publishers-Texts", None),
+    ]
     assert document["citeAs"].startswith("@misc{dnnd_dataset,")
     assert document["inLanguage"] == "vi"
+
+
+PUBLISHERS_WORDS = (
+    "articles/title, articles/text, articles/text_normalized, mentions/text, evidence/quote, "
+    "ner/text, ner/tokens"
+)
+
+
+def test_each_licence_names_the_fields_it_covers(document: dict[str, Any]) -> None:
+    annotations, texts = document["license"]
+    assert annotations["description"] == (
+        "The annotations: every record set and field except the publishers' words, which are "
+        f"in the fields {PUBLISHERS_WORDS}."
+    )
+    assert texts["description"].startswith(f"The source texts, in the fields {PUBLISHERS_WORDS}:")
+
+
+def test_the_fields_of_the_publishers_words_say_their_licence(document: dict[str, Any]) -> None:
+    note = " The publisher's words, under LicenseRef-Publishers-Texts (see license), not CC BY 4.0."
+    fields = {
+        field["@id"]: field["description"]
+        for record_set in document["recordSet"]
+        for field in record_set["field"]
+    }
+    marked = sorted(field_id for field_id, text in fields.items() if text.endswith(note))
+    assert marked == sorted(PUBLISHERS_WORDS.split(", "))
+    assert fields["articles/text"] == "Verbatim source text (byte-identical UTF-8)." + note
 
 
 def test_every_table_is_a_file_object_with_its_sha256(out: Path, document: dict[str, Any]) -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from dnnd_dataset.checking import document_cache, pipeline
 from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
 
 from .conftest import RAW
 
-ARTICLES = 5
+ARTICLES = len(list((RAW / "documents").glob("*.txt")))
 
 
 def test_a_run_fills_the_cache_and_marks_the_database_as_its_own(tmp_path: Path) -> None:
@@ -77,3 +81,78 @@ def test_the_files_of_the_older_layout_go_and_nothing_else(tmp_path: Path) -> No
     assert not old.exists()
     assert not partial.exists()
     assert other.read_bytes() == b"x"
+
+
+def test_a_database_another_process_makes_meanwhile_is_taken_as_the_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two workers open a cache that does not exist yet: one makes the database between the
+    # other's look at the mark and its look at the tables. That worker must not take the
+    # database for someone else's and go without a cache (it lost its entries under load).
+    real = sqlite3.connect
+    made: list[DocumentCache] = []
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db: sqlite3.Connection = real(*args, **kwargs)
+
+        def between(statement: str) -> None:
+            if "sqlite_master" in statement and not made:
+                made.append(DocumentCache(tmp_path))  # the other worker, all at once
+
+        db.set_trace_callback(between)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with DocumentCache(tmp_path) as cache:
+        cache.put_many({"a" * 64: b"{}"})
+        assert cache.keys() == {"a" * 64}
+    assert made[0].keys() == {"a" * 64}
+    made[0].close()
+
+
+class _Busy:
+    """A connection that finds the database locked at the first ``busy`` writes."""
+
+    def __init__(self, db: sqlite3.Connection, busy: int) -> None:
+        self.db, self.busy = db, busy
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql == "BEGIN IMMEDIATE" and self.busy:
+            self.busy -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+def test_a_busy_database_does_not_lose_the_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = document_cache._open
+    monkeypatch.setattr(document_cache, "_open", lambda folder: _Busy(real(folder), busy=2))
+    result = compile_corpus(RAW, cache=tmp_path)
+    assert result.report.valid
+    monkeypatch.undo()
+    with DocumentCache(tmp_path) as cache:
+        assert len(cache.keys()) == ARTICLES
+
+
+def test_a_warm_run_checks_no_document_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every entry the cache wrote is read back whole: none fails its seal or its schema.
+    cold = compile_corpus(RAW, cache=tmp_path)
+    checked: list[str] = []
+    real = pipeline._check_afresh
+
+    def check_afresh(context: Any, stem: str, files: Any) -> Any:
+        checked.append(stem)
+        return real(context, stem, files)
+
+    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    warm = compile_corpus(RAW, cache=tmp_path)
+    assert checked == []
+    assert warm.tables == cold.tables
+    assert warm.report.format() == cold.report.format()
+    assert warm.report.stats == cold.report.stats

@@ -19,7 +19,7 @@ from dnnd_dataset.drafting.known_names import Hit, Name, NameIndex, flat
 from dnnd_dataset.drafting.render import render
 from dnnd_dataset.drafting.spans import draft_hits
 from dnnd_dataset.reading.anchoring import Span, resolve
-from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation, MeetingEntry
 from dnnd_dataset.reading.rawio import load_yaml
 
 from .conftest import RAW, REPO
@@ -386,21 +386,49 @@ def test_a_new_meeting_is_proposed_with_date_place_organizer_people_and_attendan
     )
     draft = draft_annotation(text, read_knowledge(RAW), article_id="x", source_file="x.txt")
     (meeting,) = [p for p in draft.annotation.proposals if p.kind == "meeting"]
+    name = "Hội nghị tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021"
     assert meeting.model_dump(exclude_defaults=True) == {
-        "quote": "Hội nghị tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021",
+        "quote": name,
         "kind": "meeting",
-        "value": "Hội nghị tổng kết công tác năm 2020, triển khai nhiệm vụ năm 2021",
-        "id": "hoi-nghi-tong-ket-cong-tac-nam-2020-trien-khai-nhiem-vu-nam-2021",
-        "date": dt.date(2020, 12, 23),
-        "date_precision": "day",
-        "date_basis": "The year is not printed; the meeting reviews 2020 and plans 2021, "
-        "so a date in month 12 falls in 2020.",
-        "location": "Hà Nội",
-        "organizers": ["ban-doi-ngoai-trung-uong"],
-        "participants": ["tran-quoc-vuong (directing)"],
-        "attendance": 200,
-        "attendance_qualifier": "more_than",
+        "value": name,
+        "entry": {
+            "id": "hoi-nghi-tong-ket-cong-tac-nam-2020-trien-khai-nhiem-vu-nam-2021",
+            "name": name,
+            "kind": "review_conference",
+            "date": "2020-12-23",
+            "date_precision": "day",
+            "date_inferred": True,
+            "date_basis": "The year is not printed; the meeting reviews 2020 and plans 2021, "
+            "so a date in month 12 falls in 2020.",
+            "location": "Hà Nội",
+            "organizers": ["ban-doi-ngoai-trung-uong"],
+            "attendance": 200,
+            "attendance_qualifier": "more_than",
+            "participants": [
+                {
+                    "person": "tran-quoc-vuong",
+                    "roles": ["directing", "attendee"],
+                    "evidence": [
+                        {
+                            "article": "x",
+                            "quote": "Đồng chí Trần Quốc Vượng dự và chỉ đạo Hội nghị",
+                            "supports": ["directing", "attendee"],
+                        }
+                    ],
+                }
+            ],
+            "evidence": [
+                {
+                    "article": "x",
+                    "quote": "Ngày 23/12, tại Hà Nội, Ban Đối ngoại Trung ương tổ chức " + name,
+                    "supports": ["date", "location", "organizers"],
+                }
+            ],
+        },
     }
+    # The entry is one the meetings registry takes as it stands.
+    assert meeting.entry is not None
+    MeetingEntry.model_validate(meeting.entry)
 
 
 _FRAGMENTS = [
@@ -450,7 +478,7 @@ def test_a_registered_code_stated_with_another_term_is_proposed_not_linked() -> 
     draft = draft_annotation(text, read_knowledge(RAW), article_id="x", source_file="x.txt")
     assert [m.entity for m in draft.annotation.mentions if m.quote.startswith("Chỉ thị")] == []
     found = [
-        (p.quote, p.value, p.directive_kind, p.term, p.note)
+        (p.quote, p.value, (p.entry or {}).get("kind"), (p.entry or {}).get("term"), p.note)
         for p in draft.annotation.proposals
         if p.kind == "directive"
     ]

@@ -90,7 +90,7 @@ def test_an_unknown_id_is_looked_up_in_its_registry(raw_copy: Path) -> None:
     _edit(raw_copy / MEETING, "organizers: [ban-bi-thu]", "organizers: [ban-bi-thuu]")
     (issue,) = _issues(raw_copy)
     assert (issue.line, issue.field, issue.hint) == (
-        11,
+        12,
         "organizers[0]",
         "did you mean 'ban-bi-thu'? correct the id, or add it as "
         "raw/registry/organizations/ban-bi-thuu.yaml",

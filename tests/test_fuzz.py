@@ -4,6 +4,11 @@ For each mutant of a copy of raw/ the build either succeeds with output that ver
 exits 1 listing every problem as ``path:line: ...`` under the mutated raw folder; it never
 prints a traceback or an internal error, and a failed build never changes the earlier
 output folder. The counts are printed at the end of the test run.
+
+Every build goes through a document cache filled from the untouched raw/; a mutant of kind
+``cache-entry`` leaves raw/ as it is and alters one of the cache's entries instead (a pickle
+that would run code, a flipped bit, another key's entry, an entry sealed with another
+secret, ...): the build must give the untouched output, byte for byte, and run nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import hmac
 import io
 import os
+import pickle
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build
+from dnnd_dataset.checking.document_cache import DATABASE, MAC_SIZE
 from dnnd_dataset.cli import main
 from dnnd_dataset.publishing.verify import verify
 
@@ -50,14 +59,23 @@ class _Workspace:
         self.out = self.root / "dist"
         self.raw = self.root / "raw"
         self.card = self.root / "DATASET_CARD.md"
+        self.cache = self.root / "cache"
+        self.marker = self.root / "ran"
+        # Entries for the raw folder as the mutants are built from it; the stamp that the
+        # build leaves is of another output folder, so that no mutant's build is skipped.
+        shutil.copytree(RAW, self.raw)
+        self.cache_pristine = self.root / "cache-pristine"
+        build(self.raw, self.root / "cached", cache=self.cache_pristine)
+        shutil.rmtree(self.root / "cached")
 
     def reset(self) -> None:
-        for folder in (self.out, self.raw):
+        for folder in (self.out, self.raw, self.cache):
             if folder.exists():
                 shutil.rmtree(folder)
         shutil.copytree(self.pristine, self.out)
         shutil.copytree(RAW, self.raw)
         shutil.copyfile(RAW.parent / "DATASET_CARD.md", self.card)
+        shutil.copytree(self.cache_pristine, self.cache)
 
 
 _WORKSPACE: list[_Workspace] = []
@@ -147,6 +165,35 @@ def _edit_text(data: st.DataObject, text: str) -> str | None:
     return text[:at] + insert + text[at + size :]
 
 
+NAME_LINE = re.compile(r"^(\s*(?:- )?(?:name|title|value|position): )(.*)$")
+
+
+def _long_name(data: st.DataObject, text: str) -> str | None:
+    # A repetitive name: matched against a text, it walks the automaton's failure chain.
+    value = "Hà " * data.draw(st.sampled_from([100, 2_000, 20_000])) + "Hà"
+
+    def edit(lines: list[str], i: int) -> None:
+        match = NAME_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = match[1] + value
+
+    return _mutate_lines(data, text, NAME_LINE, edit)
+
+
+def _long_missing_quote(data: st.DataObject, text: str) -> str | None:
+    # Nowhere in the text: the 'did you mean' search looks for the closest words.
+    value = "không có " * data.draw(st.sampled_from([30, 220, 2_500])) + "gì"
+
+    def edit(lines: list[str], i: int) -> None:
+        match = QUOTE_LINE.match(lines[i])
+        assert match is not None
+        # In a flow mapping ({quote: ..., entity: ...}) the other keys stay.
+        rest = re.search(r"[,}].*$", match[2]) if "{" in match[1] else None
+        lines[i] = match[1] + value + (rest[0] if rest else "")
+
+    return _mutate_lines(data, text, QUOTE_LINE, edit)
+
+
 def _deep_nesting(data: st.DataObject, text: str) -> str | None:
     depth = data.draw(st.sampled_from([40, 1_000, 20_000]))
     opener, closer = data.draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
@@ -217,12 +264,73 @@ TEXT_MUTATIONS: dict[str, Callable[[st.DataObject, str], str | None]] = {
     "alter-quote": _alter_quote,
     "edit-text": _edit_text,
     "deep-nesting": _deep_nesting,
+    "long-name": _long_name,
+    "long-missing-quote": _long_missing_quote,
     "huge-int": _huge_int,
     "coercible-scalar": _coercible_scalar,
     "yaml-tag": _yaml_tag,
     "escaped-character": _escaped_character,
     "invisible-character": _invisible_character,
 }
+
+
+class _Plant:
+    """Unpickled, it makes the folder ``marker``: proof that an entry ran code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.mkdir, (str(self.marker),))
+
+
+CACHE_MUTATIONS = [
+    "pickle",
+    "flip-bit",
+    "truncate",
+    "other-key",
+    "other-secret",
+    "edited-rows",
+    "text-value",
+    "empty",
+]
+
+
+def _mutate_cache(data: st.DataObject, cache: Path, marker: Path) -> str:
+    """Alter one entry of the cache's database as someone handing it over could."""
+    with sqlite3.connect(cache / DATABASE) as db:
+        entries = sorted(db.execute("SELECT key, value FROM entries").fetchall())
+        key, value = data.draw(st.sampled_from(entries))
+        kind = data.draw(st.sampled_from(CACHE_MUTATIONS))
+        new: object
+        if kind == "pickle":
+            new = pickle.dumps(_Plant(marker))
+        elif kind == "flip-bit":
+            at = data.draw(st.integers(0, len(value) - 1))
+            new = (
+                value[:at]
+                + bytes([value[at] ^ 1 << data.draw(st.integers(0, 7))])
+                + value[at + 1 :]
+            )
+        elif kind == "truncate":
+            new = value[: data.draw(st.integers(0, len(value) - 1))]
+        elif kind == "other-key":  # a sound entry, sealed for another document
+            new = data.draw(st.sampled_from([v for k, v in entries if k != key]))
+        elif kind in ("other-secret", "edited-rows"):
+            payload = value[MAC_SIZE:]
+            if kind == "edited-rows":  # a mention moved, sealed again, not with our secret
+                payload = re.sub(rb'"start":(\d+)', rb'"start":0', payload, count=1)
+            secret = data.draw(st.binary(min_size=32, max_size=32))
+            new = hmac.digest(secret, key.encode() + b"\0" + payload, "sha256") + payload
+        elif kind == "text-value":
+            new = value[MAC_SIZE:].decode("utf-8")
+        else:
+            new = b""
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (new, key))
+    db.close()
+    return f"cache-entry {kind}"
+
+
 # Replace the file itself: what blocks or aborts a naive reader.
 FILE_MUTATIONS = ["fifo", "folder", "unreadable"]
 ALL_MENTION = re.compile(r"\{quote: ([^,{}]+), entity: [a-z0-9-]+, all: true\}")
@@ -255,14 +363,17 @@ def _replace_file(kind: str, path: Path) -> None:
         path.mkdir()
 
 
-def _mutate(data: st.DataObject, path: Path, card: Path) -> str:
+def _mutate(data: st.DataObject, space: _Workspace, target: str) -> str:
+    path, card = space.raw / target, space.card
     if path.suffix == ".txt":
         kinds = ["edit-text", "invisible-character", "flood-name", "truncate", "flip-byte"]
     else:
         kinds = [*TEXT_MUTATIONS, "truncate", "flip-byte"]
     if path.parent.name == "documents" and path.suffix == ".yaml":
         kinds.insert(1, "flood-name")  # of its text: few files are texts
-    kind = data.draw(st.sampled_from([*kinds, *FILE_MUTATIONS, "card-not-utf8"]))
+    kind = data.draw(st.sampled_from([*kinds, *FILE_MUTATIONS, "card-not-utf8", "cache-entry"]))
+    if kind == "cache-entry":
+        return _mutate_cache(data, space.cache, space.marker)
     if kind == "card-not-utf8":
         # The card prose beside raw/: its problems come with those of the corpus.
         content = card.read_bytes()
@@ -322,18 +433,25 @@ def _check_one_mutant(data: st.DataObject) -> None:
     space = _workspace()
     space.reset()
     target = data.draw(st.sampled_from(FILES))
-    kind = _mutate(data, space.raw / target, space.card)
+    kind = _mutate(data, space, target)
     stdout, stderr = io.StringIO(), io.StringIO()
     with (
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
         _refused(space.raw / target) if kind == "unreadable" else contextlib.nullcontext(),
     ):
-        code = main(["build", "--raw", str(space.raw), "--out", str(space.out)])
+        code = main(
+            ["build", "--raw", str(space.raw), "--out", str(space.out), "--cache", str(space.cache)]
+        )
     errors = stderr.getvalue()
     STATS["mutants"] += 1
     STATS[f"mutation {kind}"] += 1
     assert "Traceback" not in errors and "internal error" not in errors, (target, kind, errors)
+    assert not space.marker.exists(), kind
+    if kind.startswith("cache-entry"):
+        STATS["cache entries"] += 1
+        assert code == 0, (kind, errors)
+        assert snapshot(space.out) == space.snapshot, kind
     if code == 0:
         STATS["built"] += 1
         assert verify(space.out) == [], (target, kind)
@@ -357,6 +475,7 @@ def test_mutants_build_or_fail_cleanly() -> None:
     assert STATS["built"] + STATS["rejected"] == MUTANTS
     assert STATS["rejected"] == STATS["unchanged outputs"]
     assert STATS["rejected"] > MUTANTS // 2
+    assert STATS["cache entries"] > 0
 
 
 # Mutants of a published Parquet file: what a reader of an output folder may be handed.

@@ -33,6 +33,7 @@ def test_meetings_features_exactly() -> None:
             "date_precision": string,
             "date_inferred": Value("bool"),
             "date_basis": string,
+            "date_edtf": string,
             "location": string,
             "organizer_ids": List(string),
             "participants": List(

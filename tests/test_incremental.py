@@ -197,3 +197,21 @@ def test_a_stamp_that_cannot_be_written_leaves_a_successful_build(
     report = build(raw, out, cache=cache)
     assert report.valid
     assert (out / "SHA256SUMS").is_file()
+
+
+def test_an_output_file_changed_with_its_size_and_time_kept_builds_again(
+    corpus: Path, tmp_path: Path
+) -> None:
+    raw = _copy(corpus, tmp_path / "corrupted")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    posts = out / "data" / "posts" / "train-00000-of-00001.parquet"
+    status = posts.stat()
+    content = bytearray(posts.read_bytes())
+    content[len(content) // 2] ^= 0x01
+    posts.write_bytes(bytes(content))
+    os.utime(posts, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (posts.stat().st_size, posts.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    assert "up_to_date" not in build(raw, out, cache=cache).stats
+    assert snapshot(out) == expected

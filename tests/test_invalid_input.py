@@ -23,6 +23,7 @@ ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
 KL73 = "registry/directives/ket-luan-73-bo-chinh-tri.yaml"
 MEETING_2011 = "registry/meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.yaml"
 NQ_TW6 = "registry/directives/nghi-quyet-trung-uong-6-khoa-xii.yaml"
+DOC_004 = "documents/004-09a4b5f42719a47d.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
 CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
@@ -54,14 +55,24 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "inconsistent-value.yaml": (DOC, [(DOC, 10, "inconsistent-value")]),
     "text-changed.txt": (TXT, [(DOC, 4, "text-changed")]),
     "unreviewed-proposal.yaml": (DOC, [(DOC, 19, "unreviewed-proposal")]),
+    "too-long.yaml": (DOC, [(DOC, 42, "too-long")]),
+    "duplicate-text.yaml": (
+        "documents/997-duplicate.yaml",
+        [("documents/997-duplicate.txt", 1, "duplicate-text")],
+    ),
     "duplicate-id.yaml": (ORG_HCM, [(ORG_HCM, 2, "duplicate-id")]),
     "invalid-directive-code.yaml": (
         DIRECTIVE_12,
         [(DOC, 44, "directive-code-mismatch"), (DIRECTIVE_12, 7, "invalid-directive-code")],
     ),
     "subject-not-as-printed.yaml": (KL73, [(KL73, 13, "not-as-printed")]),
-    "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 24, "role-not-recorded")]),
-    "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 27, "role-not-stated")]),
+    "role-not-recorded.yaml": (MEETING_2011, [(MEETING_2011, 25, "role-not-recorded")]),
+    "role-not-stated.yaml": (MEETING_2011, [(MEETING_2011, 28, "role-not-stated")]),
+    "invalid-edtf.yaml": (MEETING_2011, [(MEETING_2011, 11, "invalid-edtf")]),
+    "edtf-disagrees.yaml": (MEETING_2011, [(MEETING_2011, 11, "edtf-disagrees")]),
+    "edtf-missing.yaml": (MEETING_2011, [(MEETING_2011, 7, "edtf-missing")]),
+    "page-date-in-chrome.yaml": (DOC_004, [(DOC_004, 20, "page-date-in-chrome")]),
+    "clock-outside-chrome.yaml": (DOC_004, [(DOC_004, 23, "clock-outside-chrome")]),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),
     "inference-unflagged.yaml": (DOC, [(DOC, 6, "inference-unflagged")]),
@@ -76,7 +87,9 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     ),
 }
 COMPANIONS = {
-    "span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt")
+    "span-splits-grapheme.yaml": ("span-splits-grapheme.txt", "documents/999-fixture.txt"),
+    # A second article with the text of 003 byte for byte.
+    "duplicate-text.yaml": ("duplicate-text.txt", "documents/997-duplicate.txt"),
 }
 
 
@@ -150,6 +163,18 @@ def test_path_outside_raw(raw_copy: Path, tmp_path: Path) -> None:
     (raw_copy / TXT).unlink()
     (raw_copy / TXT).symlink_to(outside)
     assert _located(raw_copy) == [(TXT, 1, "path-outside-raw")]
+
+
+def test_a_duplicate_text_names_the_article_it_repeats(raw_copy: Path) -> None:
+    shutil.copyfile(INVALID / "duplicate-text.yaml", raw_copy / "documents/997-duplicate.yaml")
+    shutil.copyfile(INVALID / "duplicate-text.txt", raw_copy / "documents/997-duplicate.txt")
+    (issue,) = compile_corpus(raw_copy).report.sorted_issues()
+    assert issue.format() == (
+        f"{raw_copy}/documents/997-duplicate.txt:1: duplicate-text: this text is byte for byte "
+        f"the text of 003-cb987c258479b677 ({raw_copy / TXT}) (fix: keep one article: delete "
+        "997-duplicate.txt and 997-duplicate.yaml, and add what they annotate to "
+        "003-cb987c258479b677.yaml)"
+    )
 
 
 def test_all_errors_in_one_run(raw_copy: Path) -> None:

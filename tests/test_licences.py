@@ -9,11 +9,13 @@ import yaml
 
 from dnnd_dataset._version import RELEASE_DATE, __version__
 from dnnd_dataset.publishing.dataset_meta import (
+    HUB_LICENSE,
     LICENSE_EXPRESSION,
     LICENSE_FILES,
     LICENSE_ID,
     LICENSING,
 )
+from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT
 
 from .conftest import REPO
 
@@ -48,7 +50,16 @@ def test_the_package_licence_names_all_three() -> None:
     assert LICENSE_EXPRESSION.split(" AND ") == ["MIT", "CC-BY-4.0", "LicenseRef-Publishers-Texts"]
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert f'license = "{LICENSE_EXPRESSION}"' in pyproject
-    assert LICENSE_ID == "cc-by-4.0"  # the card's tag: the licence of the annotations
+    assert LICENSE_ID == "cc-by-4.0"  # the licence of the annotations
+
+
+def test_the_hub_licence_links_to_the_card_the_build_writes() -> None:
+    assert HUB_LICENSE == {
+        "license": "other",
+        "license_name": "cc-by-4.0-annotations-and-publishers-texts",
+        "license_link": "README.md",
+    }
+    assert OUTPUT_LAYOUT.owns_file(HUB_LICENSE["license_link"])
 
 
 def test_citation_cff_matches_the_release() -> None:

@@ -8,7 +8,9 @@ Anything else is refused with one clear line and nothing is deleted.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -18,10 +20,10 @@ import pytest
 import dnnd_dataset.publishing.owned_folder as owned_folder
 from dnnd_dataset.builder import build
 from dnnd_dataset.cli import main
-from dnnd_dataset.errors import OutputError
+from dnnd_dataset.errors import InvalidCorpusError, OutputError
 from dnnd_dataset.publishing.publish import SHA256SUMS, sha256sums_ok, write_dataset
 
-from .conftest import RAW, REPO, snapshot
+from .conftest import RAW, REPO, python, snapshot
 from .synthetic import VERSION, folder_bytes, sample_tables, write_sample
 
 REFUSED = "so it is not an earlier output folder and nothing was changed"
@@ -323,3 +325,126 @@ def test_leftovers_of_killed_runs_are_swept_and_nothing_else(earlier: Path) -> N
         [".other.building-0123456789ab", ".out.building-fedcba987654", ".out.building-mine", "out"]
     )
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_table_files_a_killed_build_was_writing_are_swept(earlier: Path) -> None:
+    parent = earlier.parent
+    killed = parent / ".out.building-0123456789ab"
+    (killed / "data" / "persons").mkdir(parents=True)
+    (killed / ".persons-00000.partial").write_bytes(b"PAR1 half")
+    (killed / ".ner-00003.partial").write_bytes(b"PAR1")
+    package = parent / ".pkg.building-ba9876543210"
+    package.mkdir()
+    (package / ".articles-00000.partial").write_bytes(b"PAR1")
+    # Only at the top of a staging folder, and only with a table writer's name.
+    misplaced = parent / ".out.building-fedcba987654"
+    (misplaced / "data").mkdir(parents=True)
+    (misplaced / "data" / ".persons-00000.partial").write_bytes(b"PAR1")
+    odd = parent / ".out.building-00000000000f"
+    odd.mkdir()
+    (odd / ".Persons-0.partial").write_bytes(b"PAR1")
+    write_dataset(sample_tables(), earlier, version=VERSION)
+    kept = [".out.building-00000000000f", ".out.building-fedcba987654"]
+    assert _siblings(earlier) == [*kept, ".pkg.building-ba9876543210", "out"]
+    assert owned_folder.sweep_stale_staging(parent / "pkg", owned_folder.PACKAGE_DATA_LAYOUT) == [
+        package
+    ]
+
+
+def test_a_link_planted_as_the_lock_file_is_not_followed(earlier: Path, tmp_path: Path) -> None:
+    aim = tmp_path / "elsewhere" / "created-by-the-build"
+    aim.parent.mkdir()
+    lock = earlier.parent / ".out.lock"
+    lock.symlink_to(aim)
+    before = folder_bytes(earlier)
+    with pytest.raises(OutputError) as raised:
+        write_dataset(sample_tables(), earlier, version="9.9.9")
+    assert str(raised.value) == (
+        f"{lock} is a symbolic link, not the build's lock file; nothing was changed "
+        "(fix: delete the link)"
+    )
+    assert not aim.exists() and lock.is_symlink()
+    assert folder_bytes(earlier) == before
+
+
+# ---------------------------------------------------------------- --package-data with --out
+
+# Build in a child process that dies at the second swap of a folder into place.
+KILLED_AT_SECOND_SWAP = """
+import os, sys
+from pathlib import Path
+import dnnd_dataset.publishing.owned_folder as owned_folder
+from dnnd_dataset.builder import build
+real, calls = owned_folder.exchange, []
+def dying(*args):
+    calls.append(args)
+    if len(calls) == 2:
+        os._exit(9)  # killed: nothing after this runs
+    return real(*args)
+owned_folder.exchange = dying
+build(Path(sys.argv[1]), Path(sys.argv[2]), package_data=Path(sys.argv[3]))
+"""
+
+
+def test_a_build_killed_between_its_two_swaps_is_finished_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    if not owned_folder.exchange(tmp_path, tmp_path):
+        pytest.skip("no renameat2 with RENAME_EXCHANGE here")
+    shutil.copytree(RAW, tmp_path / "raw")
+    shutil.copy(REPO / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
+    raw, out, package = tmp_path / "raw", tmp_path / "out", tmp_path / "pkg"
+    build(raw, out, package_data=package)
+    before, package_before = snapshot(out), snapshot(package)
+    text = raw / "documents" / "003-cb987c258479b677.txt"
+    annotation = text.with_suffix(".yaml")
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_text(text.read_text(encoding="utf-8") + "\n\nHội nghị kết thúc.\n", "utf-8")
+    new = hashlib.sha256(text.read_bytes()).hexdigest()
+    annotation.write_text(annotation.read_text(encoding="utf-8").replace(old, new), "utf-8")
+    expected = tmp_path / "expected"
+    build(raw, expected / "out", package_data=expected / "pkg")
+    assert snapshot(expected / "out") != before
+
+    killed = python("-c", KILLED_AT_SECOND_SWAP, raw, out, package)
+    assert killed.returncode == 9, killed.stderr
+    # One folder swapped, the other not yet.
+    assert (snapshot(out) == before) != (snapshot(package) == package_before)
+
+    # The next run, even one that fails, first finishes the swaps of the killed one.
+    person = raw / "registry" / "persons" / "ha-su.yaml"
+    person.write_text(person.read_text(encoding="utf-8") + "nickname: x\n", encoding="utf-8")
+    with pytest.raises(InvalidCorpusError):
+        build(raw, out, package_data=package)
+    assert snapshot(out) == snapshot(expected / "out")
+    assert snapshot(package) == snapshot(expected / "pkg")
+    assert _siblings(out) == ["DATASET_CARD.md", "expected", "out", "pkg", "raw"]
+
+
+def test_a_failed_second_swap_puts_the_first_folder_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not owned_folder.exchange(tmp_path, tmp_path):
+        pytest.skip("no renameat2 with RENAME_EXCHANGE here")
+    first, second = write_sample(tmp_path / "out"), write_sample(tmp_path / "more")
+    before = folder_bytes(first), folder_bytes(second)
+    real, calls = owned_folder.exchange, []
+
+    def failing(*args: Path) -> bool:
+        calls.append(args)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error", str(args[1]))
+        return real(*args)
+
+    monkeypatch.setattr(owned_folder, "exchange", failing)
+
+    def write(stagings: list[Path]) -> None:
+        for staging in stagings:
+            write_sample(staging, date_published=dt.date(2000, 1, 1))
+
+    with pytest.raises(OutputError, match="Input/output error"):
+        owned_folder.replace_folders(
+            [(first, owned_folder.OUTPUT_LAYOUT), (second, owned_folder.OUTPUT_LAYOUT)], write
+        )
+    assert (folder_bytes(first), folder_bytes(second)) == before
+    assert _siblings(first) == ["more", "out"]

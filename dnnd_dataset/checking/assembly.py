@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast, get_args
 
 from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition
+from dnnd_dataset.checking.printed_dates import printed_edtf
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
     MeetingEntry,
@@ -111,6 +112,7 @@ def _meetings(state: CheckState, links: Links) -> list[Record]:
                 date_precision=m.date_precision,
                 date_inferred=m.date_inferred,
                 date_basis=m.date_basis,
+                date_edtf=printed_edtf(m),
                 location=m.location,
                 organizer_ids=list(m.organizers),
                 participants=[

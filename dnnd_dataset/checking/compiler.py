@@ -21,7 +21,9 @@ from pydantic import BaseModel
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.inferences import check_registry_inferences
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
+from dnnd_dataset.checking.page_dates import check_page_dates
 from dnnd_dataset.checking.participant_roles import check_participant_roles
+from dnnd_dataset.checking.printed_dates import check_printed_dates
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
 from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers
 from dnnd_dataset.errors import Issue
@@ -91,6 +93,7 @@ def check_registries(state: CheckState) -> None:
     _check_registries(state)
     check_participant_roles(state)
     check_registry_inferences(state)
+    check_printed_dates(state)
 
 
 def no_raw_folder(raw: Path) -> Issue:
@@ -313,6 +316,9 @@ def check_page_date(state: CheckState, document: Located[DocumentAnnotation]) ->
     page_date = document.model.page_date
     if page_date:
         _check_date(state, document, ("page_date", "value"), page_date.value)
+    page_clock = document.model.page_clock
+    if page_clock:
+        _check_date(state, document, ("page_clock", "value"), page_clock.value)
 
 
 def used_ids(ann: DocumentAnnotation) -> list[str]:
@@ -350,12 +356,15 @@ def check_document(state: CheckState, document: Located[DocumentAnnotation]) -> 
         anchors.append((("url",), ann.url))
     if ann.page_date:
         anchors.append((("page_date", "evidence"), ann.page_date.evidence))
+    if ann.page_clock:
+        anchors.append((("page_clock", "evidence"), ann.page_clock.evidence))
     anchors += [(("authors", i, "evidence"), a.evidence) for i, a in enumerate(ann.authors)]
     anchors += [(("credits", i, "evidence"), c.evidence) for i, c in enumerate(ann.credits)]
     anchors += [(("boilerplate", i), b) for i, b in enumerate(ann.boilerplate)]
     anchors += [(("positions", i, "evidence"), p.evidence) for i, p in enumerate(ann.positions)]
     for sub, anchor in anchors:
         _span_of(state, document, sub, article, anchor)
+    check_page_dates(state, document)
     for index, author in enumerate(ann.authors):
         _expect(state, document, ("authors", index, "person"), author.person, "persons")
     for index, credit in enumerate(ann.credits):
@@ -408,7 +417,7 @@ def _check_proposals(state: CheckState, document: Located[DocumentAnnotation]) -
             "unreviewed-proposal",
             f"{len(paths)} drafted item(s) await review, the first here",
             "accept an item by deleting its 'proposed: true', reject it by deleting the item; "
-            "write each entry under 'proposals:' into its registry, or delete it",
+            "correct the entries under 'proposals:' and run 'dnnd accept', or delete them",
         )
 
 
@@ -991,6 +1000,29 @@ def _not_printed(
         if printed is not None
         else "copy the value from the text, character for character",
     )
+
+
+# ---------------------------------------------------------------- across documents
+
+
+def check_duplicate_texts(state: CheckState, texts: list[tuple[str, str, str]]) -> None:
+    """No two articles hold the same text: (article_id, SHA-256 of the text, path shown)."""
+    first: dict[str, tuple[str, str]] = {}
+    for article_id, digest, shown in sorted(texts):
+        if digest not in first:
+            first[digest] = (article_id, shown)
+            continue
+        other, other_shown = first[digest]
+        state.issues.append(
+            Issue(
+                shown,
+                1,
+                "duplicate-text",
+                f"this text is byte for byte the text of {other} ({other_shown})",
+                f"keep one article: delete {article_id}.txt and {article_id}.yaml, and add "
+                f"what they annotate to {other}.yaml",
+            )
+        )
 
 
 # ---------------------------------------------------------------- coverage

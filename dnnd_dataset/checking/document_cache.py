@@ -1,35 +1,59 @@
 """A cache of per-document check results, keyed by content, so that rebuilds redo only what changed.
 
-An entry is found by the SHA-256 of the checking code, the article id and the bytes of the
-text and of the annotation; it is used only when the registry entries that the document's
-checks read (its ``used`` ids) still have the content they had, compared by a digest. The
-build date and the coverage, which depend on the whole registry, are checked afresh on every
-run, so an entry never changes what a build reports or writes.
+An entry is found by the SHA-256 of the checking code, the raw folder as given, the article
+id and the bytes of the text and of the annotation; it is used only when the registry
+entries that the document's checks read (its ``used`` ids) still have the content they had,
+compared by a digest. The build date and the coverage, which depend on the whole registry,
+are checked afresh on every run, so an entry never changes what a build reports or writes.
 
-Entries, pickled by the pipeline, are kept in one SQLite database,
-``<folder>/documents.sqlite3``, a few documents to a transaction: a file per entry made
-creating files most of what the cache cost, and SQLite lets the worker processes write side
-by side. Entries that a whole run did not use are deleted after it. A cache that cannot be
-opened, read or written only costs time: the documents are checked afresh.
+A cache is a file anyone may hand over (committed to a repository, copied from another
+machine), so an entry is trusted for nothing. It is data, never code (``cache_entry``: JSON
+read through a strict schema), and it is sealed with an HMAC-SHA256 of its key and its
+bytes under a secret made once per user (``entry-key`` in the user's cache folder, 32
+random bytes readable by the user alone, never beside a corpus). An entry whose seal does
+not match its key, such as another document's or another corpus's entry, one made
+elsewhere or with another secret, or a damaged one, is left unread: the document is checked
+afresh and its entry written again. A database that git tracks is neither read nor written.
+
+By default each corpus has its own folder in the user's cache folder
+(``platformdirs.user_cache_dir``), named by a digest of the raw folder's resolved path;
+``--cache DIR`` names another. A folder the cache makes gets a ``.gitignore`` of ``*``.
+
+Entries are kept in one SQLite database, ``<folder>/documents.sqlite3``, a few documents
+to a transaction: a file per entry made creating files most of what the cache cost, and
+SQLite lets the worker processes write side by side. The run's main process makes the
+database before any worker opens it, and a worker retries a write that finds the database
+busy, so that workers under load keep their entries. Entries that a whole run did not use
+are deleted after it. A cache that cannot be opened, read or written only costs time: the
+documents are checked afresh.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
+import os
 import re
+import secrets
 import sqlite3
+import stat
+import subprocess
 import sys
+import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
+import platformdirs
 import yaml
 
 from dnnd_dataset.reading.raw_loading import DocumentFiles
 
 _PACKAGE = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
 def environment_description() -> str:
@@ -73,44 +97,108 @@ def document_key(raw: str, stem: str, files: DocumentFiles) -> str:
     return digest.hexdigest()
 
 
+def user_cache() -> Path:
+    """The user's cache folder for the project, where the entries' secret lives."""
+    return Path(platformdirs.user_cache_dir("dnnd-dataset", appauthor=False))
+
+
+def default_folder(raw: Path) -> Path:
+    """The cache of the corpus in ``raw`` unless told otherwise: its own, in the user's folder.
+
+    Never beside the corpus, where a checkout could bring one along.
+    """
+    name = hashlib.sha256(str(Path(raw).resolve()).encode()).hexdigest()[:32]
+    return user_cache() / "corpora" / name
+
+
+def usable_cache(folder: Path | None) -> Path | None:
+    """``folder``, or None when git tracks a file in it (its database, the up-to-date stamps):
+    a cache that came with a checkout is neither read nor written."""
+    if folder is None or not _tracked_by_git(Path(folder)):
+        return folder
+    return None
+
+
+def _tracked_by_git(path: Path) -> bool:
+    """Whether git tracks ``path``; without git, or outside a work tree, it does not."""
+    if not path.parent.is_dir():
+        return False
+    try:
+        done = subprocess.run(
+            # No fsmonitor: a repository's configuration must not start a program.
+            ["git", "-c", "core.fsmonitor=false", "ls-files", "--error-unmatch", "--", path.name],
+            cwd=path.parent,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
 class DocumentCache:
     """The entries in ``folder``; ``None`` as folder gives a cache that keeps nothing.
 
     Open it in each process that uses it, and close it after the run (or use ``with``).
+    ``folder`` becomes None when the cache cannot be opened. Only entries that this user's
+    cache wrote for a key are ever given back for it.
     """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._db: sqlite3.Connection | None = None
+        self._secret = b""
         if folder is not None:
             with contextlib.suppress(OSError, sqlite3.Error):
-                self._db = _open(folder)
+                self._secret = entry_secret()
+                self._db = _retried(lambda: _open(folder))
+        if self._db is None:
+            self.folder = None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
-        """The entries found for ``keys``; absent or unreadable ones are left out."""
+        """The entries found for ``keys``; absent, unreadable or unsealed ones are left out."""
         wanted = list(keys)
         if self._db is None or not wanted:
             return {}
+        db = self._db
         try:
-            found = self._db.execute(
-                f"SELECT key, value FROM entries WHERE key IN ({', '.join('?' * len(wanted))})",
-                wanted,
-            ).fetchall()
+            found = _retried(
+                lambda: db.execute(
+                    f"SELECT key, value FROM entries WHERE key IN ({', '.join('?' * len(wanted))})",
+                    wanted,
+                ).fetchall()
+            )
         except sqlite3.Error:
-            self.close()  # the rest of the run goes without the cache
-            return {}
-        return dict(found)
+            return {}  # these documents are checked afresh
+        opened = {key: self._opened(key, value) for key, value in found}
+        return {key: entry for key, entry in opened.items() if entry is not None}
 
     def put_many(self, entries: dict[str, bytes]) -> None:
         if self._db is None or not entries:
             return
-        try:
-            with _transaction(self._db):
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items()
-                )
-        except sqlite3.Error:
-            self.close()  # a cache that cannot be written only costs time
+        db = self._db
+        sealed = [(key, self._seal(key, entry)) for key, entry in entries.items()]
+
+        def write() -> None:
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", sealed)
+
+        # A write that cannot be made only costs time: the next run checks these again.
+        with contextlib.suppress(sqlite3.Error):
+            _retried(write)
+
+    def _seal(self, key: str, entry: bytes) -> bytes:
+        return _mac(self._secret, key, entry) + entry
+
+    def _opened(self, key: str, value: object) -> bytes | None:
+        """The entry that ``value`` seals for ``key``, or None."""
+        if not isinstance(value, bytes) or len(value) < MAC_SIZE:
+            return None
+        mac, entry = value[:MAC_SIZE], value[MAC_SIZE:]
+        return entry if hmac.compare_digest(mac, _mac(self._secret, key, entry)) else None
 
     def keep_only(self, keys: Iterable[str | None]) -> None:
         """Delete the entries whose key is not in ``keys``, and the older layout's files."""
@@ -121,17 +209,20 @@ class DocumentCache:
                 path.unlink(missing_ok=True)
         if self._db is None:
             return
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-            with _transaction(self._db):
-                self._db.execute("DELETE FROM kept")
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys if k is not None)
-                )
-                self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+        db, kept = self._db, [(key,) for key in keys if key is not None]
+
+        def delete() -> None:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            with _transaction(db):
+                db.execute("DELETE FROM kept")
+                db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", kept)
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
             # Run to its end (a cursor would step it once, freeing one page): every page
             # the deleted entries held goes back to the file system.
-            self._db.executescript("PRAGMA incremental_vacuum;")
+            db.executescript("PRAGMA incremental_vacuum;")
+
+        with contextlib.suppress(sqlite3.Error):
+            _retried(delete)
 
     def keys(self) -> set[str]:
         """The keys of every entry."""
@@ -157,6 +248,101 @@ DATABASE = "documents.sqlite3"
 APPLICATION_ID = 0x646E6E64
 # Entries of the layout before the database: one pickle file each.
 _OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pickle)$")
+
+
+# An entry's seal: HMAC-SHA256 of its key and bytes, before the bytes.
+MAC_SIZE = 32
+SECRET = "entry-key"
+SECRET_SIZE = 32
+# Attempts at an operation that finds the database busy, and the first pause between two.
+ATTEMPTS = 8
+PAUSE = 0.05
+# Where the platform has it, a link is refused by open itself.
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _mac(secret: bytes, key: str, entry: bytes) -> bytes:
+    return hmac.digest(secret, key.encode() + b"\0" + entry, "sha256")
+
+
+_secrets: dict[Path, bytes] = {}
+
+
+def entry_secret() -> bytes:
+    """The secret that seals this user's entries, made at the first use.
+
+    Raises OSError when it can be neither read nor made: the run goes without a cache.
+    """
+    path = user_cache() / SECRET
+    if path not in _secrets:
+        secret = _read_secret(path)
+        if secret is None:
+            _make_secret(path)
+            secret = _read_secret(path)
+            if secret is None:
+                raise OSError(f"{path} is not a secret of {SECRET_SIZE} bytes")
+        _secrets[path] = secret
+    return _secrets[path]
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret in ``path``, or None when there is none that only this user can read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_LINK)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(file.fileno())
+        secret = file.read(SECRET_SIZE + 1)
+    private = os.name != "posix" or (
+        status.st_uid == os.geteuid() and not status.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    )
+    if not stat.S_ISREG(status.st_mode) or not private or len(secret) != SECRET_SIZE:
+        return None
+    return secret
+
+
+def _make_secret(path: Path) -> None:
+    """Write a new secret in ``path``: whole, readable by the user alone, the first one wins."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _ignored_by_git(path.parent)
+    partial = path.with_name(f".{SECRET}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINK, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(secrets.token_bytes(SECRET_SIZE))
+        if os.path.lexists(path):
+            os.replace(partial, path)  # one that is not private, or damaged, is replaced
+        else:
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _ignored_by_git(folder: Path) -> None:
+    """Keep a folder the cache made out of any repository it lies in."""
+    with contextlib.suppress(OSError):
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+
+
+def _retried(operation: Callable[[], T]) -> T:
+    """``operation``, tried again while the database is busy, a bounded number of times.
+
+    SQLite waits for a lock (the connection's timeout), except where waiting could deadlock
+    or while another connection sets the database up: then it fails at once, and the
+    pauses here, doubling from PAUSE, give the other process time to finish.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return operation()
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(PAUSE * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager
@@ -185,7 +371,9 @@ def _open(folder: Path) -> sqlite3.Connection:
     cache's, or one that cannot be locked: the run then goes without a cache, and the file
     is left as it is.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        _ignored_by_git(folder)
     # Autocommit, with explicit transactions; wait for the other workers' short writes.
     db = sqlite3.connect(folder / DATABASE, timeout=60, isolation_level=None)
     try:
@@ -211,8 +399,10 @@ def _open(folder: Path) -> sqlite3.Connection:
 
 
 def _ours_or_empty(db: sqlite3.Connection) -> bool:
-    owner: int = db.execute("PRAGMA application_id").fetchone()[0]
-    if owner == APPLICATION_ID:
-        return True
-    tables: int = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    return owner == 0 and tables == 0
+    # One statement, one snapshot: read in two, the mark before another process made the
+    # database and its table after, a database being made looked like someone else's.
+    owner, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return bool(owner == APPLICATION_ID or (owner == 0 and tables == 0))

@@ -104,6 +104,8 @@ def evidence_rows(ann: DocumentAnnotation, text: str, spans: Spans) -> list[Row]
         anchors.append(("url", ann.url))
     if ann.page_date:
         anchors.append(("page_date", ann.page_date.evidence))
+    if ann.page_clock:
+        anchors.append(("page_clock", ann.page_clock.evidence))
     anchors += [(f"authors[{i}]", a.evidence) for i, a in enumerate(ann.authors)]
     anchors += [(f"credits[{i}]", c.evidence) for i, c in enumerate(ann.credits)]
     rows = [
@@ -207,6 +209,7 @@ def article_row(
         "outlet_basis": ann.outlet.basis if ann.outlet else None,
         "url": _quote(text, spans, article_id, ann.url) if ann.url else None,
         "page_date": ann.page_date.value if ann.page_date else None,
+        "page_clock": ann.page_clock.value if ann.page_clock else None,
         "authors": [person_names[a.person] for a in ann.authors],
         "author_ids": [a.person for a in ann.authors],
         "credits": [

@@ -17,10 +17,9 @@ import datetime as dt
 import gc
 import hashlib
 import multiprocessing
-import pickle
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,9 +27,11 @@ import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset.checking.assembly import Links, assemble_registries
+from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
     check_coverage,
     check_document,
+    check_duplicate_texts,
     check_page_date,
     check_positions_printed,
     check_printed,
@@ -45,7 +46,7 @@ from dnnd_dataset.checking.compiler import (
     resolve_quotes,
     used_ids,
 )
-from dnnd_dataset.checking.document_cache import DocumentCache, document_key
+from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Contribution,
     Row,
@@ -60,8 +61,7 @@ from dnnd_dataset.checking.document_rows import (
     stated_positions,
 )
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
-from dnnd_dataset.checking.ner_table import SLICES, with_slices
-from dnnd_dataset.checking.state import CheckState, ResolvedSpans
+from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 from dnnd_dataset.reading.raw_loading import (
@@ -69,7 +69,6 @@ from dnnd_dataset.reading.raw_loading import (
     DocumentFiles,
     Located,
     RawCorpus,
-    SourceText,
     document_stems,
     documents_folder_inside,
     load_document,
@@ -112,29 +111,6 @@ class CompileResult:
 
 
 @dataclass
-class DocumentResult:
-    """What checking one document gives apart from the checks that read every registry entry.
-
-    This is what the document cache keeps.
-    """
-
-    stem: str
-    source: SourceText | None
-    document: Located[DocumentAnnotation] | None
-    unreadable: bool
-    issues: list[Issue]
-    resolved: ResolvedSpans | None
-    spans: dict[tuple[str, AnchorKey], Span]
-    used: list[str]
-    used_digest: str
-    # Items still marked as proposals, per annotation file.
-    proposals: dict[str, int] = field(default_factory=dict)
-    # mentions, evidence and ner rows, and the stated positions; None with any issue.
-    rows: dict[str, list[Row]] | None = None
-    positions: list[StatedPosition] = field(default_factory=list)
-
-
-@dataclass
 class DocumentOutcome:
     """What the run keeps of one document once it is checked: never its text."""
 
@@ -149,6 +125,8 @@ class DocumentOutcome:
     quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem]
     printed: set[str]
     printed_as: dict[str, str]
+    # The SHA-256 of its text and the path shown for the text, when there is one.
+    text_digest: tuple[str, str] | None = None
     # With no issue: its rows per table, its counts for the card, what it adds to registries.
     rows: dict[str, list[Row]] | None = None
     counts: dict[str, int] | None = None
@@ -237,8 +215,10 @@ def check_corpus(
     problem = raw_folder_problem(raw)
     if problem is not None:
         return Report(issues=[problem])
-    with _fewer_collections():
-        return _check_corpus(raw, today, jobs, cache, sink)
+    # Opened (made) here before any worker opens it; None when git tracks it: a cache that
+    # came with a checkout is neither read nor written.
+    with _fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
+        return _check_corpus(raw, today, jobs, kept, sink)
 
 
 @contextlib.contextmanager
@@ -262,7 +242,7 @@ def _rest_collector() -> None:
 
 
 def _check_corpus(
-    raw: Path, today: dt.date | None, jobs: int, cache: Path | None, sink: RowSink | None
+    raw: Path, today: dt.date | None, jobs: int, cache: DocumentCache, sink: RowSink | None
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
@@ -278,7 +258,7 @@ def _check_corpus(
         state.today,
         _slim(state.entities),
         name_automaton(state),
-        cache,
+        cache.folder,
         rejected,
         registry_quotes(state),
         printed_automaton(values, normalized=False),
@@ -310,6 +290,7 @@ def _check_corpus(
     printed_as: dict[str, str] = {}
     complete = True
     keys: list[str | None] = []
+    texts: list[tuple[str, str, str]] = []
     for chunk in _check_documents(context, stems, jobs):
         for outcome in chunk.outcomes:
             stem = sys.intern(outcome.stem)
@@ -326,6 +307,8 @@ def _check_corpus(
             for value, form in outcome.printed_as.items():
                 printed_as.setdefault(value, form)
             state.proposals.update(outcome.proposals)
+            if outcome.text_digest is not None:
+                texts.append((stem, *outcome.text_digest))
             if outcome.coverage is not None:
                 coverage[stem] = outcome.coverage
             if outcome.contribution is not None and outcome.counts is not None:
@@ -335,9 +318,10 @@ def _check_corpus(
             for table in DOCUMENT_TABLES:
                 give(table, chunk.tables[table])
     # A cache that cannot be tidied only takes room.
-    with DocumentCache(cache) as kept, contextlib.suppress(OSError):
-        kept.keep_only(keys)
+    with contextlib.suppress(OSError):
+        cache.keep_only(keys)
     check_registry_evidence(state)
+    check_duplicate_texts(state, texts)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
     if not state.issues:
         check_unnamed_directives(state, links)
@@ -429,7 +413,8 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     outcomes = []
     for stem in stems:
         key = keys[stem]
-        result = _from_entry(cached.pop(key, None) if key else None, stem)
+        entry, found = cached.pop(key, None) if key else None, files[stem]
+        result = from_entry(entry, stem, found.text) if entry and found else None
         if result is not None and result.used_digest == _used_digest(context, result.used):
             outcome = _outcome(context, result, key)
             if outcome.issues == result.issues:
@@ -439,7 +424,7 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
             # leaves out: such a document is read and checked again.
         result = _check_afresh(context, stem, files[stem])
         if key:
-            fresh[key] = _entry(result)
+            fresh[key] = to_entry(result)
         outcomes.append(_outcome(context, result, key))
     _cache.put_many(fresh)
     with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
@@ -451,39 +436,6 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
     for outcome in outcomes:
         outcome.rows = None  # handed over once, in the chunk's tables
     return ChunkOutcome(outcomes, tables)
-
-
-def _entry(result: DocumentResult) -> bytes:
-    """The result as the cache keeps it, without what the text and the files give again.
-
-    Tokens and sentence texts are slices of the article's text, and the annotation's line
-    table is needed only to locate a problem: an entry without them is a third smaller, and
-    writing entries is most of what the cache costs a first build.
-    """
-    kept = result
-    if result.rows is not None:
-        ner = [
-            {name: row[name] for name in row if name not in SLICES} for row in result.rows["ner"]
-        ]
-        kept = replace(kept, rows={**result.rows, "ner": ner})
-    if result.document is not None:
-        kept = replace(kept, document=result.document.without_lines())
-    return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _from_entry(entry: bytes | None, stem: str) -> DocumentResult | None:
-    """An entry's result, or None for an entry that cannot be read (it is replaced)."""
-    if entry is None:
-        return None
-    try:
-        result = pickle.loads(entry)
-        if not isinstance(result, DocumentResult) or result.stem != stem:
-            return None
-        if result.rows is not None and result.source is not None:
-            result.rows["ner"] = with_slices(result.rows["ner"], result.source.text)
-    except Exception:  # any damage to an entry only means checking the document again
-        return None
-    return result
 
 
 def _outcome(context: _Context, result: DocumentResult, key: str | None) -> DocumentOutcome:
@@ -509,6 +461,8 @@ def _outcome(context: _Context, result: DocumentResult, key: str | None) -> Docu
     cited: list[tuple[str, Span]] = []
     if result.source is not None:
         text, normalized = result.source.text, state.normalized[result.stem]
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        outcome.text_digest = (digest, result.source.shown)
         outcome.printed, outcome.printed_as = find_printed(
             context.printed_verbatim, context.printed_normalized, text, normalized
         )

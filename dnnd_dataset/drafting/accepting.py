@@ -9,7 +9,7 @@ outlet) has no file of its own: the reviewer writes its value where it belongs a
 Everything is checked before anything is written, and every problem is reported at its line;
 then the registry files and the draft are written together, or nothing is. Accepting again
 finds nothing left to do; an entry whose file already holds the same entry is not written
-again.
+again, and one that only adds other names (an abbreviation the text gives) updates its file.
 """
 
 from __future__ import annotations
@@ -68,10 +68,10 @@ def accept_proposals(raw: Path, document: str | Path) -> Accepted:
         plan.take(index, proposal)
     if plan.issues:
         raise InvalidCorpusError(Report(issues=plan.issues))
-    accepted = Accepted(path, sorted(plan.files), len(plan.mentions))
+    accepted = Accepted(path, sorted([*plan.files, *plan.updated]), len(plan.mentions))
     if not located.model.proposals:
         return accepted
-    write_all_or_none(plan.files, {path: plan.edited().encode("utf-8")})
+    write_all_or_none(plan.files, {**plan.updated, path: plan.edited().encode("utf-8")})
     return accepted
 
 
@@ -100,6 +100,8 @@ class _Plan:
         self.text = text
         self.issues: list[Issue] = []
         self.files: dict[Path, bytes] = {}
+        # Existing entries that accepted proposals give other names.
+        self.updated: dict[Path, bytes] = {}
         self.mentions: list[dict[str, Any]] = []
 
     def issue(self, sub: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
@@ -153,7 +155,8 @@ class _Plan:
             return
         target = self.raw / "registry" / registry / f"{entry['id']}.yaml"
         content = registry_file(registry, entry).encode("utf-8")
-        if self._differs(target, registry, entry):
+        held = self._held(target, registry, entry)
+        if held == "other":
             self.issue(
                 ("proposals", index, "entry", "id"),
                 "duplicate-id",
@@ -161,7 +164,8 @@ class _Plan:
                 "choose another id, or merge the proposal into that file by hand and delete it",
             )
             return
-        if not target.exists() and self.files.setdefault(target, content) != content:
+        planned = self.updated if held == "fewer names" else self.files
+        if held != "same" and planned.setdefault(target, content) != content:
             self.issue(
                 ("proposals", index, "entry", "id"),
                 "duplicate-id",
@@ -186,19 +190,22 @@ class _Plan:
             return None
         return entry
 
-    def _differs(self, target: Path, registry: str, entry: dict[str, Any]) -> bool:
-        """True when ``target`` holds an entry other than ``entry``."""
+    def _held(self, target: Path, registry: str, entry: dict[str, Any]) -> str:
+        """What ``target`` holds against ``entry``: "nothing", "same", "fewer names" (the same
+        entry but for other names that ``entry`` adds) or "other"."""
         if not (target.exists() or target.is_symlink()):
-            return False
-        try:
-            held = load_yaml(target, str(target)).data
-        except RawFileError:
-            return True
+            return "nothing"
         model = REGISTRIES[registry]
         try:
-            return bool(model.model_validate(held) != model.model_validate(entry))
-        except ValidationError:
-            return True
+            held = model.model_validate(load_yaml(target, str(target)).data).model_dump()
+            proposed = model.model_validate(entry).model_dump()
+        except (RawFileError, ValidationError):
+            return "other"
+        if held == proposed:
+            return "same"
+        names = held.pop("other_names", None), proposed.pop("other_names", None)
+        fewer = names[0] is not None and names[1] is not None and set(names[0]) < set(names[1])
+        return "fewer names" if held == proposed and fewer else "other"
 
     def edited(self) -> str:
         """The draft without its proposals, with a mention for each accepted one."""

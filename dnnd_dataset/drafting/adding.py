@@ -3,20 +3,24 @@
 Article ids are ``NNN-HHHHHHHHHHHHHHHH``: a sequence number one above the highest in
 ``raw/documents`` (three digits or more) and the first 16 hex digits of the text's SHA-256.
 The number keeps the files in the order they were added; the hash keeps two contributors
-who add at the same time from taking the same id for different texts.
+who add at the same time from taking the same id for different texts. On one machine, an
+add holds a lock on the raw folder from reading the corpus to writing the files, so two adds
+of one text at once add it once; ``dnnd build`` refuses two articles with the same text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dnnd_dataset.drafting.draft import draft_annotation
+from dnnd_dataset.drafting.file_set import write_all_or_none
 from dnnd_dataset.drafting.knowledge import read_knowledge
 from dnnd_dataset.drafting.render import render
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Issue, Report
@@ -100,6 +104,43 @@ def add_article(
     """
     raw = Path(raw)
     text = _read(Path(text_file))
+    with raw_folder_locked(raw):
+        return _add_locked(raw, Path(text_file), text, outlet, url, page_date)
+
+
+@contextlib.contextmanager
+def raw_folder_locked(raw: Path) -> Iterator[None]:
+    """Hold the lock of ``raw`` while an article is added: another ``dnnd add`` waits for it.
+
+    So two adds of one text at once add it once: the second reads the corpus only after the
+    first has written the text. The lock is on the folder itself and leaves no file behind.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the hash in the id still keeps two texts apart
+        yield
+        return
+    try:
+        descriptor = os.open(raw, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield  # no such folder: reading the registries reports it
+        return
+    try:
+        with contextlib.suppress(OSError):  # a file system without locks: as without fcntl
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _add_locked(
+    raw: Path,
+    text_file: Path,
+    text: str,
+    outlet: str | None,
+    url: str | None,
+    page_date: dt.date | None,
+) -> Added:
     knowledge = read_knowledge(raw)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest in knowledge.shas:
@@ -122,7 +163,7 @@ def add_article(
     annotation_path = documents / f"{article_id}.yaml"
     rendered = render(draft.annotation, draft.notes).encode("utf-8")
     try:
-        _write_both({text_path: text.encode("utf-8"), annotation_path: rendered})
+        write_all_or_none({text_path: text.encode("utf-8"), annotation_path: rendered})
     except OSError as error:
         raise DnndError(
             f"{documents}: cannot write the new article ({error.strerror}) "
@@ -137,32 +178,3 @@ def add_article(
         proposed=len(annotation.proposed_items()),
         notes=draft.notes,
     )
-
-
-def _write_both(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temporary name first, then is renamed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in files.items():
-            if target.exists():
-                raise DnndError(
-                    f"{target}: another article took this id meanwhile (fix: run dnnd add again)"
-                )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(name, 0o644)
-            staged.append((Path(name), target))
-        renamed: list[Path] = []
-        try:
-            for temporary, target in staged:
-                os.replace(temporary, target)
-                renamed.append(target)
-        except OSError:
-            for target in renamed:
-                target.unlink(missing_ok=True)
-            raise
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)

@@ -17,14 +17,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from dnnd_dataset import directive_codes
 from dnnd_dataset.drafting import events, new_names, page, positions
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
 from dnnd_dataset.errors import DnndError
-from dnnd_dataset.reading.anchoring import Span, resolve
-from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
+from dnnd_dataset.reading.anchoring import AnchorProblem, Span, resolve, resolve_all
+from dnnd_dataset.reading.raw_models import (
+    QUOTE_MAX,
+    Anchor,
+    Author,
+    BoilerplateAnnotation,
+    CreditAnnotation,
+    DocumentAnnotation,
+    MentionAnnotation,
+    Outlet,
+    PageDate,
+    PositionAnnotation,
+    Proposal,
+    Title,
+    Url,
+)
+from dnnd_dataset.roles_lexicon import roles_stated
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items()}
@@ -64,7 +81,10 @@ def anchor_fields(text: str, start: int, end: int) -> dict[str, Any]:
     fields: dict[str, Any] = {"quote": quote}
     if count > 1:
         fields["occurrence"] = index
-    assert resolve(text, Anchor(**fields)) == Span(start, end)
+    # A span that cuts a character from its mark resolves to a problem: the item is left out
+    # of the draft (``_quotable``); any other span is exactly the one found.
+    resolved = resolve(text, Anchor.model_construct(**fields))
+    assert isinstance(resolved, AnchorProblem) or resolved == Span(start, end)
     return fields
 
 
@@ -82,10 +102,19 @@ def _inside(inner: Hit | tuple[int, int], outer: Hit) -> bool:
     return outer.start <= start and end <= outer.end and (start, end) != (outer.start, outer.end)
 
 
+def _lines_text(text: str) -> str:
+    """``text`` with each CR a line break the finders see: a CR-only or CRLF text has lines
+    too. One character for one, so every offset holds in the text itself."""
+    return normalize(text).replace("\r", "\n")
+
+
 class _Drafter:
-    def __init__(self, text: str, knowledge: Knowledge, names: NameIndex | None) -> None:
+    def __init__(
+        self, text: str, knowledge: Knowledge, names: NameIndex | None, article_id: str = ""
+    ) -> None:
+        self.article_id = article_id
         self.verbatim = text
-        self.text = normalize(text)
+        self.text = _lines_text(text)
         self.knowledge = knowledge
         self.names = names if names is not None else knowledge.names()
         self.notes: list[str] = []
@@ -193,22 +222,41 @@ class _Drafter:
                     "value": value,
                 }
                 if label == "DIRECTIVE":
-                    proposal.update(self._directive_fields(group[0]))
+                    proposal.update(self._directive_fields(group[0], value))
                 elif label != "MEETING":
-                    proposal["id"] = slug(value)
+                    # An organization's kind is the reviewer's to say: accept asks for it.
+                    proposal["entry"] = {"id": slug(value), "name": value}
                 self.proposals.append(proposal)
 
-    def _directive_fields(self, hit: Hit) -> dict[str, Any]:
+    def _directive_fields(self, hit: Hit, printed: str) -> dict[str, Any]:
+        """The value, the note and the entry of a new directive, as far as its reference says."""
         ref = self.directive_refs.get((hit.start, hit.end))
         if ref is None:
             return {}
-        fields: dict[str, Any] = {"directive_kind": ref.kind}
-        if ref.code:
-            fields["value"] = ref.code
-        if ref.term:
-            fields["term"] = ref.term
+        fields: dict[str, Any] = {}
         parts = [ref.kind.replace("_", "-"), ref.code or ref.number or "", ref.term or ""]
-        fields["id"] = slug(" ".join(p for p in parts if p))
+        entry: dict[str, Any] = {
+            "id": slug(" ".join(p for p in parts if p)),
+            "name": printed,
+            "kind": ref.kind,
+        }
+        if ref.number is not None:
+            entry["number"] = ref.number
+        if ref.code:
+            fields["value"] = entry["code"] = ref.code
+        if ref.term:
+            entry["term"] = ref.term
+        stated = [
+            key for key in ("number", "code", "term") if key in entry and entry[key] in printed
+        ]
+        if stated:
+            entry["evidence"] = [
+                {
+                    "article": self.article_id,
+                    **anchor_fields(self.text, hit.start, hit.end),
+                    "supports": stated,
+                }
+            ]
         matches = [d.id for d in self.knowledge.directives if ref.code and d.code == ref.code]
         if matches:
             fields["note"] = (
@@ -217,8 +265,13 @@ class _Drafter:
             )
         elif ref.code is None and ref.number is not None:
             derived = f"{ref.number}-{_TYPE_OF_KIND[ref.kind]}/TW"
-            fields["value"] = derived
+            fields["value"] = entry["code"] = derived
+            entry["code_derived"] = True
+            entry["code_basis"] = (
+                f"The code is not printed; {derived} follows from the kind and the number."
+            )
             fields["note"] = f"the code is not printed; {derived} follows from kind and number"
+        fields["entry"] = entry
         return fields
 
 
@@ -234,7 +287,7 @@ def draft_annotation(
     names: NameIndex | None = None,
 ) -> Draft:
     """Draft the annotation of ``text`` with what ``knowledge`` holds."""
-    drafter = _Drafter(text, knowledge, names)
+    drafter = _Drafter(text, knowledge, names, article_id)
     norm = drafter.text
     doc: dict[str, Any] = {
         "article_id": article_id,
@@ -250,7 +303,7 @@ def draft_annotation(
     title = page.title(norm, chrome)
     if title is None:
         raise DnndError("the text is empty (fix: give the file that holds the article text)")
-    doc["title"] = {**anchor_fields(norm, title.start, title.end), "proposed": True}
+    doc["title"] = _title(normalize(text), norm, title)
     _outlet(drafter, doc, outlet)
     _url(drafter, doc, url)
     printed = page.printed_date(norm, page_date) if page_date else page.page_date(norm)
@@ -293,8 +346,85 @@ def draft_annotation(
     _meeting_details(drafter, meetings, hits)
     _dates_and_counts(drafter, meetings, page_year)
     doc["proposals"] = drafter.proposals
+    _keep_quotable(doc, normalize(text), norm, drafter.notes)
     annotation = DocumentAnnotation.model_validate(doc)
     return Draft(annotation, drafter.notes)
+
+
+# ------------------------------------------------------------ what a raw file can hold
+
+_ONE_ITEM: dict[str, type[BaseModel]] = {"outlet": Outlet, "url": Url, "page_date": PageDate}
+_ITEMS: dict[str, type[BaseModel]] = {
+    "authors": Author,
+    "credits": CreditAnnotation,
+    "boilerplate": BoilerplateAnnotation,
+    "mentions": MentionAnnotation,
+    "positions": PositionAnnotation,
+    "proposals": Proposal,
+}
+
+
+def _title(real: str, lines: str, span: page.Span) -> dict[str, Any]:
+    """The drafted title; one too long for a quote keeps its words up to the cap."""
+    start, end = span.start, span.end
+    item = {**anchor_fields(lines, start, end), "proposed": True}
+    if not _fits(Title, item, real, lines):
+        cut = lines.rfind(" ", start, min(end, start + QUOTE_MAX + 1))
+        end = cut if cut > start else min(end, start + QUOTE_MAX)
+        item = {**anchor_fields(lines, start, end), "proposed": True}
+    if not _fits(Title, item, real, lines):
+        raise DnndError(
+            "the first line of the text cannot be quoted as its title (fix: start the text "
+            "with its headline on a line of its own)"
+        )
+    return item
+
+
+def _keep_quotable(doc: dict[str, Any], real: str, lines: str, notes: list[str]) -> None:
+    """Leave out the drafted items a raw file cannot hold as found, and say so.
+
+    An item is left out when it breaks a cap of the raw format (a name or quote too long), or
+    when its quote does not resolve in the text as it did for the finders: a quote across a
+    line break written as CR, or one that cuts a character from its combining mark.
+    """
+    dropped = 0
+    for key, model in _ONE_ITEM.items():
+        if key in doc and not _fits(model, doc[key], real, lines):
+            del doc[key]
+            dropped += 1
+    for key, model in _ITEMS.items():
+        items = doc.get(key, [])
+        kept = [item for item in items if _fits(model, item, real, lines)]
+        dropped += len(items) - len(kept)
+        doc[key] = kept
+    if dropped:
+        notes.append(
+            f"{dropped} item(s) found in the text are left out: their words cannot be quoted "
+            "as printed (too long for the raw format, across a line break written as CR, or "
+            "cutting a character from its mark); annotate them by hand if they matter"
+        )
+
+
+def _fits(model: type[BaseModel], item: dict[str, Any], real: str, lines: str) -> bool:
+    try:
+        model.model_validate(item)
+    except ValidationError:
+        return False
+    anchors = [item] if "quote" in item else []
+    evidence = item.get("evidence")
+    if isinstance(evidence, dict):
+        anchors.append(evidence)
+    return all(_quotable(fields, real, lines) for fields in anchors)
+
+
+def _quotable(fields: dict[str, Any], real: str, lines: str) -> bool:
+    """The quote resolves in the text (``real``) to the spans the finders meant (in ``lines``)."""
+    anchor = Anchor.model_validate(
+        {key: fields[key] for key in ("quote", "prefix", "suffix", "occurrence") if key in fields}
+    )
+    found = resolve_all if fields.get("all") else resolve
+    resolved = found(real, anchor)
+    return not isinstance(resolved, AnchorProblem) and resolved == found(lines, anchor)
 
 
 def _outlet(drafter: _Drafter, doc: dict[str, Any], outlet: str | None) -> None:
@@ -395,7 +525,9 @@ def _authors(drafter: _Drafter, bylines: list[page.Span], hits: list[Hit]) -> li
         else:
             for proposal in drafter.proposals:
                 if proposal.get("quote") == drafter.text[line.start : line.end]:
-                    proposal["note"] = "the byline: add the person with roles: [author]"
+                    proposal["note"] = "the byline"
+                    if "entry" in proposal:
+                        proposal["entry"]["roles"] = ["author"]
     return written
 
 
@@ -445,38 +577,70 @@ def _acronyms(drafter: _Drafter, hits: list[Hit]) -> None:
             continue
         body = named[-1]
         spans = _occurrences(norm, abbr)
+        entry = _entry_of_body(drafter, body)
+        if entry is None:
+            continue
+        if abbr not in entry.setdefault("other_names", []):
+            entry["other_names"].append(abbr)
         drafter.proposals.append(
             {
                 "quote": abbr,
                 "all": True,
                 "kind": "organization",
                 "value": abbr,
-                "id": body.entity or slug(norm[body.start : body.end]),
+                "entry": entry,
                 "note": f"another name of {norm[body.start : body.end]!r}, which the text "
-                f"abbreviates; it occurs {len(spans)} time(s): add it to other_names",
+                f"abbreviates; it occurs {len(spans)} time(s)",
             }
         )
 
 
-# What a report says a person did at a meeting, strongest first.
-_ROLE_WORDS = (("chủ trì", "chair"), ("chỉ đạo", "directing"), ("phát biểu", "speaker"))
+def _entry_of_body(drafter: _Drafter, body: Hit) -> dict[str, Any] | None:
+    """The entry a new other name of ``body`` goes into: its proposal's, or its file's."""
+    if body.entity is None:
+        wanted = slug(drafter.text[body.start : body.end])
+        return next(
+            (
+                p["entry"]
+                for p in drafter.proposals
+                if p["kind"] == "organization" and p.get("entry", {}).get("id") == wanted
+            ),
+            None,
+        )
+    known = next((o for o in drafter.knowledge.organizations if o.id == body.entity), None)
+    return None if known is None else known.model_dump(mode="json", exclude_defaults=True)
 
 
-def _roles(norm: str, hits: list[Hit], start: int, end: int) -> list[tuple[str, str | None]]:
-    """Persons named between ``start`` and ``end``, each with the role its sentence states."""
-    found: dict[str, str | None] = {}
+def _participants(drafter: _Drafter, hits: list[Hit], start: int, end: int) -> list[dict[str, Any]]:
+    """Persons named between ``start`` and ``end``, each with the roles its sentence states
+    by the roles lexicon, and that sentence as the evidence of each."""
+    norm = drafter.text
+    found: dict[str, dict[str, Any]] = {}
     for hit in hits:
         if hit.label != "PERSON" or not start <= hit.start < end:
             continue
-        left = max(norm.rfind(". ", 0, hit.start) + 1, norm.rfind("\n", 0, hit.start) + 1)
-        right = min(i for i in (norm.find(". ", hit.end), end, len(norm)) if i != -1)
-        sentence = norm[left:right].casefold()
-        role = next((r for word, r in _ROLE_WORDS if word in sentence), None)
-        if role is None and re.search(r"(?<!\w)dự(?!\w)", sentence):
-            role = "attendee"
-        person = hit.entity or norm[hit.start : hit.end]
-        found[person] = found.get(person) or role
-    return sorted(found.items())
+        period = norm.rfind(". ", 0, hit.start)
+        left = max(period + 2 if period != -1 else 0, norm.rfind("\n", 0, hit.start) + 1)
+        stops = [i for i in (norm.find(". ", hit.end), norm.find("\n", hit.end)) if i != -1]
+        right = min([end, *stops])
+        while right > left and norm[right - 1] in " .,;:":
+            right -= 1
+        roles = roles_stated(norm[left:right])
+        person = hit.entity or slug(norm[hit.start : hit.end])
+        if not roles or person in found:
+            continue  # a person the sentence gives no role is no participant it states
+        found[person] = {
+            "person": person,
+            "roles": roles,
+            "evidence": [
+                {
+                    "article": drafter.article_id,
+                    **anchor_fields(norm, left, right),
+                    "supports": roles,
+                }
+            ],
+        }
+    return [found[person] for person in sorted(found)]
 
 
 def _meeting_id(meeting: events.Meeting) -> str:
@@ -495,7 +659,8 @@ def _next_paragraph_end(norm: str, end: int) -> int:
 
 
 def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
-    """Date, place, attendance, organizers, people and documents of each new meeting."""
+    """The entry of each new meeting: date, place, attendance, organizers, participants with
+    their roles, documents, and the sentence that reports it as evidence."""
     norm = drafter.text
     for meeting in meetings:
         paragraph_end = norm.find("\n", meeting.end)
@@ -507,38 +672,74 @@ def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: li
         def named(label: str, start: int, end: int) -> list[str]:
             return sorted(
                 {
-                    h.entity or norm[h.start : h.end]
+                    h.entity or slug(norm[h.start : h.end])
                     for h in hits
                     if h.label == label and start <= h.start < end
                 }
             )
 
-        details: dict[str, Any] = {
-            "id": _meeting_id(meeting),
-            "date": meeting.date.date.isoformat() if meeting.date else None,
-            "date_precision": meeting.date.precision if meeting.date else None,
-            "date_basis": meeting.date.basis if meeting.date else None,
-            "location": meeting.location,
-            "attendance": meeting.attendance.number if meeting.attendance else None,
-            "attendance_qualifier": meeting.attendance.qualifier if meeting.attendance else None,
-            "organizers": named("ORGANIZATION", left, right),
-            "participants": [
-                f"{person} ({role})" if role else person
-                for person, role in _roles(
-                    norm, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
-                )
-            ],
-            "directives": named("DIRECTIVE", meeting.start, sentence_end),
-        }
-        # The same meeting named again ("hội nghị ..." in the headline) gets the same details.
+        entry = _meeting_entry(drafter, meeting, named("ORGANIZATION", left, right))
+        entry["directives"] = named("DIRECTIVE", meeting.start, sentence_end)
+        entry["participants"] = _participants(
+            drafter, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
+        )
+        entry["evidence"] = _meeting_evidence(drafter, meeting, entry, left, sentence_end)
+        entry = {key: value for key, value in entry.items() if value not in (None, [])}
+        # The same meeting named again ("hội nghị ..." in the headline) gets the same entry.
         for proposal in drafter.proposals:
-            if proposal["kind"] != "meeting" or (
-                proposal["value"].casefold() != meeting.name.casefold()
+            if proposal["kind"] == "meeting" and (
+                proposal["value"].casefold() == meeting.name.casefold()
             ):
-                continue
-            for key, value in details.items():
-                if value not in (None, []) and key not in proposal:
-                    proposal[key] = value
+                proposal.setdefault("entry", entry)
+
+
+def _meeting_entry(
+    drafter: _Drafter, meeting: events.Meeting, organizers: list[str]
+) -> dict[str, Any]:
+    date = meeting.date
+    entry: dict[str, Any] = {
+        "id": _meeting_id(meeting),
+        "name": drafter.text[meeting.start : meeting.end],
+        "kind": meeting.kind,
+        "date": date.date.isoformat() if date else None,
+        "date_precision": date.precision if date else None,
+        "date_inferred": True if date and date.basis else None,
+        "date_basis": date.basis if date else None,
+        "location": meeting.location,
+        "organizers": organizers,
+    }
+    if meeting.attendance is not None:
+        entry["attendance"] = meeting.attendance.number
+        entry["attendance_qualifier"] = meeting.attendance.qualifier
+    return entry
+
+
+def _meeting_evidence(
+    drafter: _Drafter, meeting: events.Meeting, entry: dict[str, Any], left: int, right: int
+) -> list[dict[str, Any]]:
+    """The sentence that reports the meeting, supporting what it states of it."""
+    norm = drafter.text
+    sentence = norm[left:right]
+    supports = [
+        key
+        for key, stated in (
+            ("date", meeting.date is not None and left <= meeting.date.start < right),
+            (
+                "location",
+                entry.get("location") is not None and f"tại {entry['location']}" in sentence,
+            ),
+        )
+        if stated
+    ]
+    organizers = entry["organizers"]
+    # One id is the list; of several, the quote names each.
+    supports += ["organizers"] if len(organizers) == 1 else [f"organizers[{o}]" for o in organizers]
+    supports += [f"directives[{d}]" for d in entry["directives"]]
+    if not supports or right <= left:
+        return []
+    return [
+        {"article": drafter.article_id, **anchor_fields(norm, left, right), "supports": supports}
+    ]
 
 
 def _dates_and_counts(

@@ -13,11 +13,12 @@ def write_all_or_none(new: dict[Path, bytes], replaced: dict[Path, bytes] | None
     """Create the files of ``new`` and replace those of ``replaced``, or change nothing.
 
     Each file goes to a temporary name beside it first, then is renamed over its target: the
-    new files first, the replaced ones last, so that a failure while renaming removes the
-    new files again and leaves every earlier file as it was. A file of ``new`` that exists
-    meanwhile is refused before anything is renamed.
+    new files first, the replaced ones last. A failure while renaming removes the new files
+    again and writes back the replaced ones' earlier bytes, so every file is as it was. A file
+    of ``new`` that exists meanwhile is refused before anything is renamed.
     """
     replaced = replaced or {}
+    earlier = {target: target.read_bytes() for target in replaced}
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in [*new.items(), *replaced.items()]:
@@ -29,15 +30,17 @@ def write_all_or_none(new: dict[Path, bytes], replaced: dict[Path, bytes] | None
                 stream.write(data)
             os.chmod(name, 0o644)
             staged.append((Path(name), target))
-        created: list[Path] = []
+        done: list[Path] = []
         try:
             for temporary, target in staged:
                 os.replace(temporary, target)
-                if target in new:
-                    created.append(target)
+                done.append(target)
         except OSError:
-            for target in created:
-                target.unlink(missing_ok=True)
+            for target in done:
+                if target in new:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.write_bytes(earlier[target])
             raise
     finally:
         for temporary, _ in staged:

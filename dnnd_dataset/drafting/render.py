@@ -15,7 +15,8 @@ _ONE_LINE = ("mentions", "boilerplate", "proposals")
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # raw files refuse aliases: an entry two proposals share is written twice
 
 
 class _Flow(dict[str, Any]):
@@ -30,6 +31,15 @@ _Dumper.add_representer(
 )
 _Dumper.add_representer(
     _Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, True)
+)
+# A list of plain values (roles, ids, supports) reads best on one line, as annotators write it.
+_Dumper.add_representer(
+    list,
+    lambda dumper, data: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq",
+        data,
+        all(isinstance(item, (str, int)) and "\n" not in str(item) for item in data) or None,
+    ),
 )
 
 
@@ -61,20 +71,20 @@ def render(annotation: DocumentAnnotation, notes: list[str]) -> str:
     head = [
         SCHEMA_LINE,
         "# Drafted by 'dnnd add'. Review each item marked 'proposed: true' (delete the mark to",
-        "# accept it, the item to reject it) and each entry under 'proposals:' (write it into its",
-        "# registry, or delete it). 'dnnd check' counts what is left; 'dnnd build' refuses drafts.",
+        "# accept it, the item to reject it) and each proposal (correct its entry or delete it);",
+        "# 'dnnd accept' then moves the proposals into the registries; 'dnnd build' waits.",
     ]
     # A note quotes command-line values: escaped, a newline in one cannot end the comment.
     head += [f"# Note: {printable(note)}" for note in notes]
     parts = []
     for key, value in data.items():
         if key in _ONE_LINE and value:
+            # A proposal with its registry entry reads as the entry's file will.
+            items = [
+                _last_mark(item) if "entry" in item else _Flow(_last_mark(item)) for item in value
+            ]
             body = yaml.dump(
-                [_Flow(_last_mark(item)) for item in value],
-                Dumper=_Dumper,
-                allow_unicode=True,
-                sort_keys=False,
-                width=10_000,
+                items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000
             )
             parts.append(f"{key}:\n" + "".join(f"  {line}\n" for line in body.splitlines()))
         else:

@@ -95,9 +95,9 @@ def quote_anchor(evidence: Evidence) -> str:
 
 
 def display_date(meeting: Meeting) -> str:
-    """A meeting's date to the precision it is known."""
+    """A meeting's date to the precision it is known; without a year, the parts printed."""
     if meeting.date is None:
-        return "undated"
+        return f"{meeting.date_edtf} (year unknown)" if meeting.date_edtf else "undated"
     if meeting.date_precision == "year":
         return f"{meeting.date.year}"
     if meeting.date_precision == "month":

@@ -10,7 +10,7 @@ Layout::
     SITE/<table>/<id>.page-N.html      more articles that mention a record, past the first page
     SITE/style.css, SITE/search.js     the only style and script, both inside the site
     SITE/search/index-NNN.js           the search index (see search_index)
-    SITE/SHA256SUMS                    every other file, so a later run knows the site as its own
+    SITE/SHA256SUMS                    every other file: a later run replaces only an unedited site
 
 The site replaces ``SITE`` the way a build replaces its output folder (``owned_folder``):
 only a new, empty or earlier site, staged beside it, swapped in whole under a lock, so a
@@ -52,6 +52,7 @@ SITE_LAYOUT = Layout(
         rf"|({_TABLES})/[a-z0-9][a-z0-9-]*(\.page-[0-9]+)?\.html"
         r"|search/index-[0-9]{3,}\.js"
     ),
+    same_digests=True,  # a page edited by hand is kept, not overwritten
 )
 PAGE_SIZE = 500
 # An entity named in more articles than this lists them on pages of their own.

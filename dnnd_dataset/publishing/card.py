@@ -29,7 +29,7 @@ from dnnd_dataset.records import MENTION_LABELS, NER_TAGS
 # for span annotation; the other values are in the lists datasets ships.
 CARD_TAGS: dict[str, Any] = {
     "pretty_name": dataset_meta.PRETTY_NAME,
-    "license": dataset_meta.LICENSE_ID,
+    **dataset_meta.HUB_LICENSE,
     "language": ["vi"],
     "multilinguality": ["monolingual"],
     "language_creators": ["found"],

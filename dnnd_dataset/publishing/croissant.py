@@ -91,7 +91,7 @@ def croissant(
         "alternateName": dataset_meta.PRETTY_NAME,
         "description": dataset_meta.SUMMARY,
         "version": version,
-        "license": dataset_meta.LICENSE_URL,
+        "license": licenses(),
         "citeAs": citation,
         "creator": {"@type": "sc:Organization", "name": dataset_meta.CREATOR},
         "inLanguage": "vi",
@@ -102,6 +102,28 @@ def croissant(
     if date_published is not None:
         document["datePublished"] = date_published.isoformat()
     return document
+
+
+def licenses() -> list[dict[str, Any]]:
+    """Both licences, each naming what it covers (Croissant states licences per dataset)."""
+    texts = ", ".join(dataset_meta.PUBLISHERS_TEXT_FIELDS)
+    return [
+        {
+            "@type": "sc:CreativeWork",
+            "name": "CC BY 4.0",
+            "url": dataset_meta.LICENSE_URL,
+            "description": "The annotations: every record set and field except the "
+            f"publishers' words, which are in the fields {texts}.",
+        },
+        {
+            "@type": "sc:CreativeWork",
+            "name": dataset_meta.TEXTS_LICENSE_ID,
+            "description": f"The source texts, in the fields {texts}: their copyright remains "
+            "with their publishers (articles.outlet, articles.credits). Included for research "
+            "use with attribution; any other use, republication above all, needs the "
+            "publisher's permission.",
+        },
+    ]
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -165,6 +187,11 @@ def _field(
         "name": field.name,
         "description": field.metadata[DESCRIPTION_KEY].decode(),
     }
+    if field_id in dataset_meta.PUBLISHERS_TEXT_FIELDS:
+        node["description"] += (
+            f" The publisher's words, under {dataset_meta.TEXTS_LICENSE_ID} (see license), "
+            "not CC BY 4.0."
+        )
     arrow_type = field.type
     if pa.types.is_list(arrow_type):
         node["isArray"] = True

@@ -22,6 +22,27 @@ SUMMARY = (
 # The annotations' licence: the dataset's own content. The source texts stay their publishers'.
 LICENSE_ID = "cc-by-4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# The source texts' terms: the publishers keep their copyright (LICENSES/LicenseRef-...).
+TEXTS_LICENSE_ID = "LicenseRef-Publishers-Texts"
+# The fields whose values are the publishers' words, as Croissant names them (record set/field).
+PUBLISHERS_TEXT_FIELDS = (
+    "articles/title",
+    "articles/text",
+    "articles/text_normalized",
+    "mentions/text",
+    "evidence/quote",
+    "ner/text",
+    "ner/tokens",
+)
+# The Hub's licence tags. No licence of the Hub's list covers both parts, and a single
+# "cc-by-4.0" would show the publishers' texts as CC BY: so "other", named, and linked to the
+# card itself (the output's README.md), whose Licensing section says what each part is under;
+# a link into the folder the build writes needs no file beside the card.
+HUB_LICENSE: dict[str, str] = {
+    "license": "other",
+    "license_name": "cc-by-4.0-annotations-and-publishers-texts",
+    "license_link": "README.md",
+}
 # The package's licence (the wheel's License-Expression): code, annotations, source texts.
 LICENSE_EXPRESSION = "MIT AND CC-BY-4.0 AND LicenseRef-Publishers-Texts"
 LICENSE_FILES = ("LICENSE", "LICENSES/CC-BY-4.0.txt", "LICENSES/LicenseRef-Publishers-Texts.txt")
@@ -33,11 +54,16 @@ LICENSING = """\
   the source texts, the schemas and the dataset card): Creative Commons Attribution 4.0
   International (CC BY 4.0), in `LICENSES/CC-BY-4.0.txt`.
 - **Source texts** (`raw/documents/*.txt`; `title`, `text` and `text_normalized` of
-  `articles`, and the words that `mentions` and `evidence` quote from them): their copyright
+  `articles`, the words that `mentions` and `evidence` quote from them, and `text` and
+  `tokens` of `ner`): their copyright
   remains with their publishers, named in `articles.outlet` and `articles.credits`. They are
   included for research use with attribution: read, analyse, quote and cite them, naming the
   publisher. Any other use, republication above all, needs the publisher's permission
   (`LICENSES/LicenseRef-Publishers-Texts.txt`).
+- **In the metadata.** The card's YAML says `license: other`, with `license_name`
+  `cc-by-4.0-annotations-and-publishers-texts` and `license_link` to this card, since no one
+  licence covers both parts; `croissant.json` lists both licences, each naming the fields it
+  covers, and the description of each field that holds the publishers' words says so.
 """
 CREATOR = "dnnd-dataset contributors"
 KEYWORDS = (

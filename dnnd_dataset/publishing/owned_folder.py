@@ -2,7 +2,8 @@
 
 A folder is replaced only when it is absent, empty, or provably an earlier output of the
 build: every entry in it is a folder or regular file that the build writes (its
-:class:`Layout`), and its ``SHA256SUMS`` lists exactly those files. Anything else (a git
+:class:`Layout`), and its ``SHA256SUMS`` lists exactly those files (for a layout of files
+a person may edit, such as a site, with those very contents). Anything else (a git
 repository, a stray note, a symbolic link, the raw folder, the working directory) is
 refused with an :class:`OutputError` before anything is written, and nothing is deleted.
 
@@ -13,7 +14,10 @@ where the platform has one (Linux ``renameat2`` with ``RENAME_EXCHANGE``): at ev
 the target holds either the complete previous output or the complete new one. Elsewhere two
 renames do it, and a failure between them puts the previous output back. Staging folders
 left by a run that was killed are provably the build's own (their hidden name and their
-content) and are removed by the next run of the same target.
+content, table files half written included) and are removed by the next run of the same
+target. Folders that change together (``replace_folders``: the output and the package data)
+are swapped one after the other under a journal, which the next run uses to finish the
+swaps of a run killed between them.
 """
 
 from __future__ import annotations
@@ -22,18 +26,19 @@ import contextlib
 import ctypes
 import errno
 import functools
+import json
 import os
 import re
 import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dnnd_dataset.errors import OutputError, printable
-from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums
+from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class Layout:
     what: str  # "output folder", for messages
     folders: re.Pattern[str]
     files: re.Pattern[str]
+    # Every file must also have the SHA-256 its SHA256SUMS lists: for a folder whose files a
+    # person may edit in place (a site's pages), where an edit is work that must not be lost.
+    same_digests: bool = False
 
     def owns_folder(self, relative: str) -> bool:
         return self.folders.fullmatch(relative) is not None
@@ -66,6 +74,9 @@ PACKAGE_DATA_LAYOUT = Layout(
     re.compile(rf"{_TABLE}\.parquet|{SHA256SUMS}"),
 )
 
+# The file a table writer fills before naming it (``table_writer``): in a staging folder only.
+_PARTIAL = re.compile(rf"\.{_TABLE}-[0-9]{{5}}\.partial")
+
 # Shown at most, when a folder holds things the build did not write.
 _SHOWN = 3
 
@@ -76,23 +87,54 @@ def replace_folder(target: Path, layout: Layout, write: Callable[[Path], None]) 
     Raises OutputError when ``target`` is refused, locked or cannot be written; any
     exception leaves ``target`` as it was and removes the staging folder.
     """
-    refuse_unless_replaceable(target, layout)
+    replace_folders([(target, layout)], lambda stagings: write(stagings[0]))
+
+
+def replace_folders(
+    targets: Sequence[tuple[Path, Layout]], write: Callable[[list[Path]], None]
+) -> None:
+    """``replace_folder`` for folders that change together (the output and the package data).
+
+    ``write`` fills one staging folder per target; then each takes its target's place, one
+    after the other. Before the first swap a journal beside the first target names every
+    staged folder and the checksums it holds, and it is removed after the last: a run
+    killed between two swaps leaves it, and the next run of the same folders finishes those
+    swaps first, so the folders are never left half old and half new past that run. A swap
+    that fails is undone, with the swaps before it.
+    """
+    for target, layout in targets:
+        refuse_unless_replaceable(target, layout)
     # Absolute, so that the lock and staging names beside it exist even for '.' or 'a/..'.
-    target = Path(os.path.abspath(target))
-    with _as_output_error(target.parent):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(target):
-        sweep_stale_staging(target, layout)
-        refuse_unless_replaceable(target, layout)  # again: it may have changed before the lock
-        staging = _staging_name(target, "building")
+    targets = [(Path(os.path.abspath(target)), layout) for target, layout in targets]
+    for target, _ in targets:
+        with _as_output_error(target.parent):
+            target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for target, _ in targets:
+            locks.enter_context(output_lock(target))
+        journal = _journal_path(targets[0][0])
+        if len(targets) > 1:
+            _finish_interrupted(journal, targets)
+        for target, layout in targets:
+            sweep_stale_staging(target, layout)
+            refuse_unless_replaceable(target, layout)  # again: it may have changed before the lock
+        stagings = [_staging_name(target, "building") for target, _ in targets]
+        swapped: list[Path] = []  # their names now hold what _remove_previous decides on
         try:
-            with _as_output_error(staging):
-                staging.mkdir()
-                write(staging)
-                _swap_in(staging, target, layout)
+            with _as_output_error(stagings[0]):
+                for staging in stagings:
+                    staging.mkdir()
+                write(stagings)
+                if len(targets) > 1:
+                    _write_journal(journal, targets, stagings)
+                try:
+                    _swap_all(stagings, targets, swapped)
+                finally:
+                    journal.unlink(missing_ok=True)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+            for staging in stagings:
+                if staging not in swapped and staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -160,7 +202,7 @@ def _refuse_unless_replaceable(target: Path, layout: Layout) -> None:
         if not target.is_dir():
             raise OutputError(f"{shown} exists and is not a folder (fix: choose another folder)")
         foreign = foreign_entries(target, layout)
-        problem = _foreign_problem(foreign) if foreign else _listing_problem(target)
+        problem = _foreign_problem(foreign) if foreign else _listing_problem(target, layout)
     except OSError as error:
         raise OutputError(
             f"{shown}: cannot read it ({error.strerror}), so it cannot be recognised as an "
@@ -183,7 +225,7 @@ def _some(names: list[str]) -> str:
     return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
 
 
-def _listing_problem(target: Path) -> str | None:
+def _listing_problem(target: Path, layout: Layout) -> str | None:
     files = {
         path.relative_to(target).as_posix()
         for path in target.rglob("*")
@@ -206,6 +248,13 @@ def _listing_problem(target: Path) -> str | None:
     missing = sorted(listed.keys() - files)
     if missing:
         return f"lacks {printable(missing[0])}, which its {SHA256SUMS} lists"
+    if layout.same_digests:
+        for name in sorted(listed):
+            if sha256_file(target / name) != listed[name]:
+                return (
+                    f"holds {printable(name)}, whose content differs from its {SHA256SUMS} "
+                    "(edited since it was written)"
+                )
     return None
 
 
@@ -222,8 +271,17 @@ def output_lock(target: Path) -> Iterator[None]:
         return
     path = target.parent / f".{target.name}.lock"
     while True:
-        with _as_output_error(path):
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # Never through a link: one planted there would have the build create its target.
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise OutputError(
+                    f"{printable(path)} is a symbolic link, not the build's lock file; nothing "
+                    "was changed (fix: delete the link)"
+                ) from error
+            with _as_output_error(path):
+                raise
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -264,13 +322,20 @@ def _staging_name(target: Path, purpose: str) -> Path:
     return target.parent / f".{target.name}.{purpose}-{secrets.token_hex(6)}"
 
 
+def _staged_name(target: Path, *purposes: str) -> re.Pattern[str]:
+    """The names ``_staging_name`` gives beside ``target`` (for building, by default)."""
+    chosen = "|".join(purposes or ("building",))
+    return re.compile(rf"\.{re.escape(target.name)}\.(?:{chosen})-[0-9a-f]{{12}}")
+
+
 def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
     """Remove staging folders of ``target`` that killed runs left; return what was removed.
 
     Only run under the lock: then no other build is using them. A folder is removed only
-    when its name is one this module gives and everything in it is what the build writes.
+    when its name is one this module gives and everything in it is what the build writes,
+    or a table file it was still writing (``.<table>-NNNNN.partial``).
     """
-    name = re.compile(rf"\.{re.escape(target.name)}\.(?:{'|'.join(_PURPOSES)})-[0-9a-f]{{12}}")
+    name = _staged_name(target, *_PURPOSES)
     removed: list[Path] = []
     with os.scandir(target.parent) as entries:
         candidates = sorted(
@@ -280,7 +345,9 @@ def sweep_stale_staging(target: Path, layout: Layout) -> list[Path]:
         )
     for folder in candidates:
         try:
-            if foreign_entries(folder, layout):
+            if [
+                entry for entry in foreign_entries(folder, layout) if not _PARTIAL.fullmatch(entry)
+            ]:
                 continue
             shutil.rmtree(folder)
         except OSError:
@@ -327,20 +394,120 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 def _swap_in(staging: Path, target: Path, layout: Layout) -> None:
+    previous = _swap(staging, target)
+    if previous is not None:
+        _remove_previous(previous, target, layout)
+
+
+def _swap(staging: Path, target: Path) -> Path | None:
+    """Put ``staging`` in ``target``'s place; where the previous content went, if any."""
     if not target.exists():
         staging.rename(target)
-        return
+        return None
     if exchange(staging, target):
-        previous = staging  # the name now holds the previous output
-    else:
-        previous = _staging_name(target, "previous")
-        target.rename(previous)
-        try:
-            staging.rename(target)
-        except BaseException:
-            _restore(previous, target)
-            raise
-    _remove_previous(previous, target, layout)
+        return staging  # the name now holds the previous output
+    previous = _staging_name(target, "previous")
+    target.rename(previous)
+    try:
+        staging.rename(target)
+    except BaseException:
+        _restore(previous, target)
+        raise
+    return previous
+
+
+def _swap_all(
+    stagings: list[Path], targets: Sequence[tuple[Path, Layout]], swapped: list[Path]
+) -> None:
+    """Swap every staged folder in; on a failure, put back those swapped before it.
+
+    ``swapped`` receives the staging names once every swap is done: what they hold then is
+    the previous content, removed here or kept with an OutputError saying where.
+    """
+    done: list[tuple[Path | None, Path]] = []
+    try:
+        for staging, (target, _) in zip(stagings, targets, strict=True):
+            done.append((_swap(staging, target), target))
+    except BaseException:
+        for previous, target in reversed(done):
+            _undo(previous, target)
+        raise
+    swapped += stagings
+    for (previous, target), (_, layout) in zip(done, targets, strict=True):
+        if previous is not None:
+            _remove_previous(previous, target, layout)
+
+
+def _undo(previous: Path | None, target: Path) -> None:
+    if previous is None:
+        shutil.rmtree(target, ignore_errors=True)  # there was no folder before
+    elif not exchange(previous, target):
+        shutil.rmtree(target, ignore_errors=True)
+        _restore(previous, target)
+
+
+# ---------------------------------------------------------------- the journal of swaps
+
+
+def _journal_path(first: Path) -> Path:
+    return first.parent / f".{first.name}.swapping"
+
+
+def _sums_digest(folder: Path) -> str | None:
+    """The SHA-256 of a folder's SHA256SUMS: which build's content it holds, if any."""
+    try:
+        return sha256_file(folder / SHA256SUMS)
+    except OSError:
+        return None
+
+
+def _write_journal(
+    journal: Path, targets: Sequence[tuple[Path, Layout]], stagings: list[Path]
+) -> None:
+    swaps = [
+        {
+            "target": str(target),
+            "staged": str(staging),
+            "new": _sums_digest(staging),
+            "old": _sums_digest(target),
+        }
+        for staging, (target, _) in zip(stagings, targets, strict=True)
+    ]
+    temporary = journal.with_name(f"{journal.name}-{secrets.token_hex(6)}")
+    with open(temporary, "x", encoding="utf-8") as stream:
+        stream.write(json.dumps({"swaps": swaps}))
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, journal)
+
+
+def _finish_interrupted(journal: Path, targets: Sequence[tuple[Path, Layout]]) -> None:
+    """Finish the swaps a killed run of the same folders left undone (under their locks).
+
+    A folder is swapped only when it still holds what it held before that run, and its
+    staged folder is complete (the checksums the journal names) and only the build's own:
+    nothing that changed since is ever replaced.
+    """
+    try:
+        swaps = json.loads(journal.read_text(encoding="utf-8"))["swaps"]
+        planned = [(Path(s["target"]), Path(s["staged"]), s["new"], s["old"]) for s in swaps]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        planned = []  # not a journal this module wrote: dropped below
+    layouts = {target: layout for target, layout in targets}
+    if sorted(target for target, *_ in planned) == sorted(layouts):
+        for target, staged, new, old in planned:
+            current = _sums_digest(target)
+            if current == new or current != old or _sums_digest(staged) != new:
+                continue
+            if staged.parent != target.parent or not _staged_name(target).fullmatch(staged.name):
+                continue  # only a staging folder of that target is ever swapped in
+            with _as_output_error(target):
+                if not foreign_entries(staged, layouts[target]):
+                    _swap_in(staged, target, layouts[target])
+    with _as_output_error(journal):
+        journal.unlink(missing_ok=True)
 
 
 def _restore(previous: Path, target: Path) -> None:

@@ -2,8 +2,8 @@
 
 A build that uses a cache folder records, after it succeeds, a stamp there: the digest of
 everything the output depends on (every file under ``raw/``, the card prose, the package's
-code, the version, the build date and the package data folder), and the size and
-modification time of every file it wrote. A later build with the same digest, whose output
+code, the version, the build date and the package data folder), and the size, modification
+time and SHA-256 of every file it wrote. A later build with the same digest, whose output
 files are exactly those files, unchanged, has nothing to do: it returns the recorded report
 and writes nothing. Anything else (an edited input, an output file touched, added or
 removed, another day) builds as usual. Deterministic output makes this safe: the same
@@ -26,6 +26,7 @@ from typing import Any
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
+from dnnd_dataset.publishing.checksums import sha256_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 STAMPS = "outputs"
@@ -87,11 +88,15 @@ def _walk(folder: Path) -> list[tuple[str, Path | None]]:
     return sorted(found)
 
 
-def _files(folder: Path) -> dict[str, list[int]] | None:
-    """Relative path -> [size, modification time in ns] of every file below ``folder``."""
+def _files(folder: Path) -> dict[str, list[int | str]] | None:
+    """Relative path -> [size, modification time in ns, SHA-256] of every file below ``folder``.
+
+    The digest, because a file can change and keep its size and time (a flipped byte, a copy
+    that keeps times); reading the output once costs little next to building it.
+    """
     try:
         return {
-            relative: [status.st_size, status.st_mtime_ns]
+            relative: [status.st_size, status.st_mtime_ns, sha256_file(path)]
             for relative, path in _walk(folder)
             if path is not None
             for status in [path.stat()]

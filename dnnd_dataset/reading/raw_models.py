@@ -48,6 +48,15 @@ from dnnd_dataset.records import (
 )
 
 Text = Annotated[str, StringConstraints(min_length=1)]
+# Caps that no printed name or quote comes near, and that keep the work on a text linear in
+# its length: name matching walks up to a name's length of the automaton per character of a
+# text, and a 'did you mean' search compares windows as long as the quote.
+NAME_MAX = 300
+QUOTE_MAX = 2_000
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=QUOTE_MAX)]
+QuoteContext = Annotated[str, StringConstraints(max_length=QUOTE_MAX)]
+NameLike = Annotated[str, StringConstraints(max_length=NAME_MAX)]  # may be empty
 
 
 def _iso_date_text(value: object) -> object:
@@ -81,11 +90,14 @@ class Proposable(RawModel):
 class Anchor(RawModel):
     """A span of an article text, found by its quote."""
 
-    quote: Text = Field(description="The exact words of the text (look-alikes may differ).")
-    prefix: str | None = Field(
+    quote: Quote = Field(
+        description=f"The exact words of the text (look-alikes may differ), at most {QUOTE_MAX:,} "
+        "characters."
+    )
+    prefix: QuoteContext | None = Field(
         default=None, description="Words just before the quote, to pick one occurrence."
     )
-    suffix: str | None = Field(
+    suffix: QuoteContext | None = Field(
         default=None, description="Words just after the quote, to pick one occurrence."
     )
     occurrence: int | None = Field(
@@ -110,7 +122,7 @@ class SourcedAnchor(Anchor):
 class Completion(RawModel):
     """A name completed from context: the published full_name where the printed one is short."""
 
-    full_name: Text | None = Field(
+    full_name: Name | None = Field(
         default=None,
         description="The name in sentence case, completed from context where needed; "
         "defaults to the printed name.",
@@ -139,8 +151,8 @@ class PersonEntry(RawModel):
     """One person, however many texts name it: the file raw/registry/persons/<id>.yaml."""
 
     id: Slug = Field(description="person_id: an ASCII slug of the name.")
-    name: Text = Field(description="Full name with diacritics, family name first.")
-    other_names: list[Text] = Field(
+    name: Name = Field(description="Full name with diacritics, family name first.")
+    other_names: list[Name] = Field(
         default=[],
         description="Other spellings, each as a text prints it, character for character.",
     )
@@ -152,8 +164,8 @@ class OrganizationEntry(RawModel):
     """One organization, however many texts name it: raw/registry/organizations/<id>.yaml."""
 
     id: Slug = Field(description="organization_id.")
-    name: Text = Field(description="Full Vietnamese name.")
-    other_names: list[Text] = Field(
+    name: Name = Field(description="Full Vietnamese name.")
+    other_names: list[Name] = Field(
         default=[],
         description="Abbreviations and variants, each as a text prints it, character for "
         "character.",
@@ -193,7 +205,7 @@ class PostEntry(RawModel):
     raw/registry/posts/<id>.yaml."""
 
     id: Slug = Field(description="post_id.")
-    name: Text = Field(description="Canonical Vietnamese name of the post.")
+    name: Name = Field(description="Canonical Vietnamese name of the post.")
     organization: Slug | None = Field(default=None, description="organization_id of the body.")
 
 
@@ -205,12 +217,12 @@ class DirectiveEntry(Completion):
     """
 
     id: Slug = Field(description="directive_id, unique across terms.")
-    name: Text = Field(
+    name: Name = Field(
         description="How a text prints its name, e.g. 'Chỉ thị 04-CT/TW', character for character."
     )
     kind: DirectiveKind = Field(description="chi_thi, nghi_quyet, ket_luan, quy_dinh.")
     number: str | None = Field(default=None, description="The number as printed.")
-    code: str | None = Field(
+    code: NameLike | None = Field(
         default=None, description="Canonical 'NN-XX/TW' if printed or determined by the text."
     )
     code_derived: bool = Field(
@@ -263,7 +275,7 @@ class ParticipantEntry(RawModel):
     roles: list[ParticipantRole] = Field(
         min_length=1, description="chair, directing, speaker, attendee: each role stated."
     )
-    position: str | None = Field(
+    position: NameLike | None = Field(
         default=None, description="Position as printed in that report, character for character."
     )
     inferred: bool = Field(
@@ -295,16 +307,24 @@ class MeetingEntry(Completion):
     """One meeting, however many texts report it: raw/registry/meetings/<id>.yaml."""
 
     id: Slug = Field(description="meeting_id.")
-    name: Text = Field(
+    name: Name = Field(
         description="Name as a text prints it, in Vietnamese, character for character."
     )
     kind: MeetingKind = Field(description="conference, review_conference, congress.")
-    date: IsoDate | None = Field(default=None, description="Date; null if no part is stated.")
+    date: IsoDate | None = Field(
+        default=None, description="Date; null if no part is stated or the year is unknown."
+    )
     date_precision: DatePrecision = Field(
         default="unknown", description="day, month, year, unknown."
     )
     date_inferred: bool = Field(default=False, description="A part of date is not printed.")
     date_basis: str | None = Field(default=None, description="How the inferred part was inferred.")
+    date_edtf: str | None = Field(
+        default=None,
+        description="The date as printed, in EDTF (ISO 8601-2): the parts the text prints, X for "
+        "each digit it does not ('XXXX-07-19' for '19/7'). Needed when a part of date is "
+        "inferred or the year is unknown; a date printed whole may leave it out.",
+    )
     location: str | None = Field(default=None, description="Place as stated.")
     organizers: list[Slug] = Field(default=[], description="organization_ids.")
     participants: list[ParticipantEntry] = Field(default=[], description="Named participants.")
@@ -348,6 +368,11 @@ class MeetingEntry(Completion):
 
 class MentionAnnotation(Anchor, Proposable):
     """A mention; with ``all: true`` every whole-word occurrence of the quote is one."""
+
+    quote: Name = Field(
+        description=f"The name as the text prints it (look-alikes may differ), at most {NAME_MAX} "
+        "characters."
+    )
 
     entity: Slug | None = Field(default=None, description="Id of the entity; none for LOCATION.")
     label: Literal["LOCATION"] | None = Field(
@@ -396,7 +421,7 @@ class Author(Proposable):
 
 
 class CreditAnnotation(Proposable):
-    name: Text = Field(description="Who is credited, as printed.")
+    name: Name = Field(description="Who is credited, as printed.")
     role: CreditRole = Field(description="photo or source.")
     person: Slug | None = Field(default=None, description="person_id of who is credited.")
     organization: Slug | None = Field(
@@ -424,7 +449,7 @@ class BoilerplateAnnotation(Anchor, Proposable):
 
 
 class Outlet(Proposable):
-    name: Text = Field(description="The publication's name.")
+    name: Name = Field(description="The publication's name.")
     inferred: bool = Field(default=False, description="Not printed in full, inferred.")
     basis: str | None = Field(default=None, description="How it was inferred.")
     evidence: Anchor = Field(description="Where the text names or tags the outlet.")
@@ -439,13 +464,21 @@ class Outlet(Proposable):
 
 
 class PageDate(Proposable):
-    value: IsoDate = Field(description="The date printed on the page.")
+    value: IsoDate = Field(description="The page's own publication date, as printed.")
     evidence: Anchor = Field(description="The printed date.")
+
+
+class PageClock(Proposable):
+    value: IsoDate = Field(
+        description="The date a clock in the page chrome showed: the day the page was "
+        "displayed when it was saved, not its publication date."
+    )
+    evidence: Anchor = Field(description="The clock as printed, in a page_chrome span.")
 
 
 class PositionAnnotation(Proposable):
     person: Slug = Field(description="person_id.")
-    title: Text = Field(
+    title: Name = Field(
         description="The title as the evidence quote prints it, character for character."
     )
     post: Slug | None = Field(default=None, description="post_id of the post the title names.")
@@ -500,7 +533,7 @@ class Proposal(Anchor):
     """
 
     kind: ProposalKind = Field(description="What is proposed.")
-    value: Text = Field(
+    value: Name = Field(
         description="The name as printed, the canonical code, the ISO date or the number."
     )
     entry: dict[str, Any] | None = Field(
@@ -509,19 +542,12 @@ class Proposal(Anchor):
         "entry as its file raw/registry/<registry>/<id>.yaml will hold it; 'dnnd accept' "
         "moves it there and the quote becomes a mention of it.",
     )
-    id: Slug | None = Field(default=None, description="A suggested id for a new registry entry.")
     all: bool = Field(default=False, description="The quote stands for every occurrence.")
-    directive_kind: DirectiveKind | None = Field(default=None, description="For a directive.")
-    term: Term | None = Field(default=None, description="Khóa stated with a directive.")
-    date: IsoDate | None = Field(default=None, description="For a date or a meeting.")
+    date: IsoDate | None = Field(default=None, description="For a date.")
     date_precision: DatePrecision | None = Field(
         default=None, description="day, month or year: what the text prints or implies."
     )
     date_basis: str | None = Field(default=None, description="How an unprinted part was read.")
-    location: str | None = Field(default=None, description="For a meeting: the place stated.")
-    organizers: list[Text] = Field(default=[], description="For a meeting: who organized it.")
-    participants: list[Text] = Field(default=[], description="For a meeting: people named.")
-    directives: list[Text] = Field(default=[], description="For a meeting: documents named.")
     attendance: int | None = Field(default=None, ge=1, description="Number of people stated.")
     attendance_qualifier: AttendanceQualifier | None = Field(
         default=None, description="exact, more_than, about."
@@ -540,7 +566,12 @@ class DocumentAnnotation(RawModel):
     title: Title = Field(description="The headline (or lead sentence).")
     outlet: Outlet | None = Field(default=None, description="The publication, if known.")
     url: Url | None = Field(default=None, description="A source URL printed in the text.")
-    page_date: PageDate | None = Field(default=None, description="The date printed on the page.")
+    page_date: PageDate | None = Field(
+        default=None, description="The page's publication date, printed with the article."
+    )
+    page_clock: PageClock | None = Field(
+        default=None, description="The date of a site clock in the page chrome."
+    )
     authors: list[Author] = Field(default=[], description="Bylines.")
     credits: list[CreditAnnotation] = Field(default=[], description="Photo credits and sources.")
     boilerplate: list[BoilerplateAnnotation] = Field(default=[], description="Non-content spans.")
@@ -554,7 +585,7 @@ class DocumentAnnotation(RawModel):
     def proposed_items(self) -> list[tuple[str | int, ...]]:
         """Paths of the items still awaiting review: marked ones and every proposal."""
         paths: list[tuple[str | int, ...]] = []
-        for name in ("title", "outlet", "url", "page_date"):
+        for name in ("title", "outlet", "url", "page_date", "page_clock"):
             item = getattr(self, name)
             if item is not None and item.proposed:
                 paths.append((name,))

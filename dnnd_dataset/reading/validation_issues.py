@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from dnnd_dataset.errors import CODES, Issue
+from dnnd_dataset.reading.raw_models import NAME_MAX, QUOTE_MAX
 from dnnd_dataset.reading.rawio import LoadedYaml, Loc, dotted
 
 _CODE_OF_TYPE = {
@@ -15,6 +16,7 @@ _CODE_OF_TYPE = {
     "date_from_datetime_parsing": "invalid-date",
     "date_from_datetime_inexact": "invalid-date",
     "date_type": "invalid-date",
+    "string_too_long": "too-long",
 }
 _HINTS = {
     "unknown-key": "remove the key or correct its spelling; the schema lists the allowed keys",
@@ -22,6 +24,8 @@ _HINTS = {
     "invalid-date": "write the date as YYYY-MM-DD, a real calendar date",
     "invalid-id": "use lowercase ASCII letters, digits and hyphens, e.g. 'tran-quoc-vuong'",
     "inconsistent-value": "make the values agree",
+    "too-long": f"shorten it: a name has at most {NAME_MAX} characters; a quote, prefix or "
+    f"suffix at most {QUOTE_MAX:,} (quote the words that matter, narrowed by a prefix or suffix)",
     "invalid-value": "use a value the schema allows",
 }
 
@@ -72,6 +76,11 @@ def issues_from_validation(
             message = f"unknown key {loc[-1]!r}"
         elif code == "missing-key":
             message = f"the key {loc[-1]!r} is required"
+        elif code == "too-long":
+            given = detail.get("input")
+            limit = detail.get("ctx", {}).get("max_length")
+            size = len(given) if isinstance(given, str) else "more"
+            message = f"{size} characters, more than the {limit} allowed; got {_short(given)}"
         elif detail["type"] in _MAPPING_TYPES:
             message = f"expected a mapping of keys to values, got {kind_of(detail.get('input'))}"
         elif "input" in detail and code != "inconsistent-value":

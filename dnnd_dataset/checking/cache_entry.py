@@ -1,0 +1,151 @@
+"""One document's check result, and the form the document cache keeps it in: data, never code.
+
+An entry is JSON, read back through a strict Pydantic schema: whatever its bytes, reading
+one gives a result of the declared shape or nothing (the document is then checked afresh).
+Nothing in it names a type or a callable, so no entry can run code, as a pickle could.
+
+An entry leaves out what the files give again: the text, decoded again from the bytes that
+the entry's key binds; the annotation's line table, needed only to locate a problem; the
+``ner`` columns that are slices of the text. Rows keep their columns' order and values:
+JSON's strings, whole numbers, booleans, null and lists are all a row holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
+
+from dnnd_dataset.checking.document_rows import Row, StatedPosition
+from dnnd_dataset.checking.ner_table import SLICES, with_slices
+from dnnd_dataset.checking.state import ResolvedSpans
+from dnnd_dataset.errors import Issue
+from dnnd_dataset.reading.anchoring import AnchorKey, Span
+from dnnd_dataset.reading.raw_loading import Located, SourceText
+from dnnd_dataset.reading.raw_models import DocumentAnnotation
+from dnnd_dataset.reading.rawio import LoadedYaml, Loc
+
+
+@dataclass
+class DocumentResult:
+    """What checking one document gives apart from the checks that read every registry entry.
+
+    This is what the document cache keeps.
+    """
+
+    stem: str
+    source: SourceText | None
+    document: Located[DocumentAnnotation] | None
+    unreadable: bool
+    issues: list[Issue]
+    resolved: ResolvedSpans | None
+    spans: dict[tuple[str, AnchorKey], Span]
+    used: list[str]
+    used_digest: str
+    # Items still marked as proposals, per annotation file.
+    proposals: dict[str, int] = field(default_factory=dict)
+    # mentions, evidence and ner rows, and the stated positions; None with any issue.
+    rows: dict[str, list[Row]] | None = None
+    positions: list[StatedPosition] = field(default_factory=list)
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class _Entry:
+    stem: str
+    # Where the text was read, as problems name it; None when it was not read.
+    text_shown: str | None
+    annotation: DocumentAnnotation | None
+    annotation_shown: str
+    annotation_loc: Loc
+    unreadable: bool
+    issues: list[Issue]
+    resolved: ResolvedSpans | None
+    # The resolved anchors in the order they were resolved: (article, anchor, span).
+    spans: list[tuple[str, AnchorKey, Span]]
+    used: list[str]
+    used_digest: str
+    proposals: dict[str, int]
+    # JSON values, given back as they were: checking each one would double the time an
+    # entry takes to read, and the seal already says that the cache wrote them.
+    rows: dict[str, list[dict[str, Any]]] | None
+    positions: list[StatedPosition]
+
+
+_ADAPTER: TypeAdapter[_Entry] = TypeAdapter(_Entry)
+
+
+def to_entry(result: DocumentResult) -> bytes:
+    """The result as the cache keeps it (the text and the line table left out)."""
+    rows: dict[str, list[dict[str, Any]]] | None = None
+    if result.rows is not None:
+        ner = [
+            {name: row[name] for name in row if name not in SLICES} for row in result.rows["ner"]
+        ]
+        rows = {**result.rows, "ner": ner}
+    document = result.document
+    entry = _Entry(
+        stem=result.stem,
+        text_shown=result.source.shown if result.source is not None else None,
+        annotation=document.model if document is not None else None,
+        annotation_shown=document.shown if document is not None else "",
+        annotation_loc=document.loc if document is not None else (),
+        unreadable=result.unreadable,
+        issues=result.issues,
+        resolved=result.resolved,
+        spans=[(article, anchor, span) for (article, anchor), span in result.spans.items()],
+        used=result.used,
+        used_digest=result.used_digest,
+        proposals=result.proposals,
+        rows=rows,
+        positions=result.positions,
+    )
+    return _ADAPTER.dump_json(entry)
+
+
+def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
+    """The result an entry holds, or None when it is not one of ``stem``'s.
+
+    ``text`` is the bytes of the text file that the entry's key was made from.
+    """
+    try:
+        kept = _ADAPTER.validate_json(entry)
+    except ValidationError:
+        return None
+    if kept.stem != stem:
+        return None
+    source = None
+    if kept.text_shown is not None:
+        # The bytes the sealed entry was made from, so they passed decode_text's checks then.
+        try:
+            source = SourceText(stem, kept.text_shown, text.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+    rows: dict[str, list[Row]] | None = None
+    if kept.rows is not None:
+        if source is None or set(kept.rows) != {"mentions", "evidence", "ner"}:
+            return None
+        try:
+            rows = {**kept.rows, "ner": with_slices(kept.rows["ner"], source.text)}
+        except (KeyError, TypeError):  # a row without its offsets: not one the cache wrote
+            return None
+    document = None
+    if kept.annotation is not None:
+        document = Located(
+            kept.annotation, kept.annotation_shown, LoadedYaml(None, {}), kept.annotation_loc
+        )
+    return DocumentResult(
+        stem=stem,
+        source=source,
+        document=document,
+        unreadable=kept.unreadable,
+        issues=kept.issues,
+        resolved=kept.resolved,
+        spans={(article, anchor): span for article, anchor, span in kept.spans},
+        used=kept.used,
+        used_digest=kept.used_digest,
+        proposals=kept.proposals,
+        rows=rows,
+        positions=kept.positions,
+    )
