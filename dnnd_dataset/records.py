@@ -93,6 +93,9 @@ def _short(value: object) -> object:
     if isinstance(value, list) and len(value) > REPR_ITEMS:
         shown = ", ".join(repr(_short(item)) for item in value[:REPR_ITEMS])
         return _Shown(f"[{shown}, …] ({len(value)} items)")
+    if isinstance(value, list) and any(isinstance(item, str) for item in value):
+        # A long text inside a short list (author_basis) is cut like one outside it.
+        return _Shown("[" + ", ".join(repr(_short(item)) for item in value) + "]")
     return value
 
 

@@ -252,7 +252,7 @@ def test_an_inferred_author_unflagged_is_refused(raw_copy: Path) -> None:
         text[:cut] + text[end:], encoding="utf-8"
     )
     assert _only_issue(raw_copy) == (
-        "documents/004-09a4b5f42719a47d.yaml:23: authors[0]: inference-unflagged: the quote "
+        "documents/004-09a4b5f42719a47d.yaml:26: authors[0]: inference-unflagged: the quote "
         "'Đó là phát biểu của Phó Trưởng ban Ban Đối ngoại Trung ương Nguyễn Huy Tăng' is no "
         "byline of nguyen-huy-tang: a byline prints the name alone (fix: quote the byline, or "
         "add inferred: true and basis: how the authorship is read)"
