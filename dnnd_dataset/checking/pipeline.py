@@ -323,6 +323,7 @@ def _check_corpus(
     check_registry_evidence(state)
     check_duplicate_texts(state, texts)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
+    # The links come with the rows, which a corpus with problems does not build.
     if not state.issues:
         check_unnamed_directives(state, links)
     stats: dict[str, Any] = {
