@@ -334,6 +334,8 @@ def test_a_directive_cited_without_a_span_or_a_note_is_refused(raw_copy: Path) -
         ("Chỉ thị 04-CT/TW", "04", False),
         ("Kết luận 73", "73", False),
         ("Chỉ thị 28/CT-TW", "28", False),
+        ("Nghị quyết 18 năm 2017", "18", False),
+        ("Nghị quyết năm 2017", None, False),
     ],
 )
 def test_a_numeral_that_is_no_number_needs_a_note(

@@ -92,7 +92,10 @@ def _check_directive(state: CheckState, entry: Located[BaseModel]) -> None:
                 "how the term is read",
             )
     if directive.note is None:
-        numerals = [n for n in _NUMERAL.findall(directive.name) if n != directive.number]
+        # A year ("năm 2017") reads as one; a short numeral that is not the number misleads.
+        numerals = [
+            n for n in _NUMERAL.findall(directive.name) if n != directive.number and len(n) < 4
+        ]
         if numerals:
             state.issue(
                 entry,
