@@ -336,6 +336,8 @@ def test_with_every_name_registered_the_draft_finds_every_annotated_entity_menti
             and m.label != "LOCATION"
             # A person named by a title alone ("Thường trực Ban Bí thư") is no registered name.
             and m.text not in titles
+            # A meeting referred to as "this one" ("Đại hội của LHHN lần này") is no name.
+            and not (m.label == "MEETING" and m.text.endswith("lần này"))
         }
         assert sorted(wanted - drafted) == [], path.stem
 
