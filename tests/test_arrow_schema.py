@@ -14,15 +14,15 @@ from hypothesis import strategies as st
 from pydantic import Field
 
 from dnnd_dataset.errors import UnknownTableError
+from dnnd_dataset.publishing.arrow_fields import DESCRIPTION_KEY, model_fields
 from dnnd_dataset.publishing.arrow_schema import (
-    DESCRIPTION_KEY,
     TABLE_KEY,
     VERSION_KEY,
     arrow_schema,
     from_arrow,
-    model_fields,
     to_arrow,
 )
+from dnnd_dataset.publishing.hf_features import features
 from dnnd_dataset.records import I32, INT32_MAX, TABLES, Int32, Mention, Record
 
 from .synthetic import VERSION, sample_tables
@@ -205,8 +205,9 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "tokens": IDS,
         "token_starts": req(list_of(INT32)),
         "token_ends": req(list_of(INT32)),
-        # ClassLabel indices: int64 is the storage of datasets.ClassLabel.
-        "ner_tags": req(list_of(pa.int64())),
+        # ClassLabel indices: int64 is the storage of datasets.ClassLabel, nullable as its
+        # features are, so that datasets reads the label names back from the file.
+        "ner_tags": opt(pa.list_(pa.field("element", pa.int64(), nullable=True))),
         "entity_ids": req(pa.list_(pa.field("element", STRING, nullable=True))),
     },
 }
@@ -268,6 +269,7 @@ def test_schema_metadata_names_version_and_table() -> None:
         VERSION_KEY: b"2.3.4",
         TABLE_KEY: b"meetings",
         DESCRIPTION_KEY: TABLES["meetings"].description.encode(),
+        b"huggingface": features("meetings").arrow_schema.metadata[b"huggingface"],
     }
 
 

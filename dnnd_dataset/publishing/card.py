@@ -20,7 +20,12 @@ import pyarrow.compute as pc
 import yaml
 
 from dnnd_dataset.publishing import dataset_meta
-from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.arrow_fields import (
+    DESCRIPTION_KEY,
+    admits_null,
+    model_fields,
+    table_spec,
+)
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 from dnnd_dataset.publishing.hf_features import dataset_info
 from dnnd_dataset.records import MENTION_LABELS, NER_TAGS
@@ -143,7 +148,7 @@ def _field_table(table: WrittenTable) -> list[str]:
     for column, field in _flatten(model_fields(spec.model), prefix=""):
         lines.append(
             f"| `{column}` | {_cell(type_name(field.type))} | "
-            f"{'yes' if field.nullable else 'no'} | "
+            f"{'yes' if admits_null(field) else 'no'} | "
             f"{_cell(field.metadata[DESCRIPTION_KEY].decode())} |"
         )
     return lines

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from dnnd_dataset.publishing import dataset_meta
-from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.arrow_fields import DESCRIPTION_KEY, model_fields, table_spec
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"

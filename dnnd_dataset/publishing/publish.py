@@ -27,7 +27,8 @@ from typing import Any
 import pyarrow as pa
 
 from dnnd_dataset.errors import OutputError, printable
-from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
+from dnnd_dataset.publishing.arrow_fields import table_spec
+from dnnd_dataset.publishing.arrow_schema import to_arrow
 from dnnd_dataset.publishing.card import NerSummary, render_card
 from dnnd_dataset.publishing.checksums import (
     SHA256SUMS,
