@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from pydantic import Field
 
 from dnnd_dataset.errors import UnknownTableError
-from dnnd_dataset.publishing.arrow_fields import DESCRIPTION_KEY, model_fields
+from dnnd_dataset.publishing.arrow_fields import (
+    DESCRIPTION_KEY,
+    REFERENCES_KEY,
+    model_fields,
+    referenced_table,
+)
 from dnnd_dataset.publishing.arrow_schema import (
     TABLE_KEY,
     VERSION_KEY,
@@ -248,7 +253,8 @@ def test_every_field_carries_its_model_description(table_name: str) -> None:
         for field in fields:
             description = model.model_fields[field.name].description
             assert description is not None
-            assert field.metadata == {DESCRIPTION_KEY: description.encode()}
+            assert field.metadata[DESCRIPTION_KEY] == description.encode()
+            assert set(field.metadata) <= {DESCRIPTION_KEY, REFERENCES_KEY}
             inner = field.type.value_type if pa.types.is_list(field.type) else field.type
             if pa.types.is_struct(inner):
                 nested = _nested_model(model, field.name)
@@ -429,3 +435,19 @@ offsets = st.integers(min_value=0, max_value=INT32_MAX)
 def test_mentions_round_trip_exactly(mentions: list[Mention]) -> None:
     table = to_arrow("mentions", mentions, VERSION)
     assert sorted(from_arrow("mentions", table), key=repr) == sorted(mentions, key=repr)
+
+
+def test_id_fields_name_the_table_their_values_are_rows_of() -> None:
+    schema = arrow_schema("meetings", VERSION)
+    assert referenced_table(schema.field("organizer_ids")) == "organizations"
+    assert referenced_table(schema.field("article_ids")) == "articles"
+    assert referenced_table(schema.field("meeting_id")) is None
+    participant = schema.field("participants").type.value_type.field("person_id")
+    assert participant.metadata[REFERENCES_KEY] == b"persons"
+    positions = arrow_schema("persons", VERSION).field("positions").type.value_type
+    assert referenced_table(positions.field("post_id")) == "posts"
+    assert referenced_table(positions.field("organization_id")) == "organizations"
+    assert referenced_table(arrow_schema("mentions", VERSION).field("article_id")) == "articles"
+    # An id whose table depends on another column names none.
+    assert referenced_table(arrow_schema("evidence", VERSION).field("record_id")) is None
+    assert referenced_table(arrow_schema("mentions", VERSION).field("entity_id")) is None

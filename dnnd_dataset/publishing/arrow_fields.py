@@ -31,11 +31,13 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from dnnd_dataset.errors import UnknownTableError
-from dnnd_dataset.records import TABLES, ClassLabels, Int32, TableSpec
+from dnnd_dataset.records import TABLES, ClassLabels, Int32, References, TableSpec
 
 DESCRIPTION_KEY = b"description"
 # On a field (or a list's element field) holding ClassLabel indices: the JSON list of names.
 CLASS_LABELS_KEY = b"dnnd_dataset.class_labels"
+# On a field of ids (or a list of them) that name rows of another table: that table's name.
+REFERENCES_KEY = b"dnnd_dataset.references"
 
 
 def table_spec(table_name: str) -> TableSpec:
@@ -63,12 +65,38 @@ def _arrow_field(model: type[BaseModel], name: str) -> pa.Field:
     arrow_type, nullable = _resolve(info.annotation, tuple(info.metadata))
     metadata = {DESCRIPTION_KEY: info.description.encode()}
     metadata.update(_class_label_metadata(info.annotation, tuple(info.metadata)))
+    target = _referenced_table(info.annotation, tuple(info.metadata))
+    if target is not None:
+        metadata[REFERENCES_KEY] = target.encode()
     # ``datasets`` reads a column's features back from the file's ``huggingface`` metadata
     # only when the column's Arrow field is the one its features give, and features are
     # always nullable: so a column of ClassLabel indices is nullable in Arrow (the model
     # still refuses a null), or a direct read of the file would lose the label names.
     labelled = CLASS_LABELS_KEY in metadata or _labelled_elements(arrow_type)
     return pa.field(name, arrow_type, nullable=nullable or labelled, metadata=metadata)
+
+
+def referenced_table(field: pa.Field) -> str | None:
+    """The table whose ids a field (or its list) holds, when the model marks it, else None."""
+    if field.metadata is None or REFERENCES_KEY not in field.metadata:
+        return None
+    return field.metadata[REFERENCES_KEY].decode()
+
+
+def _referenced_table(annotation: Any, metadata: tuple[object, ...]) -> str | None:
+    """The ``References`` mark of an annotation, through ``X | None`` and ``list[X]``."""
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata = (*metadata, *extra)
+    for marker in metadata:
+        if isinstance(marker, References):
+            return marker.table
+    if get_origin(annotation) in (Union, types.UnionType, list):
+        found = {_referenced_table(arg, ()) for arg in get_args(annotation)} - {None}
+        if len(found) > 1:
+            raise TypeError(f"{annotation!r} references more than one table: {sorted(found)}")
+        return found.pop() if found else None
+    return None
 
 
 def admits_null(field: pa.Field) -> bool:

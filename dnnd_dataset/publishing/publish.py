@@ -40,6 +40,7 @@ from dnnd_dataset.publishing.checksums import (
 from dnnd_dataset.publishing.croissant import croissant, dumps
 from dnnd_dataset.publishing.dataset_meta import bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
+from dnnd_dataset.publishing.rai import rai_fields
 from dnnd_dataset.publishing.table_writer import (
     PARQUET_OPTIONS,
     TableWriter,
@@ -117,7 +118,11 @@ class DatasetWriter:
         _write_text(self.folder / "README.md", card)
         progress("README.md")
         metadata = croissant(
-            written, version=self.version, citation=bibtex(prose), date_published=date_published
+            written,
+            version=self.version,
+            citation=bibtex(prose),
+            date_published=date_published,
+            rai=rai_fields(prose),
         )
         _write_text(self.folder / "croissant.json", dumps(metadata))
         progress("croissant.json")
