@@ -80,7 +80,8 @@ def referenced_table(field: pa.Field) -> str | None:
     """The table whose ids a field (or its list) holds, when the model marks it, else None."""
     if field.metadata is None or REFERENCES_KEY not in field.metadata:
         return None
-    return field.metadata[REFERENCES_KEY].decode()
+    table: bytes = field.metadata[REFERENCES_KEY]
+    return table.decode()
 
 
 def _referenced_table(annotation: Any, metadata: tuple[object, ...]) -> str | None:
@@ -92,7 +93,7 @@ def _referenced_table(annotation: Any, metadata: tuple[object, ...]) -> str | No
         if isinstance(marker, References):
             return marker.table
     if get_origin(annotation) in (Union, types.UnionType, list):
-        found = {_referenced_table(arg, ()) for arg in get_args(annotation)} - {None}
+        found = {table for arg in get_args(annotation) if (table := _referenced_table(arg, ()))}
         if len(found) > 1:
             raise TypeError(f"{annotation!r} references more than one table: {sorted(found)}")
         return found.pop() if found else None
