@@ -232,7 +232,15 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obje
         "HF_HOME": str(base / "hf-home"),
     }
     package_data = Path(dnnd_dataset.__file__).parent / "_data"
-    command = [sys.executable, "-c", LOAD_SCRIPT, out, base / "cache", package_data, *TABLES]
+    command: list[str | Path] = [
+        sys.executable,
+        "-c",
+        LOAD_SCRIPT,
+        out,
+        base / "cache",
+        package_data,
+        *TABLES,
+    ]
     done = run(command, env=env)
     assert done.returncode == 0, done.stderr
     loaded: dict[str, dict[str, object]] = json.loads(done.stdout.splitlines()[-1])

@@ -150,5 +150,5 @@ def test_sql_needs_the_reserved_column_names_quoted() -> None:
     for bare in ("end", "table"):
         with pytest.raises(duckdb.ParserException, match=f'syntax error at or near "{bare}"'):
             duckdb.sql(f"SELECT {bare} FROM '{evidence}'")
-    quoted = duckdb.sql(f"""SELECT "table", "end" FROM '{evidence}' LIMIT 1""").fetchall()
+    quoted = duckdb.execute(f"""SELECT "table", "end" FROM '{evidence}' LIMIT 1""").fetchall()
     assert len(quoted) == 1
