@@ -451,3 +451,15 @@ def test_id_fields_name_the_table_their_values_are_rows_of() -> None:
     # An id whose table depends on another column names none.
     assert referenced_table(arrow_schema("evidence", VERSION).field("record_id")) is None
     assert referenced_table(arrow_schema("mentions", VERSION).field("entity_id")) is None
+
+
+def test_the_references_verify_checks_are_those_the_models_mark() -> None:
+    from dnnd_dataset.publishing.consistency import REFERENCES
+
+    for table, references in REFERENCES.items():
+        for column, target, _ in references:
+            name, _, member = column.partition(".")
+            field = arrow_schema(table, VERSION).field(name)
+            if member:
+                field = field.type.value_type.field(member)
+            assert referenced_table(field) == target, f"{table}.{column}"
