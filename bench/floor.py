@@ -170,6 +170,10 @@ def _document_rows(
         "boilerplate_organization_ids": [],
         "boilerplate_directive_ids": [],
         "boilerplate_meeting_ids": [],
+        "title_inferred": ann.title.inferred,
+        "title_basis": ann.title.basis,
+        "author_inferred": [a.inferred for a in ann.authors],
+        "author_basis": [a.basis for a in ann.authors],
     }
     for table, record_id, field, anchor in quotes:
         start, end = _span(normalized, anchor)
@@ -231,7 +235,11 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
             "name": entry["name"],
             "other_names": entry["other_names"],
             "kind": entry["kind"],
+            "kind_inferred": entry["kind_inferred"],
+            "kind_basis": entry["kind_basis"],
             "parent_id": entry["parent"],
+            "parent_inferred": entry["parent_inferred"],
+            "parent_basis": entry["parent_basis"],
             "note": entry["note"],
             **common,
             **chrome,
@@ -248,11 +256,14 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
             "code_basis": entry["code_basis"],
             "issuer_id": entry["issuer"],
             "term": entry["term"],
+            "term_inferred": entry["term_inferred"],
+            "term_basis": entry["term_basis"],
             "issued_on": entry["issued_on"],
             "subject": entry["subject"],
             "adopted_at_meeting_id": entry["adopted_at"],
             "surface_forms": [],
             "meeting_ids": [],
+            "note": entry["note"],
             **common,
             **chrome,
         }
@@ -285,6 +296,8 @@ def _registry_row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
             }
             for p in entry["participants"]
         ],
+        "participant_organization_ids": entry["participant_organizations"],
+        "participant_groups": entry["participant_groups"],
         "attendance": entry["attendance"],
         "attendance_qualifier": entry["attendance_qualifier"],
         "directive_ids": entry["directives"],

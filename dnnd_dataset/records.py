@@ -63,9 +63,9 @@ NER_TAGS: tuple[str, ...] = (
     *(f"{prefix}-{label}" for label in MENTION_LABELS for prefix in ("B", "I")),
 )
 NerTag = Annotated[int, ClassLabels(NER_TAGS), Field(ge=0, lt=len(NER_TAGS))]
-MeetingKind = Literal["conference", "review_conference", "congress"]
+MeetingKind = Literal["conference", "review_conference", "congress", "activity"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
-ParticipantRole = Literal["chair", "directing", "speaker", "attendee"]
+ParticipantRole = Literal["chair", "directing", "speaker", "attendee", "actor"]
 AttendanceQualifier = Literal["exact", "more_than", "about"]
 PersonRole = Literal["official", "author", "photographer"]
 DirectiveKind = Literal["chi_thi", "nghi_quyet", "ket_luan", "quy_dinh"]
@@ -109,6 +109,9 @@ def _short(value: object) -> object:
     if isinstance(value, list) and len(value) > REPR_ITEMS:
         shown = ", ".join(repr(_short(item)) for item in value[:REPR_ITEMS])
         return _Shown(f"[{shown}, …] ({len(value)} items)")
+    if isinstance(value, list) and any(isinstance(item, str) for item in value):
+        # A long text inside a short list (author_basis) is cut like one outside it.
+        return _Shown("[" + ", ".join(repr(_short(item)) for item in value) + "]")
     return value
 
 
@@ -214,6 +217,19 @@ class Article(Record):
     boilerplate_meeting_ids: list[MeetingId] = Field(
         description="Meetings the article names only in boilerplate."
     )
+    title_inferred: bool = Field(
+        description="True when the text prints no headline and title is a sentence that "
+        "serves as one (see title_basis)."
+    )
+    title_basis: str | None = Field(description="Why an inferred title stands for the headline.")
+    author_inferred: list[bool] = Field(
+        description="For each of authors, in its order: true when no byline prints the name "
+        "and the authorship is inferred (see author_basis)."
+    )
+    author_basis: list[str | None] = Field(
+        description="For each of authors, in its order: how an inferred authorship was "
+        "inferred; null for a printed byline."
+    )
 
 
 class Mention(Record):
@@ -237,7 +253,7 @@ class Participant(Record):
     person_id: PersonId = Field(description="The participating person (one row per person).")
     roles: list[ParticipantRole] = Field(
         description="Every role the texts give the person there, in the order chair, "
-        "directing, speaker, attendee."
+        "directing, speaker, attendee, actor (who carries out an activity)."
     )
     position: str | None = Field(
         description="The person's position as printed in that report; null if none is stated."
@@ -250,7 +266,8 @@ class Participant(Record):
 
 
 class Meeting(Record):
-    """A conference, review conference or congress that the texts name or report."""
+    """A conference, review conference or congress that the texts name or report, or an
+    activity they report (a visit, a gift: kind activity)."""
 
     meeting_id: Slug = Field(description="Stable id of the meeting.")
     name: str = Field(description="Name as printed in a text, in Vietnamese, verbatim.")
@@ -262,7 +279,10 @@ class Meeting(Record):
         description="True when full_name adds words that the printed name does not hold."
     )
     full_name_basis: str | None = Field(description="How an inferred completion was inferred.")
-    kind: MeetingKind = Field(description="conference, review_conference or congress.")
+    kind: MeetingKind = Field(
+        description="conference, review_conference, congress, or activity (an event that is "
+        "no meeting, e.g. a gift handed over; its name is the words that report it)."
+    )
     date: dt.date | None = Field(
         description="Date of the meeting; null if no part is stated or the year is unknown "
         "(date_edtf then holds the parts printed)."
@@ -281,6 +301,14 @@ class Meeting(Record):
     organizer_ids: list[OrganizationId] = Field(description="Organizations that held the meeting.")
     participants: list[Participant] = Field(
         description="Named participants, with role and position."
+    )
+    participant_organization_ids: list[OrganizationId] = Field(
+        description="Organizations the text says took part (e.g. by their representatives), "
+        "each quoted in evidence."
+    )
+    participant_groups: list[str] = Field(
+        description="Groups the text says took part without naming them one by one, verbatim "
+        "(e.g. 'đại diện lãnh đạo các bộ, ban, ngành'); each quoted in evidence."
     )
     attendance: I32 | None = Field(description="Number of participants stated; null if none.")
     attendance_qualifier: AttendanceQualifier | None = Field(
@@ -371,8 +399,14 @@ class Directive(Record):
     code_basis: str | None = Field(description="How a derived code was derived.")
     issuer_id: OrganizationId | None = Field(description="Organization that issued it.")
     term: Term | None = Field(
-        description="Roman numeral of the Central Committee term (khóa), when stated."
+        description="Roman numeral of the Central Committee term (khóa), when stated or "
+        "inferred (see term_inferred)."
     )
+    term_inferred: bool = Field(
+        description="True when no text prints 'khóa' with the term and it is read from "
+        "something else, e.g. a congress number (see term_basis)."
+    )
+    term_basis: str | None = Field(description="How an inferred term was inferred.")
     issued_on: dt.date | None = Field(description="Date of issue, when stated.")
     subject: str | None = Field(description="What it is about, as stated.")
     adopted_at_meeting_id: MeetingId | None = Field(
@@ -391,6 +425,10 @@ class Directive(Record):
     meeting_ids: list[MeetingId] = Field(
         description="Meetings that disseminated, reviewed or cited it."
     )
+    note: str | None = Field(
+        description="How the printed name is read where it could mislead (a numeral that is "
+        "no number of the document), or why no span names it; null otherwise."
+    )
 
 
 class Organization(Record):
@@ -402,7 +440,16 @@ class Organization(Record):
         description="Abbreviations and variants, each verbatim as some article prints it."
     )
     kind: OrganizationKind = Field(description="party, party_body, state, state_body, press, ...")
+    kind_inferred: bool = Field(
+        description="True when neither the name nor a text states the kind (see kind_basis)."
+    )
+    kind_basis: str | None = Field(description="How an inferred kind was inferred.")
     parent_id: OrganizationId | None = Field(description="The organization it belongs to.")
+    parent_inferred: bool = Field(
+        description="True when the name does not hold the parent's name and no text states "
+        "the link (see parent_basis)."
+    )
+    parent_basis: str | None = Field(description="How an inferred parent was inferred.")
     note: str | None = Field(description="What the texts leave open about it.")
     article_ids: list[ArticleId] = Field(description="Articles that name it in their body.")
     boilerplate_article_ids: list[ArticleId] = Field(

@@ -19,6 +19,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "directing": ("chỉ đạo",),
     "speaker": ("phát biểu", "trình bày"),
     "attendee": ("dự", "tham dự", "cùng dự"),
+    # Who carries out an activity that is no meeting: "tặng quà" (hands over gifts).
+    "actor": ("tặng", "trao tặng", "trao quà"),
 }
 # Words that open with "dự" but say nothing of attending.
 NOT_ATTENDING = (

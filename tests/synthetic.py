@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pyarrow.parquet as pq
 
@@ -135,7 +135,12 @@ def article(article_id: str, **fields: object) -> Article:
         "boilerplate_organization_ids": [],
         "boilerplate_directive_ids": [],
         "boilerplate_meeting_ids": [],
+        "title_inferred": False,
+        "title_basis": None,
     }
+    authors = cast(list[str], fields.get("authors", []))
+    values["author_inferred"] = [False] * len(authors)
+    values["author_basis"] = [None] * len(authors)
     return _record(Article, values, fields)
 
 
@@ -154,6 +159,8 @@ def meeting(meeting_id: str, name: str, **fields: object) -> Meeting:
         "location": None,
         "attendance": None,
         "attendance_qualifier": None,
+        "participant_organization_ids": [],
+        "participant_groups": [],
         "adopted_directive_ids": [],
         "boilerplate_article_ids": [],
         "only_in_boilerplate": False,
@@ -209,6 +216,9 @@ def directive(directive_id: str, name: str, **fields: object) -> Directive:
         "issued_on": None,
         "subject": None,
         "adopted_at_meeting_id": None,
+        "term_inferred": False,
+        "term_basis": None,
+        "note": None,
         "surface_forms": [name],
         "boilerplate_article_ids": [],
         "only_in_boilerplate": False,
@@ -221,7 +231,11 @@ def organization(organization_id: str, name: str, **fields: object) -> Organizat
         "organization_id": organization_id,
         "name": name,
         "other_names": [],
+        "kind_inferred": False,
+        "kind_basis": None,
         "parent_id": None,
+        "parent_inferred": False,
+        "parent_basis": None,
         "note": None,
         "article_ids": [],
         "boilerplate_article_ids": [],

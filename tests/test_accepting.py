@@ -167,6 +167,16 @@ def test_a_failed_write_leaves_every_file_as_it_was(
     assert snapshot(raw) == before
 
 
+KIND_BASIS = (
+    "The name does not say what kind of body it is; the Ban Đối ngoại Trung ương is a board "
+    "of the Party's Central Committee."
+)
+PARENT_BASIS = (
+    "The name says Trung ương; that the board belongs to the Party's Central Committee is "
+    "not printed."
+)
+
+
 def test_an_entry_that_only_adds_other_names_updates_its_file(draft: Path) -> None:
     raw = draft.parents[1]
     held = raw / "registry" / "organizations" / "ban-doi-ngoai-trung-uong.yaml"
@@ -178,7 +188,11 @@ def test_an_entry_that_only_adds_other_names_updates_its_file(draft: Path) -> No
         "      other_names: [Ban Đối ngoại TW, Ban Ðối ngoại T.Ư, ban Ðối ngoại T.Ư,"
         " Ban Đối ngoại Trng ương, BĐNTW]\n"
         "      kind: party_body\n"
+        "      kind_inferred: true\n"
+        f"      kind_basis: {KIND_BASIS}\n"
         "      parent: ban-chap-hanh-trung-uong-dang\n"
+        "      parent_inferred: true\n"
+        f"      parent_basis: {PARENT_BASIS}\n"
     )
     _propose(draft, "  - quote: Hà Nội\n    kind: organization\n    value: Hà Nội\n" + entry)
     content = draft.read_text(encoding="utf-8").replace(
@@ -194,6 +208,12 @@ def test_an_entry_that_only_adds_other_names_updates_its_file(draft: Path) -> No
         "other_names: [Ban Đối ngoại TW, Ban Ðối ngoại T.Ư, ban Ðối ngoại T.Ư, Ban Đối ngoại Trng"
         " ương, BĐNTW]\n"
         "kind: party_body\n"
+        "kind_inferred: true\n"
+        "kind_basis: The name does not say what kind of body it is; the Ban Đối ngoại Trung ương"
+        " is a board of\n  the Party's Central Committee.\n"
         "parent: ban-chap-hanh-trung-uong-dang\n"
+        "parent_inferred: true\n"
+        "parent_basis: The name says Trung ương; that the board belongs to the Party's Central"
+        " Committee is not\n  printed.\n"
     )
     assert before != held.read_text(encoding="utf-8")

@@ -94,7 +94,8 @@ NAMED: dict[str, dict[str, set[str]]] = {
             "uy-ban-mttq-viet-nam-tinh",
         },
         "directives": {"chi-thi-12-ct-tw-ban-bi-thu"},
-        "meetings": set(),
+        # The gift its photo caption reports: an activity, linked by its evidence.
+        "meetings": {"tang-qua-tet-cho-viet-kieu-ngheo-o-tinh-ratanakiri"},
     },
     "004-09a4b5f42719a47d": {
         "persons": {"nguyen-huy-tang", "tran-quoc-vuong", "tuan-viet"},
@@ -439,7 +440,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
             False,
             None,
             [],
-            [("Nhandan", "source", None, "bao-nhan-dan", False)],
+            [("Nhandan", "source", None, "bao-nhan-dan", True)],
             None,
         ),
         "002-a35811e9377ab383": (
@@ -447,7 +448,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
             True,
             None,
             ["Quốc Trần"],
-            [("TTXVN", "photo", None, "thong-tan-xa-viet-nam", False)],
+            [("TTXVN", "photo", None, "thong-tan-xa-viet-nam", True)],
             None,
         ),
         "003-cb987c258479b677": (

@@ -47,6 +47,8 @@ def test_meetings_features_exactly() -> None:
                     "basis": string,
                 }
             ),
+            "participant_organization_ids": List(string),
+            "participant_groups": List(string),
             "attendance": Value("int32"),
             "attendance_qualifier": string,
             "directive_ids": List(string),

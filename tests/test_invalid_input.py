@@ -22,6 +22,7 @@ DIRECTIVE_12 = "registry/directives/chi-thi-12-ct-tw-ban-bi-thu.yaml"
 ORG_BDN = "registry/organizations/ban-doi-ngoai-trung-uong.yaml"
 KL73 = "registry/directives/ket-luan-73-bo-chinh-tri.yaml"
 MEETING_2011 = "registry/meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.yaml"
+NQ_TW6 = "registry/directives/nghi-quyet-trung-uong-6-khoa-xii.yaml"
 DOC_004 = "documents/004-09a4b5f42719a47d.yaml"
 
 # fixture file -> (the raw file it replaces, the exact issues as (file, line, code))
@@ -74,6 +75,8 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
     "clock-outside-chrome.yaml": (DOC_004, [(DOC_004, 23, "clock-outside-chrome")]),
     "fact-without-evidence.yaml": (DIRECTIVE_04, [(DIRECTIVE_04, 8, "fact-without-evidence")]),
     "not-as-printed.yaml": (ORG_BDN, [(ORG_BDN, 6, "not-as-printed")]),
+    "inference-unflagged.yaml": (DOC, [(DOC, 6, "inference-unflagged")]),
+    "note-missing.yaml": (NQ_TW6, [(NQ_TW6, 3, "note-missing")]),
     "span-splits-grapheme.yaml": (
         "documents/999-fixture.yaml",
         [("documents/999-fixture.yaml", 4, "span-splits-grapheme")],

@@ -28,6 +28,19 @@ def test_a_long_list_is_cut_with_its_size() -> None:
     assert REPR_ITEMS == 5
 
 
+def test_a_long_text_in_a_short_list_is_cut() -> None:
+    basis = "Đó là phát biểu " * 20
+    article = _article().model_copy(
+        update={
+            "authors": ["A", "B"],
+            "author_inferred": [True, False],
+            "author_basis": [basis, None],
+        }
+    )
+    assert f"author_basis=[{basis[:REPR_TEXT]!r}… (320 characters), None]" in repr(article)
+    assert "authors=['A', 'B']" in repr(article)
+
+
 def test_a_short_record_reads_as_usual() -> None:
     person = Person(
         person_id="ha-su",

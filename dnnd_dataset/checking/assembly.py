@@ -125,6 +125,8 @@ def _meetings(state: CheckState, links: Links) -> list[Record]:
                     )
                     for p in m.participants
                 ],
+                participant_organization_ids=list(m.participant_organizations),
+                participant_groups=list(m.participant_groups),
                 attendance=m.attendance,
                 attendance_qualifier=m.attendance_qualifier,
                 directive_ids=list(m.directives),
@@ -233,6 +235,8 @@ def _directives(state: CheckState, links: Links) -> list[Record]:
                 code_basis=d.code_basis,
                 issuer_id=d.issuer,
                 term=d.term,
+                term_inferred=d.term_inferred,
+                term_basis=d.term_basis,
                 issued_on=d.issued_on,
                 subject=d.subject,
                 adopted_at_meeting_id=d.adopted_at,
@@ -241,6 +245,7 @@ def _directives(state: CheckState, links: Links) -> list[Record]:
                 boilerplate_article_ids=links.boilerplate_article_ids(d.id),
                 only_in_boilerplate=links.only_in_boilerplate(d.id),
                 meeting_ids=sorted(meeting_ids[d.id]),
+                note=d.note,
             )
         )
     return rows
@@ -256,7 +261,11 @@ def _organizations(state: CheckState, links: Links) -> list[Record]:
                 name=o.name,
                 other_names=_other_names(o.name, o.other_names, links, o.id),
                 kind=o.kind,
+                kind_inferred=o.kind_inferred,
+                kind_basis=o.kind_basis,
                 parent_id=o.parent,
+                parent_inferred=o.parent_inferred,
+                parent_basis=o.parent_basis,
                 note=o.note,
                 article_ids=links.article_ids(o.id),
                 boilerplate_article_ids=links.boilerplate_article_ids(o.id),

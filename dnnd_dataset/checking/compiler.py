@@ -19,6 +19,7 @@ import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
+from dnnd_dataset.checking.inferences import check_registry_inferences
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.page_dates import check_page_dates
 from dnnd_dataset.checking.participant_roles import check_participant_roles
@@ -76,12 +77,14 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "organizers": "organizer_ids",
         "attendance": "attendance",
         "directives": "directive_ids",
+        "participant_organizations": "participant_organization_ids",
+        "participant_groups": "participant_groups",
         "full_name": "full_name",
     },
 }
 # Facts that are lists of ids: each element needs its own evidence.
-LIST_FACTS = {"organizers", "directives"}
-PARTICIPANT_FACTS = ("chair", "directing", "speaker", "attendee", "position")
+LIST_FACTS = {"organizers", "directives", "participant_organizations"}
+PARTICIPANT_FACTS = ("chair", "directing", "speaker", "attendee", "actor", "position")
 
 
 def check_registries(state: CheckState) -> None:
@@ -89,6 +92,7 @@ def check_registries(state: CheckState) -> None:
     _index_entities(state)
     _check_registries(state)
     check_participant_roles(state)
+    check_registry_inferences(state)
     check_printed_dates(state)
 
 
@@ -230,6 +234,8 @@ def _check_registries(state: CheckState) -> None:
             _expect(state, entry, ("organizers", index), org_id, "organizations")
         for index, directive_id in enumerate(meeting.directives):
             _expect(state, entry, ("directives", index), directive_id, "directives")
+        for index, org_id in enumerate(meeting.participant_organizations):
+            _expect(state, entry, ("participant_organizations", index), org_id, "organizations")
         for index, participant in enumerate(meeting.participants):
             _expect(state, entry, ("participants", index, "person"), participant.person, "persons")
         _check_date(state, entry, ("date",), meeting.date)
@@ -584,7 +590,8 @@ def _names(model: BaseModel) -> list[str]:
     if isinstance(model, DirectiveEntry):
         return [model.code] if model.code else []
     if isinstance(model, MeetingEntry):
-        return [model.name]
+        # An activity's name is the words that report it, not a name to find in texts.
+        return [] if model.kind == "activity" else [model.name]
     return []
 
 
@@ -704,7 +711,7 @@ def _require_evidence(
                         f"{name} lists {element!r} but no evidence supports it",
                         f"add an evidence quote with 'supports: [{name}[{element}]]'",
                     )
-        elif value is not None and name not in supported:
+        elif value is not None and value != [] and name not in supported:
             state.issue(
                 entry,
                 (name,),

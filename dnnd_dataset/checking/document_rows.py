@@ -236,6 +236,10 @@ def article_row(
         row[column] = sorted(body[label])
     for label, column in ID_COLUMNS.items():
         row[f"boilerplate_{column}"] = sorted(chrome[label] - body[label])
+    row["title_inferred"] = ann.title.inferred
+    row["title_basis"] = ann.title.basis
+    row["author_inferred"] = [a.inferred for a in ann.authors]
+    row["author_basis"] = [a.basis for a in ann.authors]
     return row
 
 

@@ -60,6 +60,7 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
+from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -322,6 +323,9 @@ def _check_corpus(
     check_registry_evidence(state)
     check_duplicate_texts(state, texts)
     check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
+    # The links come with the rows, which a corpus with problems does not build.
+    if not state.issues:
+        check_unnamed_directives(state, links)
     stats: dict[str, Any] = {
         "coverage": coverage,
         "proposals": dict(sorted(state.proposals.items())),
@@ -512,6 +516,7 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
     if loaded.document is not None and loaded.source is not None:
         check_document(state, loaded.document)
         check_positions_printed(state, loaded.document)
+        check_document_inferences(state, loaded.document)
         result.resolved = state.resolved.get(stem)
         result.spans = state.spans
         result.proposals = state.proposals

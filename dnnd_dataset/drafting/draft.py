@@ -246,8 +246,16 @@ class _Drafter:
             fields["value"] = entry["code"] = ref.code
         if ref.term:
             entry["term"] = ref.term
+            if "khóa" not in printed.lower():
+                # "Nghị quyết Đại hội XIII": the congress number, read as the khóa.
+                entry["term_inferred"] = True
+                entry["term_basis"] = (
+                    f"The text names the congress {ref.term}; its term (khóa) is read from it."
+                )
         stated = [
-            key for key in ("number", "code", "term") if key in entry and entry[key] in printed
+            key
+            for key in ("number", "code", "term")
+            if key in entry and entry[key] in printed and not entry.get(f"{key}_inferred")
         ]
         if stated:
             entry["evidence"] = [

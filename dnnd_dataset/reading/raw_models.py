@@ -171,8 +171,33 @@ class OrganizationEntry(RawModel):
         "character.",
     )
     kind: OrganizationKind = Field(description="What kind of body it is.")
+    kind_inferred: bool = Field(
+        default=False, description="Neither the name nor a text states the kind."
+    )
+    kind_basis: str | None = Field(default=None, description="How the kind was inferred.")
     parent: Slug | None = Field(default=None, description="organization_id it belongs to.")
+    parent_inferred: bool = Field(
+        default=False,
+        description="The name does not hold the parent's name and no text states the link.",
+    )
+    parent_basis: str | None = Field(default=None, description="How the parent was inferred.")
     note: str | None = Field(default=None, description="What the texts leave open about it.")
+
+    @model_validator(mode="after")
+    def _bases(self) -> OrganizationEntry:
+        if self.kind_inferred != (self.kind_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "kind_inferred true needs kind_basis, and only then"
+            )
+        if self.parent_inferred != (self.parent_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "parent_inferred true needs parent_basis, and only then"
+            )
+        if self.parent_inferred and self.parent is None:
+            raise PydanticCustomError(
+                "inconsistent-value", "parent_inferred true needs the parent it infers"
+            )
+        return self
 
 
 class PostEntry(RawModel):
@@ -206,15 +231,29 @@ class DirectiveEntry(Completion):
     code_basis: str | None = Field(default=None, description="How the code was derived.")
     issuer: Slug | None = Field(default=None, description="organization_id of the issuer.")
     term: Term | None = Field(default=None, description="Roman numeral of the khóa, if stated.")
+    term_inferred: bool = Field(
+        default=False, description="No text prints 'khóa' with the term; it is read."
+    )
+    term_basis: str | None = Field(default=None, description="How the term was inferred.")
     issued_on: IsoDate | None = Field(default=None, description="Date of issue, if stated.")
     subject: str | None = Field(default=None, description="What it is about, as stated.")
     adopted_at: Slug | None = Field(
         default=None, description="meeting_id of the congress that adopted it."
     )
+    note: str | None = Field(
+        default=None,
+        description="How the printed name is read where it could mislead, or why no span names it.",
+    )
     evidence: list[SourcedAnchor] = Field(default=[], description="Quotes grounding the fields.")
 
     @model_validator(mode="after")
     def _derived(self) -> DirectiveEntry:
+        if self.term_inferred != (self.term_basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "term_inferred true needs term_basis, and only then"
+            )
+        if self.term_inferred and self.term is None:
+            raise PydanticCustomError("inconsistent-value", "term_inferred true needs the term")
         if self.code_derived != (self.code_basis is not None):
             raise PydanticCustomError(
                 "inconsistent-value", "code_derived true needs code_basis, and only then"
@@ -289,6 +328,16 @@ class MeetingEntry(Completion):
     location: str | None = Field(default=None, description="Place as stated.")
     organizers: list[Slug] = Field(default=[], description="organization_ids.")
     participants: list[ParticipantEntry] = Field(default=[], description="Named participants.")
+    participant_organizations: list[Slug] = Field(
+        default=[],
+        description="organization_ids of bodies the text says took part; evidence "
+        "'supports: [participant_organizations[<id>]]'.",
+    )
+    participant_groups: list[Text] = Field(
+        default=[],
+        description="Groups that took part, unnamed one by one, as printed "
+        "('đại diện lãnh đạo các bộ, ban, ngành'); evidence 'supports: [participant_groups]'.",
+    )
     attendance: int | None = Field(
         default=None, ge=1, le=INT32_MAX, description="Number of participants stated."
     )
@@ -356,7 +405,19 @@ class Waiver(Anchor):
 
 class Author(Proposable):
     person: Slug = Field(description="person_id of the byline.")
-    evidence: Anchor = Field(description="The byline as printed.")
+    inferred: bool = Field(
+        default=False, description="No byline prints the name; the authorship is inferred."
+    )
+    basis: str | None = Field(default=None, description="How the authorship was inferred.")
+    evidence: Anchor = Field(description="The byline as printed, or the words it is read from.")
+
+    @model_validator(mode="after")
+    def _basis(self) -> Author:
+        if self.inferred != (self.basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs a basis, and only then"
+            )
+        return self
 
 
 class CreditAnnotation(Proposable):
@@ -433,7 +494,20 @@ class Url(Anchor, Proposable):
 
 
 class Title(Anchor, Proposable):
-    """The headline (or the lead sentence where there is none)."""
+    """The headline (or the lead sentence where there is none, marked inferred)."""
+
+    inferred: bool = Field(
+        default=False, description="The text prints no headline; this sentence serves as one."
+    )
+    basis: str | None = Field(default=None, description="Why the sentence stands for a headline.")
+
+    @model_validator(mode="after")
+    def _basis(self) -> Title:
+        if self.inferred != (self.basis is not None):
+            raise PydanticCustomError(
+                "inconsistent-value", "inferred: true needs a basis, and only then"
+            )
+        return self
 
 
 ProposalKind = Literal[
