@@ -35,7 +35,23 @@ class ClassLabels:
     names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class References:
+    """Marks an id field whose values are the ids of rows of ``table`` (a foreign key).
+
+    Croissant's ``references`` and ``dnnd verify``'s reference checks follow these marks.
+    """
+
+    table: str
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+ArticleId = Annotated[Slug, References("articles")]
+PersonId = Annotated[Slug, References("persons")]
+OrganizationId = Annotated[Slug, References("organizations")]
+DirectiveId = Annotated[Slug, References("directives")]
+MeetingId = Annotated[Slug, References("meetings")]
+PostId = Annotated[Slug, References("posts")]
 I32 = Annotated[int, Int32(), Field(ge=0, le=INT32_MAX)]
 
 MentionLabel = Literal["PERSON", "ORGANIZATION", "DIRECTIVE", "MEETING", "LOCATION"]
@@ -119,8 +135,8 @@ class Credit(Record):
         description="photo: a photo credit; source: the text is taken from this source "
         "('Theo ...', 'Nguồn: ...')."
     )
-    person_id: Slug | None = Field(description="The person credited or whose site is credited.")
-    organization_id: Slug | None = Field(
+    person_id: PersonId | None = Field(description="The person credited or whose site is credited.")
+    organization_id: OrganizationId | None = Field(
         description="The organization credited or whose site is credited."
     )
     inferred: bool = Field(
@@ -170,29 +186,35 @@ class Article(Record):
         "displayed when it was saved, not its publication date; null if the chrome has none."
     )
     authors: list[str] = Field(description="Bylines, as canonical person names.")
-    author_ids: list[Slug] = Field(description="person_id of each byline, in the order of authors.")
+    author_ids: list[PersonId] = Field(
+        description="person_id of each byline, in the order of authors."
+    )
     credits: list[Credit] = Field(description="Photo credits and 'Theo ...' / 'Nguồn' sources.")
     boilerplate: list[Boilerplate] = Field(
         description="Spans that are not article content: banners, chrome, duplicated captions, "
         "comment widgets."
     )
-    person_ids: list[Slug] = Field(description="Persons the article names in its body.")
-    organization_ids: list[Slug] = Field(description="Organizations the article names in its body.")
-    directive_ids: list[Slug] = Field(description="Directives the article names in its body.")
-    meeting_ids: list[Slug] = Field(
+    person_ids: list[PersonId] = Field(description="Persons the article names in its body.")
+    organization_ids: list[OrganizationId] = Field(
+        description="Organizations the article names in its body."
+    )
+    directive_ids: list[DirectiveId] = Field(
+        description="Directives the article names in its body."
+    )
+    meeting_ids: list[MeetingId] = Field(
         description="Meetings the article names or reports in its body."
     )
-    boilerplate_person_ids: list[Slug] = Field(
+    boilerplate_person_ids: list[PersonId] = Field(
         description="Persons the article names only in boilerplate (banner, page chrome, "
         "duplicated caption), never in its body."
     )
-    boilerplate_organization_ids: list[Slug] = Field(
+    boilerplate_organization_ids: list[OrganizationId] = Field(
         description="Organizations the article names only in boilerplate."
     )
-    boilerplate_directive_ids: list[Slug] = Field(
+    boilerplate_directive_ids: list[DirectiveId] = Field(
         description="Directives the article names only in boilerplate."
     )
-    boilerplate_meeting_ids: list[Slug] = Field(
+    boilerplate_meeting_ids: list[MeetingId] = Field(
         description="Meetings the article names only in boilerplate."
     )
     title_inferred: bool = Field(
@@ -213,7 +235,7 @@ class Article(Record):
 class Mention(Record):
     """A span of an article's text that names an entity or a location."""
 
-    article_id: Slug = Field(description="The article whose text holds the span.")
+    article_id: ArticleId = Field(description="The article whose text holds the span.")
     start: I32 = Field(description="Code-point offset into articles.text (inclusive).")
     end: I32 = Field(description="Code-point offset into articles.text (exclusive).")
     text: str = Field(description="Equals articles.text[start:end].")
@@ -228,7 +250,7 @@ class Mention(Record):
 
 
 class Participant(Record):
-    person_id: Slug = Field(description="The participating person (one row per person).")
+    person_id: PersonId = Field(description="The participating person (one row per person).")
     roles: list[ParticipantRole] = Field(
         description="Every role the texts give the person there, in the order chair, "
         "directing, speaker, attendee, actor (who carries out an activity)."
@@ -276,11 +298,11 @@ class Meeting(Record):
         "('XXXX-07-19' for '19/7', whose year date infers); null if no part is printed."
     )
     location: str | None = Field(description="Place as stated; null if not stated.")
-    organizer_ids: list[Slug] = Field(description="Organizations that held the meeting.")
+    organizer_ids: list[OrganizationId] = Field(description="Organizations that held the meeting.")
     participants: list[Participant] = Field(
         description="Named participants, with role and position."
     )
-    participant_organization_ids: list[Slug] = Field(
+    participant_organization_ids: list[OrganizationId] = Field(
         description="Organizations the text says took part (e.g. by their representatives), "
         "each quoted in evidence."
     )
@@ -292,15 +314,17 @@ class Meeting(Record):
     attendance_qualifier: AttendanceQualifier | None = Field(
         description="exact, more_than ('hơn') or about ('khoảng'); null when attendance is null."
     )
-    directive_ids: list[Slug] = Field(description="Documents disseminated, reviewed or cited.")
-    adopted_directive_ids: list[Slug] = Field(
+    directive_ids: list[DirectiveId] = Field(
+        description="Documents disseminated, reviewed or cited."
+    )
+    adopted_directive_ids: list[DirectiveId] = Field(
         description="Resolutions the meeting adopted (the inverse of "
         "directives.adopted_at_meeting_id)."
     )
-    article_ids: list[Slug] = Field(
+    article_ids: list[ArticleId] = Field(
         description="Articles that name or report the meeting in their body."
     )
-    boilerplate_article_ids: list[Slug] = Field(
+    boilerplate_article_ids: list[ArticleId] = Field(
         description="Articles that name the meeting only in boilerplate (a site banner, ...)."
     )
     only_in_boilerplate: bool = Field(
@@ -310,16 +334,18 @@ class Meeting(Record):
 
 class Position(Record):
     title: str = Field(description="The title as the text prints it, verbatim.")
-    post_id: Slug | None = Field(
+    post_id: PostId | None = Field(
         description="The canonical post (posts table) the title names; null when the text "
         "does not say of what body the title is."
     )
-    organization_id: Slug | None = Field(description="The organization the title belongs to.")
+    organization_id: OrganizationId | None = Field(
+        description="The organization the title belongs to."
+    )
     as_of: dt.date | None = Field(
         description="When the text says the person held it (the date of the event reported)."
     )
     as_of_inferred: bool = Field(description="True when as_of rests on an inferred date.")
-    article_id: Slug = Field(description="The article that states it.")
+    article_id: ArticleId = Field(description="The article that states it.")
 
 
 class Person(Record):
@@ -335,8 +361,8 @@ class Person(Record):
     )
     roles: list[PersonRole] = Field(description="official, author, photographer.")
     wikidata_id: WikidataId | None = Field(description="Wikidata item, only when verified.")
-    article_ids: list[Slug] = Field(description="Articles that name the person in their body.")
-    boilerplate_article_ids: list[Slug] = Field(
+    article_ids: list[ArticleId] = Field(description="Articles that name the person in their body.")
+    boilerplate_article_ids: list[ArticleId] = Field(
         description="Articles that name the person only in boilerplate."
     )
     only_in_boilerplate: bool = Field(
@@ -371,7 +397,7 @@ class Directive(Record):
         "number and issuer printed): see code_basis."
     )
     code_basis: str | None = Field(description="How a derived code was derived.")
-    issuer_id: Slug | None = Field(description="Organization that issued it.")
+    issuer_id: OrganizationId | None = Field(description="Organization that issued it.")
     term: Term | None = Field(
         description="Roman numeral of the Central Committee term (khóa), when stated or "
         "inferred (see term_inferred)."
@@ -383,20 +409,22 @@ class Directive(Record):
     term_basis: str | None = Field(description="How an inferred term was inferred.")
     issued_on: dt.date | None = Field(description="Date of issue, when stated.")
     subject: str | None = Field(description="What it is about, as stated.")
-    adopted_at_meeting_id: Slug | None = Field(
+    adopted_at_meeting_id: MeetingId | None = Field(
         description="The meeting (a congress) that adopted it, when the texts say so."
     )
     surface_forms: list[str] = Field(
         description="Every distinct way the corpus writes it, verbatim."
     )
-    article_ids: list[Slug] = Field(description="Articles that name it in their body.")
-    boilerplate_article_ids: list[Slug] = Field(
+    article_ids: list[ArticleId] = Field(description="Articles that name it in their body.")
+    boilerplate_article_ids: list[ArticleId] = Field(
         description="Articles that name it only in boilerplate."
     )
     only_in_boilerplate: bool = Field(
         description="True when no article names it outside boilerplate."
     )
-    meeting_ids: list[Slug] = Field(description="Meetings that disseminated, reviewed or cited it.")
+    meeting_ids: list[MeetingId] = Field(
+        description="Meetings that disseminated, reviewed or cited it."
+    )
     note: str | None = Field(
         description="How the printed name is read where it could mislead (a numeral that is "
         "no number of the document), or why no span names it; null otherwise."
@@ -416,15 +444,15 @@ class Organization(Record):
         description="True when neither the name nor a text states the kind (see kind_basis)."
     )
     kind_basis: str | None = Field(description="How an inferred kind was inferred.")
-    parent_id: Slug | None = Field(description="The organization it belongs to.")
+    parent_id: OrganizationId | None = Field(description="The organization it belongs to.")
     parent_inferred: bool = Field(
         description="True when the name does not hold the parent's name and no text states "
         "the link (see parent_basis)."
     )
     parent_basis: str | None = Field(description="How an inferred parent was inferred.")
     note: str | None = Field(description="What the texts leave open about it.")
-    article_ids: list[Slug] = Field(description="Articles that name it in their body.")
-    boilerplate_article_ids: list[Slug] = Field(
+    article_ids: list[ArticleId] = Field(description="Articles that name it in their body.")
+    boilerplate_article_ids: list[ArticleId] = Field(
         description="Articles that name it only in boilerplate."
     )
     only_in_boilerplate: bool = Field(
@@ -437,11 +465,13 @@ class Post(Record):
 
     post_id: Slug = Field(description="Stable id of the post.")
     name: str = Field(description="Canonical Vietnamese name of the post.")
-    organization_id: Slug | None = Field(description="The organization the post belongs to.")
+    organization_id: OrganizationId | None = Field(
+        description="The organization the post belongs to."
+    )
     titles: list[str] = Field(
         description="Every title the texts print for the post, verbatim, sorted."
     )
-    person_ids: list[Slug] = Field(description="Persons a text states held the post.")
+    person_ids: list[PersonId] = Field(description="Persons a text states held the post.")
 
 
 class Evidence(Record):
@@ -457,7 +487,7 @@ class Evidence(Record):
         "'participants[person_id=truong-tan-sang].roles' (a struct by its key), "
         "'positions[2]', 'authors[0]', 'credits[1]' (by index)."
     )
-    article_id: Slug = Field(description="Article that holds the quote.")
+    article_id: ArticleId = Field(description="Article that holds the quote.")
     start: I32 = Field(description="Code-point offset into articles.text (inclusive).")
     end: I32 = Field(description="Code-point offset into articles.text (exclusive).")
     quote: str = Field(description="Equals articles.text[start:end].")
@@ -466,7 +496,7 @@ class Evidence(Record):
 class NerSentence(Record):
     """One sentence of an article body in syllable tokens with BIO tags: token classification."""
 
-    article_id: Slug = Field(description="The article the sentence belongs to.")
+    article_id: ArticleId = Field(description="The article the sentence belongs to.")
     sentence_index: I32 = Field(
         description="Position of the sentence among the article's sentences, from 0."
     )

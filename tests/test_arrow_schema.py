@@ -14,15 +14,20 @@ from hypothesis import strategies as st
 from pydantic import Field
 
 from dnnd_dataset.errors import UnknownTableError
-from dnnd_dataset.publishing.arrow_schema import (
+from dnnd_dataset.publishing.arrow_fields import (
     DESCRIPTION_KEY,
+    REFERENCES_KEY,
+    model_fields,
+    referenced_table,
+)
+from dnnd_dataset.publishing.arrow_schema import (
     TABLE_KEY,
     VERSION_KEY,
     arrow_schema,
     from_arrow,
-    model_fields,
     to_arrow,
 )
+from dnnd_dataset.publishing.hf_features import features
 from dnnd_dataset.records import I32, INT32_MAX, TABLES, Int32, Mention, Record
 
 from .synthetic import VERSION, sample_tables
@@ -205,8 +210,9 @@ SPEC: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
         "tokens": IDS,
         "token_starts": req(list_of(INT32)),
         "token_ends": req(list_of(INT32)),
-        # ClassLabel indices: int64 is the storage of datasets.ClassLabel.
-        "ner_tags": req(list_of(pa.int64())),
+        # ClassLabel indices: int64 is the storage of datasets.ClassLabel, nullable as its
+        # features are, so that datasets reads the label names back from the file.
+        "ner_tags": opt(pa.list_(pa.field("element", pa.int64(), nullable=True))),
         "entity_ids": req(pa.list_(pa.field("element", STRING, nullable=True))),
     },
 }
@@ -247,7 +253,8 @@ def test_every_field_carries_its_model_description(table_name: str) -> None:
         for field in fields:
             description = model.model_fields[field.name].description
             assert description is not None
-            assert field.metadata == {DESCRIPTION_KEY: description.encode()}
+            assert field.metadata[DESCRIPTION_KEY] == description.encode()
+            assert set(field.metadata) <= {DESCRIPTION_KEY, REFERENCES_KEY}
             inner = field.type.value_type if pa.types.is_list(field.type) else field.type
             if pa.types.is_struct(inner):
                 nested = _nested_model(model, field.name)
@@ -268,6 +275,7 @@ def test_schema_metadata_names_version_and_table() -> None:
         VERSION_KEY: b"2.3.4",
         TABLE_KEY: b"meetings",
         DESCRIPTION_KEY: TABLES["meetings"].description.encode(),
+        b"huggingface": features("meetings").arrow_schema.metadata[b"huggingface"],
     }
 
 
@@ -427,3 +435,31 @@ offsets = st.integers(min_value=0, max_value=INT32_MAX)
 def test_mentions_round_trip_exactly(mentions: list[Mention]) -> None:
     table = to_arrow("mentions", mentions, VERSION)
     assert sorted(from_arrow("mentions", table), key=repr) == sorted(mentions, key=repr)
+
+
+def test_id_fields_name_the_table_their_values_are_rows_of() -> None:
+    schema = arrow_schema("meetings", VERSION)
+    assert referenced_table(schema.field("organizer_ids")) == "organizations"
+    assert referenced_table(schema.field("article_ids")) == "articles"
+    assert referenced_table(schema.field("meeting_id")) is None
+    participant = schema.field("participants").type.value_type.field("person_id")
+    assert participant.metadata[REFERENCES_KEY] == b"persons"
+    positions = arrow_schema("persons", VERSION).field("positions").type.value_type
+    assert referenced_table(positions.field("post_id")) == "posts"
+    assert referenced_table(positions.field("organization_id")) == "organizations"
+    assert referenced_table(arrow_schema("mentions", VERSION).field("article_id")) == "articles"
+    # An id whose table depends on another column names none.
+    assert referenced_table(arrow_schema("evidence", VERSION).field("record_id")) is None
+    assert referenced_table(arrow_schema("mentions", VERSION).field("entity_id")) is None
+
+
+def test_the_references_verify_checks_are_those_the_models_mark() -> None:
+    from dnnd_dataset.publishing.consistency import REFERENCES
+
+    for table, references in REFERENCES.items():
+        for column, target, _ in references:
+            name, _, member = column.partition(".")
+            field = arrow_schema(table, VERSION).field(name)
+            if member:
+                field = field.type.value_type.field(member)
+            assert referenced_table(field) == target, f"{table}.{column}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,8 @@ def test_ner_section_lists_each_tag_with_its_index_and_counts() -> None:
     summary = NerSummary()
     summary.add(row.model_dump() for row in ner())
     text = render_card(_tables(), version="1", prose=PROSE, ner=summary)
-    section = text[text.index("## The `ner` config: tags and counts") :]
+    protocol = text.index("## The `ner` config: evaluation protocol")
+    section = text[text.index("## The `ner` config: tags and counts") : protocol]
     assert section == (
         "## The `ner` config: tags and counts\n\n"
         "Generated from the `ner` table: 10 sentences, 148 tokens. `ner_tags` holds the index "
@@ -158,8 +160,17 @@ def test_ner_section_lists_each_tag_with_its_index_and_counts() -> None:
         "| 9 | `B-LOCATION` | 1 |\n| 10 | `I-LOCATION` | 1 |\n\n"
         "| label | spans (B- tags) |\n|---|---:|\n"
         "| PERSON | 4 |\n| ORGANIZATION | 6 |\n| DIRECTIVE | 2 |\n| MEETING | 3 |\n"
-        "| LOCATION | 1 |\n"
+        "| LOCATION | 1 |\n\n"
     )
+    rows = [line for line in text[protocol:].splitlines() if line.startswith("| fold-")]
+    counts = Counter(row.article_id for row in ner())
+    first, second = sorted(counts)
+    split = counts[first]
+    total = split + counts[second]
+    assert rows == [
+        f"| fold-0 | `{first}` | `train[{split}:{total}]` | none | `train[0:{split}]` |",
+        f"| fold-1 | `{second}` | `train[0:{split}]` | none | `train[{split}:{total}]` |",
+    ]
 
 
 def test_the_card_prose_documents_the_ner_config() -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from datasets import ClassLabel, Features, LargeList, List, Value
 from datasets.info import DatasetInfosDict
 
+import dnnd_dataset
 from dnnd_dataset.publishing.arrow_schema import arrow_schema, to_arrow
 from dnnd_dataset.publishing.hf_features import dataset_info, features
 from dnnd_dataset.records import NER_TAGS, TABLES
@@ -195,14 +197,23 @@ def test_dataset_info_writes_lists_of_structs_with_list_key() -> None:
 
 # Run in a fresh interpreter so that HF_HUB_OFFLINE is read at import time, as a user's is.
 LOAD_SCRIPT = """
-import json, sys
+import json, pathlib, sys
 import datasets
-out, cache = sys.argv[1], sys.argv[2]
+out, cache, package_data = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
 result = {}
-for name in sys.argv[3:]:
+for name in sys.argv[4:]:
     ds = datasets.load_dataset(out, name, split="train", cache_dir=cache)
+    # A direct read of the shards knows nothing of the card: only the files' own metadata.
+    shards = sorted(str(p) for p in (pathlib.Path(out) / "data" / name).glob("*.parquet"))
+    direct = datasets.load_dataset("parquet", data_files=shards, split="train", cache_dir=cache)
+    packaged = datasets.load_dataset(
+        "parquet", data_files=str(package_data / f"{name}.parquet"), split="train",
+        cache_dir=cache,
+    )
     result[name] = {
         "features": ds.features.to_dict(),
+        "direct": direct.features.to_dict(),
+        "packaged": packaged.features.to_dict(),
         "rows": ds.to_list(),
         "nbytes": ds.data.table.nbytes,
     }
@@ -222,7 +233,17 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obje
         "HF_DATASETS_OFFLINE": "1",
         "HF_HOME": str(base / "hf-home"),
     }
-    done = run([sys.executable, "-c", LOAD_SCRIPT, out, base / "cache", *TABLES], env=env)
+    package_data = Path(dnnd_dataset.__file__).parent / "_data"
+    command: list[str | Path] = [
+        sys.executable,
+        "-c",
+        LOAD_SCRIPT,
+        out,
+        base / "cache",
+        package_data,
+        *TABLES,
+    ]
+    done = run(command, env=env)
     assert done.returncode == 0, done.stderr
     loaded: dict[str, dict[str, object]] = json.loads(done.stdout.splitlines()[-1])
     return loaded
@@ -231,6 +252,25 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obje
 @pytest.mark.parametrize("table_name", list(TABLES))
 def test_load_dataset_gives_the_declared_features(loaded, table_name: str) -> None:
     assert Features.from_dict(loaded[table_name]["features"]) == features(table_name)
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_parquet_shards_read_alone_give_the_declared_features(loaded, table_name: str) -> None:
+    assert Features.from_dict(loaded[table_name]["direct"]) == features(table_name)
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_package_data_files_read_alone_give_the_declared_features(loaded, table_name: str) -> None:
+    assert Features.from_dict(loaded[table_name]["packaged"]) == features(table_name)
+
+
+@pytest.mark.parametrize("table_name", list(TABLES))
+def test_files_carry_the_features_as_datasets_writes_them(table_name: str) -> None:
+    metadata = arrow_schema(table_name, VERSION).metadata
+    assert metadata[b"huggingface"] == features(table_name).arrow_schema.metadata[b"huggingface"]
+    assert json.loads(metadata[b"huggingface"]) == {
+        "info": {"features": features(table_name).to_dict()}
+    }
 
 
 @pytest.mark.parametrize("table_name", list(TABLES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import sysconfig
 import zipfile
@@ -70,12 +71,14 @@ def test_wheel_contains_the_tables_and_the_types(wheel: Path) -> None:
     assert "dnnd_dataset/py.typed" in names
 
 
-def test_installed_wheel_loads_every_table_offline_from_anywhere(
-    wheel: Path, tmp_path: Path
-) -> None:
-    # A fresh venv that holds only the wheel; the dependencies come from this interpreter's
-    # site-packages through a .pth file, which sys.path lists after the venv's own.
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A fresh venv's python that holds only the wheel, and the venv's site-packages.
+
+    The dependencies come from this interpreter's site-packages through a .pth file, which
+    sys.path lists after the venv's own.
+    """
+    venv = tmp_path_factory.mktemp("installed") / "venv"
     assert run([sys.executable, "-m", "venv", "--without-pip", venv]).returncode == 0
     python = venv / "bin" / "python"
     where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
@@ -100,6 +103,23 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
         ]
     )
     assert done.returncode == 0, done.stderr
+    return python, site
+
+
+def _user_env() -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "DNND_DATA_DIR", "VIRTUAL_ENV")
+    }
+    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    return env
+
+
+def test_installed_wheel_loads_every_table_offline_from_anywhere(
+    installed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    python, site = installed
     script = (
         "import dnnd_dataset as d\n"
         f"assert d.__file__.startswith({str(site)!r}), d.__file__\n"
@@ -109,13 +129,7 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
     )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "DNND_DATA_DIR", "VIRTUAL_ENV")
-    }
-    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONIOENCODING="utf-8")
-    done = run([python, "-c", script], cwd=workdir, env=env)
+    done = run([python, "-c", script], cwd=workdir, env=_user_env())
     assert done.returncode == 0, done.stderr
     counts = {
         name: pq.ParquetFile(PACKAGED / f"{name}.parquet").metadata.num_rows for name in TABLE_NAMES
@@ -124,3 +138,24 @@ def test_installed_wheel_loads_every_table_offline_from_anywhere(
         *(f"{name} {count} {count} {count}" for name, count in counts.items()),
         "Trần Quốc Vượng",
     ]
+
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+QUICK_START = README.split("## Quick start for data users", 1)[1].split("\n## ", 1)[0]
+QUICK_START_BLOCKS = re.findall(r"```python\n(.*?)```", QUICK_START, re.DOTALL)
+
+
+@pytest.mark.parametrize("index", range(len(QUICK_START_BLOCKS)))
+def test_the_readme_quick_start_runs_in_a_fresh_venv(
+    index: int, installed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Each example of the quick start, with the wheel installed, in a folder holding only
+    what ``python build.py`` writes there, prints what the README says it prints."""
+    python, _ = installed
+    build(RAW, tmp_path / "dataset")
+    block = QUICK_START_BLOCKS[index]
+    env = {**_user_env(), "HF_HOME": str(tmp_path / "hf-home")}
+    done = run([python, "-c", block], cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    shown = "".join(line[2:] + "\n" for line in block.splitlines() if line.startswith("# "))
+    assert shown and done.stdout == shown

@@ -103,3 +103,52 @@ def test_an_update_writes_each_output_where_its_lines_stood() -> None:
         return python("-c", code).stdout
 
     assert _with_output(block, run) == "a = 1\nprint(a)\n# 1\n\nprint(a + 1)\n# 2\n"
+
+
+QUICK_START = README.split("## Quick start for data users", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_quick_start_comes_before_everything_but_the_two_commands() -> None:
+    sections = re.findall(r"^## (.+)$", README, re.MULTILINE)
+    assert sections[0] == "Quick start for data users"
+    assert README.index("## Quick start") > README.index('pip install ".[test]" && pytest')
+
+
+def test_the_quick_start_shows_what_a_data_user_needs() -> None:
+    for needed in (
+        "dnnd.TABLE_NAMES",
+        "dnnd.dataset(",
+        'datasets.load_dataset("./dataset", ',
+        'pip install "dnnd-dataset[duckdb]"',
+        'pip install "dnnd-dataset[polars]"',
+        "(dataset/README.md#tables-and-fields)",
+    ):
+        assert needed in QUICK_START, needed
+
+
+def test_the_quick_start_counts_come_from_a_checked_example() -> None:
+    # Numbers that grow with the corpus stand only in an example's output, which
+    # test_readme_example compares with what the code prints.
+    prose = re.sub(r"```.*?```", "", QUICK_START, flags=re.DOTALL)
+    assert re.findall(r"\b\d+\b", prose) == []
+
+
+def test_the_extras_the_quick_start_names_exist() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    extras = pyproject.split("[project.optional-dependencies]", 1)[1].split("\n[", 1)[0]
+    assert '\nduckdb = ["duckdb>=1.0"]\n' in extras
+    assert '\npolars = ["polars>=1.0"]\n' in extras
+
+
+def test_sql_needs_the_reserved_column_names_quoted() -> None:
+    """Why the README quotes "end" and "table": DuckDB refuses them bare."""
+    import duckdb
+
+    from dnnd_dataset.library.api import _data_dir
+
+    evidence = str(_data_dir(None) / "evidence.parquet")
+    for bare in ("end", "table"):
+        with pytest.raises(duckdb.ParserException, match=f'syntax error at or near "{bare}"'):
+            duckdb.sql(f"SELECT {bare} FROM '{evidence}'")
+    quoted = duckdb.execute(f"""SELECT "table", "end" FROM '{evidence}' LIMIT 1""").fetchall()
+    assert len(quoted) == 1

@@ -160,6 +160,35 @@ def test_a_duplicated_id(out: Path) -> None:
     ]
 
 
+def test_a_dangling_post_id_of_a_position(out: Path) -> None:
+    # Every id column the models mark as a reference is checked, posts and nested ones too.
+    def dangle(persons: Rows) -> Rows:
+        index = next(i for i, p in enumerate(persons) if p["positions"])
+        persons[index]["positions"][0]["post_id"] = "khong-co-chuc-vu-nay"
+        return persons
+
+    tamper(out, "persons", dangle)
+    persons = rows(out, "persons")
+    index = next(i for i, p in enumerate(persons) if p["positions"])
+    assert verify(out) == [
+        f"{out}: persons[{index}] ({persons[index]['person_id']!r}): "
+        "positions.post_id 'khong-co-chuc-vu-nay' is no row of posts"
+    ]
+
+
+def test_a_dangling_holder_of_a_post(out: Path) -> None:
+    def dangle(posts: Rows) -> Rows:
+        posts[0]["person_ids"] = ["khong-co-nguoi-nay"]
+        return posts
+
+    tamper(out, "posts", dangle)
+    first = rows(out, "posts")[0]
+    assert verify(out) == [
+        f"{out}: posts[0] ({first['post_id']!r}): "
+        "person_ids 'khong-co-nguoi-nay' is no row of persons"
+    ]
+
+
 def test_a_dangling_entity_id(out: Path) -> None:
     def dangle(mentions: Rows) -> Rows:
         index = next(i for i, m in enumerate(mentions) if m["label"] == "ORGANIZATION")

@@ -115,7 +115,8 @@ def table(name: str) -> pa.Table:
 
 @functools.cache
 def _read_table(name: str, override: str | None) -> pa.Table:
-    from dnnd_dataset.publishing.arrow_schema import TABLE_KEY, VERSION_KEY, arrow_schema
+    from dnnd_dataset.publishing.arrow_fields import columns_schema
+    from dnnd_dataset.publishing.arrow_schema import TABLE_KEY
 
     resource = _data_dir(override) / f"{name}.parquet"
     if not resource.is_file():
@@ -129,8 +130,7 @@ def _read_table(name: str, override: str | None) -> pa.Table:
         raise CorruptDataError(
             name, str(resource), f"holds the table {found!r}" if found else "is no dnnd table"
         )
-    version = metadata.get(VERSION_KEY, b"").decode(errors="replace")
-    if not arrow.schema.equals(arrow_schema(name, version)):
+    if not arrow.schema.equals(columns_schema(name)):
         raise CorruptDataError(name, str(resource), f"has not the columns of {name}")
     return arrow
 

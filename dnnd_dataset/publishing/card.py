@@ -20,9 +20,15 @@ import pyarrow.compute as pc
 import yaml
 
 from dnnd_dataset.publishing import dataset_meta
-from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.arrow_fields import (
+    DESCRIPTION_KEY,
+    admits_null,
+    model_fields,
+    table_spec,
+)
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 from dnnd_dataset.publishing.hf_features import dataset_info
+from dnnd_dataset.publishing.ner_protocol import FIXED_SPLITS_FROM, folds
 from dnnd_dataset.records import MENTION_LABELS, NER_TAGS
 
 # Hub tags. `token-classification` / `named-entity-recognition` is the Hub's task and subtask
@@ -143,7 +149,7 @@ def _field_table(table: WrittenTable) -> list[str]:
     for column, field in _flatten(model_fields(spec.model), prefix=""):
         lines.append(
             f"| `{column}` | {_cell(type_name(field.type))} | "
-            f"{'yes' if field.nullable else 'no'} | "
+            f"{'yes' if admits_null(field) else 'no'} | "
             f"{_cell(field.metadata[DESCRIPTION_KEY].decode())} |"
         )
     return lines
@@ -183,6 +189,8 @@ class NerSummary:
 
     sentences: int = 0
     tags: Counter[int] = dataclasses.field(default_factory=Counter)
+    # Sentences per article: the folds of the evaluation protocol.
+    articles: Counter[str] = dataclasses.field(default_factory=Counter)
 
     def add(self, rows: Iterable[Mapping[str, Any]] | pa.Table) -> None:
         if isinstance(rows, pa.Table):
@@ -190,10 +198,13 @@ class NerSummary:
             counted = pc.value_counts(pc.list_flatten(rows.column("ner_tags")))
             for item in counted.to_pylist():
                 self.tags[item["values"]] += item["counts"]
+            for item in pc.value_counts(rows.column("article_id")).to_pylist():
+                self.articles[item["values"]] += item["counts"]
             return
         for row in rows:
             self.sentences += 1
             self.tags.update(row["ner_tags"])
+            self.articles[row["article_id"]] += 1
 
 
 def _ner_section(ner: NerSummary) -> str:
@@ -213,6 +224,32 @@ def _ner_section(ner: NerSummary) -> str:
     lines += [f"| {index} | `{tag}` | {tokens[index]} |" for index, tag in enumerate(NER_TAGS)]
     lines += ["", "| label | spans (B- tags) |", "|---|---:|"]
     lines += [f"| {label} | {tokens[NER_TAGS.index(f'B-{label}')]} |" for label in MENTION_LABELS]
+    return "\n".join([*lines, "", _protocol_section(ner)])
+
+
+def _protocol_section(ner: NerSummary) -> str:
+    """The folds of the evaluation protocol, each split a ``datasets`` split instruction."""
+    found = folds(sorted(ner.articles.items()))
+    kind = (
+        f"leave-one-article-out ({len(found)} folds; fixed splits from "
+        f"{FIXED_SPLITS_FROM} articles on)"
+        if len(ner.articles) < FIXED_SPLITS_FROM
+        else "one fixed split by a hash of the article id"
+    )
+    lines = [
+        "## The `ner` config: evaluation protocol",
+        "",
+        f"Generated from the `ner` table ({len(ner.articles)} articles): {kind}. Each split "
+        'is a split instruction for `load_dataset(..., "ner", split=...)`; see the `ner` '
+        "config section above for the protocol and a baseline.",
+        "",
+        "| fold | test articles | train split | validation split | test split |",
+        "|---|---|---|---|---|",
+    ]
+    for fold in found:
+        tested = ", ".join(f"`{article_id}`" for article_id in fold.test_articles)
+        validation = f"`{fold.validation}`" if fold.validation else "none"
+        lines.append(f"| {fold.name} | {tested} | `{fold.train}` | {validation} | `{fold.test}` |")
     return "\n".join(lines)
 
 

@@ -19,7 +19,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import pyarrow as pa
+
 from dnnd_dataset.checking.ner_table import ner_sentences
+from dnnd_dataset.publishing.arrow_fields import model_fields, referenced_table
 from dnnd_dataset.records import (
     TABLES,
     Article,
@@ -39,13 +42,8 @@ TABLE_OF_LABEL = {
     "DIRECTIVE": "directives",
     "MEETING": "meetings",
 }
-ID_COLUMN = {
-    "articles": "article_id",
-    "meetings": "meeting_id",
-    "persons": "person_id",
-    "directives": "directive_id",
-    "organizations": "organization_id",
-}
+# The id column of each table that has one: the tables sorted by a single id.
+ID_COLUMN = {name: spec.sort_key[0] for name, spec in TABLES.items() if len(spec.sort_key) == 1}
 
 
 @dataclass
@@ -225,41 +223,53 @@ def _check_evidence(
         _check_span(found, "evidence", where, article, evidence.start, evidence.end, evidence.quote)
 
 
-# Each list or optional id column, and the table its values must be rows of.
+# Each id column and the table its values must be rows of, from the models' References
+# marks ("participants.person_id" is the member of each element of a list of structs).
+# The article_id of a span (mentions, evidence, ner) is checked with its span instead.
 _Refs = Callable[[Any], Iterable[str | None]]
-REFERENCES: dict[str, list[tuple[str, str, _Refs]]] = {
-    "articles": [
-        ("author_ids", "persons", lambda a: a.author_ids),
-        ("person_ids", "persons", lambda a: a.person_ids),
-        ("organization_ids", "organizations", lambda a: a.organization_ids),
-        ("directive_ids", "directives", lambda a: a.directive_ids),
-        ("meeting_ids", "meetings", lambda a: a.meeting_ids),
-    ],
-    "meetings": [
-        ("organizer_ids", "organizations", lambda m: m.organizer_ids),
-        ("participants.person_id", "persons", lambda m: [p.person_id for p in m.participants]),
-        ("directive_ids", "directives", lambda m: m.directive_ids),
-        ("article_ids", "articles", lambda m: m.article_ids),
-    ],
-    "persons": [
-        (
-            "positions.organization_id",
-            "organizations",
-            lambda p: [q.organization_id for q in p.positions],
-        ),
-        ("positions.article_id", "articles", lambda p: [q.article_id for q in p.positions]),
-        ("article_ids", "articles", lambda p: p.article_ids),
-    ],
-    "directives": [
-        ("issuer_id", "organizations", lambda d: [d.issuer_id]),
-        ("article_ids", "articles", lambda d: d.article_ids),
-        ("meeting_ids", "meetings", lambda d: d.meeting_ids),
-    ],
-    "organizations": [
-        ("parent_id", "organizations", lambda o: [o.parent_id]),
-        ("article_ids", "articles", lambda o: o.article_ids),
-    ],
+_CHECKED_WITH_SPANS = {
+    ("mentions", "article_id"),
+    ("evidence", "article_id"),
+    ("ner", "article_id"),
 }
+
+
+def _values(name: str, member: str | None) -> _Refs:
+    """The ids a record holds in column ``name`` (or in ``member`` of its structs)."""
+
+    def values(record: Any) -> Iterable[str | None]:
+        value = getattr(record, name)
+        items = value if isinstance(value, list) else [value]
+        if member is None:
+            return items
+        return [getattr(item, member) for item in items if item is not None]
+
+    return values
+
+
+def _references() -> dict[str, list[tuple[str, str, _Refs]]]:
+    found: dict[str, list[tuple[str, str, _Refs]]] = {}
+    for table, spec in TABLES.items():
+        for column in model_fields(spec.model):
+            target = referenced_table(column)
+            if target is not None and (table, column.name) not in _CHECKED_WITH_SPANS:
+                found.setdefault(table, []).append(
+                    (column.name, target, _values(column.name, None))
+                )
+            inner = column.type.value_type if pa.types.is_list(column.type) else column.type
+            if not pa.types.is_struct(inner):
+                continue
+            for member in inner:
+                target = referenced_table(member)
+                if target is not None:
+                    path = f"{column.name}.{member.name}"
+                    found.setdefault(table, []).append(
+                        (path, target, _values(column.name, member.name))
+                    )
+    return found
+
+
+REFERENCES = _references()
 
 
 def _check_references(

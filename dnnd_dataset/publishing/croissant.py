@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from dnnd_dataset.publishing import dataset_meta
-from dnnd_dataset.publishing.arrow_schema import DESCRIPTION_KEY, model_fields, table_spec
+from dnnd_dataset.publishing.arrow_fields import (
+    DESCRIPTION_KEY,
+    model_fields,
+    referenced_table,
+    table_spec,
+)
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -66,6 +71,28 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 
+# The order in which record sets may reference each other: a field's ``references`` is
+# written only when it names a record set earlier here than its own. mlcroissant recurses
+# without end on a cycle of references between record sets, and cannot read the records
+# of a record set that references itself (``organizations.parent_id``); and the
+# models hold both directions of most links (``persons.article_ids`` and
+# ``articles.person_ids``), so one direction is kept: from each table to the tables it
+# builds on. Articles come first since every other table cites them; the inverse lists
+# (``articles.person_ids``, ``meetings.directive_ids``, ``posts.person_ids``, ...) keep their
+# meaning in their descriptions, as do lists of ids (``directives.meeting_ids``), which
+# mlcroissant cannot join on. A new table must be placed here (a test lists them all).
+JOIN_ORDER: tuple[str, ...] = (
+    "articles",
+    "organizations",
+    "posts",
+    "persons",
+    "meetings",
+    "directives",
+    "mentions",
+    "evidence",
+    "ner",
+)
+
 _DATA_TYPES: dict[pa.DataType, str] = {
     pa.string(): "sc:Text",
     pa.int32(): "sc:Integer",
@@ -81,8 +108,12 @@ def croissant(
     version: str,
     citation: str,
     date_published: dt.date | None = None,
+    rai: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The Croissant JSON-LD document describing the written tables."""
+    """The Croissant JSON-LD document describing the written tables.
+
+    ``rai`` holds the Responsible AI properties (``rai:...``), from the card's prose.
+    """
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -99,6 +130,7 @@ def croissant(
         "distribution": [_file_object(table) for table in tables],
         "recordSet": [_record_set(table) for table in tables],
     }
+    document.update(rai or {})
     if date_published is not None:
         document["datePublished"] = date_published.isoformat()
     return document
@@ -207,7 +239,26 @@ def _field(
         raise TypeError(f"no Croissant data type for Arrow type {arrow_type}")
     node["dataType"] = _DATA_TYPES[arrow_type]
     node["source"] = _source(table, column, path)
+    target = referenced_table(field)
+    if target is not None:
+        # The id tables' one-column key (see _record_set): a foreign key to its rows.
+        (key,) = table_spec(target).sort_key
+        if _joinable(table.name, target, field):
+            node["references"] = {"field": {"@id": f"{target}/{key}"}}
+        else:
+            node["description"] += f" Each value is the {key} of a row of {target}."
     return node
+
+
+def _joinable(table_name: str, target: str, field: pa.Field) -> bool:
+    """Whether mlcroissant can follow a reference from ``field`` of ``table_name``.
+
+    It cannot when the field is a list of ids (it joins on the list as one value) nor when
+    the reference would close a cycle (see :data:`JOIN_ORDER`).
+    """
+    if pa.types.is_list(field.type):
+        return False
+    return JOIN_ORDER.index(target) < JOIN_ORDER.index(table_name)
 
 
 def _source(table: WrittenTable, column: str, path: tuple[str, ...]) -> dict[str, Any]:

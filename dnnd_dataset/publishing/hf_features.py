@@ -1,6 +1,6 @@
 """Hugging Face ``datasets`` features and card ``dataset_info``, derived from the Arrow schema.
 
-The Arrow schema is itself derived from the record models (see :mod:`arrow_schema`), and
+The Arrow schema is itself derived from the record models (see :mod:`arrow_fields`), and
 ``datasets.Features.from_arrow_schema`` turns it into features, exactly as ``datasets``
 does when it reads our Parquet files: ``list`` becomes ``List``, ``large_list`` would become
 ``LargeList``, a struct a dict of features, ``date32`` ``Value("date32")``. So the features
@@ -17,7 +17,7 @@ import pyarrow as pa
 from datasets import ClassLabel, DatasetInfo, Features, List, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
-from dnnd_dataset.publishing.arrow_schema import class_labels, model_fields, table_spec
+from dnnd_dataset.publishing.arrow_fields import class_labels, model_fields, table_spec
 from dnnd_dataset.publishing.dataset_meta import SPLIT
 
 

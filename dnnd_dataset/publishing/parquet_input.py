@@ -50,10 +50,12 @@ def open_parquet(path: Path) -> pq.ParquetFile:
     try:
         opened = pq.ParquetFile(path)
         metadata = opened.metadata
+        # The row groups' total, not each column chunk's: building a column chunk's metadata
+        # from a damaged footer can abort the whole process inside pyarrow (a C++ exception
+        # that no Python code can catch, seen with pyarrow 26 on a flipped byte of a size
+        # statistics histogram), while reading the rows raises a catchable error.
         declared = sum(
-            metadata.row_group(group).column(column).total_uncompressed_size
-            for group in range(metadata.num_row_groups)
-            for column in range(metadata.num_columns)
+            metadata.row_group(group).total_byte_size for group in range(metadata.num_row_groups)
         )
     except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
         raise ParquetRefused(f"is not a readable Parquet file ({error})") from error

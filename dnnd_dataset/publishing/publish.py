@@ -27,7 +27,8 @@ from typing import Any
 import pyarrow as pa
 
 from dnnd_dataset.errors import OutputError, printable
-from dnnd_dataset.publishing.arrow_schema import table_spec, to_arrow
+from dnnd_dataset.publishing.arrow_fields import table_spec
+from dnnd_dataset.publishing.arrow_schema import to_arrow
 from dnnd_dataset.publishing.card import NerSummary, render_card
 from dnnd_dataset.publishing.checksums import (
     SHA256SUMS,
@@ -39,6 +40,7 @@ from dnnd_dataset.publishing.checksums import (
 from dnnd_dataset.publishing.croissant import croissant, dumps
 from dnnd_dataset.publishing.dataset_meta import bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
+from dnnd_dataset.publishing.rai import rai_fields
 from dnnd_dataset.publishing.table_writer import (
     PARQUET_OPTIONS,
     TableWriter,
@@ -116,7 +118,11 @@ class DatasetWriter:
         _write_text(self.folder / "README.md", card)
         progress("README.md")
         metadata = croissant(
-            written, version=self.version, citation=bibtex(prose), date_published=date_published
+            written,
+            version=self.version,
+            citation=bibtex(prose),
+            date_published=date_published,
+            rai=rai_fields(prose),
         )
         _write_text(self.folder / "croissant.json", dumps(metadata))
         progress("croissant.json")
