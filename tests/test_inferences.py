@@ -91,9 +91,9 @@ def test_terms_and_notes_of_directives(compiled: CompileResult) -> None:
     plenum = directives["nghi-quyet-trung-uong-6-khoa-xii"]
     assert (plenum.number, plenum.code) == (None, None)
     assert plenum.note == (
-        'The "6" of the printed name is the number of the Central Committee\'s plenum (Hội '
-        "nghị Trung ương 6) that adopted it, not a number of the resolution; no number of "
-        "the resolution is printed."
+        'The text prints "Nghị quyết Trung ương 6 khóa XII" and no more: the "6" may name the '
+        "Central Committee's plenum (Hội nghị Trung ương 6) or be the resolution's own number, "
+        "so number and code are left null."
     )
     # The bloc resolution: no span names it, and its note says so.
     bloc = directives["nghi-quyet-dai-hoi-dang-bo-khoi-cac-co-quan-tinh-khanh-hoa-viii"]
