@@ -217,3 +217,46 @@ def test_an_entry_that_only_adds_other_names_updates_its_file(draft: Path) -> No
         " Committee is not\n  printed.\n"
     )
     assert before != held.read_text(encoding="utf-8")
+
+
+def test_a_registry_folder_that_is_a_link_is_refused(draft: Path, tmp_path: Path) -> None:
+    _propose(draft, PERSON)
+    raw = draft.parents[1]
+    persons = raw / "registry" / "persons"
+    outside = tmp_path / "elsewhere"
+    persons.rename(outside)
+    persons.symlink_to(outside, target_is_directory=True)
+    before = snapshot(tmp_path)
+    with pytest.raises(InvalidCorpusError) as raised:
+        accept_proposals(raw, draft)
+    (issue,) = raised.value.report.issues
+    assert (issue.code, issue.message) == (
+        "path-outside-raw",
+        f"{persons} is a link or leads outside {raw}: accept writes registry files only "
+        "inside the raw folder",
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_proposals_written_before_the_mentions_are_moved_right(draft: Path) -> None:
+    content = draft.read_text(encoding="utf-8").removesuffix("proposals:\n")
+    head, mentions = content.split("mentions:\n", 1)
+    draft.write_text(f"{head}proposals:\n{PERSON}mentions:\n{mentions}", encoding="utf-8")
+    raw = draft.parents[1]
+    accept_proposals(raw, draft)
+    assert draft.read_text(encoding="utf-8") == (
+        f"{head}mentions:\n{mentions}  - {{quote: Nguyễn Văn An, entity: nguyen-van-an}}\n"
+    )
+
+
+def test_a_layout_the_edit_does_not_expect_is_refused_before_any_write(draft: Path) -> None:
+    content = draft.read_text(encoding="utf-8").removesuffix("proposals:\n")
+    head, mentions = content.split("mentions:\n", 1)
+    flow = ", ".join(line.strip()[2:] for line in mentions.splitlines())
+    draft.write_text(f"{head}mentions: [{flow}]\nproposals:\n{PERSON}", encoding="utf-8")
+    raw = draft.parents[1]
+    before = snapshot(raw)
+    with pytest.raises(InvalidCorpusError) as raised:
+        accept_proposals(raw, draft)
+    assert [issue.code for issue in raised.value.report.issues] == ["invalid-value"]
+    assert snapshot(raw) == before

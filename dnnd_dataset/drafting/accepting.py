@@ -24,8 +24,8 @@ from dnnd_dataset.drafting.file_set import write_all_or_none
 from dnnd_dataset.drafting.render import flow_line, registry_file
 from dnnd_dataset.errors import InvalidCorpusError, Issue, Report
 from dnnd_dataset.reading.raw_loading import REGISTRIES, Located, load_document
-from dnnd_dataset.reading.raw_models import DocumentAnnotation, Proposal
-from dnnd_dataset.reading.rawio import LoadedYaml, RawFileError, dotted, load_yaml
+from dnnd_dataset.reading.raw_models import DocumentAnnotation, MentionAnnotation, Proposal
+from dnnd_dataset.reading.rawio import LoadedYaml, RawFileError, dotted, load_yaml, parse_yaml
 from dnnd_dataset.reading.validation_issues import issues_from_validation
 
 REGISTRY_OF_KIND = {
@@ -55,7 +55,7 @@ def accept_proposals(raw: Path, document: str | Path) -> Accepted:
     """
     raw = Path(raw)
     stem = _stem(document)
-    issues: list[Issue] = []
+    issues: list[Issue] = [problem for problem in [_registry_outside(raw)] if problem]
     loaded = load_document(raw, stem, issues)
     located = loaded.document
     if located is None or issues:
@@ -71,8 +71,40 @@ def accept_proposals(raw: Path, document: str | Path) -> Accepted:
     accepted = Accepted(path, sorted([*plan.files, *plan.updated]), len(plan.mentions))
     if not located.model.proposals:
         return accepted
-    write_all_or_none(plan.files, {**plan.updated, path: plan.edited().encode("utf-8")})
+    edited = plan.edited()
+    if edited is None:
+        raise InvalidCorpusError(Report(issues=[_unexpected_layout(located)]))
+    write_all_or_none(plan.files, {**plan.updated, path: edited.encode("utf-8")})
     return accepted
+
+
+def _unexpected_layout(document: Located[DocumentAnnotation]) -> Issue:
+    return Issue(
+        document.shown,
+        document.line("proposals"),
+        "invalid-value",
+        "accept edits the draft as 'dnnd add' lays it out, and this one is laid out otherwise "
+        "(mentions or proposals not as block lists of '  - ' items, a comment at the margin "
+        "inside a proposal)",
+        "write 'mentions:' and 'proposals:' as block lists with items indented by two spaces",
+        field="proposals",
+    )
+
+
+def _registry_outside(raw: Path) -> Issue | None:
+    """A registry folder that is a link or leads outside ``raw``: nothing is written there."""
+    inside = raw.resolve()
+    for folder in [raw / "registry", *(raw / "registry" / name for name in REGISTRIES)]:
+        if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(inside)):
+            return Issue(
+                str(folder),
+                1,
+                "path-outside-raw",
+                f"{folder} is a link or leads outside {raw}: accept writes registry files "
+                "only inside the raw folder",
+                "make it a plain folder inside the raw folder",
+            )
+    return None
 
 
 def _stem(document: str | Path) -> str:
@@ -207,23 +239,47 @@ class _Plan:
         fewer = names[0] is not None and names[1] is not None and set(names[0]) < set(names[1])
         return "fewer names" if held == proposed and fewer else "other"
 
-    def edited(self) -> str:
-        """The draft without its proposals, with a mention for each accepted one."""
+    def edited(self) -> str | None:
+        """The draft without its proposals, with a mention for each accepted one; None when
+        the draft is laid out so that the edit would not give exactly that."""
         lines = self.text.splitlines(keepends=True)
         doc = self.document
         count = len(doc.model.proposals)
+        # Both places are found on the lines as they are, before any is removed.
         start = doc.line("proposals") - 1
         end = _block_end(lines, doc.line("proposals", count - 1))
-        kept = [*lines[:start], *lines[end:]]
         added = [f"  - {flow_line(mention)}\n" for mention in self.mentions]
-        if not added:
-            return "".join(kept)
-        if doc.model.mentions:
-            at = _block_end(kept, doc.line("mentions", len(doc.model.mentions) - 1))
-            return "".join([*kept[:at], *added, *kept[at:]])
-        while kept and not kept[-1].strip():
-            kept.pop()
-        return "".join([*kept, "mentions:\n", *added])
+        at = len(lines)
+        if added and doc.model.mentions:
+            at = _block_end(lines, doc.line("mentions", len(doc.model.mentions) - 1))
+        elif added:
+            added = ["mentions:\n", *added]
+        parts = (
+            [(start, end, []), (at, at, added)]
+            if at >= end
+            else [(at, at, added), (start, end, [])]
+        )
+        edited: list[str] = []
+        done = 0
+        for first, last, inserted in parts:
+            edited += [*lines[done:first], *inserted]
+            done = last
+        edited += lines[done:]
+        text = "".join(edited)
+        return text if self._as_meant(text) else None
+
+    def _as_meant(self, text: str) -> bool:
+        """True when ``text`` holds the draft's annotation less its proposals, plus the new
+        mentions: a layout the line edit does not expect shows here, before any write."""
+        try:
+            model = DocumentAnnotation.model_validate(parse_yaml(text, self.document.shown).data)
+        except (RawFileError, ValidationError):
+            return False
+        old = self.document.model
+        mentions = [MentionAnnotation.model_validate(m) for m in self.mentions]
+        return model == old.model_copy(
+            update={"proposals": [], "mentions": [*old.mentions, *mentions]}
+        )
 
 
 def _locs(base: tuple[str | int, ...], value: Any) -> list[tuple[str | int, ...]]:
