@@ -527,3 +527,16 @@ def test_a_term_read_from_a_congress_number_is_drafted_as_inferred() -> None:
         "term_inferred": True,
         "term_basis": "The text names the congress XIV; its term (khóa) is read from it.",
     }
+
+
+def test_a_new_meeting_names_a_new_directive_by_the_id_its_proposal_gives() -> None:
+    text = (
+        "Tin tức trong tuần\n\nĐoạn mở đầu.\n\nNgày 5/3/2024, Ban Đối ngoại Trung ương tổ chức "
+        "Hội nghị quán triệt Nghị quyết số 99-NQ/TW của Bộ Chính trị.\n"
+    )
+    draft = draft_annotation(text, read_knowledge(RAW), article_id="x", source_file="x.txt")
+    entries = {p.kind: p.entry or {} for p in draft.annotation.proposals}
+    assert entries["directive"]["id"] == "nghi-quyet-99-nq-tw"
+    assert entries["meeting"]["directives"] == ["nghi-quyet-99-nq-tw"]
+    (evidence,) = entries["meeting"]["evidence"]
+    assert evidence["quote"].startswith("Ngày 5/3/2024, Ban Đối ngoại Trung ương tổ chức")

@@ -627,10 +627,8 @@ def _participants(drafter: _Drafter, hits: list[Hit], start: int, end: int) -> l
     for hit in hits:
         if hit.label != "PERSON" or not start <= hit.start < end:
             continue
-        period = norm.rfind(". ", 0, hit.start)
-        left = max(period + 2 if period != -1 else 0, norm.rfind("\n", 0, hit.start) + 1)
-        stops = [i for i in (norm.find(". ", hit.end), norm.find("\n", hit.end)) if i != -1]
-        right = min([end, *stops])
+        left, right = events.sentence_bounds(norm, hit.start, hit.end)
+        right = min(right, end)
         while right > left and norm[right - 1] in " .,;:":
             right -= 1
         roles = roles_stated(norm[left:right])
@@ -675,12 +673,18 @@ def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: li
         paragraph_end = len(norm) if paragraph_end == -1 else paragraph_end
         sentence_end = norm.find(". ", meeting.end)
         sentence_end = paragraph_end if sentence_end == -1 else min(sentence_end, paragraph_end)
-        left, right = meeting.organizer_spans[0] if meeting.organizer_spans else (0, 0)
+        # Without an organizer the evidence starts where the meeting's sentence does.
+        sentence_start, _ = events.sentence_bounds(norm, meeting.start, meeting.end)
+        left, right = (
+            meeting.organizer_spans[0]
+            if meeting.organizer_spans
+            else (sentence_start, sentence_start)
+        )
 
         def named(label: str, start: int, end: int) -> list[str]:
             return sorted(
                 {
-                    h.entity or slug(norm[h.start : h.end])
+                    h.entity or _proposed_id(drafter, h)
                     for h in hits
                     if h.label == label and start <= h.start < end
                 }
@@ -699,6 +703,16 @@ def _meeting_details(drafter: _Drafter, meetings: list[events.Meeting], hits: li
                 proposal["value"].casefold() == meeting.name.casefold()
             ):
                 proposal.setdefault("entry", entry)
+
+
+def _proposed_id(drafter: _Drafter, hit: Hit) -> str:
+    """The id that the proposal of a new name gives it: its entry's, or a slug of the name."""
+    quote = drafter.text[hit.start : hit.end]
+    for proposal in drafter.proposals:
+        entry = proposal.get("entry")
+        if proposal.get("quote") == quote and isinstance(entry, dict) and "id" in entry:
+            return str(entry["id"])
+    return slug(quote)
 
 
 def _meeting_entry(

@@ -73,7 +73,8 @@ class Meeting:
     organizer_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from after a period or line break to the next."""
     period = text.rfind(". ", 0, start)
     left = max(period + 2 if period != -1 else 0, text.rfind("\n", 0, start) + 1)
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
@@ -105,7 +106,7 @@ def dates(text: str, page_year: int | None) -> list[DateMention]:
 def _infer_year(
     text: str, end: int, month: int, page_year: int | None
 ) -> tuple[int | None, str | None]:
-    _, right = _sentence(text, end, end)
+    _, right = sentence_bounds(text, end, end)
     sentence = text[end:right]
     full = re.search(r"[0-9]{1,2}\s*/\s*[0-9]{1,2}\s*/\s*(?P<year>[0-9]{4})", sentence)
     if full:
@@ -171,7 +172,7 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
             if "tổng kết" in name
             else ("congress" if name.startswith("Đại hội") else "conference")
         )
-        left, _ = _sentence(text, m.start(), m.end())
+        left, _ = sentence_bounds(text, m.start(), m.end())
         meeting = Meeting(m.start(), m.start() + len(name), name, kind)
         before = [d for d in all_dates if left <= d.start < m.start()]
         if before:
