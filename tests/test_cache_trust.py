@@ -209,3 +209,13 @@ def test_a_folder_the_cache_makes_is_ignored_by_git_and_no_other(tmp_path: Path)
     with DocumentCache(tmp_path / "mine") as cache:
         assert cache.folder is not None
     assert not (tmp_path / "mine" / ".gitignore").exists()
+
+
+def test_a_database_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    cache, target = tmp_path / "cache", tmp_path / "victim.sqlite3"
+    cache.mkdir()
+    (cache / DATABASE).symlink_to(target)
+    with DocumentCache(cache) as kept:
+        kept.put_many({"k": b"{}"})
+        assert kept.folder is None
+    assert not target.exists()

@@ -114,7 +114,7 @@ def default_folder(raw: Path) -> Path:
 def usable_cache(folder: Path | None) -> Path | None:
     """``folder``, or None when git tracks a file in it (its database, the up-to-date stamps):
     a cache that came with a checkout is neither read nor written."""
-    if folder is None or not _tracked_by_git(Path(folder)):
+    if folder is None or not _tracked_by_git(Path(folder).resolve()):
         return folder
     return None
 
@@ -374,6 +374,9 @@ def _open(folder: Path) -> sqlite3.Connection:
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         _ignored_by_git(folder)
+    for path in (folder / DATABASE, folder / f"{DATABASE}-wal", folder / f"{DATABASE}-shm"):
+        if path.is_symlink():  # SQLite would create or write the file at the link's target
+            raise _NotOurs(f"{path} is a symbolic link")
     # Autocommit, with explicit transactions; wait for the other workers' short writes.
     db = sqlite3.connect(folder / DATABASE, timeout=60, isolation_level=None)
     try:
