@@ -44,6 +44,16 @@ def draft(tmp_path: Path) -> Path:
     return added.annotation_path
 
 
+def _refusal(draft: Path, watched: Path) -> tuple[str, str]:
+    """The one problem for which accept refuses ``draft``; nothing below ``watched`` changes."""
+    before = snapshot(watched)
+    with pytest.raises(InvalidCorpusError) as raised:
+        accept_proposals(draft.parents[1], draft)
+    (issue,) = raised.value.report.issues
+    assert snapshot(watched) == before
+    return issue.code, issue.message
+
+
 def _propose(draft: Path, items: str) -> None:
     with draft.open("a", encoding="utf-8") as stream:
         stream.write(items)
@@ -136,16 +146,11 @@ def test_a_proposal_that_cannot_move_is_located_and_nothing_is_written(
 def test_an_id_taken_by_another_entry_is_refused(draft: Path) -> None:
     _propose(draft, PERSON.replace("nguyen-van-an", "ha-su"))
     raw = draft.parents[1]
-    before = snapshot(raw)
-    with pytest.raises(InvalidCorpusError) as raised:
-        accept_proposals(raw, draft)
-    (issue,) = raised.value.report.issues
-    assert (issue.code, issue.message) == (
+    assert _refusal(draft, raw) == (
         "duplicate-id",
         f"{raw / 'registry' / 'persons' / 'ha-su.yaml'} already holds another entry with the "
         "id 'ha-su'",
     )
-    assert snapshot(raw) == before
 
 
 def test_a_failed_write_leaves_every_file_as_it_was(
@@ -226,16 +231,11 @@ def test_a_registry_folder_that_is_a_link_is_refused(draft: Path, tmp_path: Path
     outside = tmp_path / "elsewhere"
     persons.rename(outside)
     persons.symlink_to(outside, target_is_directory=True)
-    before = snapshot(tmp_path)
-    with pytest.raises(InvalidCorpusError) as raised:
-        accept_proposals(raw, draft)
-    (issue,) = raised.value.report.issues
-    assert (issue.code, issue.message) == (
+    assert _refusal(draft, tmp_path) == (
         "path-outside-raw",
         f"{persons} is a link or leads outside {raw}: accept writes registry files only "
         "inside the raw folder",
     )
-    assert snapshot(tmp_path) == before
 
 
 def test_proposals_written_before_the_mentions_are_moved_right(draft: Path) -> None:
