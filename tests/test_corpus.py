@@ -432,7 +432,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
             False,
             None,
             ["Minh Anh"],
-            [("website Trương Tấn Sang", "source", "truong-tan-sang", None, False)],
+            [("website Trương Tấn Sang", "source", "truong-tan-sang", None, True)],
             None,
         ),
         "001-7aa88a628dfba5ee": (
@@ -467,6 +467,7 @@ def test_articles_metadata(compiled: CompileResult) -> None:
             [
                 ("Tuấn Việt", "photo", "tuan-viet", None, False),
                 ("vufo.org.vn", "source", None, "lien-hiep-cac-to-chuc-huu-nghi-viet-nam", True),
+                ("Tuấn Việt", "photo", "tuan-viet", None, False),
             ],
             "http://vufo.org.vn/Phoi-hop-chat-che-giua-Doi-ngoai-Dang-va-Doi-ngoai-nhan-dan-"
             "hoan-thanh-cac-nhiem-vu-doi-ngoai-42-4682.html?lang=vn",

@@ -55,12 +55,13 @@ def test_every_link_from_initials_a_brand_or_a_domain_is_flagged(compiled: Compi
     golden = [a for a in golden if a.article_id in GOLDEN]
     credits = [(a.article_id[:3], c.name, c.inferred) for a in golden for c in a.credits]
     assert credits == [
-        ("000", "website Trương Tấn Sang", False),
+        ("000", "website Trương Tấn Sang", True),
         ("001", "Nhandan", True),
         ("002", "TTXVN", True),
         ("003", "Lê Đại", False),
         ("004", "Tuấn Việt", False),
         ("004", "vufo.org.vn", True),
+        ("004", "Tuấn Việt", False),
     ]
     assert [(a.article_id[:3], a.outlet, a.outlet_inferred) for a in golden] == [
         ("000", None, False),
@@ -149,6 +150,7 @@ def test_who_took_part_beyond_named_people(compiled: CompileResult) -> None:
         if m.participant_organization_ids or m.participant_groups
     }
     assert taking_part == {
+        "dai-hoi-lhhn-lan-thu-vi": ([], ["Đại biểu"]),
         "hoi-nghi-tong-ket-cong-tac-ban-doi-ngoai-trung-uong-2014": (
             [],
             ["đại diện lãnh đạo các bộ, ban, ngành hữu quan"],
@@ -164,6 +166,7 @@ def test_who_took_part_beyond_named_people(compiled: CompileResult) -> None:
         if isinstance(e, Evidence) and e.field.startswith("participant_")
     )
     assert fields == [
+        ("dai-hoi-lhhn-lan-thu-vi", "participant_groups"),
         ("hoi-nghi-tong-ket-cong-tac-ban-doi-ngoai-trung-uong-2014", "participant_groups"),
         ("hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-2014", "participant_groups"),
         (
