@@ -439,14 +439,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dnnd: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # the promise: no traceback reaches a user
-        # Nothing here is known about the output folder, so nothing is claimed about it.
+    except ModuleNotFoundError as error:
+        library = (error.name or "").partition(".")[0]
+        if library in ("", "dnnd_dataset"):  # a fault of the package itself
+            return _internal_error(error)
+        # The command ran without its dependencies, e.g. a checkout's build.py under a
+        # Python where the package was never installed.
         print(
-            f"dnnd: internal error: {type(error).__name__}: {printable(error)} "
-            "(please report this with the command you ran)",
+            f"dnnd: error: the library {library!r} that dnnd needs is not installed for this "
+            "Python (fix: run 'pip install .' in the checkout, or 'pip install dnnd-dataset')",
             file=sys.stderr,
         )
         return 1
+    except Exception as error:  # the promise: no traceback reaches a user
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    # Nothing here is known about the output folder, so nothing is claimed about it.
+    print(
+        f"dnnd: internal error: {type(error).__name__}: {printable(error)} "
+        "(please report this with the command you ran)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import pytest
 from dnnd_dataset._version import __version__
 from dnnd_dataset.cli import main
 
-from .conftest import RAW, python, snapshot
+from .conftest import RAW, REPO, python, snapshot
 
 
 def test_add_outside_a_corpus_is_refused_and_creates_nothing(
@@ -90,3 +90,14 @@ def test_verify_of_a_folder_that_is_no_dataset_is_one_line(
     )
     assert main(["verify", "datset"]) == 1
     assert capsys.readouterr().err == f"datset: no such folder (looked for in {tmp_path}) {fix}\n"
+
+
+def test_build_py_without_the_dependencies_says_what_to_install(tmp_path: Path) -> None:
+    # -S leaves site-packages, and with it every dependency, off the module path.
+    done = python("-S", str(REPO / "build.py"), "--out", str(tmp_path / "dataset"), cwd=REPO)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "dnnd: error: the library 'tqdm' that dnnd needs is not installed for this Python "
+        "(fix: run 'pip install .' in the checkout, or 'pip install dnnd-dataset')\n"
+    )
+    assert not (tmp_path / "dataset").exists()
