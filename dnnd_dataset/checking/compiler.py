@@ -404,9 +404,7 @@ def _check_proposals(state: CheckState, document: Located[DocumentAnnotation]) -
     ann = document.model
     text = state.normalized[ann.article_id]
     for index, proposal in enumerate(ann.proposals):
-        found = resolve_all(text, proposal) if proposal.all else resolve(text, proposal)
-        if isinstance(found, AnchorProblem):
-            state.issue(document, ("proposals", index), found.code, found.message, found.hint)
+        state.spans_of(document, ("proposals", index), text, proposal, proposal.all)
     paths = ann.proposed_items()
     state.proposals[document.shown] = len(paths)
     if paths:

@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
+from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span, resolve, resolve_all
 from dnnd_dataset.reading.raw_loading import Located, RawCorpus
+from dnnd_dataset.reading.raw_models import Anchor
 from dnnd_dataset.reading.rawio import dotted
 from dnnd_dataset.records import Evidence
 from dnnd_dataset.segmentation import Sentence
@@ -49,6 +50,22 @@ class CheckState:
 
     def entries(self, registry: str) -> list[Located[BaseModel]]:
         return self.raw.registries[registry]
+
+    def spans_of(
+        self,
+        where: Located[Any],
+        sub: tuple[str | int, ...],
+        text: str,
+        anchor: Anchor,
+        every: bool,
+    ) -> list[Span]:
+        """Where ``anchor`` stands in ``text`` (every occurrence with ``every``); a quote that
+        does not resolve is an issue at ``sub`` and gives no span."""
+        found = resolve_all(text, anchor) if every else resolve(text, anchor)
+        if isinstance(found, AnchorProblem):
+            self.issue(where, sub, found.code, found.message, found.hint)
+            return []
+        return found if isinstance(found, list) else [found]
 
     def issue(
         self, where: Located[Any], sub: tuple[str | int, ...], code: str, message: str, hint: str

@@ -10,7 +10,7 @@ other.
 from __future__ import annotations
 
 from dnnd_dataset.checking.state import CheckState, ResolvedSpans
-from dnnd_dataset.reading.anchoring import AnchorProblem, Span, resolve, resolve_all
+from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import Located
 from dnnd_dataset.reading.raw_models import DocumentAnnotation
 from dnnd_dataset.span_index import SpanIndex
@@ -26,11 +26,7 @@ def resolve_waivers(
     ann = document.model
     text = state.normalized[ann.article_id]
     for index, waiver in enumerate(ann.waivers):
-        spans = resolve_all(text, waiver) if waiver.all else resolve(text, waiver)
-        if isinstance(spans, AnchorProblem):
-            state.issue(document, ("waivers", index), spans.code, spans.message, spans.hint)
-        else:
-            resolved.waived += spans if isinstance(spans, list) else [spans]
+        resolved.waived += state.spans_of(document, ("waivers", index), text, waiver, waiver.all)
 
 
 def outside_waived_phrases(
