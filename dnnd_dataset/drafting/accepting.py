@@ -28,13 +28,8 @@ from dnnd_dataset.reading.raw_models import DocumentAnnotation, MentionAnnotatio
 from dnnd_dataset.reading.rawio import LoadedYaml, RawFileError, dotted, load_yaml, parse_yaml
 from dnnd_dataset.reading.validation_issues import issues_from_validation
 
-REGISTRY_OF_KIND = {
-    "person": "persons",
-    "organization": "organizations",
-    "directive": "directives",
-    "meeting": "meetings",
-    "post": "posts",
-}
+# A proposal's kind is the singular of its registry's name: "person" goes to "persons".
+REGISTRY_OF_KIND = {registry.removesuffix("s"): registry for registry in REGISTRIES}
 _ANCHOR_KEYS = ("quote", "occurrence", "prefix", "suffix", "all")
 
 

@@ -26,6 +26,7 @@ from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
 from dnnd_dataset.errors import DnndError
 from dnnd_dataset.reading.anchoring import AnchorProblem, Span, resolve, resolve_all
+from dnnd_dataset.reading.raw_loading import LABEL_OF_REGISTRY
 from dnnd_dataset.reading.raw_models import (
     QUOTE_MAX,
     Anchor,
@@ -45,11 +46,9 @@ from dnnd_dataset.roles_lexicon import roles_stated
 from dnnd_dataset.textnorm import at_word_boundaries, normalize
 
 _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items()}
+# A proposal's kind is the singular of the registry that holds the label's entities.
 _KIND_OF_LABEL = {
-    "PERSON": "person",
-    "ORGANIZATION": "organization",
-    "DIRECTIVE": "directive",
-    "MEETING": "meeting",
+    label: registry.removesuffix("s") for registry, label in LABEL_OF_REGISTRY.items()
 }
 
 
