@@ -16,14 +16,19 @@ comes from ``raw/`` alone, never from here.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from dnnd_dataset.checking.pipeline import CompileResult, check_corpus, compile_corpus
 from dnnd_dataset.errors import Report
-from dnnd_dataset.reading.raw_loading import REGISTRIES
+from dnnd_dataset.reading.raw_loading import REGISTRIES, load_documents, load_registries
+from dnnd_dataset.reading.raw_models import DocumentAnnotation
 
 HERE = Path(__file__).resolve().parent
 RAW = HERE.parents[1] / "raw"
@@ -84,13 +89,57 @@ def overlaid(split: str, raw: Path = RAW) -> Iterator[Path]:
         yield overlay(split, Path(work), raw)
 
 
+def _relocated(report: Report, combined: Path, split: str, raw: Path) -> Report:
+    """The report with each temporary path replaced by the file it was copied from."""
+    origins = {str(combined / relative): str(source) for source, relative in _additions(split)}
+    issues = []
+    for issue in report.issues:
+        path = origins.get(issue.path)
+        if path is None and issue.path.startswith(str(combined)):
+            path = str(raw) + issue.path[len(str(combined)) :]
+        issues.append(dataclasses.replace(issue, path=path or issue.path))
+    return Report(issues=issues, stats=report.stats)
+
+
 def check_split(split: str, raw: Path = RAW) -> Report:
-    """The report of ``dnnd check`` on ``raw`` with the split laid over it (no cache)."""
+    """The report of ``dnnd check`` on ``raw`` with the split laid over it (no cache), each
+    issue located in the file of the split (or of ``raw``) it is about."""
     with overlaid(split, raw) as combined:
-        return check_corpus(combined)
+        return _relocated(check_corpus(combined), combined, split, raw)
 
 
-def compile_split(split: str, raw: Path = RAW) -> CompileResult:
-    """The published records of ``raw`` with the split laid over it, and the report."""
+@dataclasses.dataclass(frozen=True)
+class Gold:
+    """A split's gold, checked: what the project's checks publish, and the raw models."""
+
+    split: str
+    article_ids: list[str]
+    result: CompileResult  # the published records of raw/ with the split, every article's
+    registries: dict[str, dict[str, BaseModel]]  # every entry of raw/ and the split, by id
+    documents: dict[str, DocumentAnnotation]  # the split's annotations, by article id
+    texts: dict[str, str]  # the split's texts, as read
+
+
+def load_gold(split: str, raw: Path = RAW) -> Gold:
+    """The gold of ``split`` laid over ``raw``; :class:`SplitError` with the located issues
+    when the checks refuse it."""
+    ids = article_ids(split)
     with overlaid(split, raw) as combined:
-        return compile_corpus(combined)
+        result = compile_corpus(combined)
+        if not result.report.valid:
+            shown = _relocated(result.report, combined, split, raw).format()
+            raise SplitError(f"the {split} set does not pass the checks:\n{shown}")
+        issues: list[Any] = []
+        registries = {
+            name: {entry.model.id: entry.model for entry in entries}  # type: ignore[attr-defined]
+            for name, entries in load_registries(combined, issues).items()
+        }
+        located, sources, _ = load_documents(combined, issues)
+    return Gold(
+        split=split,
+        article_ids=ids,
+        result=result,
+        registries=registries,
+        documents={d.model.article_id: d.model for d in located if d.model.article_id in ids},
+        texts={key: sources[key].text for key in ids},
+    )
