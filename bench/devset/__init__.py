@@ -92,12 +92,18 @@ def overlaid(split: str, raw: Path = RAW) -> Iterator[Path]:
 def _relocated(report: Report, combined: Path, split: str, raw: Path) -> Report:
     """The report with each temporary path replaced by the file it was copied from."""
     origins = {str(combined / relative): str(source) for source, relative in _additions(split)}
-    issues = []
-    for issue in report.issues:
-        path = origins.get(issue.path)
-        if path is None and issue.path.startswith(str(combined)):
-            path = str(raw) + issue.path[len(str(combined)) :]
-        issues.append(dataclasses.replace(issue, path=path or issue.path))
+
+    def shown(text: str) -> str:
+        for copied, source in origins.items():
+            text = text.replace(copied, source)
+        return text.replace(str(combined), str(raw))
+
+    issues = [
+        dataclasses.replace(
+            issue, path=shown(issue.path), message=shown(issue.message), hint=shown(issue.hint)
+        )
+        for issue in report.issues
+    ]
     return Report(issues=issues, stats=report.stats)
 
 
