@@ -10,6 +10,7 @@ is never overwritten.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from dnnd_dataset.reviewing.meeting_dates import with_printed_date
 from dnnd_dataset.textnorm import normalize
 
 _ANCHOR_KEYS = ("quote", "occurrence", "prefix", "suffix")
+# The parts of an issue's dotted field, 'proposals[2].entry.kind': names and list indexes.
+_FIELD_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
 
 @dataclass(frozen=True)
@@ -346,7 +349,8 @@ def _from_issue(issue: Issue, origin: dict[tuple[str, int], str] | None) -> Prob
     """``issue`` for the page; ``origin`` maps the items of the draft the issue is located in
     to the page's, None when it is located in the saved draft, whose items the page reloads."""
     loc: tuple[str | int, ...] = tuple(
-        int(part) if part.isdigit() else part for part in (issue.field or "").split(".") if part
+        int(index) if index else name
+        for name, index in _FIELD_PART.findall(issue.field or "")
     )
     item = _saved_item(loc) if origin is None else _item_of(origin, loc)
     return Problem(item, issue.field, issue.code, issue.message, issue.hint, issue.path, issue.line)
