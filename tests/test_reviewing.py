@@ -16,14 +16,14 @@ import pytest
 pytest.importorskip("starlette", reason="the 'review' extra is not installed")
 pytest.importorskip("httpx", reason="starlette's TestClient needs httpx: pip install '.[test]'")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from dnnd_dataset.drafting.adding import add_article  # noqa: E402
-from dnnd_dataset.errors import DnndError  # noqa: E402
-from dnnd_dataset.reviewing.server import review_app  # noqa: E402
-from dnnd_dataset.reviewing.session import ReviewSession, review_session  # noqa: E402
+from dnnd_dataset.drafting.adding import add_article
+from dnnd_dataset.errors import DnndError
+from dnnd_dataset.reviewing.server import review_app
+from dnnd_dataset.reviewing.session import ReviewSession, review_session
 
-from .conftest import REPO, snapshot  # noqa: E402
+from .conftest import REPO, snapshot
 
 ARTICLE = REPO / "tests" / "data" / "review" / "hoi-nghi.txt"
 PORT = 8123
@@ -166,33 +166,8 @@ def test_a_second_review_of_the_same_draft_is_refused(drafted: tuple[Path, str])
         pass
 
 
-DOCUMENT = """\
-# yaml-language-server: $schema=../../schema/raw/document.schema.json
-# Drafted by 'dnnd add'. Review each item marked 'proposed: true' (delete the mark to
-# accept it, the item to reject it) and each proposal (correct its entry or delete it);
-# 'dnnd accept' then moves the proposals into the registries; 'dnnd build' waits.
-article_id: ARTICLE
-source_file: hoi-nghi.txt
-sha256: 99d698649e8fd0ccbd7ac193feae04cfcedca3fecef7901f9258d2a6a12caa66
-title:
-  quote: Tổng kết công tác đối ngoại nhân dân năm 2023 tại Bình Định
-mentions:
-  - {quote: Bình Định, label: LOCATION, all: true}
-  - {quote: Chỉ thị số 12-CT/TW, entity: chi-thi-12-ct-tw-ban-bi-thu}
-  - {quote: Ban Bí thư, entity: ban-bi-thu}
-  - {quote: Đảng, entity: dang-cong-san-viet-nam}
-  - {quote: Trần Văn Hải, entity: tran-van-hai, all: true}
-  - {quote: 'Hội nghị tổng kết công tác đối ngoại nhân dân năm 2023, triển khai nhiệm vụ năm 2024', entity: hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-nam-2023-trien-khai-nhiem-vu-nam-2024}
-  - {quote: Hội Hữu nghị Nhật - Việt, entity: hoi-huu-nghi-nhat-viet}
-  - {quote: Liên hiệp các tổ chức hữu nghị tỉnh Bình Định, occurrence: 1, entity: lien-hiep-binh-dinh}
-proposals:
-  - quote: Hoàng Yến
-    kind: person
-    value: Hoàng Yến
-    entry:
-      id: hoang-yen
-      name: Hoàng Yến
-"""
+# The draft as the save below writes it (ARTICLE stands for its id).
+DOCUMENT = (REPO / "tests" / "data" / "review" / "saved.yaml").read_text(encoding="utf-8")
 NHAT_VIET = """\
 # yaml-language-server: $schema=../../../schema/raw/organizations.schema.json
 id: hoi-huu-nghi-nhat-viet
