@@ -400,11 +400,16 @@ REVIEW_LIBRARIES = ("starlette", "uvicorn")
 
 
 def _review(args: argparse.Namespace) -> int:
-    import importlib.util
+    import importlib
 
     from dnnd_dataset.checking.compiler import raw_folder_problem
 
-    missing = [name for name in REVIEW_LIBRARIES if importlib.util.find_spec(name) is None]
+    missing = []
+    for name in REVIEW_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         raise DnndError(
             f"'dnnd review' needs the librar{'ies' if len(missing) > 1 else 'y'} "

@@ -7,6 +7,7 @@ browser by ``tests/test_review_browser.py``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -295,3 +296,17 @@ def test_a_refused_save_writes_nothing_and_names_the_item(
         ("title", "an article needs its title")
     ]
     assert snapshot(session.raw) == before
+
+
+def test_without_the_extra_review_says_what_to_install(
+    drafted: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dnnd_dataset.cli import main
+
+    raw, stem = drafted
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    assert main(["review", stem, "--raw", str(raw), "--no-browser"]) == 1
+    assert capsys.readouterr().err == (
+        "dnnd: error: 'dnnd review' needs the library 'uvicorn', not installed for this Python "
+        "(fix: pip install 'dnnd-dataset[review]', or pip install '.[review]' in the checkout)\n"
+    )

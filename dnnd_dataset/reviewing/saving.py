@@ -349,8 +349,7 @@ def _from_issue(issue: Issue, origin: dict[tuple[str, int], str] | None) -> Prob
     """``issue`` for the page; ``origin`` maps the items of the draft the issue is located in
     to the page's, None when it is located in the saved draft, whose items the page reloads."""
     loc: tuple[str | int, ...] = tuple(
-        int(index) if index else name
-        for name, index in _FIELD_PART.findall(issue.field or "")
+        int(index) if index else name for name, index in _FIELD_PART.findall(issue.field or "")
     )
     item = _saved_item(loc) if origin is None else _item_of(origin, loc)
     return Problem(item, issue.field, issue.code, issue.message, issue.hint, issue.path, issue.line)

@@ -34,6 +34,8 @@
     });
     added = [];
     undo = [];
+    selection = null;
+    $("selection-bar").hidden = true;
     current = Math.max(0, items.findIndex(function (item) { return item.proposed; }));
     render();
   }
@@ -94,6 +96,20 @@
         marks.push({ start: span[0], end: span[1], index: index, item: item });
       });
     });
+    var chosen = all()[current];
+    var entry = chosen && chosen.edit.action !== "reject" ? entryOf(chosen) : null;
+    if (entry) {
+      // The words the current entry's fields rest on, as the explorer underlines evidence.
+      var quotes = (entry.evidence || []).slice();
+      (entry.participants || []).forEach(function (p) { quotes = quotes.concat(p.evidence || []); });
+      quotes.forEach(function (evidence) {
+        var at = state.text.indexOf(evidence.quote);
+        if (at < 0) { return; }
+        var start = Array.from(state.text.slice(0, at)).length;
+        marks.push({ start: start, end: start + Array.from(evidence.quote).length, index: -1,
+          item: { id: chosen.id, group: "evidence", label: "EVIDENCE", edit: { action: "accept" } } });
+      });
+    }
     var cuts = [0, cps.length];
     marks.forEach(function (m) { cuts.push(m.start, m.end); });
     cuts = Array.from(new Set(cuts)).sort(function (a, b) { return a - b; });
