@@ -421,12 +421,15 @@ def _review(args: argparse.Namespace) -> int:
     problem = raw_folder_problem(args.raw)
     if problem is not None:
         raise InvalidCorpusError(Report(issues=[problem]))
-    serve_review(
-        args.raw,
-        args.document,
-        open_browser=not args.no_browser,
-        say=lambda line: print(printable(line), flush=True),
-    )
+    # Ctrl-C is how a review ends; the server finishes a save under way first.
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_review(
+            args.raw,
+            args.document,
+            open_browser=not args.no_browser,
+            say=lambda line: print(printable(line), flush=True),
+        )
+    print("review stopped; the files are as the last save wrote them", flush=True)
     return 0
 
 

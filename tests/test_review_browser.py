@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from bench.review import SELECT
 from dnnd_dataset.publishing.dataset_meta import data_file
 
 from .conftest import REPO, python, snapshot
@@ -34,33 +35,7 @@ TRAN_VAN_HAI = "id: tran-van-hai\nname: Trần Văn Hải\n"
 
 
 def _select(page: Any, words: str) -> None:
-    """Select ``words`` in the article text as a mouse drag does, and release the button."""
-    page.evaluate(
-        """words => {
-          const box = document.getElementById("text");
-          const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-          const nodes = [];
-          let all = "";
-          while (walker.nextNode()) {
-            nodes.push([walker.currentNode, all.length]);
-            all += walker.currentNode.data;
-          }
-          const start = all.indexOf(words), end = start + words.length;
-          const at = offset => {
-            for (const [node, from] of nodes) {
-              if (offset <= from + node.data.length) { return [node, offset - from]; }
-            }
-          };
-          const range = document.createRange();
-          range.setStart(...at(start));
-          range.setEnd(...at(end));
-          const chosen = window.getSelection();
-          chosen.removeAllRanges();
-          chosen.addRange(range);
-          box.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-        }""",
-        words,
-    )
+    page.evaluate(SELECT, words)
 
 
 def _current(page: Any) -> str:
@@ -182,7 +157,11 @@ def test_a_draft_is_reviewed_saved_checked_and_built(
     # Ctrl-C: the server stops, every file as it was saved.
     files = snapshot(raw)
     server.send_signal(signal.SIGINT)
-    assert server.wait(timeout=60) == 130
+    assert server.wait(timeout=60) == 0
+    assert server.stdout.read() == (
+        "stop with Ctrl-C; nothing is written until you press Save in the page\n"
+        "review stopped; the files are as the last save wrote them\n"
+    )
     assert snapshot(raw) == files
 
     checked = python("-m", "dnnd_dataset", "check", "--raw", raw, "--no-cache")
@@ -195,3 +174,17 @@ def test_a_draft_is_reviewed_saved_checked_and_built(
     assert {"article_id": draft.stem} in articles
     for name in ("review.png", "review-390.png"):
         assert (SCREENSHOTS / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_review_benchmark_reaches_a_valid_annotation_of_each_article(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("the copy of the checkout needs git")
+    from bench import review
+
+    result = review.benchmark(tmp_path, browser)
+    actions = {name: (row["actions"], row["keys"]) for name, row in result["articles"].items()}
+    assert actions == {"binh-dinh": (17, 5), "nhat-viet": (14, 6), "quan-triet": (12, 5)}
+    assert (tmp_path / "dataset" / "SHA256SUMS").is_file()

@@ -70,6 +70,8 @@ class AddedMention(_Strict):
     label: Literal["LOCATION"] | None = None
     kind: Literal["person", "organization"] | None = None
     entry: dict[str, Any] | None = None
+    # The mention stands for every occurrence of its words.
+    all: bool = False
 
 
 class SaveRequest(_Strict):

@@ -265,7 +265,7 @@ def _added(draft: _Draft, name: str, added: AddedMention) -> None:
     if sum(chosen) != 1:
         draft.problem(name, "an added mention needs one of a link, a place or a new entry", "")
         return
-    item: dict[str, Any] = {}
+    item: dict[str, Any] = {"all": True} if added.all else {}
     draft.span(name, item, added.span)
     if "quote" not in item:
         return

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import get_args
 
 from dnnd_dataset.errors import DnndError
-from dnnd_dataset.records import SLUG_PATTERN, OrganizationKind, ParticipantRole
+from dnnd_dataset.records import (
+    SLUG_PATTERN,
+    AttendanceQualifier,
+    OrganizationKind,
+    ParticipantRole,
+)
 from dnnd_dataset.reviewing.items import page_items, read_registry
 
 _NUMBERED = re.compile(r"^(?P<number>[0-9]{3,})-")
@@ -128,4 +133,5 @@ def page_state(session: ReviewSession) -> dict[str, object]:
         # The choices the page offers, from the models.
         "organization_kinds": list(get_args(OrganizationKind)),
         "roles": list(get_args(ParticipantRole)),
+        "attendance_qualifiers": list(get_args(AttendanceQualifier)),
     }

@@ -56,8 +56,18 @@
 
   function words(span) { return cps.slice(span[0], span[1]).join(""); }
   function spansOf(item) {
+    if (item.edit.span && item.edit.all) { return everywhere(words([item.edit.span.start, item.edit.span.end])); }
     if (item.edit.span) { return [[item.edit.span.start, item.edit.span.end]]; }
     return item.spans || [];
+  }
+  function everywhere(quote) {
+    var found = [], at = state.text.indexOf(quote);
+    while (at >= 0) {
+      var start = Array.from(state.text.slice(0, at)).length;
+      found.push([start, start + Array.from(quote).length]);
+      at = state.text.indexOf(quote, at + 1);
+    }
+    return found;
   }
   function labelOf(item) {
     var edit = item.edit;
@@ -307,6 +317,64 @@
           first.supports.push("organizers");
         }
       }))));
+    var attendance = textInput("meeting-attendance", entry.attendance, edited(function (e, v) {
+      if (/^[0-9]+$/.test(v) && Number(v) > 0) { e.attendance = Number(v); } else { delete e.attendance; }
+    }));
+    box.appendChild(field("attendance (number of people)", attendance));
+    var qualifier = document.createElement("select");
+    qualifier.id = "meeting-attendance-qualifier";
+    [""].concat(state.attendance_qualifiers).forEach(function (k) {
+      var option = document.createElement("option");
+      option.value = k;
+      option.textContent = k || "—";
+      qualifier.appendChild(option);
+    });
+    qualifier.value = entry.attendance_qualifier || "";
+    qualifier.addEventListener("change", function () {
+      remember();
+      var e = copy(entryOf(item));
+      if (qualifier.value) { e.attendance_qualifier = qualifier.value; } else { delete e.attendance_qualifier; }
+      setEntry(item, e);
+      render();
+    });
+    box.appendChild(field("attendance as stated", qualifier));
+    var facts = document.createElement("ol");
+    facts.className = "meeting-evidence";
+    (entry.evidence || []).forEach(function (evidence, q) {
+      var li = document.createElement("li");
+      li.className = "evidence";
+      var quote = document.createElement("q");
+      quote.textContent = evidence.quote;
+      li.appendChild(quote);
+      ["date", "location", "organizers", "attendance"].forEach(function (fact) {
+        var tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.id = "supports-" + q + "-" + fact;
+        tick.checked = (evidence.supports || []).indexOf(fact) >= 0;
+        tick.addEventListener("change", function () {
+          remember();
+          var e = copy(entryOf(item));
+          var supports = e.evidence[q].supports || [];
+          e.evidence[q].supports = tick.checked ? supports.concat([fact]) :
+            supports.filter(function (s) { return s !== fact; });
+          setEntry(item, e);
+          render();
+        });
+        li.appendChild(field(fact, tick));
+      });
+      facts.appendChild(li);
+    });
+    box.appendChild(facts);
+    box.appendChild(button("Add the selected words as evidence of the meeting", "meeting-evidence",
+      function () {
+        if (!selection) { return; }
+        remember();
+        var e = copy(entryOf(item));
+        e.evidence = (e.evidence || []).concat([{ article: state.article_id,
+          quote: words([selection.start, selection.end]), supports: [] }]);
+        setEntry(item, e);
+        render();
+      }));
     var list = document.createElement("ol");
     list.className = "participants";
     (entry.participants || []).forEach(function (participant, p) {
@@ -444,7 +512,8 @@
     var name = words([selection.start, selection.end]);
     var mention = { id: "added." + added.length, group: "added", label: choice.toUpperCase(),
       spans: [], data: { quote: name },
-      edit: { action: "accept", span: { start: selection.start, end: selection.end } } };
+      edit: { action: "accept", span: { start: selection.start, end: selection.end },
+        all: $("add-all").checked } };
     if (choice === "LOCATION") { mention.edit.label = "LOCATION"; } else {
       mention.edit.kind = choice;
       mention.edit.entry = choice === "person" ? { id: slug(name), name: name } :
@@ -490,7 +559,8 @@
     if (searchMode === "add" && selection) {
       added.push({ id: "added." + added.length, group: "added", label: state.labels[id],
         spans: [], data: { quote: words([selection.start, selection.end]) },
-        edit: { action: "accept", span: { start: selection.start, end: selection.end }, entity: id } });
+        edit: { action: "accept", span: { start: selection.start, end: selection.end }, entity: id,
+          all: $("add-all").checked } });
       current = all().length - 1;
     } else {
       var item = all()[current];
@@ -513,7 +583,7 @@
     });
     var news = added.filter(function (a) { return a.edit.action !== "reject"; }).map(function (a) {
       var d = { span: a.edit.span };
-      ["entity", "label", "kind", "entry"].forEach(function (key) {
+      ["entity", "label", "kind", "entry", "all"].forEach(function (key) {
         if (a.edit[key] !== undefined) { d[key] = a.edit[key]; }
       });
       return d;
