@@ -310,3 +310,32 @@ def test_without_the_extra_review_says_what_to_install(
         "dnnd: error: 'dnnd review' needs the library 'uvicorn', not installed for this Python "
         "(fix: pip install 'dnnd-dataset[review]', or pip install '.[review]' in the checkout)\n"
     )
+
+
+def test_a_meeting_date_as_printed_gives_the_typed_date_fields() -> None:
+    from dnnd_dataset.reviewing.meeting_dates import with_printed_date
+
+    inferred = {
+        "id": "m",
+        "date": "2024-01-12",
+        "date_precision": "day",
+        "date_inferred": True,
+        "date_basis": "the year of the page",
+        "date_edtf": "XXXX-01-12",
+    }
+    assert with_printed_date({"id": "m"}, "2024-01-12") == {
+        "id": "m",
+        "date": "2024-01-12",
+        "date_precision": "day",
+        "date_edtf": "2024-01-12",
+    }
+    assert with_printed_date({"id": "m"}, "2024-01") == {
+        "id": "m",
+        "date": "2024-01-01",
+        "date_precision": "month",
+        "date_edtf": "2024-01",
+    }
+    # The year is not printed: an inferred year that agrees is kept, with its basis.
+    assert with_printed_date(inferred, "XXXX-01-12") == inferred
+    assert with_printed_date(inferred, "XXXX-01-13") == {"id": "m", "date_edtf": "XXXX-01-13"}
+    assert with_printed_date(inferred, "") == {"id": "m"}

@@ -155,9 +155,13 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             headers=_HEADERS,
         )
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204, headers=_HEADERS)  # the page has no icon to load
+
     app = Starlette(
         routes=[
             Route("/", page, methods=["GET"]),
+            Route("/favicon.ico", no_icon, methods=["GET"]),
             Route("/static/{name}", static, methods=["GET"]),
             Route("/api/draft", draft, methods=["GET"]),
             Route("/api/save", save_call, methods=["POST"]),
