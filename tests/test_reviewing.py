@@ -167,13 +167,19 @@ def test_a_second_review_of_the_same_draft_is_refused(drafted: tuple[Path, str])
         pass
 
 
-# The draft as the save below writes it (ARTICLE stands for its id).
+# The files the save below writes (ARTICLE stands for the id of the draft).
 DOCUMENT = (REPO / "tests" / "data" / "review" / "saved.yaml").read_text(encoding="utf-8")
 NHAT_VIET = """\
 # yaml-language-server: $schema=../../../schema/raw/organizations.schema.json
 id: hoi-huu-nghi-nhat-viet
 name: Hội Hữu nghị Nhật - Việt
 kind: international_organization
+"""
+LIEN_HIEP = """\
+# yaml-language-server: $schema=../../../schema/raw/organizations.schema.json
+id: lien-hiep-binh-dinh
+name: Liên hiệp các tổ chức hữu nghị tỉnh Bình Định
+kind: mass_organization
 """
 MEETING = "hoi-nghi-tong-ket-cong-tac-doi-ngoai-nhan-dan-nam-2023-trien-khai-nhiem-vu-nam-2024"
 
@@ -231,7 +237,10 @@ def test_a_save_writes_the_draft_and_new_registry_files_and_returns_located_prob
     changed = {k for k in {*before, *snapshot(raw)} if before.get(k) != snapshot(raw).get(k)}
     assert changed == {path.relative_to(raw).as_posix() for path in written}
     assert document.read_text(encoding="utf-8") == DOCUMENT.replace("ARTICLE", stem)
+    expected = (REPO / "tests" / "data" / "review" / "meeting.yaml").read_text(encoding="utf-8")
+    assert written[0].read_text(encoding="utf-8") == expected.replace("ARTICLE", stem)
     assert written[1].read_text(encoding="utf-8") == NHAT_VIET
+    assert written[2].read_text(encoding="utf-8") == LIEN_HIEP
     text_file = str(raw / "documents" / f"{stem}.txt")
     assert result["problems"] == [
         {
@@ -339,3 +348,6 @@ def test_a_meeting_date_as_printed_gives_the_typed_date_fields() -> None:
     assert with_printed_date(inferred, "XXXX-01-12") == inferred
     assert with_printed_date(inferred, "XXXX-01-13") == {"id": "m", "date_edtf": "XXXX-01-13"}
     assert with_printed_date(inferred, "") == {"id": "m"}
+    # The date fields stand where the entry had them, after its kind when it had none.
+    placed = with_printed_date({"id": "m", "kind": "congress", "location": "Huế"}, "2011")
+    assert list(placed) == ["id", "kind", "date", "date_precision", "date_edtf", "location"]
