@@ -597,7 +597,7 @@
     var head = document.createElement("h2");
     head.textContent = answer.saved ?
       (problems.length ? "Saved; the checks found " + problems.length + " problem(s)" : "Saved; the checks pass") :
-      answer.error ? "Not saved: " + answer.error : "Not saved: " + problems.length + " problem(s)";
+      answer.error ? (state ? "Not saved: " : "Cannot review: ") + answer.error : "Not saved: " + problems.length + " problem(s)";
     box.appendChild(head);
     box.className = "problems " + (problems.length || answer.error ? "bad" : "good");
     var list = document.createElement("ul");
@@ -685,6 +685,10 @@
   $("link-search").addEventListener("input", showResults);
 
   call("GET", "/api/draft").then(function (answer) {
+    if (answer.error) {  // the draft cannot be read as it is: say why, show nothing to edit
+      showProblems(answer);
+      return;
+    }
     load(answer);
     document.body.dataset.ready = "yes";
   });
