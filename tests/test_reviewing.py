@@ -351,3 +351,18 @@ def test_a_meeting_date_as_printed_gives_the_typed_date_fields() -> None:
     # The date fields stand where the entry had them, after its kind when it had none.
     placed = with_printed_date({"id": "m", "kind": "congress", "location": "Huế"}, "2011")
     assert list(placed) == ["id", "kind", "date", "date_precision", "date_edtf", "location"]
+
+
+def test_only_a_draft_is_reviewed_and_without_a_name_the_newest(drafted: tuple[Path, str]) -> None:
+    from dnnd_dataset.reviewing.session import document_stem
+
+    raw, stem = drafted
+    assert document_stem(raw, None) == stem
+    assert document_stem(raw, f"raw/documents/{stem}.yaml") == stem
+    with pytest.raises(DnndError) as refused:
+        document_stem(raw, "000-129a49d91db6336b")
+    assert str(refused.value) == (
+        f"{raw / 'documents' / '000-129a49d91db6336b'}.yaml: not a draft of 'dnnd add', and a "
+        "save writes the file in the layout of a draft (fix: edit this annotation in an "
+        "editor, then run 'dnnd check')"
+    )

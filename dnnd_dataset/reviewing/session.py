@@ -62,7 +62,26 @@ def document_stem(raw: Path, document: str | None) -> str:
             raise DnndError(
                 f"{path}: no such file (fix: name a draft that 'dnnd add' wrote in {folder})"
             )
+    if not _drafted(folder / f"{name}.yaml"):
+        raise DnndError(
+            f"{folder / name}.yaml: not a draft of 'dnnd add', and a save writes the file in "
+            "the layout of a draft (fix: edit this annotation in an editor, then run "
+            "'dnnd check')"
+        )
     return name
+
+
+# The head of every draft (drafting/render.py): a save re-renders the annotation in that
+# layout, which would rewrite a file laid out by hand.
+DRAFT_HEAD = "# Drafted by 'dnnd add'."
+
+
+def _drafted(path: Path) -> bool:
+    with path.open("rb") as stream:
+        head = stream.read(4096).decode("utf-8", errors="replace")
+    lines = head.splitlines()
+    comments = [line for line in lines[: len(lines) - 1] if line.startswith("#")]
+    return any(line.startswith(DRAFT_HEAD) for line in comments[:8])
 
 
 def _newest_draft(raw: Path) -> str:
@@ -71,7 +90,8 @@ def _newest_draft(raw: Path) -> str:
     for path in folder.glob("*.yaml") if folder.is_dir() else []:
         found = _NUMBERED.match(path.name)
         content = path.read_text(encoding="utf-8", errors="replace") if found else ""
-        if found and ("proposed: true" in content or "\nproposals:" in content):
+        pending = "proposed: true" in content.split("\n", 8)[-1] or "\nproposals:" in content
+        if found and _drafted(path) and pending:
             drafts.append((int(found["number"]), path.stem))
     drafts.sort()
     if not drafts:
