@@ -152,6 +152,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     raw_option(accept)
 
+    review = command(
+        "review",
+        "review a draft in the browser: accept, reject, correct and link its items",
+        "Serve a page on 127.0.0.1 (a free port, a token in its address) that shows "
+        "DOCUMENT's text with every drafted span highlighted and each item to review. Nothing "
+        "is written until Save; Save writes the draft and, for accepted proposals, their "
+        "registry files as 'dnnd accept' does, then shows the problems of the checks. Stop "
+        "with Ctrl-C. Needs the 'review' extra: pip install 'dnnd-dataset[review]'.",
+    )
+    review.add_argument(
+        "document",
+        metavar="DOCUMENT",
+        nargs="?",
+        default=None,
+        help="the draft: its article id or its .yaml file (default: the newest draft with "
+        "items to review)",
+    )
+    raw_option(review)
+    review.add_argument(
+        "--no-browser", action="store_true", help="print the address without opening it"
+    )
+
     explore = commands.add_parser(
         "explore",
         help="write a static site to browse the published tables, offline, from file://",
@@ -373,6 +395,44 @@ def _accept(args: argparse.Namespace) -> int:
     return 0
 
 
+# The libraries of the 'review' extra, by the name Python imports them by.
+REVIEW_LIBRARIES = ("starlette", "uvicorn")
+
+
+def _review(args: argparse.Namespace) -> int:
+    import importlib
+
+    from dnnd_dataset.checking.compiler import raw_folder_problem
+
+    missing = []
+    for name in REVIEW_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise DnndError(
+            f"'dnnd review' needs the librar{'ies' if len(missing) > 1 else 'y'} "
+            f"{', '.join(map(repr, missing))}, not installed for this Python (fix: pip install "
+            "'dnnd-dataset[review]', or pip install '.[review]' in the checkout)"
+        )
+    from dnnd_dataset.reviewing.running import serve_review
+
+    problem = raw_folder_problem(args.raw)
+    if problem is not None:
+        raise InvalidCorpusError(Report(issues=[problem]))
+    # Ctrl-C is how a review ends; the server finishes a save under way first.
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_review(
+            args.raw,
+            args.document,
+            open_browser=not args.no_browser,
+            say=lambda line: print(printable(line), flush=True),
+        )
+    print("review stopped; the files are as the last save wrote them", flush=True)
+    return 0
+
+
 def _explore(args: argparse.Namespace) -> int:
     from dnnd_dataset.explorer.site import write_site
     from dnnd_dataset.library.navigation import corpus
@@ -408,6 +468,7 @@ COMMANDS = {
     "stats": _stats,
     "verify": _verify,
     "explore": _explore,
+    "review": _review,
     "schema": _schema,
 }
 

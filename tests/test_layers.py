@@ -30,8 +30,9 @@ RANK = {
     "library": 5,
     "explorer": 6,
     "builder": 7,
-    "cli": 8,
-    "__main__": 9,
+    "reviewing": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 
 

@@ -57,20 +57,40 @@ def accept_proposals(raw: Path, document: str | Path) -> Accepted:
         raise InvalidCorpusError(Report(issues=issues or [_no_annotation(raw, stem)]))
     path = raw / "documents" / f"{stem}.yaml"
     text = path.read_text(encoding="utf-8")
-    plan = _Plan(raw, located, text)
+    plan = AcceptPlan(raw, located, text)
     plan.check_layout()
     for index, proposal in enumerate(located.model.proposals):
         plan.take(index, proposal)
     if plan.issues:
         raise InvalidCorpusError(Report(issues=plan.issues))
-    accepted = Accepted(path, sorted([*plan.files, *plan.updated]), len(plan.mentions))
+    accepted = Accepted(path, plan.written(), len(plan.mentions))
     if not located.model.proposals:
         return accepted
     edited = plan.edited()
     if edited is None:
         raise InvalidCorpusError(Report(issues=[_unexpected_layout(located)]))
-    write_all_or_none(plan.files, {**plan.updated, path: edited.encode("utf-8")})
+    plan.write(path, edited.encode("utf-8"))
     return accepted
+
+
+def plan_proposals(
+    raw: Path, document: Located[DocumentAnnotation], indexes: list[int]
+) -> AcceptPlan:
+    """What accepting the proposals ``indexes`` of ``document`` writes: their registry files
+    and the mentions their quotes become (``plan.mentions``, in the order of ``indexes``).
+
+    For a caller that writes the annotation itself (``dnnd review``), with ``plan.write``.
+    Raises InvalidCorpusError with every problem, located in ``document``; nothing is written.
+    """
+    outside = _registry_outside(raw)
+    if outside is not None:
+        raise InvalidCorpusError(Report(issues=[outside]))
+    plan = AcceptPlan(raw, document, "")
+    for index in indexes:
+        plan.take(index, document.model.proposals[index])
+    if plan.issues:
+        raise InvalidCorpusError(Report(issues=plan.issues))
+    return plan
 
 
 def _unexpected_layout(document: Located[DocumentAnnotation]) -> Issue:
@@ -118,7 +138,7 @@ def _no_annotation(raw: Path, stem: str) -> Issue:
     )
 
 
-class _Plan:
+class AcceptPlan:
     """The files an accept writes and the lines it changes in the draft."""
 
     def __init__(self, raw: Path, document: Located[DocumentAnnotation], text: str) -> None:
@@ -130,6 +150,14 @@ class _Plan:
         # Existing entries that accepted proposals give other names.
         self.updated: dict[Path, bytes] = {}
         self.mentions: list[dict[str, Any]] = []
+
+    def written(self) -> list[Path]:
+        """The registry files the plan writes, new or updated."""
+        return sorted([*self.files, *self.updated])
+
+    def write(self, annotation: Path, content: bytes) -> None:
+        """Write the registry files and ``content`` to ``annotation``: every file, or none."""
+        write_all_or_none(self.files, {**self.updated, annotation: content})
 
     def issue(self, sub: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
         doc = self.document
