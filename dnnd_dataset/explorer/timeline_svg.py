@@ -39,7 +39,7 @@ def timeline(meetings: Sequence[Meeting]) -> Markup:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} 130" '
-        f'width="{WIDTH}" height="130" role="img" aria-label="Timeline of dated meetings">',
+        f'width="{WIDTH}" height="130" role="group" aria-label="Timeline of dated meetings">',
         f'<line class="axis" x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}"/>',
     ]
     years = range(first, last + 2)
