@@ -87,7 +87,14 @@ class Neighbourhoods:
         """The whole graph, or None when it is too large to draw on one page."""
         if len(self.nodes) > WHOLE_LIMIT:
             return None
-        return _view(list(self.nodes.values()), self.edges, len(self.nodes), root="")
+        # A record with no link is listed under the graph, not drawn far from the rest.
+        linked = [n for key, n in self.nodes.items() if self.links.get(key)]
+        return _view(linked, self.edges, len(self.nodes), root="")
+
+    def unlinked(self) -> list[Node]:
+        """The records that link to no other, in Vietnamese order."""
+        alone = [n for key, n in self.nodes.items() if not self.links.get(key)]
+        return sorted(alone, key=lambda n: (sort_key(n.label), n.kind, n.record_id))
 
     def around(self, kind: str, record_id: str) -> GraphView:
         """The record, its most connected neighbours and the links among them."""

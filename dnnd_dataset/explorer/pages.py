@@ -287,11 +287,17 @@ class Site:
             else:
                 element_quotes[name][index].append(self.quote(row))
         hidden = NOT_IN_FACTS.get(table, frozenset())
+        # The record's own id, as it is: a link to this very page, named by the record's
+        # name, would hide it.
+        id_field = next((n for n in model_fields if n == f"{SINGULAR.get(table, '')}_id"), None)
+        own_id = Markup(f'<code class="id">{escape(_id_of(record))}</code>')
         facts = [
             Fact(
                 name,
                 info.description or "",
-                self.value(name, getattr(record, name), element_quotes.get(name)),
+                own_id
+                if name == id_field
+                else self.value(name, getattr(record, name), element_quotes.get(name)),
                 *_capped(quotes.pop(name, [])),
             )
             for name, info in model_fields.items()

@@ -165,6 +165,7 @@ def _write_all(folder: Path, corpus: Corpus) -> dict[str, int]:
         "graph.html.j2",
         title="Graph",
         whole=graph.whole(),
+        unlinked=graph.unlinked(),
         total=len(graph.nodes),
         top=graph.most_connected(GRAPH_TOP),
     )

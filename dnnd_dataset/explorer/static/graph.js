@@ -19,7 +19,7 @@
   var style = [
     { selector: "node", style: {
       "label": "data(label)", "text-wrap": "wrap", "text-max-width": "130px",
-      "font-size": "12px", "font-family": "Noto Sans, DejaVu Sans, sans-serif", "color": "#1d2330",
+      "font-size": "13px", "font-family": "Noto Sans, DejaVu Sans, sans-serif", "color": "#1d2330",
       "text-valign": "bottom", "text-margin-y": "4px",
       "text-background-color": "#ffffff", "text-background-opacity": 0.92,
       "text-background-padding": "2px", "text-background-shape": "roundrectangle",
@@ -43,8 +43,9 @@
       concentric: function (node) { return node.hasClass("focus") ? 2 : 1; },
       levelWidth: function () { return 1; } } :
     { name: "cose", animate: false, fit: true, padding: 30, randomize: false,
-      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 400000; },
-      idealEdgeLength: function () { return 90; }, numIter: 1500 };
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
+      idealEdgeLength: function () { return 70; }, nodeOverlap: 12, gravity: 1.2,
+      componentSpacing: 30, numIter: 2500 };
   // Start from a circle in the page's order, so that every reader sees the same layout.
   var count = data.nodes.length;
   var positions = {};
@@ -67,7 +68,7 @@
     if (url && !event.target.hasClass("focus")) { window.location.href = url; }
   });
   clearLabels(cy);
-  cy.fit(undefined, 30);
+  readable(cy);
   window.dnndGraph = cy;  // for a reader's console, and the browser tests
   box.setAttribute("data-ready", "true");
   document.querySelectorAll(".graph-filter input[data-kind]").forEach(function (input) {
@@ -77,6 +78,18 @@
   });
   var fit = document.getElementById("graph-fit");
   if (fit) { fit.addEventListener("click", function () { cy.fit(undefined, 30); }); }
+
+  // Fit the graph, but never so small that its names cannot be read: past that, show the
+  // middle of the most connected record at the smallest readable zoom; the reader pans.
+  function readable(cy) {
+    var SMALLEST = data.focus ? 0.6 : 0.9;  // a neighbourhood is small: fit it whole
+    cy.fit(undefined, 30);
+    if (cy.zoom() >= SMALLEST) { return; }
+    var centre = cy.nodes(".focus");
+    if (centre.empty()) { centre = cy.nodes().max(function (n) { return n.degree(); }).ele; }
+    cy.zoom(SMALLEST);
+    cy.center(centre);
+  }
 
   // Whether the segment a-b comes within `margin` of the box r (Liang-Barsky clipping).
   function meets(a, b, r, margin) {
@@ -94,8 +107,8 @@
   }
 
   // The layout keeps labels apart but may run an edge through a third node's label: move
-  // that node off the edge, across the side it is on, until no edge meets a label. Bounded:
-  // at most PASSES passes over every edge and node.
+  // that node off the edge, across the side it is on, and labels that still overlap apart,
+  // until no edge meets a label. Bounded: at most PASSES passes over every edge and node.
   function clearLabels(cy) {
     var PASSES = 200;
     for (var pass = 0; pass < PASSES; pass++) {
@@ -113,12 +126,30 @@
           var sign = side >= 0 ? 1 : -1;
           var reach = (Math.abs(nx) * (r.x2 - r.x1) + Math.abs(ny) * (r.y2 - r.y1)) / 2 + 8;
           // Growing with each pass, so a node caught between two edges jumps past one.
-          var step = reach - Math.abs(side) + 2 * pass;
+          var step = reach - Math.abs(side) + Math.min(pass, 12);
           var p = node.position();
           node.position({ x: p.x + sign * nx * step, y: p.y + sign * ny * step });
           moved = true;
         });
       });
+      // Two labels that overlap: move the later node down or sideways, whichever is less.
+      var nodes = cy.nodes();
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var r1 = nodes[i].boundingBox({ includeLabels: true, includeOverlays: false });
+          var r2 = nodes[j].boundingBox({ includeLabels: true, includeOverlays: false });
+          var across = Math.min(r1.x2, r2.x2) - Math.max(r1.x1, r2.x1) + 6;
+          var down = Math.min(r1.y2, r2.y2) - Math.max(r1.y1, r2.y1) + 6;
+          if (across <= 0 || down <= 0) { continue; }
+          var q = nodes[j].position(), p1 = nodes[i].position();
+          if (across < down) {
+            nodes[j].position({ x: q.x + (q.x >= p1.x ? across : -across), y: q.y });
+          } else {
+            nodes[j].position({ x: q.x, y: q.y + (q.y >= p1.y ? down : -down) });
+          }
+          moved = true;
+        }
+      }
       if (!moved) { return; }
     }
   }
