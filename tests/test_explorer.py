@@ -482,3 +482,12 @@ def test_graph_json_cannot_close_its_script_element() -> None:
     data = graph_json([node], [])
     assert "<" not in data and ">" not in data and "&" not in data
     assert json.loads(str(data))["nodes"][0]["label"] == "</script><b>&"
+
+
+def test_a_quote_that_grounds_several_parts_is_shown_once(real_site: Path) -> None:
+    meeting = "hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011"
+    page = (real_site / "meetings" / f"{meeting}.html").read_text(encoding="utf-8")
+    (participants,) = [r for r in _rows(page, "facts stack") if ">participants<" in r]
+    for row in participants.split("<tr>")[2:]:
+        hrefs = re.findall(r'<blockquote class="quote"><a href="([^"]+)"', row)
+        assert hrefs and len(hrefs) == len(set(hrefs)), hrefs

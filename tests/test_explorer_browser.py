@@ -254,7 +254,7 @@ def test_the_page_types_exist(site: Path) -> None:
     assert [name for name, page in PAGE_TYPES.items() if not (site / page).is_file()] == []
 
 
-@pytest.mark.parametrize("width", [320, 390, 768])
+@pytest.mark.parametrize("width", [320, 390, 768, 1280])
 def test_no_page_scrolls_sideways(browser: Any, site: Path, width: int) -> None:
     visit = _at_width(browser, site, width)
     try:
@@ -363,3 +363,16 @@ def test_screenshots_for_a_person(browser: Any, site: Path) -> None:
         finally:
             visit.close()
     assert [p.name for p in written if not p.read_bytes().startswith(b"\x89PNG")] == []
+
+
+def test_what_a_hover_shows_a_tap_or_the_keyboard_shows(visit: Visit) -> None:
+    page = visit.open(f"articles/{ARTICLE_SHOWN}.html")
+    page.focus("article.text mark.q")
+    shown = page.eval_on_selector(
+        "article.text mark.q", "n => getComputedStyle(n, '::after').content"
+    )
+    title = page.eval_on_selector("article.text mark.q", "n => n.title")
+    assert title.startswith("evidence for ") and shown == f'"{title}"'
+    # A mention's label and name are on its link, which a keyboard reaches.
+    link = page.eval_on_selector("#m0 a", "n => [n.title, n.tabIndex]")
+    assert link == ["PERSON: Trương Tấn Sang", 0]

@@ -17,6 +17,7 @@ alphabet; digits come before letters, and any other character after them by code
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from dnnd_dataset.textnorm import normalize
 
@@ -40,6 +41,9 @@ def _syllables(text: str) -> list[str]:
     return separated.split()
 
 
+# Syllables repeat across names and titles, and one name is sorted in many lists: both keys
+# are remembered, up to a bound, so that sorting a large corpus's listings costs little.
+@lru_cache(maxsize=1 << 16)
 def _syllable_key(syllable: str) -> tuple[tuple[tuple[int, int], ...], int]:
     letters: list[tuple[int, int]] = []
     tone = 0
@@ -62,6 +66,7 @@ def _syllable_key(syllable: str) -> tuple[tuple[tuple[int, int], ...], int]:
     return tuple(letters), tone
 
 
+@lru_cache(maxsize=1 << 16)
 def sort_key(text: str) -> Key:
     """The key that sorts ``text`` in Vietnamese order. Ties of letters and tones are broken
     by case (lower case first), then by the text itself, so that the order is total."""

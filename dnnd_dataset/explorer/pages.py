@@ -326,7 +326,7 @@ class Site:
         for (person_id, title, organization_id), items in groups.items():
             dates = sorted(h.position.as_of for h in items if h.position.as_of is not None)
             articles = list(dict.fromkeys(h.article.article_id for h in items))
-            quotes = self._position_quotes(items)
+            quotes = _unique(self._position_quotes(items))
             rows.append(
                 HeldTitle(
                     person=self.link("persons", person_id),
@@ -389,7 +389,8 @@ class Site:
                     end,
                     1,
                     "mark",
-                    (("class", "q"), ("title", f"evidence for {supports}")),
+                    # Focusable, so a tap or the keyboard shows what the hover shows.
+                    (("class", "q"), ("tabindex", "0"), ("title", f"evidence for {supports}")),
                     element_id=quote_anchor(rows[0]),
                 )
             )
@@ -431,7 +432,9 @@ class Site:
 
 
 def quote_list(quotes: Sequence[Quote]) -> str:
-    """Quotes as HTML, each a link to its place in its article; empty for none."""
+    """Quotes as HTML, each a link to its place in its article, each place once; empty for
+    none."""
+    quotes = _unique(quotes)
     return "".join(
         f'<blockquote class="quote"><a href="{escape(q.href)}">{escape(q.text)}</a>'
         f"<cite>{escape(q.article_title)}</cite></blockquote>"
@@ -468,7 +471,17 @@ def _element(value: object, selector: str | None) -> int | None:
     return None
 
 
+def _unique(quotes: Sequence[Quote]) -> list[Quote]:
+    # One quote often grounds several parts of a fact (a participant's role and position):
+    # it is shown once.
+    first: dict[str, Quote] = {}
+    for quote in quotes:
+        first.setdefault(quote.href, quote)
+    return list(first.values())
+
+
 def _capped(quotes: list[Quote]) -> tuple[tuple[Quote, ...], int]:
+    quotes = _unique(quotes)
     return tuple(quotes[:QUOTE_LIMIT]), max(0, len(quotes) - QUOTE_LIMIT)
 
 
