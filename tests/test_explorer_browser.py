@@ -325,8 +325,24 @@ SEGMENT_MEETS_BOX = """() => { function meets(a, b, r) {
   return true; }"""
 
 
-def test_no_edge_crosses_a_label(visit: Visit) -> None:
-    page = visit.open("graph.html")
+@pytest.mark.parametrize(
+    ("relative", "width"),
+    [
+        ("graph.html", 1280),
+        ("graph.html", 390),
+        ("organizations/ban-doi-ngoai-trung-uong.html", 1280),
+        ("persons/tran-quoc-vuong.html", 390),
+    ],
+)
+def test_no_edge_crosses_a_label(browser: Any, site: Path, relative: str, width: int) -> None:
+    visit = _at_width(browser, site, width)
+    try:
+        _assert_no_edge_crosses_a_label(visit.open(relative))
+    finally:
+        visit.close()
+
+
+def _assert_no_edge_crosses_a_label(page: Any) -> None:
     page.wait_for_selector("#graph-canvas[data-ready=true]")
     crossings = page.evaluate(
         SEGMENT_MEETS_BOX

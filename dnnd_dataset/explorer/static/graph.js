@@ -62,7 +62,7 @@
     document.head.appendChild(marker);
   }
   var cy = window.cytoscape({ container: box, elements: elements, style: style, layout: layout,
-    minZoom: 0.2, maxZoom: 4, wheelSensitivity: 0.3 });
+    minZoom: 0.2, maxZoom: 4 });
   cy.on("tap", "node", function (event) {
     var url = event.target.data("url");
     if (url && !event.target.hasClass("focus")) { window.location.href = url; }
@@ -82,7 +82,7 @@
   // Fit the graph, but never so small that its names cannot be read: past that, show the
   // middle of the most connected record at the smallest readable zoom; the reader pans.
   function readable(cy) {
-    var SMALLEST = data.focus ? 0.6 : 0.9;  // a neighbourhood is small: fit it whole
+    var SMALLEST = data.focus ? 0.6 : 0.75;  // a neighbourhood is small: fit it whole
     cy.fit(undefined, 30);
     if (cy.zoom() >= SMALLEST) { return; }
     var centre = cy.nodes(".focus");
@@ -106,51 +106,91 @@
     return true;
   }
 
-  // The layout keeps labels apart but may run an edge through a third node's label: move
-  // that node off the edge, across the side it is on, and labels that still overlap apart,
-  // until no edge meets a label. Bounded: at most PASSES passes over every edge and node.
-  function clearLabels(cy) {
-    var PASSES = 200;
+  function labelBox(node) {
+    return node.boundingBox({ includeLabels: true, includeOverlays: false });
+  }
+
+  // How far two label boxes overlap across and down (with a gap of 6 px); <= 0 when apart.
+  function overlap(r1, r2) {
+    return [Math.min(r1.x2, r2.x2) - Math.max(r1.x1, r2.x1) + 6,
+      Math.min(r1.y2, r2.y2) - Math.max(r1.y1, r2.y1) + 6];
+  }
+
+  function overlapsAny(node, nodes) {
+    var r = labelBox(node);
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].same(node)) { continue; }
+      var o = overlap(r, labelBox(nodes[i]));
+      if (o[0] > 0 && o[1] > 0) { return true; }
+    }
+    return false;
+  }
+
+  // Labels that overlap are moved apart (bounded: ROUNDS passes over every pair).
+  function separate(nodes) {
+    var ROUNDS = 30;
+    for (var round = 0; round < ROUNDS; round++) {
+      var apart = true;
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var o = overlap(labelBox(nodes[i]), labelBox(nodes[j]));
+          if (o[0] <= 0 || o[1] <= 0) { continue; }
+          var q = nodes[j].position(), p1 = nodes[i].position();
+          if (o[0] < o[1]) {
+            nodes[j].position({ x: q.x + (q.x >= p1.x ? o[0] : -o[0]), y: q.y });
+          } else {
+            nodes[j].position({ x: q.x, y: q.y + (q.y >= p1.y ? o[1] : -o[1]) });
+          }
+          apart = false;
+        }
+      }
+      if (apart) { return; }
+    }
+  }
+
+  // A node whose label an edge runs through is moved off the edge, across the side it is on.
+  // True when, after at most PASSES passes, no edge meets a label.
+  function clearEdges(cy, nodes) {
+    var PASSES = 40;
     for (var pass = 0; pass < PASSES; pass++) {
       var moved = false;
       cy.edges().forEach(function (edge) {
         var a = edge.source().position(), b = edge.target().position();
         var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
         var nx = -dy / length, ny = dx / length;
-        cy.nodes().forEach(function (node) {
+        nodes.forEach(function (node) {
           if (node.same(edge.source()) || node.same(edge.target())) { return; }
-          var r = node.boundingBox({ includeLabels: true, includeOverlays: false });
+          var r = labelBox(node);
           if (!meets(a, b, r, 4)) { return; }
           var cx = (r.x1 + r.x2) / 2, cy0 = (r.y1 + r.y2) / 2;
           var side = (cx - a.x) * nx + (cy0 - a.y) * ny;
           var sign = side >= 0 ? 1 : -1;
           var reach = (Math.abs(nx) * (r.x2 - r.x1) + Math.abs(ny) * (r.y2 - r.y1)) / 2 + 8;
-          // Growing with each pass, so a node caught between two edges jumps past one.
           var step = reach - Math.abs(side) + Math.min(pass, 12);
           var p = node.position();
           node.position({ x: p.x + sign * nx * step, y: p.y + sign * ny * step });
           moved = true;
         });
       });
-      // Two labels that overlap: move the later node down or sideways, whichever is less.
-      var nodes = cy.nodes();
-      for (var i = 0; i < nodes.length; i++) {
-        for (var j = i + 1; j < nodes.length; j++) {
-          var r1 = nodes[i].boundingBox({ includeLabels: true, includeOverlays: false });
-          var r2 = nodes[j].boundingBox({ includeLabels: true, includeOverlays: false });
-          var across = Math.min(r1.x2, r2.x2) - Math.max(r1.x1, r2.x1) + 6;
-          var down = Math.min(r1.y2, r2.y2) - Math.max(r1.y1, r2.y1) + 6;
-          if (across <= 0 || down <= 0) { continue; }
-          var q = nodes[j].position(), p1 = nodes[i].position();
-          if (across < down) {
-            nodes[j].position({ x: q.x + (q.x >= p1.x ? across : -across), y: q.y });
-          } else {
-            nodes[j].position({ x: q.x, y: q.y + (q.y >= p1.y ? down : -down) });
-          }
-          moved = true;
-        }
-      }
-      if (!moved) { return; }
+      if (!moved) { return true; }
+    }
+    return false;
+  }
+
+  // The layout counts labels, yet an edge may still run through a third node's label. Labels
+  // are moved apart and off edges; where that does not settle, the whole drawing is spread
+  // out a little (labels keep their size, so they leave the edges' way) and moved again.
+  // Bounded: at most SPREADS rounds.
+  function clearLabels(cy) {
+    var SPREADS = 12;
+    var nodes = cy.nodes();
+    for (var round = 0; round < SPREADS; round++) {
+      separate(nodes);
+      if (clearEdges(cy, nodes)) { return; }
+      nodes.forEach(function (node) {
+        var p = node.position();
+        node.position({ x: p.x * 1.2, y: p.y * 1.2 });
+      });
     }
   }
 }());
