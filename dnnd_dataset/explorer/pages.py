@@ -128,6 +128,9 @@ class Fact:
     value: Markup
     quotes: tuple[Quote, ...]
     more_quotes: int = 0
+    # A table of structs, which takes the evidence column too when the field has no quote
+    # of its own (its elements' quotes are in the table).
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,7 @@ class Site:
                 if name == id_field
                 else self.value(name, getattr(record, name), element_quotes.get(name)),
                 *_capped(quotes.pop(name, [])),
+                wide=_is_struct_list(getattr(record, name)),
             )
             for name, info in model_fields.items()
             if name not in hidden
@@ -469,6 +473,10 @@ def _element(value: object, selector: str | None) -> int | None:
         if not equals and str(item) == selector:
             return i
     return None
+
+
+def _is_struct_list(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], BaseModel)
 
 
 def _unique(quotes: Sequence[Quote]) -> list[Quote]:
