@@ -491,3 +491,15 @@ def test_a_quote_that_grounds_several_parts_is_shown_once(real_site: Path) -> No
     for row in participants.split("<tr>")[2:]:
         hrefs = re.findall(r'<blockquote class="quote"><a href="([^"]+)"', row)
         assert hrefs and len(hrefs) == len(set(hrefs)), hrefs
+
+
+def test_the_search_index_is_in_vietnamese_order() -> None:
+    entries = [Entry("person", name, (), f"persons/{i}.html") for i, name in enumerate(
+        ["Hồ Văn A", "Hà Văn B", "Hoàng Văn C"]
+    )]  # fmt: skip
+    ((_, script),) = script_files(entries)
+    rows = json.loads(script.split(".concat(", 1)[1].rsplit(");", 1)[0])
+    assert [row[1] for row in rows] == ["Hà Văn B", "Hoàng Văn C", "Hồ Văn A"]
+    # search.js keeps the index order among results of one rank.
+    js = (REPO / "dnnd_dataset" / "explorer" / "static" / "search.js").read_text(encoding="utf-8")
+    assert "return a[0] - b[0] || a[1] - b[1];" in js
