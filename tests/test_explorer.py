@@ -4,6 +4,7 @@ in test_explorer_browser."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,10 +13,19 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 import dnnd_dataset as dnnd
 from dnnd_dataset.errors import OutputError
 from dnnd_dataset.explorer import site as site_module
+from dnnd_dataset.explorer.collation import sort_key
+from dnnd_dataset.explorer.graph_data import (
+    NEIGHBOUR_LIMIT,
+    RELATION_STYLES,
+    WHOLE_LIMIT,
+    Neighbourhoods,
+    graph_json,
+)
 from dnnd_dataset.explorer.graph_svg import MAX_PER_COLUMN, Edge, Node, draw
 from dnnd_dataset.explorer.pages import _field_for
 from dnnd_dataset.explorer.search_index import ENTRIES_PER_FILE, Entry, fold, script_files
@@ -24,7 +34,7 @@ from dnnd_dataset.explorer.text_markup import Span, render
 from dnnd_dataset.library.navigation import Corpus
 from dnnd_dataset.publishing.checksums import SHA256SUMS, sha256sums
 
-from .conftest import python, snapshot
+from .conftest import REPO, python, snapshot
 from .synthetic import sample_tables, write_sample
 
 # -- text markup ---------------------------------------------------------------------------------
@@ -342,3 +352,154 @@ def test_corpus_of_an_output_folder(tmp_path: Path) -> None:
     tables: dict[str, list[Any]] = {**sample_tables()}
     assert repr(loaded) == repr(Corpus(**tables))
     assert sorted(loaded.persons) == ["minh-anh", "tran-quoc-vuong", "truong-tan-sang"]
+
+
+def _readme_screenshot_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_screenshot", REPO / "docs" / "readme_screenshot.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_readme_screenshot_is_of_the_current_site(real_site: Path) -> None:
+    shot = _readme_screenshot_module()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"]({shot.SCREENSHOT.relative_to(REPO).as_posix()})" in readme
+    recorded = shot.recorded_digest(shot.SCREENSHOT.read_bytes())
+    assert recorded == shot.source_digest(real_site), (
+        "docs/explorer-article.png shows an older site: run python docs/readme_screenshot.py"
+    )
+
+
+def test_the_screenshot_digest_survives_the_png_format() -> None:
+    shot = _readme_screenshot_module()
+    png = (REPO / "docs" / "explorer-article.png").read_bytes()
+    marked = shot.with_digest(png, "ab" * 32)
+    assert shot.recorded_digest(marked) == "ab" * 32
+    assert marked.startswith(b"\x89PNG\r\n\x1a\n") and marked.endswith(png[-12:])
+
+
+# -- evidence beside each fact, basis inline, ids as they are ------------------------------------
+
+
+def _rows(html: str, table_class: str) -> list[str]:
+    table = html.split(f'<table class="{table_class}')[1].split("</table>")[0]
+    return table.split("<tr")[2:]
+
+
+def test_each_position_row_shows_its_own_quotes(real_site: Path) -> None:
+    page = (real_site / "persons" / "tran-quoc-vuong.html").read_text(encoding="utf-8")
+    rows = _rows(page, "relations stack")
+    assert len(rows) == 2
+    for row in rows:
+        title = row.split('data-label="title as stated">')[1].split("</td>")[0]
+        quotes = re.findall(r'<blockquote class="quote"><a href="[^"]+">([^<]+)</a>', row)
+        assert quotes and all(title in quote for quote in quotes), (title, quotes)
+    # No quote is left for a row of its own below the fields.
+    assert "see the quotes" not in page and "not a field of the record" not in page
+
+
+def test_a_quote_of_a_list_element_sits_beside_that_element(real_site: Path) -> None:
+    corpus = dnnd.corpus()
+    meeting = corpus.meetings["hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011"]
+    page = (real_site / "meetings" / f"{meeting.meeting_id}.html").read_text(encoding="utf-8")
+    (organizers,) = [r for r in _rows(page, "facts stack") if ">organizer_ids<" in r]
+    quotes = [e for e in corpus.evidence_of(meeting) if e.field.startswith("organizer_ids[")]
+    assert quotes
+    for evidence in quotes:
+        organizer = evidence.field.split("[")[1].rstrip("]")
+        item = organizers.split(f'href="../organizations/{organizer}.html"')[1].split("</li>")[0]
+        assert f"#q{evidence.start}-{evidence.end}" in item
+
+
+def test_an_inferred_date_shows_its_basis_inline(real_site: Path) -> None:
+    corpus = dnnd.corpus()
+    index = (real_site / "index.html").read_text(encoding="utf-8")
+    inferred = [m for m in corpus.meetings.values() if m.date_inferred and m.date_basis]
+    assert inferred
+    for meeting in inferred:
+        escaped = str(escape(meeting.date_basis))
+        assert f'<span class="badge inferred">inferred</span> <span class="basis">{escaped}' in (
+            index
+        )
+    assert "hover" not in index
+
+
+def test_a_record_shows_its_own_id_as_it_is(real_site: Path) -> None:
+    page = (real_site / "persons" / "tran-quoc-vuong.html").read_text(encoding="utf-8")
+    assert '<p class="kind">person <code class="id">tran-quoc-vuong</code></p>' in page
+    (row,) = [r for r in _rows(page, "facts stack") if ">person_id<" in r]
+    assert '<code class="id">tran-quoc-vuong</code>' in row
+    css = (real_site / "style.css").read_text(encoding="utf-8")
+    assert "code.id { text-transform: none;" in css
+
+
+def test_the_legend_colours_are_the_graph_colours(real_site: Path) -> None:
+    css = (real_site / "style.css").read_text(encoding="utf-8")
+    colours = [colour for _, colour, _ in RELATION_STYLES.values()]
+    assert len(set(colours)) == len(colours)
+    for relation, (_, colour, line) in RELATION_STYLES.items():
+        rule = re.search(rf"\.edge-key\.{relation} \{{([^}}]*)\}}", css)
+        assert rule is not None, relation
+        assert f"border-top-color: {colour};" in rule[1]
+        assert ("border-top-style" not in rule[1]) == (line == "solid"), relation
+        assert line == "solid" or f"border-top-style: {line};" in rule[1]
+
+
+def test_listings_are_in_vietnamese_order(real_site: Path) -> None:
+    corpus = dnnd.corpus()
+    page = (real_site / "persons.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<li><a href="persons/[^"]+">([^<]+)</a>', page)
+    assert shown == sorted((p.name for p in corpus.persons.values()), key=sort_key)
+    assert shown != sorted(shown)  # code-point order would differ
+
+
+def test_a_neighbourhood_is_the_record_and_its_links() -> None:
+    nodes = [Node("person", f"p{i}", f"P{i}", f"persons/p{i}.html") for i in range(60)]
+    nodes.append(Node("meeting", "m", "M", "meetings/m.html"))
+    edges = [Edge(("person", f"p{i}"), ("meeting", "m"), "participant") for i in range(60)]
+    graph = Neighbourhoods(nodes, edges)
+    around = graph.around("meeting", "m")
+    assert around.total_nodes == 61
+    assert len(around.nodes) == NEIGHBOUR_LIMIT + 1
+    assert len(around.edges) == NEIGHBOUR_LIMIT
+    alone = graph.around("person", "p0")
+    assert [n.record_id for n in alone.nodes] == ["p0", "m"]
+    assert '"focus":"person:p0"' in alone.data
+    # A graph past WHOLE_LIMIT is not drawn whole.
+    many = [Node("person", f"x{i}", f"X{i}", f"persons/x{i}.html") for i in range(WHOLE_LIMIT + 1)]
+    assert Neighbourhoods(many, []).whole() is None
+    assert Neighbourhoods(nodes, edges).whole() is not None
+
+
+def test_graph_json_cannot_close_its_script_element() -> None:
+    node = Node("person", "p", "</script><b>&", "persons/p.html")
+    data = graph_json([node], [])
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert json.loads(str(data))["nodes"][0]["label"] == "</script><b>&"
+
+
+def test_a_quote_that_grounds_several_parts_is_shown_once(real_site: Path) -> None:
+    meeting = "hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011"
+    page = (real_site / "meetings" / f"{meeting}.html").read_text(encoding="utf-8")
+    (participants,) = [r for r in _rows(page, "facts stack") if ">participants<" in r]
+    for row in participants.split("<tr>")[2:]:
+        hrefs = re.findall(r'<blockquote class="quote"><a href="([^"]+)"', row)
+        assert hrefs and len(hrefs) == len(set(hrefs)), hrefs
+
+
+def test_the_search_index_is_in_vietnamese_order() -> None:
+    entries = [Entry("person", name, (), f"persons/{i}.html") for i, name in enumerate(
+        ["Hồ Văn A", "Hà Văn B", "Hoàng Văn C"]
+    )]  # fmt: skip
+    ((_, script),) = script_files(entries)
+    rows = json.loads(script.split(".concat(", 1)[1].rsplit(");", 1)[0])
+    assert [row[1] for row in rows] == ["Hà Văn B", "Hoàng Văn C", "Hồ Văn A"]
+    # search.js keeps the index order among results of one rank.
+    js = (REPO / "dnnd_dataset" / "explorer" / "static" / "search.js").read_text(encoding="utf-8")
+    assert "return a[0] - b[0] || a[1] - b[1];" in js

@@ -2,8 +2,10 @@
 
 The checks read the rendered DOM: highlighted mentions per article page against the mentions
 table, every internal link and fragment, the search box, and every request the pages make.
-Screenshots of the index and of an article page go to ``test-screenshots/`` (or
-``$DNND_SCREENSHOT_DIR``) for a person to look at.
+No page scrolls sideways on a phone, axe-core (vendored in ``tests/vendor/axe-core/``,
+MPL-2.0) finds no serious violation, and the graph is drawn with no edge across a label.
+Screenshots of the index, an article, a person, a meeting and the graph at 1280 and 390 px go
+to ``test-screenshots/`` (or ``$DNND_SCREENSHOT_DIR``) for a person to look at.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it) and the ``playwright`` package, which
 drives that browser and never downloads one. Without them the tests skip and say why.
@@ -23,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dnnd_dataset.builder import build
+from dnnd_dataset.explorer.graph_data import RELATION_STYLES
 from dnnd_dataset.publishing.dataset_meta import data_file
 
 from .conftest import RAW, REPO, python
@@ -90,8 +93,8 @@ def browser() -> Iterator[Any]:
 class Visit:
     """One browser page that records every request and every console error."""
 
-    def __init__(self, browser: Any, site: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+    def __init__(self, browser: Any, site: Path, **options: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
         self.page = self.context.new_page()
         self.site = site
         self.requests: list[str] = []
@@ -155,7 +158,7 @@ def test_nested_mentions_and_boilerplate_are_drawn(visit: Visit) -> None:
     grey = page.eval_on_selector(
         "article.text .bp", "n => [n.dataset.kind, getComputedStyle(n).color]"
     )
-    assert grey == ["duplicate_caption", "rgb(163, 169, 179)"]
+    assert grey == ["duplicate_caption", "rgb(89, 98, 115)"]
     # A link inside a nested mention leads to the innermost entity.
     href = page.eval_on_selector(
         "article.text .m.meeting .m.directive a", "n => n.getAttribute('href')"
@@ -226,14 +229,166 @@ def test_no_page_requests_anything_outside_the_site(visit: Visit, site: Path) ->
     assert any(url.endswith("/search.js") for url in visit.requests)
 
 
-def test_screenshots_for_a_person(visit: Visit) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = visit.open("index.html")
-    page.fill("#search-box", "tran quoc vuong")
-    page.screenshot(path=str(SCREENSHOTS / "index.png"))
-    page = visit.open(f"articles/{ARTICLE_SHOWN}.html")
-    page.screenshot(path=str(SCREENSHOTS / "article.png"))
+# One page of each type: the index, a listing, an article, each kind of record, the graph.
+PAGE_TYPES = {
+    "index": "index.html",
+    "listing": "persons.html",
+    "article": f"articles/{ARTICLE_SHOWN}.html",
+    "person": "persons/tran-quoc-vuong.html",
+    "organization": "organizations/ban-doi-ngoai-trung-uong.html",
+    "directive": "directives/chi-thi-04-ct-tw-khoa-xi.html",
+    "meeting": "meetings/hoi-nghi-quan-triet-chi-thi-04-ct-tw-2011.html",
+    "graph": "graph.html",
+}
+SCREENSHOT_PAGES = ("index", "article", "person", "meeting", "graph")
+AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def _at_width(browser: Any, site: Path, width: int, **options: Any) -> Visit:
+    visit = Visit(browser, site, **options)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    return visit
+
+
+def test_the_page_types_exist(site: Path) -> None:
+    assert [name for name, page in PAGE_TYPES.items() if not (site / page).is_file()] == []
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1280])
+def test_no_page_scrolls_sideways(browser: Any, site: Path, width: int) -> None:
+    visit = _at_width(browser, site, width)
+    try:
+        wide = []
+        for relative in _pages(site):
+            page = visit.open(relative)
+            size = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+            if size[0] > size[1]:
+                wide.append((relative, size[0]))
+        assert wide == []
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_serious_violation(browser: Any, site: Path, width: int) -> None:
+    # The page's CSP allows only the site's own scripts: axe is injected past it, test-side.
+    visit = _at_width(browser, site, width, bypass_csp=True)
+    try:
+        found = {}
+        for name, relative in PAGE_TYPES.items():
+            page = visit.open(relative)
+            page.add_script_tag(path=str(AXE))
+            found[name] = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+                .violations.filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")))"""
+            )
+        assert {name: ids for name, ids in found.items() if ids} == {}
+    finally:
+        visit.close()
+
+
+def test_the_graph_is_drawn_and_opens_a_page(visit: Visit, site: Path) -> None:
     page = visit.open("graph.html")
-    page.screenshot(path=str(SCREENSHOTS / "graph.png"), full_page=True)
-    for name in ("index.png", "article.png", "graph.png"):
-        assert (SCREENSHOTS / name).read_bytes().startswith(b"\x89PNG")
+    page.wait_for_selector("#graph-canvas[data-ready=true] canvas")
+    # The legend names every relation once; the links are listed as text for every reader.
+    legend = page.eval_on_selector_all(".edge-legend li", "nodes => nodes.map(n => n.textContent)")
+    assert legend == [words for words, _, _ in RELATION_STYLES.values()]
+    statements = page.eval_on_selector_all(".graph-links li", "nodes => nodes.length")
+    assert statements > 20
+    # Tapping a node opens its page.
+    point = page.evaluate(
+        """() => { const n = window.dnndGraph.getElementById("person:tran-quoc-vuong");
+        const p = n.renderedPosition(); const box = document.getElementById("graph-canvas")
+        .getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; }"""
+    )
+    page.mouse.click(point[0], point[1])
+    page.wait_for_url("**/persons/tran-quoc-vuong.html")
+    # The record's own page draws its neighbourhood, the record in the middle.
+    page.wait_for_selector("#graph-canvas[data-ready=true] canvas")
+    assert page.evaluate("() => window.dnndGraph.$('node.focus').data('label')") == (
+        "Trần Quốc Vượng"
+    )
+
+
+# Whether the segment a-b meets the box r (x1, y1, x2, y2): Liang-Barsky clipping.
+SEGMENT_MEETS_BOX = """() => { function meets(a, b, r) {
+  let t0 = 0, t1 = 1; const dx = b.x - a.x, dy = b.y - a.y;
+  const sides = [[-dx, a.x - r.x1], [dx, r.x2 - a.x], [-dy, a.y - r.y1], [dy, r.y2 - a.y]];
+  for (const [p, q] of sides) {
+    if (p === 0) { if (q < 0) { return false; } continue; }
+    const t = q / p;
+    if (p < 0) { if (t > t1) { return false; } if (t > t0) { t0 = t; } }
+    else { if (t < t0) { return false; } if (t < t1) { t1 = t; } }
+  }
+  return true; }"""
+
+
+@pytest.mark.parametrize(
+    ("relative", "width"),
+    [
+        ("graph.html", 1280),
+        ("graph.html", 390),
+        ("organizations/ban-doi-ngoai-trung-uong.html", 1280),
+        ("persons/tran-quoc-vuong.html", 390),
+    ],
+)
+def test_no_edge_crosses_a_label(browser: Any, site: Path, relative: str, width: int) -> None:
+    visit = _at_width(browser, site, width)
+    try:
+        _assert_no_edge_crosses_a_label(visit.open(relative))
+    finally:
+        visit.close()
+
+
+def _assert_no_edge_crosses_a_label(page: Any) -> None:
+    page.wait_for_selector("#graph-canvas[data-ready=true]")
+    crossings = page.evaluate(
+        SEGMENT_MEETS_BOX
+        + """; const cy = window.dnndGraph; const out = [];
+        const boxes = cy.nodes().map(n => [n, n.boundingBox({includeLabels: true,
+            includeNodes: false, includeOverlays: false})]);
+        cy.edges().forEach(e => {
+          const a = e.source().position(), b = e.target().position();
+          boxes.forEach(([n, r]) => {
+            if (n.same(e.source()) || n.same(e.target())) { return; }
+            if (meets(a, b, r)) { out.push([e.id(), n.id()]); }
+          });
+        });
+        return out; }"""
+    )
+    assert crossings == []
+
+
+def test_screenshots_for_a_person(browser: Any, site: Path) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    for width in (1280, 390):
+        visit = _at_width(browser, site, width)
+        try:
+            for name in SCREENSHOT_PAGES:
+                page = visit.open(PAGE_TYPES[name])
+                if name == "index":
+                    page.fill("#search-box", "tran quoc vuong")
+                if name == "graph":
+                    page.wait_for_selector("#graph-canvas[data-ready=true] canvas")
+                path = SCREENSHOTS / f"{name}-{width}.png"
+                page.screenshot(path=str(path), full_page=name != "article")
+                written.append(path)
+        finally:
+            visit.close()
+    assert [p.name for p in written if not p.read_bytes().startswith(b"\x89PNG")] == []
+
+
+def test_what_a_hover_shows_a_tap_or_the_keyboard_shows(visit: Visit) -> None:
+    page = visit.open(f"articles/{ARTICLE_SHOWN}.html")
+    page.focus("article.text mark.q")
+    shown = page.eval_on_selector(
+        "article.text mark.q", "n => getComputedStyle(n, '::after').content"
+    )
+    title = page.eval_on_selector("article.text mark.q", "n => n.title")
+    assert title.startswith("evidence for ") and shown == f'"{title}"'
+    # A mention's label and name are on its link, which a keyboard reaches.
+    link = page.eval_on_selector("#m0 a", "n => [n.title, n.tabIndex]")
+    assert link == ["PERSON: Trương Tấn Sang", 0]

@@ -1,4 +1,7 @@
-"""The graph of persons, meetings, directives and organizations, drawn as static SVG.
+"""The graph of persons, meetings, directives and organizations: its nodes and edges
+(:func:`corpus_graph`, which the site's Cytoscape.js graph in ``graph_data`` is made of), and
+a drawing of it as static SVG (:func:`draw`), for a caller that wants an image without a
+script; the site itself no longer uses the drawing.
 
 Layered layout: one column per kind (organizations, persons, meetings, directives), ordered
 by repeated barycentre sweeps so that linked records sit near each other, edges drawn as

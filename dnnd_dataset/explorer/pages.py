@@ -9,6 +9,7 @@ structs becomes a small table) apply to every field of every table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,10 @@ LIST_LIMIT = 50
 QUOTE_LIMIT = 12
 # Articles and quotes shown in one row of a table of positions.
 ROW_LINKS = 5
+# An evidence field is a path into its record: "positions[0]", "organizer_ids[ban-bi-thu]",
+# "participants[person_id=le-hong-anh].roles[chair]". Its first step names the field, the
+# selector in brackets the element of a list the quote supports.
+_FIELD_PATH = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
 
 
 def _id_of(record: Record) -> str:
@@ -123,6 +128,9 @@ class Fact:
     value: Markup
     quotes: tuple[Quote, ...]
     more_quotes: int = 0
+    # A table of structs, which takes the evidence column too when the field has no quote
+    # of its own (its elements' quotes are in the table).
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,9 +208,16 @@ class Site:
 
     # -- values ----------------------------------------------------------------------------
 
-    def value(self, name: str, value: object) -> Markup:
+    def value(
+        self,
+        name: str,
+        value: object,
+        element_quotes: dict[int, list[Quote]] | None = None,
+    ) -> Markup:
         """A field's value as HTML: ids as links, null as "not stated", structs as tables.
-        A list longer than :data:`LIST_LIMIT` shows its first items and how many more."""
+        A list longer than :data:`LIST_LIMIT` shows its first items and how many more.
+        ``element_quotes`` maps a list element's index to the quotes that ground it, drawn
+        beside that element."""
         if value is None:
             return Markup('<span class="null">not stated</span>')
         if isinstance(value, bool):
@@ -216,9 +231,13 @@ class Site:
                 return Markup('<span class="null">none</span>')
             shown, hidden = value[:LIST_LIMIT], len(value) - LIST_LIMIT
             more = f'<p class="note">and {hidden:,} more</p>' if hidden > 0 else ""
+            beside = element_quotes or {}
             if isinstance(value[0], BaseModel):
-                return Markup(self._struct_table(shown) + more)
-            items = "".join(f"<li>{self.value(name, item)}</li>" for item in shown)
+                return Markup(self._struct_table(shown, beside, name) + more)
+            items = "".join(
+                f"<li>{self.value(name, item)}{quote_list(beside.get(i, []))}</li>"
+                for i, item in enumerate(shown)
+            )
             return Markup(f'<ul class="values">{items}</ul>{more}')
         if name == "url" and isinstance(value, str) and value.startswith(("http://", "https://")):
             # rel=noreferrer: following it is the reader's choice; the page never loads it.
@@ -226,37 +245,76 @@ class Site:
                           f"{escape(value)}</a>")  # fmt: skip
         return escape(str(value))
 
-    def _struct_table(self, rows: Sequence[BaseModel]) -> str:
+    def _struct_table(
+        self,
+        rows: Sequence[BaseModel],
+        quotes: dict[int, list[Quote]] | None = None,
+        name: str = "",
+    ) -> str:
         columns = list(type(rows[0]).model_fields)
+        grounded = bool(quotes)
         head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+        head += "<th>evidence</th>" if grounded else ""
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{self.value(c, getattr(row, c))}</td>" for c in columns)
+            + "".join(
+                f'<td data-label="{escape(c)}">{self.value(c, getattr(row, c))}</td>'
+                for c in columns
+            )
+            + (
+                f'<td data-label="evidence">{quote_list((quotes or {}).get(i, []))}</td>'
+                if grounded
+                else ""
+            )
             + "</tr>"
-            for row in rows
+            for i, row in enumerate(rows)
         )
-        return f'<table class="structs"><tr>{head}</tr>{body}</table>'
+        return (
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(name)}">'
+            f'<table class="structs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            "</table></div>"
+        )
 
     def facts(self, table: str, record: Record, evidence: Iterable[Evidence]) -> list[Fact]:
         """Every field of ``record`` with its value and the quotes behind it, in model order;
         quotes for a field the model does not have come last, under their own name."""
         model_fields = type(record).model_fields
         quotes: dict[str, list[Quote]] = defaultdict(list)
+        # Quotes of one element of a list field, drawn beside that element.
+        element_quotes: dict[str, dict[int, list[Quote]]] = defaultdict(lambda: defaultdict(list))
         for row in evidence:
-            quotes[_field_for(row.field, model_fields)].append(self.quote(row))
+            name, selector = _field_path(row.field, model_fields)
+            index = _element(getattr(record, name, None), selector)
+            if index is None:
+                quotes[name].append(self.quote(row))
+            else:
+                element_quotes[name][index].append(self.quote(row))
         hidden = NOT_IN_FACTS.get(table, frozenset())
+        # The record's own id, as it is: a link to this very page, named by the record's
+        # name, would hide it.
+        id_field = next((n for n in model_fields if n == f"{SINGULAR.get(table, '')}_id"), None)
+        own_id = Markup(f'<code class="id">{escape(_id_of(record))}</code>')
         facts = [
             Fact(
                 name,
                 info.description or "",
-                self.value(name, getattr(record, name)),
+                own_id
+                if name == id_field
+                else self.value(name, getattr(record, name), element_quotes.get(name)),
                 *_capped(quotes.pop(name, [])),
+                wide=_is_struct_list(getattr(record, name)),
             )
             for name, info in model_fields.items()
             if name not in hidden
         ]
+        # A quote of a field the record does not have: its own row, still beside its words.
         facts.extend(
-            Fact(name, "", Markup('<span class="null">see the quotes</span>'), *_capped(rows))
+            Fact(
+                name,
+                "",
+                Markup('<span class="null">not a field of the record</span>'),
+                *_capped(rows),
+            )
             for name, rows in sorted(quotes.items())
         )
         return facts
@@ -272,12 +330,7 @@ class Site:
         for (person_id, title, organization_id), items in groups.items():
             dates = sorted(h.position.as_of for h in items if h.position.as_of is not None)
             articles = list(dict.fromkeys(h.article.article_id for h in items))
-            stated = set(articles)
-            quotes = [
-                self.quote(e)
-                for e in self.corpus.evidence_of(items[0].person, "positions")
-                if e.article_id in stated and title in e.quote
-            ]
+            quotes = _unique(self._position_quotes(items))
             rows.append(
                 HeldTitle(
                     person=self.link("persons", person_id),
@@ -296,6 +349,19 @@ class Site:
             rows,
             key=lambda r: (r.first is None, r.first or dt.date.min, r.last or dt.date.min, r.title),
         )
+
+    def _position_quotes(self, items: Sequence[HeldPosition]) -> list[Quote]:
+        """The quotes of exactly these positions: evidence of ``positions[i]`` of the person,
+        for each i that is one of ``items``."""
+        person = items[0].person
+        index = {id(position): i for i, position in enumerate(person.positions)}
+        wanted = {index[id(h.position)] for h in items if id(h.position) in index}
+        quotes = []
+        for evidence in self.corpus.evidence_of(person):
+            name, selector = _field_path(evidence.field, type(person).model_fields)
+            if name == "positions" and _element(person.positions, selector) in wanted:
+                quotes.append(self.quote(evidence))
+        return quotes
 
     # -- article text ----------------------------------------------------------------------
 
@@ -327,7 +393,8 @@ class Site:
                     end,
                     1,
                     "mark",
-                    (("class", "q"), ("title", f"evidence for {supports}")),
+                    # Focusable, so a tap or the keyboard shows what the hover shows.
+                    (("class", "q"), ("tabindex", "0"), ("title", f"evidence for {supports}")),
                     element_id=quote_anchor(rows[0]),
                 )
             )
@@ -368,7 +435,61 @@ class Site:
         return _title_of(record) if record is not None else record_id
 
 
+def quote_list(quotes: Sequence[Quote]) -> str:
+    """Quotes as HTML, each a link to its place in its article, each place once; empty for
+    none."""
+    quotes = _unique(quotes)
+    return "".join(
+        f'<blockquote class="quote"><a href="{escape(q.href)}">{escape(q.text)}</a>'
+        f"<cite>{escape(q.article_title)}</cite></blockquote>"
+        for q in quotes[:QUOTE_LIMIT]
+    ) + (
+        f'<p class="note">and {len(quotes) - QUOTE_LIMIT:,} more quotes</p>'
+        if len(quotes) > QUOTE_LIMIT
+        else ""
+    )
+
+
+def _field_path(evidence_field: str, model_fields: Iterable[str]) -> tuple[str, str | None]:
+    """The record field an evidence field's path starts at, and the selector of its first
+    step ("positions[0]" is field "positions", selector "0")."""
+    match = _FIELD_PATH.match(evidence_field)
+    if match is None:
+        return _field_for(evidence_field, model_fields), None
+    return _field_for(match[1], model_fields), match[2]
+
+
+def _element(value: object, selector: str | None) -> int | None:
+    """The index of the list element ``selector`` names: a number, ``key=value`` of a
+    struct, or the element itself (an id); None when it names none."""
+    if selector is None or not isinstance(value, list):
+        return None
+    if selector.isdigit():
+        return int(selector) if int(selector) < len(value) else None
+    key, equals, wanted = selector.partition("=")
+    for i, item in enumerate(value):
+        if equals and isinstance(item, BaseModel) and str(getattr(item, key, None)) == wanted:
+            return i
+        if not equals and str(item) == selector:
+            return i
+    return None
+
+
+def _is_struct_list(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], BaseModel)
+
+
+def _unique(quotes: Sequence[Quote]) -> list[Quote]:
+    # One quote often grounds several parts of a fact (a participant's role and position):
+    # it is shown once.
+    first: dict[str, Quote] = {}
+    for quote in quotes:
+        first.setdefault(quote.href, quote)
+    return list(first.values())
+
+
 def _capped(quotes: list[Quote]) -> tuple[tuple[Quote, ...], int]:
+    quotes = _unique(quotes)
     return tuple(quotes[:QUOTE_LIMIT]), max(0, len(quotes) - QUOTE_LIMIT)
 
 

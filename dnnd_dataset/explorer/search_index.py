@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dnnd_dataset.explorer.collation import sort_key
 from dnnd_dataset.textnorm import normalize
 
 ENTRIES_PER_FILE = 4000
@@ -47,7 +48,8 @@ class Entry:
 
 def script_files(entries: Iterable[Entry]) -> list[tuple[str, str]]:
     """``(relative path, content)`` of the index scripts, in load order."""
-    rows = [e.row() for e in sorted(entries, key=lambda e: (e.kind, fold(e.name), e.url))]
+    # Vietnamese order: search.js keeps it among results of the same rank.
+    rows = [e.row() for e in sorted(entries, key=lambda e: (sort_key(e.name), e.kind, e.url))]
     chunks: Sequence[list[list[str]]] = [
         rows[i : i + ENTRIES_PER_FILE] for i in range(0, len(rows), ENTRIES_PER_FILE)
     ] or [[]]

@@ -32,7 +32,9 @@ from typing import Any
 import jinja2
 
 from dnnd_dataset._version import __version__
-from dnnd_dataset.explorer.graph_svg import RELATIONS, corpus_graph, draw
+from dnnd_dataset.explorer.collation import sort_key
+from dnnd_dataset.explorer.graph_data import RELATION_STYLES, Neighbourhoods
+from dnnd_dataset.explorer.graph_svg import KINDS, RELATIONS, corpus_graph
 from dnnd_dataset.explorer.pages import FOLDERS, Link, Site, display_date
 from dnnd_dataset.explorer.search_index import Entry, script_files
 from dnnd_dataset.explorer.timeline_svg import timeline
@@ -45,9 +47,10 @@ _TABLES = "articles|persons|organizations|directives|meetings"
 # Every folder and file the site writer writes: a folder holding anything else is not replaced.
 SITE_LAYOUT = Layout(
     "explorer site",
-    re.compile(rf"{_TABLES}|search"),
+    re.compile(rf"{_TABLES}|search|vendor"),
     re.compile(
-        rf"index\.html|graph\.html|style\.css|search\.js|{SHA256SUMS}"
+        rf"index\.html|graph\.html|style\.css|search\.js|graph\.js|{SHA256SUMS}"
+        r"|vendor/cytoscape\.min\.js|vendor/cytoscape\.LICENSE\.txt"
         rf"|({_TABLES})(\.page-[0-9]+)?\.html"
         rf"|({_TABLES})/[a-z0-9][a-z0-9-]*(\.page-[0-9]+)?\.html"
         r"|search/index-[0-9]{3,}\.js"
@@ -59,7 +62,15 @@ PAGE_SIZE = 500
 ARTICLES_PER_PAGE = 200
 # Rows of a relation table on a record's page; past it the page says how many more there are.
 ROW_LIMIT = 500
-STATIC_FILES = ("style.css", "search.js")
+STATIC_FILES = (
+    "style.css",
+    "search.js",
+    "graph.js",
+    "vendor/cytoscape.min.js",
+    "vendor/cytoscape.LICENSE.txt",
+)
+# The most connected records graph.html lists when the graph is too large to draw whole.
+GRAPH_TOP = 100
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,12 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals.update(version=__version__, relations=RELATIONS)
+    environment.globals.update(
+        version=__version__,
+        relations=RELATIONS,
+        relation_styles=RELATION_STYLES,
+        graph_kinds=KINDS,
+    )
     return environment
 
 
@@ -130,6 +146,7 @@ class _Writer:
 def _write_all(folder: Path, corpus: Corpus) -> dict[str, int]:
     writer = _Writer(folder)
     site = Site(corpus)
+    graph = Neighbourhoods(*corpus_graph(corpus, _KIND_FOLDERS))
     static = resources.files("dnnd_dataset.explorer") / "static"
     for name in STATIC_FILES:
         writer.text(name, (static / name).read_text(encoding="utf-8"))
@@ -139,12 +156,19 @@ def _write_all(folder: Path, corpus: Corpus) -> dict[str, int]:
     _write_index(writer, site, [relative for relative, _ in search])
     _write_listings(writer, site)
     _write_articles(writer, site)
-    _write_persons(writer, site)
-    _write_organizations(writer, site)
-    _write_directives(writer, site)
-    _write_meetings(writer, site)
-    nodes, edges = corpus_graph(corpus, _KIND_FOLDERS)
-    writer.page("graph.html", "graph.html.j2", graph=draw(nodes, edges), title="Graph")
+    _write_persons(writer, site, graph)
+    _write_organizations(writer, site, graph)
+    _write_directives(writer, site, graph)
+    _write_meetings(writer, site, graph)
+    writer.page(
+        "graph.html",
+        "graph.html.j2",
+        title="Graph",
+        whole=graph.whole(),
+        unlinked=graph.unlinked(),
+        total=len(graph.nodes),
+        top=graph.most_connected(GRAPH_TOP),
+    )
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(writer.digests.items()))
     writer.text(SHA256SUMS, sums)
     return writer.sizes
@@ -156,6 +180,7 @@ _KIND_FOLDERS = {
     "directive": "directives",
     "meeting": "meetings",
 }
+_KIND_OF_TABLE = {folder: kind for kind, folder in _KIND_FOLDERS.items()}
 
 
 def _search_entries(site: Site) -> Iterator[Entry]:
@@ -187,14 +212,17 @@ def _write_index(writer: _Writer, site: Site, search_scripts: list[str]) -> None
     counts = {name: len(getattr(corpus, name)) for name in TABLE_NAMES}
     dated = sorted(
         (m for m in corpus.meetings.values() if m.date is not None),
-        key=lambda m: (m.date or dt.date.min, m.meeting_id),
+        key=lambda m: (m.date or dt.date.min, sort_key(m.name), m.meeting_id),
     )
-    undated = sorted((m for m in corpus.meetings.values() if m.date is None), key=lambda m: m.name)
+    undated = sorted(
+        (m for m in corpus.meetings.values() if m.date is None),
+        key=lambda m: (sort_key(m.name), m.meeting_id),
+    )
     years: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in dated:
         assert meeting.date is not None
         years[meeting.date.year].append(meeting)
-    articles = sorted(corpus.articles.values(), key=lambda a: a.article_id)
+    articles = sorted(corpus.articles.values(), key=lambda a: (sort_key(a.title), a.article_id))
     writer.page(
         "index.html",
         "index.html.j2",
@@ -225,16 +253,18 @@ def _write_listings(writer: _Writer, site: Site) -> None:
     rows: dict[str, list[Link]] = {
         "articles": [
             Link(a.title, f"articles/{a.article_id}.html", a.outlet or "")
-            for a in sorted(corpus.articles.values(), key=lambda a: a.article_id)
+            for a in sorted(
+                corpus.articles.values(), key=lambda a: (sort_key(a.title), a.article_id)
+            )
         ],
         "persons": [
             Link(p.name, f"persons/{p.person_id}.html", ", ".join(p.roles))
-            for p in sorted(corpus.persons.values(), key=lambda p: (p.name, p.person_id))
+            for p in sorted(corpus.persons.values(), key=lambda p: (sort_key(p.name), p.person_id))
         ],
         "organizations": [
             Link(o.name, f"organizations/{o.organization_id}.html", o.kind.replace("_", " "))
             for o in sorted(
-                corpus.organizations.values(), key=lambda o: (o.name, o.organization_id)
+                corpus.organizations.values(), key=lambda o: (sort_key(o.name), o.organization_id)
             )
         ],
         "directives": [
@@ -243,13 +273,15 @@ def _write_listings(writer: _Writer, site: Site) -> None:
                 f"directives/{d.directive_id}.html",
                 " ".join(filter(None, (d.code, d.term and f"khóa {d.term}"))),
             )
-            for d in sorted(corpus.directives.values(), key=lambda d: (d.name, d.directive_id))
+            for d in sorted(
+                corpus.directives.values(), key=lambda d: (sort_key(d.name), d.directive_id)
+            )
         ],
         "meetings": [
             Link(m.name, f"meetings/{m.meeting_id}.html", display_date(m))
             for m in sorted(
                 corpus.meetings.values(),
-                key=lambda m: (m.date is None, m.date or dt.date.min, m.name),
+                key=lambda m: (m.date is None, m.date or dt.date.min, sort_key(m.name)),
             )
         ],
     }
@@ -300,11 +332,11 @@ def _mentions_by_article(site: Site, entity: Any) -> list[tuple[Link, list[Link]
                 f"../articles/{mention.article_id}.html#m{site.mention_numbers[mention]}",
             )
         )
-    return [
-        (Link(site.corpus.articles[a].title, f"../articles/{a}.html"), links)
-        for a, links in grouped.items()
-        if a in site.corpus.articles
-    ]
+    articles = site.corpus.articles
+    shown = sorted(
+        (a for a in grouped if a in articles), key=lambda a: (sort_key(articles[a].title), a)
+    )
+    return [(Link(articles[a].title, f"../articles/{a}.html"), grouped[a]) for a in shown]
 
 
 def _entity_page(
@@ -315,6 +347,7 @@ def _entity_page(
     record: Any,
     *,
     grounded: bool,
+    graph: Neighbourhoods,
     **sections: Any,
 ) -> None:
     mentions = _mentions_by_article(site, record)
@@ -332,11 +365,12 @@ def _entity_page(
             mentions=chunk,
             mention_total=len(mentions),
             pager=_pager(stem, number, len(chunks)),
+            neighbourhood=graph.around(_KIND_OF_TABLE[table], record_id) if number == 1 else None,
             **sections,
         )
 
 
-def _write_persons(writer: _Writer, site: Site) -> None:
+def _write_persons(writer: _Writer, site: Site, graph: Neighbourhoods) -> None:
     corpus = site.corpus
     for person in corpus.persons.values():
         meetings = corpus.person_meetings(person)
@@ -347,6 +381,7 @@ def _write_persons(writer: _Writer, site: Site) -> None:
             person.person_id,
             person,
             grounded=True,
+            graph=graph,
             positions=site.held_titles(corpus.person_positions(person)),
             meetings=[
                 (site.link("meetings", p.meeting.meeting_id), display_date(p.meeting), p)
@@ -356,12 +391,18 @@ def _write_persons(writer: _Writer, site: Site) -> None:
         )
 
 
-def _write_organizations(writer: _Writer, site: Site) -> None:
+def _write_organizations(writer: _Writer, site: Site, graph: Neighbourhoods) -> None:
     corpus = site.corpus
     for organization in corpus.organizations.values():
-        children = corpus.organization_children(organization)
+        children = sorted(
+            corpus.organization_children(organization),
+            key=lambda c: (sort_key(c.name), c.organization_id),
+        )
         meetings = corpus.organization_meetings(organization)
-        directives = corpus.organization_directives(organization)
+        directives = sorted(
+            corpus.organization_directives(organization),
+            key=lambda d: (sort_key(d.name), d.directive_id),
+        )
         held = site.held_titles(corpus.organization_positions(organization))
         _entity_page(
             writer,
@@ -370,6 +411,7 @@ def _write_organizations(writer: _Writer, site: Site) -> None:
             organization.organization_id,
             organization,
             grounded=False,
+            graph=graph,
             parent=site.value("parent_id", organization.parent_id),
             children=[site.link("organizations", c.organization_id) for c in children],
             positions=held[:ROW_LIMIT],
@@ -383,7 +425,7 @@ def _write_organizations(writer: _Writer, site: Site) -> None:
         )
 
 
-def _write_directives(writer: _Writer, site: Site) -> None:
+def _write_directives(writer: _Writer, site: Site, graph: Neighbourhoods) -> None:
     corpus = site.corpus
     for directive in corpus.directives.values():
         _entity_page(
@@ -393,6 +435,7 @@ def _write_directives(writer: _Writer, site: Site) -> None:
             directive.directive_id,
             directive,
             grounded=True,
+            graph=graph,
             meetings=[
                 (site.link("meetings", m.meeting_id), display_date(m))
                 for m in sorted(
@@ -404,7 +447,7 @@ def _write_directives(writer: _Writer, site: Site) -> None:
         )
 
 
-def _write_meetings(writer: _Writer, site: Site) -> None:
+def _write_meetings(writer: _Writer, site: Site, graph: Neighbourhoods) -> None:
     corpus = site.corpus
     for meeting in corpus.meetings.values():
         _entity_page(
@@ -414,6 +457,7 @@ def _write_meetings(writer: _Writer, site: Site) -> None:
             meeting.meeting_id,
             meeting,
             grounded=True,
+            graph=graph,
             when=display_date(meeting),
             participants=[
                 (site.link("persons", p.person.person_id), ", ".join(p.roles), p.position)

@@ -5,7 +5,7 @@ elements can only nest, so a span that crosses another is split into fragments: 
 fragment carries the span's ``id``, every fragment carries its other attributes (so
 ``data-m`` counts each mention once however many fragments it has). Links never nest either:
 only runs of plain text become ``<a>`` elements, each pointing at the innermost open span
-that has an ``href``.
+that has an ``href`` and carrying that span's ``title``.
 
 The text itself is escaped and otherwise unchanged: reading the ``textContent`` of the result
 gives back exactly the article's text.
@@ -60,9 +60,17 @@ def render(text: str, spans: Iterable[Span]) -> Markup:
         if following is None:
             break
         run = escape(text[position:following], quote=False)
-        href = next((s.href for s in reversed(stack) if s.href is not None), None)
-        out.append(run if href is None else f'<a href="{escape(href)}">{run}</a>')
+        linked = next((s for s in reversed(stack) if s.href is not None), None)
+        out.append(run if linked is None else _link(linked, run))
     return Markup("".join(out))
+
+
+def _link(span: Span, run: str) -> str:
+    # The span's title goes on the link too: a link is focusable, so a keyboard or screen
+    # reader user gets the description (a mention's label and name) that a mouse gets on hover.
+    title = dict(span.attrs).get("title")
+    extra = f' title="{escape(title)}"' if title else ""
+    return f'<a href="{escape(span.href or "")}"{extra}>{run}</a>'
 
 
 def _close_ending(stack: list[Span], position: int, out: list[str], opened: set[int]) -> None:

@@ -39,7 +39,7 @@ def timeline(meetings: Sequence[Meeting]) -> Markup:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} 130" '
-        f'width="{WIDTH}" height="130" role="img" aria-label="Timeline of dated meetings">',
+        f'width="{WIDTH}" height="130" role="group" aria-label="Timeline of dated meetings">',
         f'<line class="axis" x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}"/>',
     ]
     years = range(first, last + 2)
@@ -62,7 +62,9 @@ def timeline(meetings: Sequence[Meeting]) -> Markup:
         stacks[bucket] = level + 1
         y = AXIS_Y - 14 - min(level, MAX_STACK) * STEP
         inferred = " inferred" if meeting.date_inferred else ""
-        note = f"{meeting.date_precision} precision" + (", inferred" if inferred else "")
+        # The date to its precision, as the list below the timeline prints it.
+        shown = meeting.date.isoformat()[: {"year": 4, "month": 7}.get(meeting.date_precision, 10)]
+        note = " (inferred)" if inferred else ""
         shape = (
             f'<circle cx="{x1}" cy="{y}" r="6"/>'
             if x2 - x1 < 6
@@ -70,7 +72,7 @@ def timeline(meetings: Sequence[Meeting]) -> Markup:
         )
         parts.append(
             f'<a class="event{inferred}" href="meetings/{escape(meeting.meeting_id)}.html">'
-            f"<title>{escape(meeting.date.isoformat())} ({note}): {escape(meeting.name)}</title>"
+            f"<title>{shown}{note}: {escape(meeting.name)}</title>"
             f"{shape}</a>"
         )
     parts.append("</svg>")

@@ -27,15 +27,16 @@
     if (!folded) { status.textContent = "Type a part of a name; accents and case do not matter."; return; }
     var words = folded.split(" ");
     var found = [];
-    entries.forEach(function (entry) {
+    entries.forEach(function (entry, position) {
       var names = entry[2];
       if (words.every(function (w) { return names.indexOf(w) >= 0; })) {
-        found.push([rank(names, folded), entry]);
+        found.push([rank(names, folded), position, entry]);
       }
     });
-    found.sort(function (a, b) { return a[0] - b[0] || (a[1][1] < b[1][1] ? -1 : a[1][1] > b[1][1] ? 1 : 0); });
+    // The index is in Vietnamese order (collation.py): within a rank, keep it.
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     found.slice(0, LIMIT).forEach(function (item) {
-      var entry = item[1];
+      var entry = item[2];
       var li = document.createElement("li");
       var tag = document.createElement("span");
       tag.className = "kind-tag " + entry[0];
