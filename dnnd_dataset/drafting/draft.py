@@ -17,12 +17,14 @@ from typing import Any
 from dnnd_dataset.drafting import events, page
 from dnnd_dataset.drafting.anchors import anchor_fields, slug
 from dnnd_dataset.drafting.authorship import authors, credit_hits, credits_of
+from dnnd_dataset.drafting.candidates import ALL, Sources
 from dnnd_dataset.drafting.drafter import Drafter
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex
 from dnnd_dataset.drafting.meeting_entries import dates_and_counts, meeting_details
 from dnnd_dataset.drafting.page_items import outlet_item, url_item
 from dnnd_dataset.drafting.quotable import keep_quotable, title_item
+from dnnd_dataset.drafting.sequence_model import Model
 from dnnd_dataset.drafting.title_links import acronyms, positions_of
 from dnnd_dataset.errors import DnndError
 from dnnd_dataset.reading.raw_models import (
@@ -51,9 +53,12 @@ def draft_annotation(
     url: str | None = None,
     page_date: dt.date | None = None,
     names: NameIndex | None = None,
+    sources: Sources = ALL,
+    model: Model | None = None,
 ) -> Draft:
-    """Draft the annotation of ``text`` with what ``knowledge`` holds."""
-    drafter = Drafter(text, knowledge, names, article_id)
+    """Draft the annotation of ``text`` with what ``knowledge`` holds, the sources of
+    ``sources`` and the corpus's sequence ``model``."""
+    drafter = Drafter(text, knowledge, names, article_id, sources, model)
     norm = drafter.text
     doc: dict[str, Any] = {
         "article_id": article_id,
@@ -99,7 +104,7 @@ def draft_annotation(
     for meeting in meetings:
         if not drafter.known(meeting.name):
             extra.append(Hit(meeting.start, meeting.end, "MEETING"))
-    hits = drafter.entity_hits(extra)
+    hits = drafter.entity_hits(extra, [(b.start, b.end) for b in chrome])
     doc["authors"] = authors(drafter, bylines, hits)
     doc["credits"] = credits_of(norm, credits)
     doc["boilerplate"] = [

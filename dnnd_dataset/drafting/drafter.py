@@ -6,11 +6,12 @@ from collections import defaultdict
 from typing import Any
 
 from dnnd_dataset import directive_codes
-from dnnd_dataset.drafting import new_names
+from dnnd_dataset.drafting import candidates, pos
 from dnnd_dataset.drafting.anchors import anchor_fields, inside, lines_text, occurrences, slug
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
 from dnnd_dataset.drafting.known_names import Hit, NameIndex, flat
+from dnnd_dataset.drafting.sequence_model import Model
 from dnnd_dataset.reading.raw_loading import LABEL_OF_REGISTRY
 from dnnd_dataset.textnorm import normalize
 
@@ -21,10 +22,49 @@ _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items
 KIND_OF_LABEL = {label: registry.removesuffix("s") for registry, label in LABEL_OF_REGISTRY.items()}
 
 
+# A rule's candidate the model gives less than this is dropped; a span no rule found is
+# added from this score up. Tuned on the development set (bench/README.md).
+DROP_BELOW = 0.05
+ADD_FROM = 0.5
+# Labels whose spans the model adds: the others need what only their finders know.
+COMPLETED = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
+
+
+def _apart(hits: list[Hit], known: set[Hit]) -> list[Hit]:
+    """Hits without a new candidate that crosses a longer hit of another label (names nest,
+    they do not cross), and without a person's name inside a place ("Hồ Chí Minh" in
+    "TP. Hồ Chí Minh")."""
+    kept = []
+    for hit in hits:
+        longer = [
+            other
+            for other in hits
+            if other.label != hit.label
+            and other.start < hit.end
+            and hit.start < other.end
+            and other.end - other.start > hit.end - hit.start
+        ]
+        crossing = [o for o in longer if not (o.start <= hit.start and hit.end <= o.end)]
+        if hit not in known and crossing:
+            continue
+        if hit.label == "PERSON" and any(o.label == "LOCATION" for o in longer):
+            continue
+        kept.append(hit)
+    return kept
+
+
 class Drafter:
     def __init__(
-        self, text: str, knowledge: Knowledge, names: NameIndex | None, article_id: str = ""
+        self,
+        text: str,
+        knowledge: Knowledge,
+        names: NameIndex | None,
+        article_id: str = "",
+        sources: candidates.Sources = candidates.ALL,
+        model: Model | None = None,
     ) -> None:
+        self.sources = sources
+        self.model = model if sources.model else None
         self.article_id = article_id
         self.verbatim = text
         self.text = lines_text(text)
@@ -39,7 +79,7 @@ class Drafter:
 
     # ------------------------------------------------------------ entities
 
-    def entity_hits(self, extra: list[Hit]) -> list[Hit]:
+    def entity_hits(self, extra: list[Hit], boilerplate: list[tuple[int, int]]) -> list[Hit]:
         hits = [h for h in self.names.hits(self.text)]
         refs = find_refs(self.text)
         ref_spans = [(r.start, r.end) for r in refs]
@@ -51,12 +91,40 @@ class Drafter:
         for ref in refs:
             self.directive_refs[(ref.start, ref.end)] = ref
             hits.append(Hit(ref.start, ref.end, "DIRECTIVE", self._directive_of(ref)))
-        new: list[Hit] = list(extra)
-        new += new_names.new_persons(self.text, self.known)
-        new += new_names.new_organizations(self.text, self.known)
-        new += new_names.places(self.text, self.known)
-        hits += self._every_occurrence(new)
-        return flat(hits)
+        words = pos.words(self.text) if self.sources.pos else []
+        found = candidates.rule_hits(self.text, words)
+        if self.sources.gazetteers:
+            found += candidates.gazetteer_hits(self.text)
+        new = [h for h in found if not self.known(self.text[h.start : h.end])]
+        if self.model is not None:
+            new = self._ranked(new, hits, boilerplate, words)
+        known = set(hits)
+        hits += self._every_occurrence(list(extra) + new)
+        return _apart(flat(hits), known)
+
+    def _ranked(
+        self,
+        new: list[Hit],
+        known: list[Hit],
+        boilerplate: list[tuple[int, int]],
+        words: list[pos.Word],
+    ) -> list[Hit]:
+        """The rules' candidates the model does not reject, and the spans it adds."""
+        assert self.model is not None
+        marks = candidates.marks(self.text, self.sources, words)
+        scored = self.model.spans(self.text, boilerplate, marks)
+        kept = [h for h in new if (score := self.model.score(h)) is None or score >= DROP_BELOW]
+        taken = [*known, *kept]
+        for span in scored:
+            value = self.text[span.start : span.end]
+            if (
+                span.label in COMPLETED
+                and span.score >= ADD_FROM
+                and not self.known(value)
+                and not any(h.start < span.end and span.start < h.end for h in taken)
+            ):
+                kept.append(Hit(span.start, span.end, span.label))
+        return kept
 
     def _every_occurrence(self, new: list[Hit]) -> list[Hit]:
         """A new name found once stands for each of its whole-word occurrences."""

@@ -7,9 +7,11 @@ compound words in between, and a person's name starts with a family name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
+from dnnd_dataset.drafting.gazetteers import place_names
 from dnnd_dataset.drafting.known_names import Hit
 from dnnd_dataset.drafting.lexicon import (
     FAMILY_NAMES,
@@ -18,6 +20,7 @@ from dnnd_dataset.drafting.lexicon import (
     ORGANIZATION_HEADS,
     TITLES,
 )
+from dnnd_dataset.drafting.pos import Word
 from dnnd_dataset.drafting.tokens import Token, fold, runs, tokens
 
 # Second syllables of compound words inside names of bodies ("Trung ương", "Đối ngoại").
@@ -31,6 +34,9 @@ _COMPOUND_BEFORE = frozenset({"đại", "đảng", "ủy", "tổng", "học", "c
 _UPPER_STOP = frozenset({"lần", "nhiệm", "tích", "về", "của", "và"})
 _FAMILY = frozenset(fold(name) for name in FAMILY_NAMES)
 _NOT_PLACES = frozenset({"hội", "đại", "lễ", "buổi", "đây", "đó"})
+_HEAD_WORDS = frozenset(fold(head.split()[0]) for head in ORGANIZATION_HEADS) | frozenset(
+    fold(title.split()[0]) for title in TITLES
+)
 _CLAUSE_END = re.compile(r"[.;:!?\n()\"“”]")
 
 
@@ -72,12 +78,68 @@ def _titled(text: str, start: int, end: int) -> bool:
     return after.startswith(", ") and any(after[2:].startswith(title) for title in TITLES)
 
 
-def new_persons(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
-    """Personal names after a title or honorific ("đồng chí Lê Hồng Anh") or before one."""
+def _word_at(words: list[Word], start: int, end: int) -> Word | None:
+    """The tagged word that holds ``text[start:end]``, if one does."""
+    at = bisect.bisect_right([w.start for w in words], start) - 1
+    if at >= 0 and words[at].start <= start and end <= words[at].end:
+        return words[at]
+    return None
+
+
+def _proper(words: list[Word], run: list[Token]) -> bool:
+    """Every word of ``run`` lies in a proper noun (``Np``) of the tagger."""
+    return bool(words) and all(
+        (word := _word_at(words, token.start, token.end)) is not None and word.tag == "Np"
+        for token in run
+    )
+
+
+def _after_honorific(text: str, start: int) -> bool:
+    before = fold(text[max(0, start - 12) : start])
+    return any(
+        before.endswith(f"{word} ")
+        and (len(before) == len(word) + 1 or not before[-len(word) - 2].isalpha())
+        for word in HONORIFICS
+    )
+
+
+def _foreign_name(text: str, run: list[Token], words: list[Word]) -> tuple[int, int] | None:
+    """A name that opens with no Vietnamese family name ("Anna Schmidt", "Tanaka Hiroshi",
+    "Kim Min-jung"): after an honorific, or a proper noun after a title; places that open
+    the run ("Đại sứ Hàn Quốc Park Ji-won") are left to the gazetteers."""
+    first = 0
+    known_places = place_names()
+    for end in range(len(run), 0, -1):
+        if text[run[0].start : run[end - 1].end] in known_places:
+            first = end
+            break
+    name = run[first:]
+    if all(t.text.isupper() for t in name) or any(len(t.text) == 1 for t in name):
+        return None
+    if not 1 <= len(name) <= 4 or any(fold(t.text) in _HEAD_WORDS for t in name):
+        return None
+    start, end = name[0].start, name[-1].end
+    if text[start:end] in known_places:
+        return None
+    if _after_honorific(text, start) and (len(name) >= 2 or _proper(words, name)):
+        return start, end
+    if _proper(words, name) and _titled(text, start, end):
+        return start, end
+    return None
+
+
+def new_persons(
+    text: str, is_known: Callable[[str], bool], words: list[Word] | None = None
+) -> list[Hit]:
+    """Personal names after a title or honorific ("đồng chí Lê Hồng Anh") or before one,
+    and foreign names in whatever order their language writes them."""
     found: list[Hit] = []
     for run in runs(text, tokens(text)):
         index = _person_tail(run)
         if index is None:
+            span = _foreign_name(text, run, words or [])
+            if span is not None and not is_known(text[span[0] : span[1]]):
+                found.append(Hit(span[0], span[1], "PERSON"))
             continue
         start, end = run[index].start, run[-1].end
         if not is_known(text[start:end]) and _titled(text, start, end):
@@ -95,8 +157,32 @@ def _heads(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in found if not any(s == s2 and e < e2 for s2, e2 in found)]
 
 
-def new_organizations(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
-    """Bodies: a head word ("Ban", "Ủy ban", "Đảng bộ") and the capitalized words after it."""
+def _joined_list(text: str, words: list[Token], at: int) -> bool:
+    """Whether the words from ``at`` are the rest of a list inside one name: capitalized
+    words up to "và" and a last capitalized word ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    for index in range(at, min(at + 8, len(words) - 1)):
+        word, gap = words[index], text[words[index].end : words[index + 1].start]
+        if fold(word.text) == "và":
+            return words[index + 1].capitalized and fold(words[index + 1].text) not in _HEAD_WORDS
+        if gap != " " or (
+            word.capitalized and (_is_family(word) or fold(word.text) in _HEAD_WORDS)
+        ):
+            return False
+    return False
+
+
+def _one_word(tagged: list[Word], before: Token, token: Token) -> bool:
+    """The tagger reads ``before`` and ``token`` as syllables of one word ("Tuyên giáo")."""
+    return _word_at(tagged, before.start, token.end) is not None
+
+
+def new_organizations(
+    text: str, is_known: Callable[[str], bool], tagged: list[Word] | None = None
+) -> list[Hit]:
+    """Bodies: a head word ("Ban", "Ủy ban", "Đảng bộ") and the words of its name after it:
+    capitalized words, the other syllables of their compound words, and the joints of a
+    name ("Hội Hữu nghị Pháp - Việt Nam", "Bộ Văn hóa, Thể thao và Du lịch")."""
+    tagged = tagged or []
     words = tokens(text)
     starts = {token.start: i for i, token in enumerate(words)}
     found: list[Hit] = []
@@ -111,10 +197,28 @@ def new_organizations(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
         last = index
         admin_left: int | None = None
         before_person = False
-        while index + 1 < len(words) and text[words[index].end : words[index + 1].start] == " ":
+        listed = False  # a list joined by commas inside the name: its last item follows 'và'
+        while index + 1 < len(words):
+            gap = text[words[index].end : words[index + 1].start]
             word = words[index + 1]
             folded = fold(word.text)
             if upper and (not word.text.isupper() or folded in _UPPER_STOP):
+                break
+            if gap in (" - ", ", ") and admin_left is None:
+                joined = (
+                    words[index].capitalized
+                    and word.capitalized
+                    and folded not in _HEAD_WORDS
+                    and not _is_family(word)
+                    and (gap == " - " or _joined_list(text, words, index + 1))
+                )
+                if not joined:
+                    break
+                index += 1
+                last = index
+                listed = listed or gap == ", "
+                continue
+            if gap != " ":
                 break
             rest = [w for w in words[index + 1 : index + 5] if w.capitalized]
             tail_run = words[index + 1 : index + 1 + len(rest)]
@@ -135,10 +239,16 @@ def new_organizations(text: str, is_known: Callable[[str], bool]) -> list[Hit]:
                 admin_left -= 1
             elif folded in _ADMIN:
                 admin_left = 2
-            elif not (word.capitalized or folded in _INNER or folded in NAME_JOINERS):
+            elif not (
+                word.capitalized
+                or folded in _INNER
+                or folded in NAME_JOINERS
+                or _one_word(tagged, words[index], word)
+                or (folded == "và" and listed and _joined_list(text, words, index + 1))
+            ):
                 break
             index += 1
-            if word.capitalized or folded in _INNER:
+            if word.capitalized or folded in _INNER or _one_word(tagged, words[index - 1], word):
                 last = index
         while not before_person and last > first and fold(words[last].text) in _ADMIN:
             last -= 1
