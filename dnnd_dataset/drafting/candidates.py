@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dnnd_dataset.drafting import events, gazetteers, new_names, page, pos
+from dnnd_dataset.drafting import events, gazetteers, new_names, page, place_names, pos
 from dnnd_dataset.drafting.directive_refs import find_refs
 from dnnd_dataset.drafting.known_names import Hit, Name, NameIndex
 from dnnd_dataset.drafting.sequence_model import Marks
@@ -48,6 +48,7 @@ def rule_hits(
     found = new_names.new_persons(text, is_known, words)
     found += new_names.new_organizations(text, is_known, words)
     found += new_names.places(text, is_known)
+    found += place_names.kinded_places(text)
     return found
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from dnnd_dataset import directive_codes
-from dnnd_dataset.drafting import candidates, pos
+from dnnd_dataset.drafting import candidates, place_names, pos
 from dnnd_dataset.drafting.anchors import anchor_fields, inside, lines_text, occurrences, slug
 from dnnd_dataset.drafting.directive_refs import DirectiveRef, find_refs
 from dnnd_dataset.drafting.knowledge import Knowledge
@@ -24,8 +24,9 @@ KIND_OF_LABEL = {label: registry.removesuffix("s") for registry, label in LABEL_
 
 # A rule's candidate the model gives less than this is dropped; a span no rule found is
 # added from this score up. Tuned on the development set (bench/README.md).
-DROP_BELOW = 0.05
-ADD_FROM = 0.5
+DROP_BELOW = 0.0
+ADD_FROM = 0.95
+EXTEND_FROM = 0.5
 # Labels whose spans the model adds: the others need what only their finders know.
 COMPLETED = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
 
@@ -95,6 +96,10 @@ class Drafter:
         found = candidates.rule_hits(self.text, words)
         if self.sources.gazetteers:
             found += candidates.gazetteer_hits(self.text)
+        known_places = [h for h in hits if h.label == "LOCATION"]
+        found += place_names.listed_places(
+            self.text, [h for h in found if h.label == "LOCATION"] + known_places
+        )
         new = [h for h in found if not self.known(self.text[h.start : h.end])]
         if self.model is not None:
             new = self._ranked(new, hits, boilerplate, words)
@@ -109,11 +114,26 @@ class Drafter:
         boilerplate: list[tuple[int, int]],
         words: list[pos.Word],
     ) -> list[Hit]:
-        """The rules' candidates the model does not reject, and the spans it adds."""
+        """The rules' candidates the model does not reject, completed where the model tags a
+        longer span of the same label over them, and the spans it alone finds."""
         assert self.model is not None
         marks = candidates.marks(self.text, self.sources, words)
         scored = self.model.spans(self.text, boilerplate, marks)
-        kept = [h for h in new if (score := self.model.score(h)) is None or score >= DROP_BELOW]
+        kept = []
+        for hit in new:
+            score = self.model.score(hit)
+            if score is not None and score < DROP_BELOW:
+                continue
+            longer = [
+                s
+                for s in scored
+                if s.label == hit.label
+                and s.start <= hit.start
+                and hit.end <= s.end
+                and (s.start, s.end) != (hit.start, hit.end)
+                and s.score >= EXTEND_FROM
+            ]
+            kept.append(Hit(longer[0].start, longer[0].end, hit.label) if longer else hit)
         taken = [*known, *kept]
         for span in scored:
             value = self.text[span.start : span.end]

@@ -78,8 +78,10 @@ def corpus_key(raw: Path) -> str:
     return digest.hexdigest()
 
 
-def training_examples(raw: Path, sources: candidates.Sources = candidates.ALL) -> list[Example]:
-    """The reviewed articles of ``raw``: text, boilerplate, flat gold spans and marks."""
+def training_examples(
+    raw: Path, sources: candidates.Sources = candidates.ALL
+) -> dict[str, Example]:
+    """The reviewed articles of ``raw`` by id: text, boilerplate, flat gold spans, marks."""
     registries = load_registries(raw, [])
     located, texts, _ = load_documents(raw, [])
     documents = [d.model for d in located]
@@ -87,12 +89,12 @@ def training_examples(raw: Path, sources: candidates.Sources = candidates.ALL) -
         {name: [entry.model for entry in entries] for name, entries in registries.items()},
         documents,
     )
-    examples = []
+    examples = {}
     for document in documents:
         source = texts.get(document.article_id)
         if source is None or document.proposed_items():
             continue
-        examples.append(example_of(document, source.text, knowledge, sources))
+        examples[document.article_id] = example_of(document, source.text, knowledge, sources)
     return examples
 
 
@@ -132,7 +134,7 @@ def model_for(raw: Path, sources: candidates.Sources = candidates.ALL) -> Model 
         examples = training_examples(raw, sources)
         if not examples:
             return None
-        content = train(examples)
+        content = train(list(examples.values()))
         _store(path, key, content)
     return Model(content)
 
@@ -154,7 +156,7 @@ def retrain(raw: Path) -> tuple[Path, int, int]:
         )
     key = corpus_key(raw)
     path = sealing.user_cache() / _FOLDER / f"{key}.crfsuite"
-    content = train(examples)
+    content = train(list(examples.values()))
     _store(path, key, content)
     return path, len(examples), len(content)
 

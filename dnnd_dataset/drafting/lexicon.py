@@ -76,3 +76,6 @@ PAGE_CHROME = (
     "Tin liên quan",
 )
 WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+# Upper-case letters of Vietnamese and of the Latin names it prints, for patterns: a range
+# such as À-Ỹ would hold lower-case letters too.
+UPPER = "A-ZÀ-ÖØ-ÞĐĂƠƯẠ-Ỹ"
