@@ -114,7 +114,8 @@ def draft_annotation(
     drafter.propose_new(hits)
     doc["positions"] = positions_of(drafter, hits)
     acronyms(drafter, hits)
-    meeting_details(drafter, meetings, hits)
+    datelines = [(t.start - 1, t.end + 1) for t in page.dateline_tags(norm)]
+    meeting_details(drafter, meetings, hits, datelines)
     dates_and_counts(drafter, meetings, page_year)
     doc["proposals"] = drafter.proposals
     keep_quotable(doc, normalize(text), norm, drafter.notes)

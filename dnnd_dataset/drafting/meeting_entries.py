@@ -12,18 +12,20 @@ from dnnd_dataset.roles_lexicon import roles_stated
 
 
 def _participants(drafter: Drafter, hits: list[Hit], start: int, end: int) -> list[dict[str, Any]]:
-    """Persons named between ``start`` and ``end``, each with the roles its sentence states
-    by the roles lexicon, and that sentence as the evidence of each."""
+    """Persons named between ``start`` and ``end``, each with the roles that the part of
+    its sentence around it states by the roles lexicon (from the person named before it to
+    the next), else its whole sentence; that sentence as the evidence of each."""
     norm = drafter.text
+    persons = sorted(h for h in hits if h.label == "PERSON" and start <= h.start < end)
     found: dict[str, dict[str, Any]] = {}
-    for hit in hits:
-        if hit.label != "PERSON" or not start <= hit.start < end:
-            continue
+    for index, hit in enumerate(persons):
         left, right = events.sentence_bounds(norm, hit.start, hit.end)
-        right = min(right, end)
         while right > left and norm[right - 1] in " .,;:":
             right -= 1
-        roles = roles_stated(norm[left:right])
+        before = [p.end for p in persons[:index] if p.end > left]
+        after = [p.start for p in persons[index + 1 :] if p.start < right]
+        part = norm[before[-1] if before else left : after[0] if after else right]
+        roles = roles_stated(part) or roles_stated(norm[left:right])
         person = hit.entity or slug(norm[hit.start : hit.end])
         if not roles or person in found:
             continue  # a person the sentence gives no role is no participant it states
@@ -44,50 +46,53 @@ def _participants(drafter: Drafter, hits: list[Hit], start: int, end: int) -> li
 def _meeting_id(meeting: events.Meeting) -> str:
     """The slug of the name, with the year when the name does not hold it."""
     name = slug(meeting.name)
-    year = str(meeting.date.date.year) if meeting.date else None
+    date = meeting.date.date if meeting.date else None
+    year = str(date.year) if date else None
     return name if year is None or year in name.split("-") else f"{name}-{year}"
 
 
-def _next_paragraph_end(norm: str, end: int) -> int:
-    """The end of the paragraph after the one ending at ``end``: reports name people there."""
-    rest = norm[end:]
-    start = end + len(rest) - len(rest.lstrip())
-    found = norm.find("\n", start)
-    return len(norm) if found == -1 else found
-
-
-def meeting_details(drafter: Drafter, meetings: list[events.Meeting], hits: list[Hit]) -> None:
+def meeting_details(
+    drafter: Drafter,
+    meetings: list[events.Meeting],
+    hits: list[Hit],
+    datelines: list[tuple[int, int]],
+) -> None:
     """The entry of each new meeting: date, place, attendance, organizers, participants with
-    their roles, documents, and the sentence that reports it as evidence."""
+    their roles, documents, and the sentence that reports it as evidence. What a report says
+    of a meeting runs from its sentence to the sentence of the next meeting."""
     norm = drafter.text
-    for meeting in meetings:
-        paragraph_end = norm.find("\n", meeting.end)
-        paragraph_end = len(norm) if paragraph_end == -1 else paragraph_end
-        sentence_end = norm.find(". ", meeting.end)
-        sentence_end = paragraph_end if sentence_end == -1 else min(sentence_end, paragraph_end)
-        # Without an organizer the evidence starts where the meeting's sentence does.
-        sentence_start, _ = events.sentence_bounds(norm, meeting.start, meeting.end)
-        left, right = (
-            meeting.organizer_spans[0]
-            if meeting.organizer_spans
-            else (sentence_start, sentence_start)
-        )
+    starts = [events.sentence_bounds(norm, m.start, m.end)[0] for m in meetings]
+    for index, meeting in enumerate(meetings):
+        left, right = events.sentence_bounds(norm, meeting.start, meeting.end)
+        following = [s for s in starts[index + 1 :] if s > left]
+        stop = following[0] if following else len(norm)
 
         def named(label: str, start: int, end: int) -> list[str]:
             return sorted(
                 {
                     h.entity or _proposed_id(drafter, h)
                     for h in hits
-                    if h.label == label and start <= h.start < end
+                    if h.label == label
+                    and start <= h.start < end
+                    # The dateline "(CLO)" opens the sentence; it organizes nothing.
+                    and not any(s <= h.start and h.end <= e for s, e in datelines)
                 }
             )
 
-        entry = _meeting_entry(drafter, meeting, named("ORGANIZATION", left, right))
-        entry["directives"] = named("DIRECTIVE", meeting.start, sentence_end)
-        entry["participants"] = _participants(
-            drafter, hits, meeting.end, _next_paragraph_end(norm, paragraph_end)
+        organizers = sorted(
+            {o for span in meeting.organizer_spans for o in named("ORGANIZATION", *span)}
         )
-        entry["evidence"] = _meeting_evidence(drafter, meeting, entry, left, sentence_end)
+        bodies = [h for h in hits if h.label == "ORGANIZATION"]
+        places = [
+            (s, e)
+            for s, e in meeting.place_spans
+            if not any(b.start < s and e <= b.end for b in bodies)
+        ]
+        location = norm[places[0][0] : places[0][1]] if places else None
+        entry = _meeting_entry(drafter, meeting, organizers, location)
+        entry["directives"] = named("DIRECTIVE", meeting.start, right)
+        entry["participants"] = _participants(drafter, hits, left, stop)
+        entry["evidence"] = _meeting_evidence(drafter, meeting, entry, left, right, places)
         entry = {key: value for key, value in entry.items() if value not in (None, [])}
         # The same meeting named again ("hội nghị ..." in the headline) gets the same entry.
         for proposal in drafter.proposals:
@@ -108,18 +113,21 @@ def _proposed_id(drafter: Drafter, hit: Hit) -> str:
 
 
 def _meeting_entry(
-    drafter: Drafter, meeting: events.Meeting, organizers: list[str]
+    drafter: Drafter, meeting: events.Meeting, organizers: list[str], location: str | None
 ) -> dict[str, Any]:
     date = meeting.date
+    known = date.date if date else None
     entry: dict[str, Any] = {
         "id": _meeting_id(meeting),
         "name": drafter.text[meeting.start : meeting.end],
         "kind": meeting.kind,
-        "date": date.date.isoformat() if date else None,
+        "date": known.isoformat() if known else None,
         "date_precision": date.precision if date else None,
-        "date_inferred": True if date and date.basis else None,
-        "date_basis": date.basis if date else None,
-        "location": meeting.location,
+        "date_inferred": True if known and date and date.basis else None,
+        "date_basis": date.basis if known and date else None,
+        # What the text prints of the date, the year as X where it prints none.
+        "date_edtf": date.edtf if date and date.edtf else None,
+        "location": location,
         "organizers": organizers,
     }
     if meeting.attendance is not None:
@@ -129,19 +137,22 @@ def _meeting_entry(
 
 
 def _meeting_evidence(
-    drafter: Drafter, meeting: events.Meeting, entry: dict[str, Any], left: int, right: int
+    drafter: Drafter,
+    meeting: events.Meeting,
+    entry: dict[str, Any],
+    left: int,
+    right: int,
+    places: list[tuple[int, int]],
 ) -> list[dict[str, Any]]:
     """The sentence that reports the meeting, supporting what it states of it."""
     norm = drafter.text
-    sentence = norm[left:right]
+    while right > left and norm[right - 1] in " .,;:":
+        right -= 1
     supports = [
         key
         for key, stated in (
             ("date", meeting.date is not None and left <= meeting.date.start < right),
-            (
-                "location",
-                entry.get("location") is not None and f"tại {entry['location']}" in sentence,
-            ),
+            ("location", bool(places) and left <= places[0][0] < right),
         )
         if stated
     ]
@@ -168,10 +179,15 @@ def dates_and_counts(
         proposal: dict[str, Any] = {
             **anchor_fields(norm, date.start, date.end),
             "kind": "date",
-            "value": date.date.isoformat(),
-            "date": date.date.isoformat(),
+            "value": date.date.isoformat() if date.date else date.edtf,
             "date_precision": date.precision,
         }
+        if date.date is not None:
+            proposal["date"] = date.date.isoformat()
+        else:
+            proposal["note"] = (
+                f"the year is not printed and nothing in the text gives it: {date.edtf}"
+            )
         if date.basis:
             proposal["date_basis"] = date.basis
         drafter.proposals.append(proposal)
