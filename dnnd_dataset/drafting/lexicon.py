@@ -60,7 +60,17 @@ ORGANIZATION_HEADS = (
     "Đảng",
     "Tỉnh ủy",
     "Thành ủy",
+    "Hiệp hội",
+    "Đại sứ quán",
+    "Tổng Lãnh sự quán",
+    "Lãnh sự quán",
+    "Tổ chức",
+    "Cổng",
+    "UBND",
+    "HĐND",
 )
+# Heads of diplomatic missions, whose names say where they are: "Đại sứ quán Pháp tại Việt Nam".
+MISSION_HEADS = frozenset({"Đại sứ quán", "Tổng Lãnh sự quán", "Lãnh sự quán"})
 # Lower-case words that belong inside the name of a body or a place ("Đảng bộ tỉnh Khánh Hòa").
 NAME_JOINERS = frozenset({"tỉnh", "thành", "phố", "huyện", "xã", "các", "cơ", "quan", "khối"})
 # Lines of page furniture that sites print around an article.

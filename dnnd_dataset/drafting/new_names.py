@@ -16,6 +16,7 @@ from dnnd_dataset.drafting.known_names import Hit
 from dnnd_dataset.drafting.lexicon import (
     FAMILY_NAMES,
     HONORIFICS,
+    MISSION_HEADS,
     NAME_JOINERS,
     ORGANIZATION_HEADS,
     TITLES,
@@ -26,7 +27,7 @@ from dnnd_dataset.drafting.tokens import Token, fold, runs, tokens
 # Second syllables of compound words inside names of bodies ("Trung ương", "Đối ngoại").
 _INNER = frozenset(
     """ương ngoại thư trị quốc trực nghị đạo tịch hợp hiệp đoàn bộ ban phòng vụ dân chức sự
-    tế sản nhân tấn xã hội viên luận kỳ trận quan khẩu giáo tộc hữu""".split()  # noqa: SIM905
+    tế sản nhân tấn xã hội viên luận kỳ trận quan khẩu giáo tộc hữu ủy""".split()  # noqa: SIM905
 )
 _ADMIN = frozenset({"tỉnh", "huyện", "xã", "phố"})
 # Words that make a head part of a longer word: "Đại hội", "Đảng bộ", "Ủy ban".
@@ -34,9 +35,19 @@ _COMPOUND_BEFORE = frozenset({"đại", "đảng", "ủy", "tổng", "học", "c
 _UPPER_STOP = frozenset({"lần", "nhiệm", "tích", "về", "của", "và"})
 _FAMILY = frozenset(fold(name) for name in FAMILY_NAMES)
 _NOT_PLACES = frozenset({"hội", "đại", "lễ", "buổi", "đây", "đó"})
-_HEAD_WORDS = frozenset(fold(head.split()[0]) for head in ORGANIZATION_HEADS) | frozenset(
-    fold(title.split()[0]) for title in TITLES
+# One-word heads and titles: a name that holds one is no person's.
+_HEAD_WORDS = frozenset(
+    fold(phrase) for phrase in (*ORGANIZATION_HEADS, *TITLES) if " " not in phrase
 )
+# Words that end a run of small-letter words inside a name: what follows is no name.
+_STRETCH_STOP = frozenset(
+    """tại với cho của do và đã sẽ được là có đến từ trong theo về để nhằm cùng đang vừa trên
+    dưới giữa khi này đó những năm ngày tháng sáng chiều tối hôm nay khóa nhiệm lần thứ dự tham
+    phát trao tặng gặp thăm làm ký đón tiếp chúc nói nhấn khẳng đề""".split()  # noqa: SIM905
+)
+_ADMIN_WORDS = frozenset({"tỉnh", "huyện", "xã", "thành", "vùng", "quận", "phường", "tp"})
+_HEAD_PHRASES = tuple(f"{fold(p)} " for p in (*ORGANIZATION_HEADS, *TITLES) if " " in p)
+_HONORIFIC_WORDS = frozenset(h for h in HONORIFICS if " " not in h) | {"ngài"}
 _CLAUSE_END = re.compile(r"[.;:!?\n()\"“”]")
 
 
@@ -107,6 +118,10 @@ def _foreign_name(text: str, run: list[Token], words: list[Word]) -> tuple[int, 
     """A name that opens with no Vietnamese family name ("Anna Schmidt", "Tanaka Hiroshi",
     "Kim Min-jung"): after an honorific, or a proper noun after a title; places that open
     the run ("Đại sứ Hàn Quốc Park Ji-won") are left to the gazetteers."""
+    while run and fold(run[0].text) in _HONORIFIC_WORDS:
+        run = run[1:]  # "Bà Kim Hye-rin" opening a sentence
+    if not run:
+        return None
     first = 0
     known_places = place_names()
     for end in range(len(run), 0, -1):
@@ -114,9 +129,17 @@ def _foreign_name(text: str, run: list[Token], words: list[Word]) -> tuple[int, 
             first = end
             break
     name = run[first:]
+    kind = text[max(0, run[0].start - 10) : run[0].start].split(" ")[-2:]
+    if name and any(f"{w} {text[name[0].start : name[-1].end]}" in known_places for w in kind):
+        return None  # "huyện Vân Đồn"
     if all(t.text.isupper() for t in name) or any(len(t.text) == 1 for t in name):
         return None
-    if not 1 <= len(name) <= 4 or any(fold(t.text) in _HEAD_WORDS for t in name):
+    opening = f"{fold(text[name[0].start : name[-1].end])} "
+    if (
+        not 1 <= len(name) <= 4
+        or any(fold(t.text) in _HEAD_WORDS for t in name)
+        or opening.startswith(_HEAD_PHRASES)
+    ):
         return None
     start, end = name[0].start, name[-1].end
     if text[start:end] in known_places:
@@ -153,8 +176,13 @@ def _heads(text: str) -> list[tuple[int, int]]:
         for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", text, re.IGNORECASE):
             if m.group()[0].isupper():
                 found.append((m.start(), m.end()))
-    # "Đảng bộ" is one head, not "Đảng" followed by "bộ".
-    return [(s, e) for s, e in found if not any(s == s2 and e < e2 for s2, e2 in found)]
+    # "Đảng bộ" is one head, not "Đảng" followed by "bộ"; "Hội nghị" is a meeting.
+    return [
+        (s, e)
+        for s, e in found
+        if not any(s == s2 and e < e2 for s2, e2 in found)
+        and not re.match(r" (?:nghị|thảo|đàm)(?!\w)", text[e : e + 7])
+    ]
 
 
 def _joined_list(text: str, words: list[Token], at: int) -> bool:
@@ -169,6 +197,50 @@ def _joined_list(text: str, words: list[Token], at: int) -> bool:
         ):
             return False
     return False
+
+
+def _stretch_end(text: str, words: list[Token], at: int, tagged: list[Word]) -> int | None:
+    """The last of the small-letter words from ``at`` that belong to a name because a place
+    or a capitalized word of the name follows them ("Liên hiệp các tổ chức hữu nghị tỉnh
+    Quảng Bình", "Quỹ Bảo trợ trẻ em Việt Nam"), or None."""
+    index = at
+    verbs = False
+    while index < len(words) and index - at < 6:
+        word = words[index]
+        if text[words[index - 1].end : word.start] != " ":
+            return None
+        folded = fold(word.text)
+        if word.capitalized or folded in _ADMIN_WORDS:
+            break
+        if folded in _STRETCH_STOP:
+            return None
+        tag = _word_at(tagged, word.start, word.end)
+        verbs = verbs or (tag is not None and tag.tag == "V")
+        index += 1
+    if index == at or index >= len(words) or index - at >= 6:
+        return None
+    word = words[index]
+    folded = fold(word.text)
+    following = words[index + 1] if index + 1 < len(words) else None
+    if folded in _ADMIN_WORDS:
+        return (
+            index - 1
+            if following is not None and (following.capitalized or fold(following.text) == "phố")
+            else None
+        )
+    if (verbs and index - at > 1) or _is_family(word) or folded in _HEAD_WORDS:
+        return None
+    return index - 1
+
+
+def _place_at(text: str, words: list[Token], at: int) -> bool:
+    """A place the gazetteers know is named from ``words[at]`` on ("Hồ Chí Minh" after
+    "TP."): no person's name, though it opens with a family name."""
+    known = place_names()
+    return any(
+        text[words[at].start : words[end].end] in known
+        for end in range(at, min(at + 4, len(words)))
+    )
 
 
 def _one_word(tagged: list[Word], before: Token, token: Token) -> bool:
@@ -188,9 +260,18 @@ def new_organizations(
     found: list[Hit] = []
     for head_start, head_end in _heads(text):
         first = starts.get(head_start)
-        if first is None or (first > 0 and fold(words[first - 1].text) in _COMPOUND_BEFORE):
+        if first is None or (
+            first > 0
+            and fold(words[first - 1].text) in _COMPOUND_BEFORE
+            and text[words[first - 1].end : head_start] == " "
+        ):
             continue
-        upper = text[head_start:head_end].isupper()
+        after_head = next((w for w in words[first:] if w.start >= head_end), None)
+        # A name in capitals ("CÔNG ĐOÀN TỈNH"), not an abbreviation before small letters.
+        upper = text[head_start:head_end].isupper() and (
+            after_head is None or after_head.text.isupper()
+        )
+        head_text = text[head_start:head_end]
         index = first
         while index + 1 < len(words) and words[index + 1].start <= head_end:
             index += 1  # the rest of a two-word head
@@ -206,8 +287,7 @@ def new_organizations(
                 break
             if gap in (" - ", ", ") and admin_left is None:
                 joined = (
-                    words[index].capitalized
-                    and word.capitalized
+                    word.capitalized
                     and folded not in _HEAD_WORDS
                     and not _is_family(word)
                     and (gap == " - " or _joined_list(text, words, index + 1))
@@ -218,11 +298,34 @@ def new_organizations(
                 last = index
                 listed = listed or gap == ", "
                 continue
+            if gap == ". " and words[index].text in ("TP", "Tp") and word.capitalized:
+                gap = " "  # "Sở Ngoại vụ TP. Hồ Chí Minh": the abbreviation's full stop
+            if (
+                gap == " "
+                and folded == "tại"
+                and head_text in MISSION_HEADS
+                and index + 2 < len(words)
+                and words[index + 2].capitalized
+            ):
+                index += 1  # "Đại sứ quán Pháp tại Việt Nam"
+                continue
             if gap != " ":
                 break
             rest = [w for w in words[index + 1 : index + 5] if w.capitalized]
             tail_run = words[index + 1 : index + 1 + len(rest)]
-            if _is_family(word) and 2 <= len(tail_run) <= 4 and len(rest) == len(tail_run):
+            # After "tỉnh", three capitalized words that are no place are a person's name.
+            unknown_after_admin = (
+                fold(words[index].text) in _ADMIN
+                and len(tail_run) >= 3
+                and bool(place_names())
+                and not _place_at(text, words, index + 1)
+            )
+            if (
+                (_is_family(word) or unknown_after_admin)
+                and 2 <= len(tail_run) <= 4
+                and len(rest) == len(tail_run)
+                and not _place_at(text, words, index + 1)
+            ):
                 following = (
                     words[index + 1 + len(tail_run)]
                     if index + 1 + len(tail_run) < len(words)
@@ -237,8 +340,10 @@ def new_organizations(
                 if admin_left == 0 or not word.capitalized:
                     break
                 admin_left -= 1
-            elif folded in _ADMIN:
-                admin_left = 2
+            elif folded in _ADMIN and not (
+                index + 2 < len(words) and fold(words[index + 2].text) == "ủy"
+            ):
+                admin_left = 2  # not "Tỉnh ủy", the province's party committee
             elif not (
                 word.capitalized
                 or folded in _INNER
@@ -246,7 +351,11 @@ def new_organizations(
                 or _one_word(tagged, words[index], word)
                 or (folded == "và" and listed and _joined_list(text, words, index + 1))
             ):
-                break
+                stretch = _stretch_end(text, words, index + 1, tagged)
+                if stretch is None:
+                    break
+                index = last = stretch
+                continue
             index += 1
             if word.capitalized or folded in _INNER or _one_word(tagged, words[index - 1], word):
                 last = index

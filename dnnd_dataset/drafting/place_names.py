@@ -93,6 +93,8 @@ def kinded_places(text: str) -> list[Hit]:
         name = m["name"]
         if not _name_ok(name):
             continue
+        if len(name.split()) >= 3 and place_names() and f"{m['kind']} {name}" not in place_names():
+            continue  # "tỉnh Rơ Mah Thuận": a person after the province's body
         start = m.start("name") if m["plural"] else m.start("kind")
         found.append(Hit(start, m.start("name") + len(_without_known_tail(name)), "LOCATION"))
     found += [Hit(m.start(), m.end(), "LOCATION") for m in _AREA.finditer(text)]
