@@ -69,10 +69,13 @@ _NOT_OPENINGS = tuple(
 )
 
 
-def _name_ok(name: str) -> bool:
-    """A name opens with no family name, honorific, title or head of a body."""
+def _name_ok(name: str, following: str = "") -> bool:
+    """A name opens with no family name, honorific, title or head of a body (``following``:
+    the words after it, which may complete a head: "Liên" of "Liên hiệp")."""
     folded = name.casefold()
-    return folded.split()[0] not in _NOT_NAMES and not f"{folded} ".startswith(_NOT_OPENINGS)
+    return folded.split()[
+        0
+    ] not in _NOT_NAMES and not f"{folded}{following.casefold()} ".startswith(_NOT_OPENINGS)
 
 
 def _without_known_tail(name: str) -> str:
@@ -91,15 +94,19 @@ def kinded_places(text: str) -> list[Hit]:
     found: list[Hit] = []
     for m in _KINDED.finditer(text):
         name = m["name"]
-        if not _name_ok(name):
+        if not _name_ok(name, text[m.end() : m.end() + 12]):
             continue
         if len(name.split()) >= 3 and place_names() and f"{m['kind']} {name}" not in place_names():
             continue  # "tỉnh Rơ Mah Thuận": a person after the province's body
         start = m.start("name") if m["plural"] else m.start("kind")
-        found.append(Hit(start, m.start("name") + len(_without_known_tail(name)), "LOCATION"))
+        # "miền Trung Việt Nam": the region of a country, which is a place of its own.
+        kept = _without_known_tail(name) if m["kind"] in ("miền", "vùng") else name
+        found.append(Hit(start, m.start("name") + len(kept), "LOCATION"))
     found += [Hit(m.start(), m.end(), "LOCATION") for m in _AREA.finditer(text)]
     found += [
-        Hit(m.start(), m.end(), "LOCATION") for m in _CITY.finditer(text) if _name_ok(m["name"])
+        Hit(m.start(), m.end(), "LOCATION")
+        for m in _CITY.finditer(text)
+        if _name_ok(m["name"], text[m.end() : m.end() + 12])
     ]
     for m in _PLURAL_LEAD.finditer(text):
         if _name_ok(m["name"]):
@@ -115,7 +122,11 @@ def listed_places(text: str, places: Iterable[Hit]) -> list[Hit]:
     while frontier:
         _, end = frontier.pop()
         m = _LIST_ITEM.match(text, end)
-        if m is None or not _name_ok(m["name"]) or len(m["name"].split()) > 3:
+        if (
+            m is None
+            or not _name_ok(m["name"], text[m.end() : m.end() + 12])
+            or len(m["name"].split()) > 3
+        ):
             continue
         span = (m.start("name"), m.end("name"))
         if span not in seen:
