@@ -62,10 +62,11 @@ _HELD_BY = re.compile(
 )
 _PLACE_WORD = r"(?:TP\.|Tp\.|[^\s,.;:()]+)"
 _NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
+RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
 # "tại huyện Minh Hóa", "tại trụ sở LHHN Việt Nam", "tại bản Na Phao, huyện Bua-la-pha"
 _AT = re.compile(
     rf"(?<!\w)tại (?P<place>{_PLACE_WORD}(?: (?!(?:do|đã|diễn ra|tổ chức|phối hợp|với|có|cho"
-    rf"|vào|ngày|để|nhằm|nhân|trong|từ|và|của)\s){_PLACE_WORD}){{0,7}})"
+    rf"|vào|ngày|để|nhằm|nhân|trong|từ|và|của)\s){_PLACE_WORD}){{0,9}})"
     rf"(?P<more>, (?:huyện|tỉnh|thành phố|xã|phường|quận|thị xã) {_PLACE_WORD}"
     rf"(?: {_PLACE_WORD}){{0,2}})?"
 )
@@ -103,6 +104,17 @@ class Meeting:
     attendance: Attendance | None = None
     organizer_spans: list[tuple[int, int]] = field(default_factory=list)
     place_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def head(self) -> str:
+        """The kind of meeting its name opens with, as the text says it again ("hội nghị")."""
+        first = self.name.split(" ")
+        two = " ".join(first[:2]).casefold()
+        if two in ("hội nghị", "hội thảo", "tọa đàm", "diễn đàn", "chương trình", "hội đàm"):
+            return two
+        if first[0].casefold() == "buổi":
+            return " ".join(first[:2]).casefold()
+        return "lễ" if first[0].casefold() == "lễ" else two
 
 
 def _full_stops(text: str, start: int, end: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dnnd_dataset.drafting import events
@@ -11,36 +12,61 @@ from dnnd_dataset.drafting.known_names import Hit
 from dnnd_dataset.roles_lexicon import roles_stated
 
 
-def _participants(drafter: Drafter, hits: list[Hit], start: int, end: int) -> list[dict[str, Any]]:
-    """Persons named between ``start`` and ``end``, each with the roles that the part of
-    its sentence around it states by the roles lexicon (from the person named before it to
-    the next), else its whole sentence; that sentence as the evidence of each."""
+def _meeting_of(
+    norm: str, meetings: list[events.Meeting], starts: list[int], left: int
+) -> int | None:
+    """The meeting a sentence starting at ``left`` reports on: the one it names by its kind
+    ("Phát biểu tại chương trình", "bên lề tọa đàm"), the last before it of that kind (or the
+    next); else the last meeting whose sentence starts before it."""
+    _, right = events.sentence_bounds(norm, left, left)
+    sentence = norm[left:right].casefold()
+    named = [
+        index
+        for index, meeting in enumerate(meetings)
+        if re.search(rf"(?<!\w){re.escape(meeting.head.casefold())}(?!\w)", sentence)
+    ]
+    if named:
+        before = [i for i in named if starts[i] <= left]
+        return before[-1] if before else named[0]
+    before = [i for i, start in enumerate(starts) if start <= left]
+    return before[-1] if before else None
+
+
+def _participants(
+    drafter: Drafter, hits: list[Hit], meetings: list[events.Meeting], starts: list[int]
+) -> list[list[dict[str, Any]]]:
+    """For each meeting, the persons the sentences that report on it name, each with the
+    roles that the part of its sentence around it states by the roles lexicon (from the
+    person named before it to the next), else its whole sentence, with each sentence as the
+    evidence of the roles it states."""
     norm = drafter.text
-    persons = sorted(h for h in hits if h.label == "PERSON" and start <= h.start < end)
-    found: dict[str, dict[str, Any]] = {}
+    persons = sorted(h for h in hits if h.label == "PERSON")
+    found: list[dict[str, dict[str, Any]]] = [{} for _ in meetings]
     for index, hit in enumerate(persons):
         left, right = events.sentence_bounds(norm, hit.start, hit.end)
+        meeting = _meeting_of(norm, meetings, starts, left)
+        if meeting is None:
+            continue
         while right > left and norm[right - 1] in " .,;:":
             right -= 1
-        before = [p.end for p in persons[:index] if p.end > left]
-        after = [p.start for p in persons[index + 1 :] if p.start < right]
+        before = [p.end for p in persons[:index] if left <= p.end <= hit.start]
+        after = [p.start for p in persons[index + 1 :] if hit.end <= p.start < right]
         part = norm[before[-1] if before else left : after[0] if after else right]
         roles = roles_stated(part) or roles_stated(norm[left:right])
-        person = hit.entity or slug(norm[hit.start : hit.end])
-        if not roles or person in found:
+        if not roles_stated(meetings[meeting].name):
+            # A hand-over ("tặng") is a meeting's only when the meeting is one.
+            roles = [r for r in roles if r != "actor"]
+        if not roles:
             continue  # a person the sentence gives no role is no participant it states
-        found[person] = {
-            "person": person,
-            "roles": roles,
-            "evidence": [
-                {
-                    "article": drafter.article_id,
-                    **anchor_fields(norm, left, right),
-                    "supports": roles,
-                }
-            ],
-        }
-    return [found[person] for person in sorted(found)]
+        person = hit.entity or slug(norm[hit.start : hit.end])
+        entry = found[meeting].setdefault(person, {"person": person, "roles": [], "evidence": []})
+        new = [r for r in roles if r not in entry["roles"]]
+        if new:
+            entry["roles"] += new
+            entry["evidence"].append(
+                {"article": drafter.article_id, **anchor_fields(norm, left, right), "supports": new}
+            )
+    return [[people[p] for p in sorted(people)] for people in found]
 
 
 def _meeting_id(meeting: events.Meeting) -> str:
@@ -62,10 +88,9 @@ def meeting_details(
     of a meeting runs from its sentence to the sentence of the next meeting."""
     norm = drafter.text
     starts = [events.sentence_bounds(norm, m.start, m.end)[0] for m in meetings]
+    participants = _participants(drafter, hits, meetings, starts)
     for index, meeting in enumerate(meetings):
         left, right = events.sentence_bounds(norm, meeting.start, meeting.end)
-        following = [s for s in starts[index + 1 :] if s > left]
-        stop = following[0] if following else len(norm)
 
         def named(label: str, start: int, end: int) -> list[str]:
             return sorted(
@@ -91,7 +116,7 @@ def meeting_details(
         location = norm[places[0][0] : places[0][1]] if places else None
         entry = _meeting_entry(drafter, meeting, organizers, location)
         entry["directives"] = named("DIRECTIVE", meeting.start, right)
-        entry["participants"] = _participants(drafter, hits, left, stop)
+        entry["participants"] = participants[index]
         entry["evidence"] = _meeting_evidence(drafter, meeting, entry, left, right, places)
         entry = {key: value for key, value in entry.items() if value not in (None, [])}
         # The same meeting named again ("hội nghị ..." in the headline) gets the same entry.
@@ -151,7 +176,15 @@ def _meeting_evidence(
     supports = [
         key
         for key, stated in (
-            ("date", meeting.date is not None and left <= meeting.date.start < right),
+            (
+                "date",
+                meeting.date is not None
+                and (
+                    left <= meeting.date.start < right
+                    # "Chiều cùng ngày", "Sáng hôm sau": the sentence dates it by the one before
+                    or events.RELATIVE_DAY.search(norm, left, right) is not None
+                ),
+            ),
             ("location", bool(places) and left <= places[0][0] < right),
         )
         if stated
