@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dnnd_dataset.drafting import page
@@ -12,7 +13,11 @@ from dnnd_dataset.drafting.known_names import Hit
 
 def credit_hits(drafter: Drafter, credit: page.Credit) -> list[Hit]:
     name = drafter.text[credit.name_start : credit.name_end]
-    if drafter.known(name) or "://" in name or "." in name:
+    if drafter.known(name) or "://" in name:
+        return []
+    if re.fullmatch(r"[A-Za-z]+\.(?:vn|VN|com|net)", name):
+        return [Hit(credit.name_start, credit.name_end, "ORGANIZATION")]  # "Theo Chinhphu.vn"
+    if "." in name:
         return []
     words = name.split()
     if (len(words) == 1 and name.isupper()) or (len(words) == 1 and credit.role == "source"):
@@ -47,6 +52,14 @@ def authors(drafter: Drafter, bylines: list[page.Span], hits: list[Hit]) -> list
             (h.entity for h in hits if (h.start, h.end) == (line.start, line.end) and h.entity),
             None,
         )
+        if owner is None:
+            # A new byline: its person is the one the proposal of its name makes.
+            for proposal in drafter.proposals:
+                if proposal.get("quote") == drafter.text[line.start : line.end]:
+                    proposal["note"] = "the byline"
+                    if "entry" in proposal:
+                        proposal["entry"]["roles"] = ["author"]
+                        owner = owner or proposal["entry"]["id"]
         if owner is not None:
             written.append(
                 {
@@ -55,10 +68,4 @@ def authors(drafter: Drafter, bylines: list[page.Span], hits: list[Hit]) -> list
                     "proposed": True,
                 }
             )
-        else:
-            for proposal in drafter.proposals:
-                if proposal.get("quote") == drafter.text[line.start : line.end]:
-                    proposal["note"] = "the byline"
-                    if "entry" in proposal:
-                        proposal["entry"]["roles"] = ["author"]
     return written

@@ -77,9 +77,10 @@ def draft_annotation(
     doc["title"] = title_item(normalize(text), norm, title)
     outlet_item(drafter, doc, outlet)
     url_item(drafter, doc, url)
-    printed = page.printed_date(norm, page_date) if page_date else page.page_date(norm)
+    printed = page.printed_date(norm, page_date) if page_date else page.page_date(norm, chrome)
     if printed is not None:
-        doc["page_date"] = {
+        # A clock in the page chrome is the day the page was shown, never the page's date.
+        doc["page_clock" if printed.clock else "page_date"] = {
             "value": printed.value.isoformat(),
             "evidence": anchor_fields(norm, printed.start, printed.end),
             "proposed": True,
@@ -96,6 +97,10 @@ def draft_annotation(
         value = norm[line.start : line.end]
         if not drafter.known(value):
             extra.append(Hit(line.start, line.end, "PERSON"))
+    signed = bylines + [page.Span(c.name_start, c.name_end) for c in credits if c.role == "photo"]
+    for outlet_span in page.byline_outlets(norm, signed):
+        if not drafter.known(norm[outlet_span.start : outlet_span.end]):
+            extra.append(Hit(outlet_span.start, outlet_span.end, "ORGANIZATION"))
     for tag in page.dateline_tags(norm):
         if not drafter.known(norm[tag.start : tag.end]):
             extra.append(Hit(tag.start, tag.end, "ORGANIZATION"))
@@ -105,13 +110,14 @@ def draft_annotation(
         if not drafter.known(meeting.name):
             extra.append(Hit(meeting.start, meeting.end, "MEETING"))
     hits = drafter.entity_hits(extra, [(b.start, b.end) for b in chrome])
-    doc["authors"] = authors(drafter, bylines, hits)
     doc["credits"] = credits_of(norm, credits)
     doc["boilerplate"] = [
         {**anchor_fields(norm, b.start, b.end), "kind": b.kind, "proposed": True} for b in chrome
     ]
     doc["mentions"] = drafter.mentions(hits)
     drafter.propose_new(hits)
+    # After the proposals: a new byline's person is the one its proposal names.
+    doc["authors"] = authors(drafter, bylines, hits)
     doc["positions"] = positions_of(drafter, hits)
     acronyms(drafter, hits)
     datelines = [(t.start - 1, t.end + 1) for t in page.dateline_tags(norm)]
