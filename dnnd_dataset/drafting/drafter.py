@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,8 @@ _TYPE_OF_KIND = {kind: code for code, kind in directive_codes.KIND_OF_TYPE.items
 KIND_OF_LABEL = {label: registry.removesuffix("s") for registry, label in LABEL_OF_REGISTRY.items()}
 
 
+# The issuer a directive's reference prints after it.
+_OF = re.compile(r"\s+của\s+")
 # A rule's candidate the model gives less than this is dropped; a span no rule found is
 # added from this score up. Tuned on the development set (bench/README.md).
 DROP_BELOW = 0.0
@@ -223,13 +226,23 @@ class Drafter:
                     "value": value,
                 }
                 if label == "DIRECTIVE":
-                    proposal.update(self._directive_fields(group[0], value))
+                    proposal.update(self._directive_fields(group[0], value, hits))
                 elif label != "MEETING":
                     # An organization's kind is the reviewer's to say: accept asks for it.
                     proposal["entry"] = {"id": slug(value), "name": value}
                 self.proposals.append(proposal)
 
-    def _directive_fields(self, hit: Hit, printed: str) -> dict[str, Any]:
+    def _issuer(self, hit: Hit, hits: list[Hit]) -> str | None:
+        """The body a directive's reference names as its issuer: "... của Bộ Chính trị"."""
+        after = _OF.match(self.text, hit.end)
+        if after is None:
+            return None
+        body = next((h for h in hits if h.label == "ORGANIZATION" and h.start == after.end()), None)
+        if body is None:
+            return None
+        return body.entity or slug(self.text[body.start : body.end])
+
+    def _directive_fields(self, hit: Hit, printed: str, hits: list[Hit]) -> dict[str, Any]:
         """The value, the note and the entry of a new directive, as far as its reference says."""
         ref = self.directive_refs.get((hit.start, hit.end))
         if ref is None:
@@ -245,6 +258,9 @@ class Drafter:
             entry["number"] = ref.number
         if ref.code:
             fields["value"] = entry["code"] = ref.code
+        issuer = self._issuer(hit, hits)
+        if issuer is not None:
+            entry["issuer"] = issuer.entity or slug(self.text[issuer.start : issuer.end])
         if ref.term:
             entry["term"] = ref.term
             if "khóa" not in printed.lower():
@@ -266,6 +282,14 @@ class Drafter:
                     "supports": stated,
                 }
             ]
+        if issuer is not None:
+            entry.setdefault("evidence", []).append(
+                {
+                    "article": self.article_id,
+                    **anchor_fields(self.text, hit.start, issuer.end),
+                    "supports": ["issuer"],
+                }
+            )
         matches = [d.id for d in self.knowledge.directives if ref.code and d.code == ref.code]
         if matches:
             fields["note"] = (

@@ -193,11 +193,28 @@ def _meeting_evidence(
     # One id is the list; of several, the quote names each.
     supports += ["organizers"] if len(organizers) == 1 else [f"organizers[{o}]" for o in organizers]
     supports += [f"directives[{d}]" for d in entry["directives"]]
-    if not supports or right <= left:
-        return []
-    return [
-        {"article": drafter.article_id, **anchor_fields(norm, left, right), "supports": supports}
-    ]
+    evidence = []
+    if supports and right > left:
+        evidence.append(
+            {
+                "article": drafter.article_id,
+                **anchor_fields(norm, left, right),
+                "supports": supports,
+            }
+        )
+    if "attendance" in entry and meeting.attendance is not None:
+        # "Hội nghị có khoảng 120 đại biểu": the count's own sentence.
+        start, end = events.sentence_bounds(norm, meeting.attendance.start, meeting.attendance.end)
+        while end > start and norm[end - 1] in " .,;:":
+            end -= 1
+        evidence.append(
+            {
+                "article": drafter.article_id,
+                **anchor_fields(norm, start, end),
+                "supports": ["attendance"],
+            }
+        )
+    return evidence
 
 
 def dates_and_counts(

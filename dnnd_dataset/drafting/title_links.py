@@ -10,6 +10,7 @@ from dnnd_dataset.drafting import positions
 from dnnd_dataset.drafting.anchors import anchor_fields, occurrences, slug
 from dnnd_dataset.drafting.drafter import Drafter
 from dnnd_dataset.drafting.known_names import Hit
+from dnnd_dataset.textnorm import normalize
 
 
 def positions_of(drafter: Drafter, hits: list[Hit]) -> list[dict[str, Any]]:
@@ -22,16 +23,30 @@ def positions_of(drafter: Drafter, hits: list[Hit]) -> list[dict[str, Any]]:
     for position in sorted(stated, key=lambda p: (p.evidence_start, p.evidence_end)):
         quote = norm[position.evidence_start : position.evidence_end]
         person = position.person
-        if person.entity is None:
+        owner = person.entity
+        if owner is None:
             name = norm[person.start : person.end]
             if position.title not in new_titles[name]:
                 new_titles[name].append(position.title)
-            continue
-        key = (person.entity, position.title, quote)
+            # A new person's position names the person its proposal makes.
+            owner = next(
+                (
+                    str(p["entry"]["id"])
+                    for p in drafter.proposals
+                    if p["kind"] == "person" and p["value"] == name and "entry" in p
+                ),
+                None,
+            )
+            if owner is None:
+                continue
+        key = (owner, position.title, quote)
         if key in seen:
             continue
         seen.add(key)
-        item: dict[str, Any] = {"person": person.entity, "title": position.title}
+        item: dict[str, Any] = {"person": owner, "title": position.title}
+        post = _post_of(drafter, position.title, position.organization)
+        if post is not None:
+            item["post"] = post  # a registered post the title names
         if position.organization is not None:
             item["organization"] = position.organization
         item["evidence"] = anchor_fields(norm, position.evidence_start, position.evidence_end)
@@ -42,6 +57,21 @@ def positions_of(drafter: Drafter, hits: list[Hit]) -> list[dict[str, Any]]:
         if titles:
             proposal["note"] = "titles as stated: " + "; ".join(titles)
     return written
+
+
+def _post_of(drafter: Drafter, title: str, organization: str | None) -> str | None:
+    """The registered post whose name is the title, or the title with its body's name."""
+    bodies = {o.id: o for o in drafter.knowledge.organizations}
+    names = {normalize(title).casefold()}
+    if organization in bodies:
+        body = bodies[organization]
+        names |= {normalize(f"{title} {n}").casefold() for n in (body.name, *body.other_names)}
+    matches = [
+        post.id
+        for post in drafter.knowledge.posts
+        if normalize(post.name).casefold() in names and post.organization in (None, organization)
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def acronyms(drafter: Drafter, hits: list[Hit]) -> None:
