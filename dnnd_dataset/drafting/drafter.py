@@ -232,15 +232,12 @@ class Drafter:
                     proposal["entry"] = {"id": slug(value), "name": value}
                 self.proposals.append(proposal)
 
-    def _issuer(self, hit: Hit, hits: list[Hit]) -> str | None:
+    def _issuer(self, hit: Hit, hits: list[Hit]) -> Hit | None:
         """The body a directive's reference names as its issuer: "... của Bộ Chính trị"."""
         after = _OF.match(self.text, hit.end)
         if after is None:
             return None
-        body = next((h for h in hits if h.label == "ORGANIZATION" and h.start == after.end()), None)
-        if body is None:
-            return None
-        return body.entity or slug(self.text[body.start : body.end])
+        return next((h for h in hits if h.label == "ORGANIZATION" and h.start == after.end()), None)
 
     def _directive_fields(self, hit: Hit, printed: str, hits: list[Hit]) -> dict[str, Any]:
         """The value, the note and the entry of a new directive, as far as its reference says."""
