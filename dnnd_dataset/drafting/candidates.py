@@ -53,6 +53,7 @@ def rule_hits(
 
 
 # The form of a state printed before its name ("Vương quốc Campuchia") is part of the name.
+_PLURAL = re.compile(r"(?:các|những) $")
 _STATE_FORM = re.compile(r"(?:Vương quốc|Cộng hòa|Cộng hoà|VƯƠNG QUỐC|CỘNG HÒA) $")
 
 
@@ -61,6 +62,11 @@ def gazetteer_hits(text: str) -> list[Hit]:
     found = []
     for hit in place_index().hits(text):
         form = _STATE_FORM.search(text, max(0, hit.start - 12), hit.start)
+        words = text[hit.start : hit.end].split(" ")
+        kind = next((i for i, word in enumerate(words) if not word.islower()), 0)
+        if kind and _PLURAL.search(text, max(0, hit.start - 8), hit.start):
+            # "các huyện Tây Giang, Nam Giang": after a plural each name is a place alone.
+            hit = Hit(hit.start + len(" ".join(words[:kind])) + 1, hit.end, hit.label)
         found.append(Hit(form.start(), hit.end, hit.label) if form else hit)
     return found
 

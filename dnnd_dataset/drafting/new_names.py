@@ -8,6 +8,7 @@ compound words in between, and a person's name starts with a family name.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 
@@ -311,8 +312,11 @@ def new_organizations(
                 continue
             if gap != " ":
                 break
-            rest = [w for w in words[index + 1 : index + 5] if w.capitalized]
-            tail_run = words[index + 1 : index + 1 + len(rest)]
+            # The capitalized words from here on, up to the first small one.
+            tail_run = list(
+                itertools.takewhile(lambda w: w.capitalized, words[index + 1 : index + 5])
+            )
+            rest = tail_run
             # After "tỉnh", three capitalized words that are no place are a person's name.
             unknown_after_admin = (
                 fold(words[index].text) in _ADMIN
