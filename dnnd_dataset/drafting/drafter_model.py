@@ -50,7 +50,7 @@ def _environment() -> bytes:
 
 # A draft awaiting review marks its items so; training leaves such an article out, and so
 # does the key, so that `dnnd add` (which writes a draft) does not make the next one retrain.
-_PENDING = re.compile(rb"^[ -]*proposed: true\s*$", re.MULTILINE)
+_PENDING = re.compile(rb"^[^#\n]*\bproposed: true\b", re.MULTILINE)
 
 
 def corpus_key(raw: Path) -> str:
