@@ -227,13 +227,29 @@ def test_an_existing_post_is_proposed_for_its_title() -> None:
     ]
 
 
-def test_bylines_at_the_top_and_before_an_outlet_become_authors() -> None:
+def _bylines(annotation: DocumentAnnotation) -> list[tuple[str, list[str]]]:
+    return [
+        (p.value, (p.entry or {}).get("roles", []))
+        for p in annotation.proposals
+        if p.note == "the byline"
+    ]
+
+
+def test_new_bylines_at_the_top_and_before_an_outlet_become_authors() -> None:
     top = _draft("TIÊU ĐỀ BÀI VIẾT\n\nBài và ảnh: TRẦN MINH\n\nNội dung bài viết ở đây.")
-    assert [a.person for a in top.authors] == ["tran-minh"]
+    assert _bylines(top) == [("TRẦN MINH", ["author"])]
     assert [(c.role, c.name) for c in top.credits] == [("photo", "TRẦN MINH")]
     end = "Tiêu đề\n\nNội dung bài viết ở đây.\n\nHoàng Lan/VOV-Tây Bắc"
-    assert [a.person for a in _draft(end).authors] == ["hoang-lan"]
+    assert _bylines(_draft(end)) == [("Hoàng Lan", ["author"])]
     assert ("VOV-Tây Bắc", "ORGANIZATION") in _labelled(end)
+
+
+def test_a_registered_byline_is_an_author() -> None:
+    knowledge = knowledge_of({"persons": [PersonEntry(id="tran-minh", name="TRẦN MINH")]}, [])
+    annotation = _draft("TIÊU ĐỀ BÀI VIẾT\n\nBài: TRẦN MINH\n\nNội dung bài viết ở đây.", knowledge)
+    assert [(a.person, a.evidence.quote) for a in annotation.authors] == [
+        ("tran-minh", "TRẦN MINH")
+    ]
 
 
 # ------------------------------------------------------------ page dates

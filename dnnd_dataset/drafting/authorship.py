@@ -53,14 +53,14 @@ def authors(drafter: Drafter, bylines: list[page.Span], hits: list[Hit]) -> list
             None,
         )
         if owner is None:
-            # A new byline: its person is the one the proposal of its name makes.
+            # A new byline: the proposal of its name says so, and accepting it makes the
+            # person an author (the document names only registered persons).
             for proposal in drafter.proposals:
                 if proposal.get("quote") == drafter.text[line.start : line.end]:
                     proposal["note"] = "the byline"
                     if "entry" in proposal:
                         proposal["entry"]["roles"] = ["author"]
-                        owner = owner or proposal["entry"]["id"]
-        if owner is not None:
+        else:
             written.append(
                 {
                     "person": owner,

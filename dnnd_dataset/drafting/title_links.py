@@ -28,17 +28,7 @@ def positions_of(drafter: Drafter, hits: list[Hit]) -> list[dict[str, Any]]:
             name = norm[person.start : person.end]
             if position.title not in new_titles[name]:
                 new_titles[name].append(position.title)
-            # A new person's position names the person its proposal makes.
-            owner = next(
-                (
-                    str(p["entry"]["id"])
-                    for p in drafter.proposals
-                    if p["kind"] == "person" and p["value"] == name and "entry" in p
-                ),
-                None,
-            )
-            if owner is None:
-                continue
+            continue  # its proposal's note holds it: the document names registered persons
         key = (owner, position.title, quote)
         if key in seen:
             continue
