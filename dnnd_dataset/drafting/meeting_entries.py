@@ -150,14 +150,15 @@ def _meeting_entry(
         "date_precision": date.precision if date else None,
         "date_inferred": True if known and date and date.basis else None,
         "date_basis": date.basis if known and date else None,
-        # What the text prints of the date, the year as X where it prints none.
-        "date_edtf": date.edtf if date and date.edtf else None,
+        # What the text prints of the date, the year as X where it prints none (a date
+        # printed whole is its own EDTF: the build derives it).
+        "date_edtf": date.edtf if date and date.edtf.startswith("X") else None,
         "location": location,
-        "organizers": organizers,
     }
     if meeting.attendance is not None:
         entry["attendance"] = meeting.attendance.number
         entry["attendance_qualifier"] = meeting.attendance.qualifier
+    entry["organizers"] = organizers
     return entry
 
 
