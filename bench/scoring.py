@@ -66,6 +66,7 @@ class Facts:
 
     spans: set[LabelledSpan] = field(default_factory=set)
     entity_spans: dict[str, set[SpanKey]] = field(default_factory=lambda: defaultdict(set))
+    entity_labels: dict[str, str] = field(default_factory=dict)
     facts: dict[str, set[tuple[Any, ...]]] = field(
         default_factory=lambda: {kind: set() for kind in FACTS}
     )
@@ -132,20 +133,25 @@ def _matched(gold: Iterable[Any], drafted: Iterable[Any], equal: Callable[[Any, 
 
 
 def align(gold: Facts, drafted: Facts, lenient: bool) -> dict[str, str]:
-    """For each drafted entity, the gold entity it names: the one whose spans it shares most
-    (equal spans when strict, overlapping ones when lenient); the same id where none does."""
+    """For each drafted entity, the gold entity of its label that it names: the one whose
+    spans it shares most (equal spans; when lenient, then overlapping ones)."""
     mapping: dict[str, str] = {}
     for draft_id, draft_spans in sorted(drafted.entity_spans.items()):
-        best: tuple[int, str] | None = None
+        label = drafted.entity_labels.get(draft_id)
+        best: tuple[int, int, str] | None = None
         for gold_id, gold_spans in sorted(gold.entity_spans.items()):
-            if lenient:
-                shared = sum(1 for s in draft_spans if any(_overlap(s, g) for g in gold_spans))
-            else:
-                shared = len(draft_spans & gold_spans)
-            if shared and (best is None or shared > best[0]):
-                best = (shared, gold_id)
+            if label is not None and gold.entity_labels.get(gold_id, label) != label:
+                continue
+            equal = len(draft_spans & gold_spans)
+            overlapping = (
+                sum(1 for s in draft_spans if any(_overlap(s, g) for g in gold_spans))
+                if lenient
+                else 0
+            )
+            if (equal or overlapping) and (best is None or (equal, overlapping) > best[:2]):
+                best = (equal, overlapping, gold_id)
         if best is not None:
-            mapping[draft_id] = best[1]
+            mapping[draft_id] = best[2]
     return mapping
 
 
@@ -282,6 +288,7 @@ def facts_of(
         if entity is not None:
             out.entity_spans[entity].add((start, end))
             kinds.setdefault(entity, label)
+            out.entity_labels.setdefault(entity, label)
     facts = out.facts
     for meeting_id, model in sorted(meetings.items()):
         entry = _plain(model)

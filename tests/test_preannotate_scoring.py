@@ -181,3 +181,20 @@ def test_dates_agree_on_the_digits_both_print(gold: str, drafted: str, agree: bo
     tally = scoring.Tally()
     scoring.score(gold_facts, drafted_facts, True, tally)
     assert tally.table(["meeting_dates"])["meeting_dates"]["matched"] == int(agree)
+
+
+def test_an_entity_aligns_within_its_label_and_an_equal_span_before_an_overlap() -> None:
+    gold, drafted = scoring.Facts(), scoring.Facts()
+    for facts, entity, label, spans in (
+        (gold, "meeting", "MEETING", {(0, 30)}),
+        (gold, "a-organization", "ORGANIZATION", {(0, 30), (12, 18)}),
+        (gold, "b-exact", "PERSON", {(40, 45)}),
+        (gold, "a-overlapping", "PERSON", {(49, 55), (56, 60)}),
+        (drafted, "drafted-meeting", "MEETING", {(0, 30), (12, 18)}),
+        (drafted, "drafted-person", "PERSON", {(40, 45), (50, 60)}),
+    ):
+        facts.entity_spans[entity] |= spans
+        facts.entity_labels[entity] = label
+    expected = {"drafted-meeting": "meeting", "drafted-person": "b-exact"}
+    assert scoring.align(gold, drafted, lenient=True) == expected
+    assert scoring.align(gold, drafted, lenient=False) == expected
