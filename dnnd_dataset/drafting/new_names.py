@@ -33,7 +33,8 @@ _INNER = frozenset(
 _ADMIN = frozenset({"tỉnh", "huyện", "xã", "phố"})
 # Words that make a head part of a longer word: "Đại hội", "Đảng bộ", "Ủy ban".
 _COMPOUND_BEFORE = frozenset({"đại", "đảng", "ủy", "tổng", "học", "công"})
-_UPPER_STOP = frozenset({"lần", "nhiệm", "tích", "về", "của", "và"})
+# Words that end a name in capitals: "BÁO AN GIANG ĐIỆN TỬ" is the site of "BÁO AN GIANG".
+_UPPER_STOP = frozenset({"lần", "nhiệm", "tích", "về", "của", "và", "điện"})
 _FAMILY = frozenset(fold(name) for name in FAMILY_NAMES)
 _NOT_PLACES = frozenset({"hội", "đại", "lễ", "buổi", "đây", "đó"})
 # One-word heads and titles: a name that holds one is no person's.
@@ -182,7 +183,9 @@ def _heads(text: str) -> list[tuple[int, int]]:
         (s, e)
         for s, e in found
         if not any(s == s2 and e < e2 for s2, e2 in found)
-        and not re.match(r" (?:nghị|thảo|đàm)(?!\w)", text[e : e + 7])
+        and not re.match(r" (?:nghị|thảo|đàm|trường|viên|chợ)(?!\w)", text[e : e + 8])
+        # "TP. Hội An", "tỉnh Hội ...": a place, not a body's head
+        and not re.search(r"(?:TP\.|tỉnh|huyện|thành phố|thị xã) $", text[max(0, s - 11) : s])
     ]
 
 
@@ -234,6 +237,35 @@ def _stretch_end(text: str, words: list[Token], at: int, tagged: list[Word]) -> 
     return index - 1
 
 
+def _with_own_province(text: str, words: list[Token], last: int) -> int:
+    """``last``, or the kind of place after it that stands for the text's own province,
+    city or district ("... hữu nghị tỉnh", "Ủy ban MTTQ Việt Nam thành phố")."""
+    at = last + 1
+    if at >= len(words) or text[words[last].end : words[at].start] != " ":
+        return last
+    folded = fold(words[at].text)
+    if folded == "thành" and at + 1 < len(words) and fold(words[at + 1].text) == "phố":
+        at += 1
+    elif folded not in ("tỉnh", "huyện"):
+        return last
+    following = words[at + 1] if at + 1 < len(words) else None
+    if (
+        following is not None
+        and following.capitalized
+        and text[words[at].end : following.start] == " "
+    ):
+        return last  # a name follows: the loop took it, or it is no part of the body
+    return at
+
+
+def index_after_head(words: list[Token], first: int, head_end: int) -> int:
+    """The index of the last word of a head that opens at ``words[first]``."""
+    index = first
+    while index + 1 < len(words) and words[index + 1].start <= head_end:
+        index += 1
+    return index
+
+
 def _place_at(text: str, words: list[Token], at: int) -> bool:
     """A place the gazetteers know is named from ``words[at]`` on ("Hồ Chí Minh" after
     "TP."): no person's name, though it opens with a family name."""
@@ -270,7 +302,7 @@ def new_organizations(
         after_head = next((w for w in words[first:] if w.start >= head_end), None)
         # A name in capitals ("CÔNG ĐOÀN TỈNH"), not an abbreviation before small letters.
         upper = text[head_start:head_end].isupper() and (
-            after_head is None or after_head.text.isupper()
+            after_head is None or (after_head.text.isupper() and after_head.text != "TP")
         )
         head_text = text[head_start:head_end]
         index = first
@@ -363,10 +395,25 @@ def new_organizations(
             index += 1
             if word.capitalized or folded in _INNER or _one_word(tagged, words[index - 1], word):
                 last = index
-        while not before_person and last > first and fold(words[last].text) in _ADMIN:
+        # "Liên hiệp các tổ chức hữu nghị tỉnh": the province the text is about. A kind of
+        # place before a name that is not the body's ("tỉnh Phạm Thị Lan") is left out.
+        last = _with_own_province(text, words, last)
+        while (
+            not before_person
+            and last > first
+            and fold(words[last].text) in _ADMIN
+            and last + 1 < len(words)
+            and words[last + 1].capitalized
+            and text[words[last].end : words[last + 1].start] == " "
+        ):
             last -= 1
         start, end = head_start, words[last].end
-        if not any(w.capitalized for w in words[first + 1 : last + 1] if w.start >= head_end):
+        own_province = last > index_after_head(words, first, head_end) and fold(
+            words[last].text
+        ) in ("tỉnh", "huyện", "phố")
+        if not own_province and not any(
+            w.capitalized for w in words[first + 1 : last + 1] if w.start >= head_end
+        ):
             continue
         if not is_known(text[start:end]):
             found.append(Hit(start, end, "ORGANIZATION"))
