@@ -38,7 +38,7 @@ _QUALIFIERS = {
 # comma before a new clause) or to the word that says who holds it, where or when.
 _HEAD = (
     r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm)"
-    r"|(?<=diễn ra )buổi (?:hội đàm|làm việc|gặp mặt|giao lưu|tọa đàm)"
+    r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự ))buổi (?:hội đàm|làm việc|gặp mặt|giao lưu|tọa đàm)"
 )
 _MEETING = re.compile(
     rf"(?P<name>(?<![\w.])(?P<head>{_HEAD})(?:[^\n.;:()“”]|“[^”\n]*”|(?<=TP)\.)*?)"
@@ -241,6 +241,20 @@ def _same_day(previous: DateMention) -> DateMention:
     )
 
 
+def _held(text: str, meeting: Meeting, all_dates: list[DateMention]) -> None:
+    """The date, place and organizer that a congress's own sentence states."""
+    left, right = sentence_bounds(text, meeting.start, meeting.end)
+    before = [d for d in all_dates if left <= d.start < meeting.start]
+    if before:
+        meeting.date = before[-1]
+    meeting.place_spans = places_at(text, left, right)
+    if meeting.place_spans:
+        start, end = meeting.place_spans[0]
+        meeting.location = text[start:end]
+    if _ORGANIZED.search(text, max(0, meeting.start - 12), meeting.start):
+        meeting.organizer_spans.append((left, meeting.start))
+
+
 def places_at(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The places "tại ..." names between ``start`` and ``end``, in order."""
     found = []
@@ -305,7 +319,9 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
         name = _trim_lowercase_tail(m["name"])
         if any(f.start <= m.start() < f.end for f in found):
             continue
-        found.append(Meeting(m.start(), m.start() + len(name), name, "congress"))
+        congress = Meeting(m.start(), m.start() + len(name), name, "congress")
+        _held(text, congress, all_dates)
+        found.append(congress)
     for m in _PARTY_CONGRESS.finditer(text):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Meeting(m.start(), m.end(), m.group(), "congress"))
