@@ -21,6 +21,7 @@ CONFIGS = {
     "+ gazetteers": Sources(gazetteers=True, pos=False, model=False),
     "+ POS": Sources(gazetteers=False, pos=True, model=False),
     "+ CRF": Sources(gazetteers=False, pos=False, model=True),
+    "all but CRF": Sources(model=False),
     "all": Sources(),
 }
 FACTS = ("meeting_dates", "meeting_places", "roles")

@@ -10,7 +10,15 @@ source is optional: without its library it gives no names.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import json
+import os
 import re
+from importlib import metadata
+from pathlib import Path
+
+from dnnd_dataset import sealing
 
 # CLDR codes of no place: pseudo-locales, the world, unknown region, bodies (UN, EU).
 _NOT_PLACES = frozenset({"XA", "XB", "UN", "EU", "EZ", "001", "ZZ", "QO"})
@@ -71,6 +79,39 @@ def provinces_and_districts() -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.cache
 def place_names() -> frozenset[str]:
-    """Every place name the installed sources know."""
-    return countries_and_regions() | provinces_and_districts()
+    """Every place name the installed sources know, read from the user's cache when this
+    user sealed it for these library versions (reading the libraries' tables takes a second
+    of every ``dnnd add``), else from the libraries, and then cached."""
+    key = _key()
+    path = sealing.user_cache() / "drafter" / f"places-{key}.json"
+    try:
+        sealed = path.read_bytes()
+        if hmac.compare_digest(sealed[:32], sealing.seal(key, sealed[32:])):
+            names = json.loads(sealed[32:].decode("utf-8"))
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                return frozenset(names)
+    except (OSError, ValueError):
+        pass
+    found = countries_and_regions() | provinces_and_districts()
+    content = json.dumps(sorted(found), ensure_ascii=False).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(sealing.seal(key, content) + content)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return found
+
+
+def _key() -> str:
+    """What the names depend on: this module and the sources' versions."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("vietnamadminunits", "babel"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.hexdigest()
