@@ -120,3 +120,18 @@ def test_without_the_draft_extra_the_add_says_drafts_are_thinner(
 
 def test_with_the_draft_extra_there_is_no_such_note() -> None:
     assert extras.missing() == []
+
+
+def test_the_place_names_are_cached_sealed(user_cache: Path) -> None:
+    from dnnd_dataset.drafting import gazetteers
+
+    gazetteers.place_names.cache_clear()
+    names = gazetteers.place_names()
+    assert {"Hàn Quốc", "châu Âu", "tỉnh Quảng Nam", "TP. Hồ Chí Minh"} <= names
+    (cached,) = (user_cache / "drafter").glob("places-*.json")
+    sealed = cached.read_bytes()
+    cached.write_bytes(sealed[:32] + b'["Atlantis"]')  # another's list under this seal
+    gazetteers.place_names.cache_clear()
+    assert gazetteers.place_names() == names
+    assert cached.read_bytes() == sealed
+    gazetteers.place_names.cache_clear()
