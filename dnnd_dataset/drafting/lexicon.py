@@ -60,6 +60,7 @@ ORGANIZATION_HEADS = (
     "Đảng",
     "Tỉnh ủy",
     "Thành ủy",
+    "Huyện ủy",
     "Hiệp hội",
     "Đại sứ quán",
     "Tổng Lãnh sự quán",

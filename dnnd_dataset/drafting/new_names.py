@@ -48,6 +48,7 @@ _STRETCH_STOP = frozenset(
     phát trao tặng gặp thăm làm ký đón tiếp chúc nói nhấn khẳng đề""".split()  # noqa: SIM905
 )
 _ADMIN_WORDS = frozenset({"tỉnh", "huyện", "xã", "thành", "vùng", "quận", "phường", "tp"})
+_COMPLETE_HEADS = frozenset({"Tỉnh ủy", "Thành ủy", "Huyện ủy"})
 _HEAD_PHRASES = tuple(f"{fold(p)} " for p in (*ORGANIZATION_HEADS, *TITLES) if " " in p)
 _HONORIFIC_WORDS = frozenset(h for h in HONORIFICS if " " not in h) | {"ngài"}
 _CLAUSE_END = re.compile(r"[.;:!?\n()\"“”]")
@@ -148,7 +149,8 @@ def _foreign_name(text: str, run: list[Token], words: list[Word]) -> tuple[int, 
         return None
     if _after_honorific(text, start) and (len(name) >= 2 or _proper(words, name)):
         return start, end
-    if _proper(words, name) and _titled(text, start, end):
+    # A title before one capitalized word is more often a body's ("Bí thư Tỉnh ủy").
+    if len(name) >= 2 and _proper(words, name) and _titled(text, start, end):
         return start, end
     return None
 
@@ -411,7 +413,8 @@ def new_organizations(
         own_province = last > index_after_head(words, first, head_end) and fold(
             words[last].text
         ) in ("tỉnh", "huyện", "phố")
-        if not own_province and not any(
+        complete = head_text in _COMPLETE_HEADS  # "Tỉnh ủy" names the province's committee
+        if not (own_province or complete) and not any(
             w.capitalized for w in words[first + 1 : last + 1] if w.start >= head_end
         ):
             continue
