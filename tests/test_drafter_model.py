@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,13 @@ from dnnd_dataset import sealing
 from dnnd_dataset.cli import main
 from dnnd_dataset.drafting import drafter_model, extras
 from dnnd_dataset.drafting.candidates import ALL
-from dnnd_dataset.drafting.sequence_model import train
+from dnnd_dataset.drafting.sequence_model import Example, Model, train
 
 from .conftest import RAW
 
 
 @pytest.fixture
-def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     sealing._secrets.clear()
     yield tmp_path / "cache" / "dnnd-dataset"
@@ -27,15 +28,15 @@ def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def examples() -> list[drafter_model.Example]:
+def examples() -> list[Example]:
     return list(drafter_model.training_examples(RAW, ALL).values())
 
 
-def test_the_same_corpus_gives_the_same_model(examples: list[drafter_model.Example]) -> None:
+def test_the_same_corpus_gives_the_same_model(examples: list[Example]) -> None:
     first, second = train(examples), train(list(examples))
     assert first == second
     text = examples[0].text
-    model_a, model_b = drafter_model.Model(first), drafter_model.Model(second)
+    model_a, model_b = Model(first), Model(second)
     spans = model_a.spans(text, examples[0].boilerplate, examples[0].marks)
     assert spans == model_b.spans(text, examples[0].boilerplate, examples[0].marks)
     assert spans  # it tags what the corpus marks

@@ -61,6 +61,9 @@ _HELD_BY = re.compile(
     r"^\s*do (?P<who>[^;\n]{2,200}) (?:phối hợp )?(?:tổ chức|chủ trì|đăng cai)(?=[\s.,;]|$)"
 )
 _PLACE_WORD = r"(?:TP\.|Tp\.|[^\s,.;:()]+)"
+_MEETING_WORD = re.compile(
+    r"(?i:hội nghị|hội thảo|đại hội|tọa đàm|diễn đàn|chương trình|lễ|buổi|phiên)(?!\w)"
+)
 _NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
 RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
 # "tại huyện Minh Hóa", "tại trụ sở LHHN Việt Nam", "tại bản Na Phao, huyện Bua-la-pha"
@@ -259,6 +262,8 @@ def places_at(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The places "tại ..." names between ``start`` and ``end``, in order."""
     found = []
     for m in _AT.finditer(text, start, end):
+        if _MEETING_WORD.match(m["place"]):
+            continue  # "phát biểu tại Đại hội": a meeting, not a place
         place_end = m.end("more") if m["more"] else m.end("place")
         found.append((m.start("place"), place_end))
     return found
