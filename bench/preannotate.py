@@ -30,9 +30,12 @@ from pydantic import BaseModel
 from bench import devset, scoring
 from dnnd_dataset import directive_codes
 from dnnd_dataset.checking.pipeline import compile_corpus
+from dnnd_dataset.drafting import drafter_model
+from dnnd_dataset.drafting.candidates import ALL, Sources
 from dnnd_dataset.drafting.draft import draft_annotation
 from dnnd_dataset.drafting.knowledge import Knowledge, knowledge_of
 from dnnd_dataset.drafting.known_names import NameIndex
+from dnnd_dataset.drafting.sequence_model import Model, train
 from dnnd_dataset.drafting.spans import draft_hits
 from dnnd_dataset.reading.raw_loading import load_documents, load_registries
 from dnnd_dataset.reading.raw_models import DirectiveEntry, DocumentAnnotation, MeetingEntry
@@ -90,7 +93,22 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def evaluate(raw: Path) -> dict[str, Any]:
+def _fold_models(raw: Path, sources: Sources) -> dict[str, Model | None]:
+    """For each article of ``raw``, the sequence model trained on the others (none when the
+    sources leave the model out)."""
+    if not sources.model:
+        return defaultdict(lambda: None)
+    examples = drafter_model.training_examples(raw, sources)
+    return defaultdict(
+        lambda: None,
+        {
+            held_out: Model(train([e for key, e in examples.items() if key != held_out]))
+            for held_out in examples
+        },
+    )
+
+
+def evaluate(raw: Path, using: Sources = ALL) -> dict[str, Any]:
     result = compile_corpus(raw)
     if not result.report.valid:
         raise SystemExit(f"{raw} does not validate:\n{result.report.format()}")
@@ -127,11 +145,18 @@ def evaluate(raw: Path) -> dict[str, Any]:
     per_article: dict[str, dict[str, int]] = {}
     errors: list[str] = []
     positions = Counter[str]()
+    models = _fold_models(raw, using)
     for article_id in sorted(texts):
         knowledge, names = _without(article_id, registries, documents, texts, mentioned_in)
         text = sources[article_id].text
         draft = draft_annotation(
-            text, knowledge, article_id=article_id, source_file=f"{article_id}.txt", names=names
+            text,
+            knowledge,
+            article_id=article_id,
+            source_file=f"{article_id}.txt",
+            names=names,
+            sources=using,
+            model=models[article_id],
         ).annotation
         hits = draft_hits(draft, text, knowledge)
         drafted = {(h.start, h.end, h.label) for h in hits}
@@ -287,11 +312,21 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def _draft_facts(
-    article_id: str, text: str, knowledge: Knowledge, directives: dict[str, BaseModel]
+    article_id: str,
+    text: str,
+    knowledge: Knowledge,
+    directives: dict[str, BaseModel],
+    sources: Sources = ALL,
+    model: Model | None = None,
 ) -> scoring.Facts:
     """The draft of ``text`` from ``knowledge``, in the shape of :func:`scoring.facts_of`."""
     draft = draft_annotation(
-        text, knowledge, article_id=article_id, source_file=f"{article_id}.txt"
+        text,
+        knowledge,
+        article_id=article_id,
+        source_file=f"{article_id}.txt",
+        sources=sources,
+        model=model,
     ).annotation
     normalized = normalize(text)
     proposed: dict[tuple[int, int], str] = {}
@@ -327,9 +362,12 @@ def _draft_facts(
     return scoring.facts_of(article_id, text, draft, spans, meetings, drafted_directives)
 
 
-def evaluate_split(split: str, raw: Path) -> dict[str, Any]:
-    """Draft each article of ``split`` with the knowledge of ``raw`` alone; score it against
-    its gold, strictly and leniently, per label and per fact."""
+def evaluate_split(split: str, raw: Path, sources: Sources = ALL) -> dict[str, Any]:
+    """Draft each article of ``split`` with the knowledge of ``raw`` alone (and its model,
+    trained on ``raw`` alone); score it against its gold, strictly and leniently, per label
+    and per fact."""
+    examples = drafter_model.training_examples(raw, sources) if sources.model else {}
+    model = Model(train(list(examples.values()))) if examples else None
     issues: list[Any] = []
     registries = {
         name: [e.model for e in entries] for name, entries in load_registries(raw, issues).items()
@@ -358,7 +396,7 @@ def evaluate_split(split: str, raw: Path) -> dict[str, Any]:
             gold_set.registries["meetings"],
             gold_set.registries["directives"],
         )
-        drafted = _draft_facts(article_id, text, knowledge, directives)
+        drafted = _draft_facts(article_id, text, knowledge, directives, sources, model)
         for mode in scoring.MODES:
             scoring.score(gold, drafted, mode == "lenient", tallies[mode])
         normalized = normalize(text)

@@ -140,6 +140,15 @@ def _parser() -> argparse.ArgumentParser:
         "--page-date", type=_iso_date, metavar="YYYY-MM-DD", help="the date the page prints"
     )
 
+    train = command(
+        "train-drafter",
+        "train the sequence model of the drafter on the corpus's reviewed articles",
+        "Train the CRF that ranks and completes the candidates of `dnnd add` on the reviewed "
+        "articles of raw/ and keep it, sealed, in the user's cache folder. `dnnd add` trains "
+        "it by itself when the corpus changed; the same corpus gives the same model.",
+    )
+    raw_option(train)
+
     accept = command(
         "accept",
         "move the proposals of a reviewed draft into the registries",
@@ -378,6 +387,20 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_drafter(args: argparse.Namespace) -> int:
+    from dnnd_dataset.checking.compiler import raw_folder_problem
+    from dnnd_dataset.drafting.drafter_model import retrain
+
+    problem = raw_folder_problem(args.raw)
+    if problem is not None:
+        raise InvalidCorpusError(Report(issues=[problem]))
+    path, articles, size = retrain(args.raw)
+    print(
+        f"trained the drafter on {articles} reviewed article(s): {printable(path)} ({size} bytes)"
+    )
+    return 0
+
+
 def _accept(args: argparse.Namespace) -> int:
     from dnnd_dataset.checking.compiler import raw_folder_problem
     from dnnd_dataset.drafting.accepting import accept_proposals
@@ -463,6 +486,7 @@ def _schema(args: argparse.Namespace) -> int:
 COMMANDS = {
     "accept": _accept,
     "add": _add,
+    "train-drafter": _train_drafter,
     "build": _build,
     "check": _check,
     "stats": _stats,

@@ -19,7 +19,7 @@ import yaml
 
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.cli import main
-from dnnd_dataset.drafting import adding, file_set
+from dnnd_dataset.drafting import adding, drafter_model, file_set
 from dnnd_dataset.drafting.adding import add_article, next_article_id
 from dnnd_dataset.drafting.knowledge import read_knowledge
 from dnnd_dataset.errors import DnndError, InvalidCorpusError
@@ -323,8 +323,12 @@ def test_an_add_reads_and_writes_the_corpus_under_the_lock_of_the_raw_folder(
         add_article(raw_copy, text_file)
 
 
-def test_a_draft_keeps_to_the_caps_of_the_raw_format(raw_copy: Path) -> None:
-    # A first line of 5,599 characters and a run of capitals far longer than any name.
+def test_a_draft_keeps_to_the_caps_of_the_raw_format(
+    raw_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first line of 5,599 characters and a run of capitals far longer than any name. The
+    # rules propose the run as one body; the corpus's model would drop it, so it is left out.
+    monkeypatch.setattr(drafter_model, "model_for", lambda raw: None)
     long_line = " ".join(["Ban Chấp Hành"] * 400)
     text_file = raw_copy.parent / "dai.txt"
     text_file.write_text(f"{long_line}\nNgày 5/3/2021, {long_line} họp với Ban Bí thư.\n", "utf-8")

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from dnnd_dataset import sealing
 from dnnd_dataset.builder import build, default_cache
-from dnnd_dataset.checking import document_cache
-from dnnd_dataset.checking.document_cache import DATABASE, SECRET, DocumentCache, user_cache
+from dnnd_dataset.checking.document_cache import DATABASE, DocumentCache
 from dnnd_dataset.cli import main
+from dnnd_dataset.sealing import SECRET, user_cache
 
 from .conftest import RAW, snapshot
 
@@ -188,16 +189,16 @@ def test_an_entry_sealed_with_another_secret_is_not_read(
 
 def test_the_secret_is_the_users_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    secret = document_cache.entry_secret()
+    secret = sealing.entry_secret()
     path = tmp_path / "dnnd-dataset" / SECRET
     assert path.read_bytes() == secret
     assert len(secret) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert (tmp_path / "dnnd-dataset" / ".gitignore").read_text(encoding="utf-8") == "*\n"
     # A secret that others can read is replaced, in a process that has not read it yet.
-    document_cache._secrets.clear()
+    sealing._secrets.clear()
     path.chmod(0o644)
-    assert document_cache.entry_secret() != secret
+    assert sealing.entry_secret() != secret
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

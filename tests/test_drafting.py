@@ -122,8 +122,10 @@ def test_dates_with_their_precision_and_basis(
     )
 
 
-def test_a_date_without_a_year_and_nothing_to_infer_it_from_is_left_out() -> None:
-    assert events.dates("Ngày 19/7, đoàn đến thăm.", page_year=None) == []
+def test_a_date_without_a_year_and_nothing_to_infer_it_from_keeps_its_printed_parts() -> None:
+    assert events.dates("Ngày 19/7, đoàn đến thăm.", page_year=None) == [
+        events.DateMention(0, 9, None, "day", None, "XXXX-07-19")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -400,6 +402,8 @@ def test_a_new_meeting_is_proposed_with_date_place_organizer_people_and_attendan
             "date_inferred": True,
             "date_basis": "The year is not printed; the meeting reviews 2020 and plans 2021, "
             "so a date in month 12 falls in 2020.",
+            # The date as printed: the year is the draft's reading.
+            "date_edtf": "XXXX-12-23",
             "location": "Hà Nội",
             "organizers": ["ban-doi-ngoai-trung-uong"],
             "attendance": 200,
@@ -422,7 +426,12 @@ def test_a_new_meeting_is_proposed_with_date_place_organizer_people_and_attendan
                     "article": "x",
                     "quote": "Ngày 23/12, tại Hà Nội, Ban Đối ngoại Trung ương tổ chức " + name,
                     "supports": ["date", "location", "organizers"],
-                }
+                },
+                {
+                    "article": "x",
+                    "quote": "Tham dự có hơn 200 đại biểu",
+                    "supports": ["attendance"],
+                },
             ],
         },
     }
@@ -525,9 +534,14 @@ def test_a_term_read_from_a_congress_number_is_drafted_as_inferred() -> None:
         "id": "nghi-quyet-xiv",
         "name": "Nghị quyết Đại hội XIV",
         "kind": "nghi_quyet",
+        # The body the reference prints after "của" issued it.
+        "issuer": "dang-cong-san-viet-nam",
         "term": "XIV",
         "term_inferred": True,
         "term_basis": "The text names the congress XIV; its term (khóa) is read from it.",
+        "evidence": [
+            {"article": "x", "quote": "Nghị quyết Đại hội XIV của Đảng", "supports": ["issuer"]}
+        ],
     }
 
 

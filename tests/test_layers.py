@@ -23,6 +23,7 @@ RANK = {
     "_version": 0,
     "span_index": 0,
     "roles_lexicon": 0,
+    "sealing": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,

@@ -35,9 +35,7 @@ import hashlib
 import hmac
 import os
 import re
-import secrets
 import sqlite3
-import stat
 import subprocess
 import sys
 import time
@@ -47,10 +45,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-import platformdirs
 import yaml
 
 from dnnd_dataset.reading.raw_loading import DocumentFiles
+from dnnd_dataset.sealing import (
+    _ignored_by_git,
+    entry_secret,
+    user_cache,
+)
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
@@ -95,11 +97,6 @@ def document_key(raw: str, stem: str, files: DocumentFiles) -> str:
         digest.update(len(content).to_bytes(8, "big"))
         digest.update(content)
     return digest.hexdigest()
-
-
-def user_cache() -> Path:
-    """The user's cache folder for the project, where the entries' secret lives."""
-    return Path(platformdirs.user_cache_dir("dnnd-dataset", appauthor=False))
 
 
 def default_folder(raw: Path) -> Path:
@@ -252,79 +249,13 @@ _OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pick
 
 # An entry's seal: HMAC-SHA256 of its key and bytes, before the bytes.
 MAC_SIZE = 32
-SECRET = "entry-key"
-SECRET_SIZE = 32
 # Attempts at an operation that finds the database busy, and the first pause between two.
 ATTEMPTS = 8
 PAUSE = 0.05
-# Where the platform has it, a link is refused by open itself.
-_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _mac(secret: bytes, key: str, entry: bytes) -> bytes:
     return hmac.digest(secret, key.encode() + b"\0" + entry, "sha256")
-
-
-_secrets: dict[Path, bytes] = {}
-
-
-def entry_secret() -> bytes:
-    """The secret that seals this user's entries, made at the first use.
-
-    Raises OSError when it can be neither read nor made: the run goes without a cache.
-    """
-    path = user_cache() / SECRET
-    if path not in _secrets:
-        secret = _read_secret(path)
-        if secret is None:
-            _make_secret(path)
-            secret = _read_secret(path)
-            if secret is None:
-                raise OSError(f"{path} is not a secret of {SECRET_SIZE} bytes")
-        _secrets[path] = secret
-    return _secrets[path]
-
-
-def _read_secret(path: Path) -> bytes | None:
-    """The secret in ``path``, or None when there is none that only this user can read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NO_LINK)
-    except FileNotFoundError:
-        return None
-    with os.fdopen(fd, "rb") as file:
-        status = os.fstat(file.fileno())
-        secret = file.read(SECRET_SIZE + 1)
-    private = os.name != "posix" or (
-        status.st_uid == os.geteuid() and not status.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
-    )
-    if not stat.S_ISREG(status.st_mode) or not private or len(secret) != SECRET_SIZE:
-        return None
-    return secret
-
-
-def _make_secret(path: Path) -> None:
-    """Write a new secret in ``path``: whole, readable by the user alone, the first one wins."""
-    if not path.parent.is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _ignored_by_git(path.parent)
-    partial = path.with_name(f".{SECRET}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINK, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(secrets.token_bytes(SECRET_SIZE))
-        if os.path.lexists(path):
-            os.replace(partial, path)  # one that is not private, or damaged, is replaced
-        else:
-            with contextlib.suppress(FileExistsError):  # another process made it first
-                os.link(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _ignored_by_git(folder: Path) -> None:
-    """Keep a folder the cache made out of any repository it lies in."""
-    with contextlib.suppress(OSError):
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
 
 
 def _retried(operation: Callable[[], T]) -> T:

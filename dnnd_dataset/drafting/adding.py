@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dnnd_dataset.drafting import drafter_model, extras
 from dnnd_dataset.drafting.draft import draft_annotation
 from dnnd_dataset.drafting.file_set import write_all_or_none
 from dnnd_dataset.drafting.knowledge import read_knowledge
@@ -150,6 +151,7 @@ def _add_locked(
         )
     documents = raw / "documents"
     article_id = next_article_id(documents, text)
+    absent = extras.missing()
     draft = draft_annotation(
         text,
         knowledge,
@@ -158,7 +160,10 @@ def _add_locked(
         outlet=outlet,
         url=url,
         page_date=page_date,
+        model=drafter_model.model_for(raw),
     )
+    if absent:
+        draft.notes.append(extras.thin_note(absent))
     text_path = documents / f"{article_id}.txt"
     annotation_path = documents / f"{article_id}.yaml"
     rendered = render(draft.annotation, draft.notes).encode("utf-8")

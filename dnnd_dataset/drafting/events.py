@@ -7,10 +7,13 @@ a review conference names, the page date) and flagged as inferred, with the basi
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from dnnd_dataset.segmentation import ABBREVIATIONS
 
 _DATE = re.compile(
     r"(?P<lead>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm)\s+(?:nay\s+)?)"
@@ -18,9 +21,10 @@ _DATE = re.compile(
     r"(?![0-9/-])"
 )
 _SAME_DAY = re.compile(r"[Cc]ùng ngày")
+_FULL_STOP = re.compile(r"\.(?= )")
 _ATTENDANCE = re.compile(
-    r"(?:(?P<qualifier>hơn|trên|khoảng|gần|gần\s+|chừng)\s+)?(?P<number>[0-9][0-9.]*)\s+"
-    r"(?P<who>đại biểu|người|khách mời)"
+    r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
+    r"(?P<who>đại biểu|người|khách mời|ủy viên|học sinh|hội viên)"
 )
 _QUALIFIERS = {
     "hơn": "more_than",
@@ -29,9 +33,19 @@ _QUALIFIERS = {
     "gần": "about",
     "chừng": "about",
 }
+# A meeting named by its kind, introduced by any verb ("tổ chức", "dự", "diễn ra"): the
+# name runs to a stop of the clause (a full stop that is no abbreviation's, a bracket, a
+# comma before a new clause) or to the word that says who holds it, where or when.
+_HEAD = (
+    r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm)"
+    r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự ))buổi (?:hội đàm|làm việc|gặp mặt|giao lưu|tọa đàm)"
+)
 _MEETING = re.compile(
-    r"(?P<name>(?:Hội nghị|Hội thảo|Tọa đàm|Lễ kỷ niệm|Đại hội)\s[^\n.;()]*?)"
-    r"(?=\s*(?:\.\s|\.$|;|\(|\n|,\s*(?:đồng chí|Đồng chí)|\s+ngày\s|\s+tại\s|$))"
+    rf"(?P<name>(?<![\w.])(?P<head>{_HEAD})(?:[^\n.;:()“”]|“[^”\n]*”|(?<=TP)\.)*?)"
+    r"(?=\s*(?:\.(?:\s|$)|;|:|\(|\n|$"
+    r"|,\s*(?:thu hút|với|có|do|tại|nhằm|để|đồng chí|ông|bà|[A-ZĐ])"
+    r"|\s(?:do|để|nhằm|tại|vào|với sự|trên cơ sở|dưới sự|ngày|sáng|chiều|tối|thu hút|có"
+    r"|đã|diễn ra|được|nhân dịp|từ ngày)\s))"
 )
 _PARTY_CONGRESS = re.compile(r"(?<!\w)Đại hội (?:Đảng )?[IVXL]+(?!\w)")
 _CONGRESS = re.compile(
@@ -42,15 +56,36 @@ _CONGRESS = re.compile(
 )
 _REVIEW_YEARS = re.compile(r"năm (?P<year>[0-9]{4})")
 _ORGANIZED = re.compile(r"tổ chức\s+$")
+# "do Sở Ngoại vụ tỉnh Quảng Bình tổ chức", "do A và B phối hợp tổ chức"
+_HELD_BY = re.compile(
+    r"^\s*do (?P<who>[^;\n]{2,200}) (?:phối hợp )?(?:tổ chức|chủ trì|đăng cai)(?=[\s.,;]|$)"
+)
+_PLACE_WORD = r"(?:TP\.|Tp\.|[^\s,.;:()]+)"
+_MEETING_WORD = re.compile(
+    r"(?i:hội nghị|hội thảo|đại hội|tọa đàm|diễn đàn|chương trình|lễ|buổi|phiên)(?!\w)"
+)
+_NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
+RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
+# "tại huyện Minh Hóa", "tại trụ sở LHHN Việt Nam", "tại bản Na Phao, huyện Bua-la-pha"
+_AT = re.compile(
+    rf"(?<!\w)tại (?P<place>{_PLACE_WORD}(?: (?!(?:do|đã|diễn ra|tổ chức|phối hợp|với|có|cho"
+    rf"|vào|ngày|để|nhằm|nhân|trong|từ|và|của)\s){_PLACE_WORD}){{0,9}})"
+    rf"(?P<more>, (?:huyện|tỉnh|thành phố|xã|phường|quận|thị xã) {_PLACE_WORD}"
+    rf"(?: {_PLACE_WORD}){{0,2}})?"
+)
 
 
 @dataclass(frozen=True)
 class DateMention:
+    """A date as printed; ``date`` holds the year read from context when none is printed,
+    and is None when nothing gives it; ``edtf`` keeps the printed parts ("XXXX-11-14")."""
+
     start: int
     end: int
-    date: dt.date
+    date: dt.date | None
     precision: str
     basis: str | None
+    edtf: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,14 +106,40 @@ class Meeting:
     location: str | None = None
     attendance: Attendance | None = None
     organizer_spans: list[tuple[int, int]] = field(default_factory=list)
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def head(self) -> str:
+        """The kind of meeting its name opens with, as the text says it again ("hội nghị")."""
+        first = self.name.split(" ")
+        two = " ".join(first[:2]).casefold()
+        if two in ("hội nghị", "hội thảo", "tọa đàm", "diễn đàn", "chương trình", "hội đàm"):
+            return two
+        if first[0].casefold() == "buổi":
+            return " ".join(first[:2]).casefold()
+        return "lễ" if first[0].casefold() == "lễ" else two
+
+
+def _full_stops(text: str, start: int, end: int) -> list[int]:
+    """Where a sentence ends with a full stop in ``text[start:end]``: not after an
+    abbreviation written with one ("TP. Hồ Chí Minh")."""
+    return [
+        m.start()
+        for m in _FULL_STOP.finditer(text, start, end)
+        if text[max(0, m.start() - 3) : m.start()].split(" ")[-1] not in ABBREVIATIONS
+    ]
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around ``text[start:end]``: from after a period or line break to the next."""
-    period = text.rfind(". ", 0, start)
-    left = max(period + 2 if period != -1 else 0, text.rfind("\n", 0, start) + 1)
-    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    return left, min(stops, default=len(text))
+    """The sentence around ``text[start:end]``: from after a full stop or line break to the
+    next; the full stop of an abbreviation ("TP.") ends none."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    before = _full_stops(text, line_start, start)
+    after = _full_stops(text, end, line_end)
+    left = before[-1] + 2 if before else line_start
+    return left, after[0] if after else line_end
 
 
 def dates(text: str, page_year: int | None) -> list[DateMention]:
@@ -89,17 +150,18 @@ def dates(text: str, page_year: int | None) -> list[DateMention]:
         start = m.start("day") if m["lead"].strip().lower() == "ngày" else m.start()
         if m["year"]:
             with contextlib.suppress(ValueError):
-                found.append(
-                    DateMention(start, m.end(), dt.date(int(m["year"]), month, day), "day", None)
-                )
+                value = dt.date(int(m["year"]), month, day)
+                found.append(DateMention(start, m.end(), value, "day", None, value.isoformat()))
             continue
+        if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
+            continue  # no date in any year (29/2 is one in a leap year)
+        edtf = f"XXXX-{month:02d}-{day:02d}"
         year, basis = _infer_year(text, m.end(), month, page_year)
-        if year is None:
-            continue
         try:
-            found.append(DateMention(m.start(), m.end(), dt.date(year, month, day), "day", basis))
+            inferred = dt.date(year, month, day) if year is not None else None
         except ValueError:
-            continue
+            inferred, basis = None, None
+        found.append(DateMention(m.start(), m.end(), inferred, "day", basis, edtf))
     return found
 
 
@@ -137,7 +199,7 @@ def attendance(text: str) -> list[Attendance]:
     for m in _ATTENDANCE.finditer(text):
         number = int(m["number"].replace(".", ""))
         if number >= 1:
-            qualifier = _QUALIFIERS.get((m["qualifier"] or "").strip(), "exact")
+            qualifier = _QUALIFIERS.get((m["qualifier"] or "").strip().lower(), "exact")
             found.append(Attendance(m.start(), m.end(), number, qualifier))
     return found
 
@@ -157,54 +219,114 @@ def _trim_lowercase_tail(name: str) -> str:
     return f"{head} của {' '.join(words)}"
 
 
+def _next_day(previous: DateMention) -> DateMention:
+    """The day after ``previous`` ("Sáng hôm sau"), its printed parts moved by one day."""
+    _, month, day = previous.edtf.split("-") if previous.edtf else ("", "01", "01")
+    year = previous.date.year if previous.date else 2001  # a year of 365 days
+    following = dt.date(year, int(month), int(day)) + dt.timedelta(days=1)
+    known = following if previous.date else None
+    edtf = following.isoformat() if previous.edtf[:4].isdigit() else f"XXXX{following:-%m-%d}"
+    basis = "The text says the day after (hôm sau) the date before it. " + (
+        previous.basis or "That date is printed."
+    )
+    return DateMention(previous.start, previous.end, known, "day", basis, edtf)
+
+
+def _same_day(previous: DateMention) -> DateMention:
+    return DateMention(
+        previous.start,
+        previous.end,
+        previous.date,
+        previous.precision,
+        "The text says 'Cùng ngày' (the same day) as the meeting reported before it; "
+        + _lower_first(previous.basis or "Its date is printed."),
+        previous.edtf,
+    )
+
+
+def _held(text: str, meeting: Meeting, all_dates: list[DateMention]) -> None:
+    """The date, place and organizer that a congress's own sentence states."""
+    left, right = sentence_bounds(text, meeting.start, meeting.end)
+    before = [d for d in all_dates if left <= d.start < meeting.start]
+    if before:
+        meeting.date = before[-1]
+    meeting.place_spans = places_at(text, left, right)
+    if meeting.place_spans:
+        start, end = meeting.place_spans[0]
+        meeting.location = text[start:end]
+    if _ORGANIZED.search(text, max(0, meeting.start - 12), meeting.start):
+        meeting.organizer_spans.append((left, meeting.start))
+
+
+def places_at(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The places "tại ..." names between ``start`` and ``end``, in order."""
+    found = []
+    for m in _AT.finditer(text, start, end):
+        if _MEETING_WORD.match(m["place"]):
+            continue  # "phát biểu tại Đại hội": a meeting, not a place
+        place_end = m.end("more") if m["more"] else m.end("place")
+        found.append((m.start("place"), place_end))
+    return found
+
+
 def meetings(text: str, page_year: int | None) -> list[Meeting]:
-    """Meetings a text reports: "tổ chức Hội nghị ..." and "Đại hội ... lần thứ VI ..."."""
+    """Meetings a text reports, introduced by any verb ("tổ chức Hội nghị ...", "dự Hội
+    thảo ... do X tổ chức", "diễn ra buổi hội đàm ..."), and congresses."""
     found: list[Meeting] = []
     all_dates = dates(text, page_year)
     counts = attendance(text)
     previous: DateMention | None = None
     for m in _MEETING.finditer(text):
-        if not _ORGANIZED.search(text, max(0, m.start() - 12), m.start()):
-            continue
         name = m["name"].rstrip(" ,")
+        left, right = sentence_bounds(text, m.start(), m.end())
+        words_after_head = len(name[len(m["head"]) :].split())
+        at_start = not text[left : m.start()].strip()
+        if words_after_head < (2 if at_start else 1):
+            continue  # "Hội nghị có 120 đại biểu": the meeting named before
         kind = (
             "review_conference"
             if "tổng kết" in name
             else ("congress" if name.startswith("Đại hội") else "conference")
         )
-        left, _ = sentence_bounds(text, m.start(), m.end())
         meeting = Meeting(m.start(), m.start() + len(name), name, kind)
         before = [d for d in all_dates if left <= d.start < m.start()]
+        after = [d for d in all_dates if meeting.end <= d.start < right]
+        lead = text[left : m.start()]
         if before:
             meeting.date = before[-1]
-        elif previous is not None and _SAME_DAY.search(text, left, m.start()):
-            meeting.date = DateMention(
-                previous.start,
-                previous.end,
-                previous.date,
-                previous.precision,
-                "The text says 'Cùng ngày' (the same "
-                "day) as the meeting reported before it; "
-                + _lower_first(previous.basis or "Its date is printed."),
-            )
+        elif previous is not None and _SAME_DAY.search(lead):
+            meeting.date = _same_day(previous)
+        elif previous is not None and _NEXT_DAY.search(lead):
+            meeting.date = _next_day(previous)
+        elif after:
+            meeting.date = after[0]
         previous = meeting.date or previous
-        place = re.search(
-            r"tại (?P<place>[A-ZĐÀ-Ỹ][^\s,.;]*(?: [A-ZĐÀ-Ỹ][^\s,.;]*){0,3})", text[left : m.start()]
-        )
-        if place:
-            meeting.location = place["place"]
-        paragraph_end = text.find("\n", m.end())
-        paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
-        near = [c for c in counts if m.end() <= c.start < paragraph_end]
+        places = places_at(text, left, right)
+        if places:
+            meeting.location = text[places[0][0] : places[0][1]]
+        meeting.place_spans = places
+        if _ORGANIZED.search(text, max(0, m.start() - 12), m.start()):
+            meeting.organizer_spans.append((left, m.start()))
+        held = _HELD_BY.match(text[meeting.end : right])
+        if held:
+            start = meeting.end + held.start("who")
+            meeting.organizer_spans.append((start, start + len(held["who"])))
+        if not meeting.organizer_spans:
+            meeting.organizer_spans.append((left, m.start()))
+        found.append(meeting)
+    for index, meeting in enumerate(found):
+        # What follows, up to the next meeting, reports on this one: its attendance.
+        stop = found[index + 1].start if index + 1 < len(found) else len(text)
+        near = [c for c in counts if meeting.end <= c.start < stop]
         if near:
             meeting.attendance = near[0]
-        meeting.organizer_spans.append((left, m.start()))
-        found.append(meeting)
     for m in _CONGRESS.finditer(text):
         name = _trim_lowercase_tail(m["name"])
         if any(f.start <= m.start() < f.end for f in found):
             continue
-        found.append(Meeting(m.start(), m.start() + len(name), name, "congress"))
+        congress = Meeting(m.start(), m.start() + len(name), name, "congress")
+        _held(text, congress, all_dates)
+        found.append(congress)
     for m in _PARTY_CONGRESS.finditer(text):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Meeting(m.start(), m.end(), m.group(), "congress"))

@@ -16,6 +16,7 @@ from dnnd_dataset.reading.raw_models import (
     MeetingEntry,
     OrganizationEntry,
     PersonEntry,
+    PostEntry,
 )
 
 
@@ -25,6 +26,7 @@ class Knowledge:
     organizations: list[OrganizationEntry] = field(default_factory=list)
     directives: list[DirectiveEntry] = field(default_factory=list)
     meetings: list[MeetingEntry] = field(default_factory=list)
+    posts: list[PostEntry] = field(default_factory=list)
     # Places annotated in the corpus (LOCATION mentions carry no registry entry).
     places: set[str] = field(default_factory=set)
     # Phrases that documents waive as no mention of the name inside them ("chính đảng").
@@ -76,6 +78,7 @@ def knowledge_of(
         organizations=entries("organizations", OrganizationEntry),  # type: ignore[arg-type]
         directives=entries("directives", DirectiveEntry),  # type: ignore[arg-type]
         meetings=entries("meetings", MeetingEntry),  # type: ignore[arg-type]
+        posts=entries("posts", PostEntry),  # type: ignore[arg-type]
     )
     for document in documents:
         knowledge.article_ids.add(document.article_id)

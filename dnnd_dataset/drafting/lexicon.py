@@ -60,7 +60,18 @@ ORGANIZATION_HEADS = (
     "Đảng",
     "Tỉnh ủy",
     "Thành ủy",
+    "Huyện ủy",
+    "Hiệp hội",
+    "Đại sứ quán",
+    "Tổng Lãnh sự quán",
+    "Lãnh sự quán",
+    "Tổ chức",
+    "Cổng",
+    "UBND",
+    "HĐND",
 )
+# Heads of diplomatic missions, whose names say where they are: "Đại sứ quán Pháp tại Việt Nam".
+MISSION_HEADS = frozenset({"Đại sứ quán", "Tổng Lãnh sự quán", "Lãnh sự quán"})
 # Lower-case words that belong inside the name of a body or a place ("Đảng bộ tỉnh Khánh Hòa").
 NAME_JOINERS = frozenset({"tỉnh", "thành", "phố", "huyện", "xã", "các", "cơ", "quan", "khối"})
 # Lines of page furniture that sites print around an article.
@@ -76,3 +87,6 @@ PAGE_CHROME = (
     "Tin liên quan",
 )
 WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+# Upper-case letters of Vietnamese and of the Latin names it prints, for patterns: a range
+# such as À-Ỹ would hold lower-case letters too.
+UPPER = "A-ZÀ-ÖØ-ÞĐĂƠƯẠ-Ỹ"

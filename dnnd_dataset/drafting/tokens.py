@@ -1,11 +1,14 @@
-"""Words of a text with their offsets, and runs of capitalized words."""
+"""Words of a text with their offsets, and runs of capitalized words.
+
+A hyphen between letters joins one word ("Jean-Pierre", "Min-jung"): foreign names keep theirs.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:[.-][^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
