@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 
 from dnnd_dataset.segmentation import ABBREVIATIONS
 
+# "ngày 3 và 4/10", "từ ngày 17 đến 19/12", "ngày 3-4/10": days of one month printed once,
+# after the last day; the date is the first day.
 _DATE = re.compile(
     r"(?P<lead>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm)\s+(?:nay\s+)?)"
-    r"(?P<day>[0-9]{1,2})\s*[/-]\s*(?P<month>[0-9]{1,2})(?:\s*[/-]\s*(?P<year>[0-9]{4}))?"
+    r"(?P<day>[0-9]{1,2})(?:\s*(?:và|đến|-|–)\s*(?:ngày\s+)?(?P<last>[0-9]{1,2}))?"
+    r"\s*[/-]\s*(?P<month>[0-9]{1,2})(?:\s*[/-]\s*(?P<year>[0-9]{4}))?"
     r"(?![0-9/-])"
 )
 _SAME_DAY = re.compile(r"[Cc]ùng ngày")
@@ -36,8 +39,15 @@ _QUALIFIERS = {
 # A meeting named by its kind, introduced by any verb ("tổ chức", "dự", "diễn ra"): the
 # name runs to a stop of the clause (a full stop that is no abbreviation's, a bracket, a
 # comma before a new clause) or to the word that says who holds it, where or when.
+# A venue is named after what it hosts ("Trung tâm Hội nghị", "Cung Văn hóa"): a meeting
+# word after one of these nouns opens no meeting.
+_VENUE_BEFORE = "".join(
+    rf"(?<!{noun} )" for noun in ("Trung tâm", "Cung", "Nhà", "Hội trường", "Khách sạn", "Phòng")
+)
 _HEAD = (
-    r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm)"
+    rf"{_VENUE_BEFORE}"
+    r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm"
+    r"|Tuần lễ|Ngày hội|Liên hoan|Triển lãm)"
     r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự ))buổi (?:hội đàm|làm việc|gặp mặt|giao lưu|tọa đàm)"
 )
 _MEETING = re.compile(
@@ -64,14 +74,47 @@ _PLACE_WORD = r"(?:TP\.|Tp\.|[^\s,.;:()]+)"
 _MEETING_WORD = re.compile(
     r"(?i:hội nghị|hội thảo|đại hội|tọa đàm|diễn đàn|chương trình|lễ|buổi|phiên)(?!\w)"
 )
+# A place's name holds a capital letter; a word of common nouns ("thành phố", "địa
+# phương") refers back to one.
+# "... làm việc tại thành phố.": "tại" and common nouns to the end of the clause belong
+# to the meeting's name, not to a place.
+_UNNAMED_PLACE = re.compile(r"\s+tại(?P<words>(?:\s+[^\s,.;:()]+){1,3})(?=\s*(?:[.;,\n]|$))")
+# "đoàn đã làm việc với UBND huyện X về ...": a meeting with no name, reported by the verb
+# and the body met; the name is those words.
+_WORKED_WITH = re.compile(
+    r"(?<=đã )(?P<name>(?:làm việc|hội đàm) với (?P<body>[^\W\d_][^\s,.;:()]*"
+    r"(?: (?!(?:về|để|nhằm|tại|vào|trong|từ|và)\s)[^\s,.;:()]+){0,9}))"
+)
+# The roles lexicon's attendance words before "có" and a count: "Tham dự có hơn 200
+# doanh nhân", "Dự hội nghị có khoảng 80 ..." count all who took part, whatever noun follows.
+_ATTENDED_BY = re.compile(
+    r"(?i:(?<!\w)(?:tham dự|dự)(?:\s+[^\s,.;:]+){0,4}?\s+có)\s+"
+    r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
+    r"(?P<who>[^\W\d_][^\s,.;:]*)"
+)
 _NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
 RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
 # "tại huyện Minh Hóa", "tại trụ sở LHHN Việt Nam", "tại bản Na Phao, huyện Bua-la-pha"
 _AT = re.compile(
     rf"(?<!\w)tại (?P<place>{_PLACE_WORD}(?: (?!(?:do|đã|diễn ra|tổ chức|phối hợp|với|có|cho"
     rf"|vào|ngày|để|nhằm|nhân|trong|từ|và|của)\s){_PLACE_WORD}){{0,9}})"
-    rf"(?P<more>, (?:huyện|tỉnh|thành phố|xã|phường|quận|thị xã) {_PLACE_WORD}"
+    rf"(?P<more>, (?:huyện|tỉnh|thành phố|TP\.|Tp\.|xã|phường|quận|thị xã) {_PLACE_WORD}"
     rf"(?: {_PLACE_WORD}){{0,2}})?"
+)
+
+
+_TWO_WORD_HEADS = (
+    "hội nghị",
+    "hội thảo",
+    "tọa đàm",
+    "diễn đàn",
+    "chương trình",
+    "hội đàm",
+    "tuần lễ",
+    "ngày hội",
+    "liên hoan",
+    "triển lãm",
+    "làm việc",
 )
 
 
@@ -107,13 +150,20 @@ class Meeting:
     attendance: Attendance | None = None
     organizer_spans: list[tuple[int, int]] = field(default_factory=list)
     place_spans: list[tuple[int, int]] = field(default_factory=list)
+    # The sentence after the meeting's own that names it again by its kind and says when or
+    # where it took place ("Buổi gặp mặt diễn ra tối 21/12 tại ...").
+    restated: tuple[int, int] | None = None
+    # How the text refers back to a meeting named by a verb ("buổi làm việc").
+    said_as: str | None = None
 
     @property
     def head(self) -> str:
         """The kind of meeting its name opens with, as the text says it again ("hội nghị")."""
+        if self.said_as:
+            return self.said_as
         first = self.name.split(" ")
         two = " ".join(first[:2]).casefold()
-        if two in ("hội nghị", "hội thảo", "tọa đàm", "diễn đàn", "chương trình", "hội đàm"):
+        if two in _TWO_WORD_HEADS:
             return two
         if first[0].casefold() == "buổi":
             return " ".join(first[:2]).casefold()
@@ -147,11 +197,21 @@ def dates(text: str, page_year: int | None) -> list[DateMention]:
     found: list[DateMention] = []
     for m in _DATE.finditer(text):
         day, month = int(m["day"]), int(m["month"])
+        if m["last"] and not day < int(m["last"]) <= 31:
+            continue  # "ngày 5 và 3/10" names no run of days
+        days = (
+            f"The text prints the days {day} to {m['last']} of month {month}; the date is "
+            "the first. "
+            if m["last"]
+            else ""
+        )
         start = m.start("day") if m["lead"].strip().lower() == "ngày" else m.start()
         if m["year"]:
             with contextlib.suppress(ValueError):
                 value = dt.date(int(m["year"]), month, day)
-                found.append(DateMention(start, m.end(), value, "day", None, value.isoformat()))
+                found.append(
+                    DateMention(start, m.end(), value, "day", days or None, value.isoformat())
+                )
             continue
         if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
             continue  # no date in any year (29/2 is one in a leap year)
@@ -161,6 +221,8 @@ def dates(text: str, page_year: int | None) -> list[DateMention]:
             inferred = dt.date(year, month, day) if year is not None else None
         except ValueError:
             inferred, basis = None, None
+        if days and basis:
+            basis = days + basis
         found.append(DateMention(m.start(), m.end(), inferred, "day", basis, edtf))
     return found
 
@@ -195,13 +257,15 @@ def year_basis(page_year: int) -> tuple[int, str]:
 
 
 def attendance(text: str) -> list[Attendance]:
-    found = []
-    for m in _ATTENDANCE.finditer(text):
-        number = int(m["number"].replace(".", ""))
-        if number >= 1:
-            qualifier = _QUALIFIERS.get((m["qualifier"] or "").strip().lower(), "exact")
-            found.append(Attendance(m.start(), m.end(), number, qualifier))
-    return found
+    found: dict[int, Attendance] = {}
+    for pattern in (_ATTENDANCE, _ATTENDED_BY):
+        for m in pattern.finditer(text):
+            number = int(m["number"].replace(".", ""))
+            start = m.start("qualifier") if m["qualifier"] else m.start("number")
+            if number >= 1 and start not in found:
+                qualifier = _QUALIFIERS.get((m["qualifier"] or "").strip().lower(), "exact")
+                found[start] = Attendance(start, m.end(), number, qualifier)
+    return [found[start] for start in sorted(found)]
 
 
 def _lower_first(text: str) -> str:
@@ -258,15 +322,81 @@ def _held(text: str, meeting: Meeting, all_dates: list[DateMention]) -> None:
         meeting.organizer_spans.append((left, meeting.start))
 
 
+def named(words: str) -> bool:
+    """Whether ``words`` hold a name: a word that opens with a capital letter."""
+    return any(word[:1].isupper() for word in words.split())
+
+
 def places_at(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The places "tại ..." names between ``start`` and ``end``, in order."""
     found = []
     for m in _AT.finditer(text, start, end):
         if _MEETING_WORD.match(m["place"]):
             continue  # "phát biểu tại Đại hội": a meeting, not a place
+        if not named(m["place"]):
+            continue  # "làm việc tại thành phố": a common noun names no place
         place_end = m.end("more") if m["more"] else m.end("place")
         found.append((m.start("place"), place_end))
     return found
+
+
+def _named_meetings(text: str) -> list[Meeting]:
+    """The meetings a text names by their kind, and those it reports by a verb and the body
+    met ("đã làm việc với UBND huyện ..."), in order, without date or place yet."""
+    found: list[Meeting] = []
+    for m in _MEETING.finditer(text):
+        name = m["name"].rstrip(" ,")
+        left, _ = sentence_bounds(text, m.start(), m.end())
+        words_after_head = len(name[len(m["head"]) :].split())
+        at_start = not text[left : m.start()].strip()
+        if words_after_head < (2 if at_start else 1):
+            continue  # "Hội nghị có 120 đại biểu": the meeting named before
+        unnamed = _UNNAMED_PLACE.match(text, m.start() + len(name))
+        if unnamed and not named(unnamed["words"]):
+            name = text[m.start() : unnamed.end()]
+        kind = (
+            "review_conference"
+            if "tổng kết" in name
+            else ("congress" if name.startswith("Đại hội") else "conference")
+        )
+        found.append(Meeting(m.start(), m.start() + len(name), name, kind))
+    for m in _WORKED_WITH.finditer(text):
+        if not m["body"][:1].isupper() or any(f.start <= m.start() < f.end for f in found):
+            continue
+        verb = m["name"].split(" với ")[0]
+        found.append(Meeting(m.start(), m.end(), m["name"], "conference", said_as=f"buổi {verb}"))
+    return sorted(found, key=lambda meeting: meeting.start)
+
+
+def _restated(
+    text: str,
+    meeting: Meeting,
+    end: int,
+    stop: int | None,
+    all_dates: list[DateMention],
+    places: list[tuple[int, int]],
+) -> None:
+    """The date and place of ``meeting`` from its own sentence (``places``), else from the
+    next sentence of its paragraph when that one opens with the meeting's kind ("Buổi gặp
+    mặt diễn ra tối 21/12 tại ..."), before the next meeting's name."""
+    meeting.place_spans = places
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    start = end + 1
+    while start < line_end and text[start] == " ":
+        start += 1
+    if start >= line_end or (stop is not None and stop < line_end and start >= stop):
+        return
+    left, right = sentence_bounds(text, start, start)
+    if not text[left:right].casefold().startswith(meeting.head.casefold() + " "):
+        return
+    meeting.restated = (left, right)
+    if meeting.date is None:
+        inside = [d for d in all_dates if left <= d.start < right]
+        if inside:
+            meeting.date = inside[0]
+    if not places:
+        meeting.place_spans = places_at(text, left, right)
 
 
 def meetings(text: str, page_year: int | None) -> list[Meeting]:
@@ -276,22 +406,12 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
     all_dates = dates(text, page_year)
     counts = attendance(text)
     previous: DateMention | None = None
-    for m in _MEETING.finditer(text):
-        name = m["name"].rstrip(" ,")
-        left, right = sentence_bounds(text, m.start(), m.end())
-        words_after_head = len(name[len(m["head"]) :].split())
-        at_start = not text[left : m.start()].strip()
-        if words_after_head < (2 if at_start else 1):
-            continue  # "Hội nghị có 120 đại biểu": the meeting named before
-        kind = (
-            "review_conference"
-            if "tổng kết" in name
-            else ("congress" if name.startswith("Đại hội") else "conference")
-        )
-        meeting = Meeting(m.start(), m.start() + len(name), name, kind)
-        before = [d for d in all_dates if left <= d.start < m.start()]
+    named_meetings = _named_meetings(text)
+    for index, meeting in enumerate(named_meetings):
+        left, right = sentence_bounds(text, meeting.start, meeting.end)
+        before = [d for d in all_dates if left <= d.start < meeting.start]
         after = [d for d in all_dates if meeting.end <= d.start < right]
-        lead = text[left : m.start()]
+        lead = text[left : meeting.start]
         if before:
             meeting.date = before[-1]
         elif previous is not None and _SAME_DAY.search(lead):
@@ -300,19 +420,23 @@ def meetings(text: str, page_year: int | None) -> list[Meeting]:
             meeting.date = _next_day(previous)
         elif after:
             meeting.date = after[0]
-        previous = meeting.date or previous
         places = places_at(text, left, right)
-        if places:
-            meeting.location = text[places[0][0] : places[0][1]]
-        meeting.place_spans = places
-        if _ORGANIZED.search(text, max(0, m.start() - 12), m.start()):
-            meeting.organizer_spans.append((left, m.start()))
+        if meeting.date is None or not places:
+            stop = named_meetings[index + 1].start if index + 1 < len(named_meetings) else None
+            _restated(text, meeting, right, stop, all_dates, places)
+        elif places:
+            meeting.place_spans = places
+        previous = meeting.date or previous
+        if meeting.place_spans:
+            meeting.location = text[meeting.place_spans[0][0] : meeting.place_spans[0][1]]
+        if _ORGANIZED.search(text, max(0, meeting.start - 12), meeting.start):
+            meeting.organizer_spans.append((left, meeting.start))
         held = _HELD_BY.match(text[meeting.end : right])
         if held:
             start = meeting.end + held.start("who")
             meeting.organizer_spans.append((start, start + len(held["who"])))
         if not meeting.organizer_spans:
-            meeting.organizer_spans.append((left, m.start()))
+            meeting.organizer_spans.append((left, meeting.start))
         found.append(meeting)
     for index, meeting in enumerate(found):
         # What follows, up to the next meeting, reports on this one: its attendance.

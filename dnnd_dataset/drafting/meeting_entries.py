@@ -203,6 +203,27 @@ def _meeting_evidence(
                 "supports": supports,
             }
         )
+    if meeting.restated is not None:
+        # "Buổi gặp mặt diễn ra tối 21/12 tại ...": the next sentence says when and where.
+        start, end = meeting.restated
+        while end > start and norm[end - 1] in " .,;:":
+            end -= 1
+        restated = [
+            key
+            for key, at in (
+                ("date", meeting.date.start if meeting.date else None),
+                ("location", places[0][0] if places else None),
+            )
+            if at is not None and start <= at < end and key not in supports
+        ]
+        if restated:
+            evidence.append(
+                {
+                    "article": drafter.article_id,
+                    **anchor_fields(norm, start, end),
+                    "supports": restated,
+                }
+            )
     if "attendance" in entry and meeting.attendance is not None:
         # "Hội nghị có khoảng 120 đại biểu": the count's own sentence.
         start, end = events.sentence_bounds(norm, meeting.attendance.start, meeting.attendance.end)
