@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from dnnd_dataset.segmentation import ABBREVIATIONS
 
 # "ngày 3 và 4/10", "từ ngày 17 đến 19/12", "ngày 3-4/10": days of one month printed once,
-# after the last day; the date is the first day.
+# after the last day; the date is the first day. "Sáng nay (20/8)": the date in brackets.
+# "ngày 20 tháng 8 năm 2019": the date in words.
 _DATE = re.compile(
-    r"(?P<lead>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm)\s+(?:nay\s+)?)"
+    r"(?P<lead>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Đđ]êm)\s+(?:(?:nay|qua)\s*\(?\s*)?)"
     r"(?P<day>[0-9]{1,2})(?:\s*(?:và|đến|-|–)\s*(?:ngày\s+)?(?P<last>[0-9]{1,2}))?"
-    r"\s*[/-]\s*(?P<month>[0-9]{1,2})(?:\s*[/-]\s*(?P<year>[0-9]{4}))?"
+    r"(?:\s*[/-]\s*|\s+tháng\s+)(?P<month>[0-9]{1,2})"
+    r"(?:(?:\s*[/-]\s*|\s+năm\s+)(?P<year>[0-9]{4}))?"
     r"(?![0-9/-])"
 )
 _SAME_DAY = re.compile(r"[Cc]ùng ngày")
@@ -48,14 +50,15 @@ _HEAD = (
     rf"{_VENUE_BEFORE}"
     r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm"
     r"|Tuần lễ|Ngày hội|Liên hoan|Triển lãm)"
-    r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự ))buổi (?:hội đàm|làm việc|gặp mặt|giao lưu|tọa đàm)"
+    r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự )|(?<=có ))"
+    r"buổi (?:hội đàm|làm việc|gặp mặt|gặp gỡ|giao lưu|tọa đàm|tiếp)"
 )
 _MEETING = re.compile(
     rf"(?P<name>(?<![\w.])(?P<head>{_HEAD})(?:[^\n.;:()“”]|“[^”\n]*”|(?<=TP)\.)*?)"
     r"(?=\s*(?:\.(?:\s|$)|;|:|\(|\n|$"
     r"|,\s*(?:thu hút|với|có|do|tại|nhằm|để|đồng chí|ông|bà|[A-ZĐ])"
-    r"|\s(?:do|để|nhằm|tại|vào|với sự|trên cơ sở|dưới sự|ngày|sáng|chiều|tối|thu hút|có"
-    r"|đã|diễn ra|được|nhân dịp|từ ngày)\s))"
+    r"|\s(?:do|để|nhằm|tại|vào|với sự|trên cơ sở|dưới sự|ngày(?=\s+[0-9])|sáng|chiều|tối|thu hút|có"
+    r"|đã|diễn ra|được|nhân dịp|từ ngày|sang thăm|đến thăm)\s))"
 )
 _PARTY_CONGRESS = re.compile(r"(?<!\w)Đại hội (?:Đảng )?[IVXL]+(?!\w)")
 _CONGRESS = re.compile(
@@ -96,7 +99,7 @@ _NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
 RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
 # "tại huyện Minh Hóa", "tại trụ sở LHHN Việt Nam", "tại bản Na Phao, huyện Bua-la-pha"
 _AT = re.compile(
-    rf"(?<!\w)tại (?P<place>{_PLACE_WORD}(?: (?!(?:do|đã|diễn ra|tổ chức|phối hợp|với|có|cho"
+    rf"(?<!\w)[Tt]ại (?P<place>{_PLACE_WORD}(?: (?!(?:do|đã|diễn ra|tổ chức|phối hợp|với|có|cho"
     rf"|vào|ngày|để|nhằm|nhân|trong|từ|và|của)\s){_PLACE_WORD}){{0,9}})"
     rf"(?P<more>, (?:huyện|tỉnh|thành phố|TP\.|Tp\.|xã|phường|quận|thị xã) {_PLACE_WORD}"
     rf"(?: {_PLACE_WORD}){{0,2}})?"
