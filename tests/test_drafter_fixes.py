@@ -197,6 +197,145 @@ def test_participants_and_roles_come_from_the_sentence_that_names_them() -> None
     }
 
 
+def _meeting(text: str) -> events.Meeting:
+    (meeting,) = events.meetings(text, 2020)
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "edtf"),
+    [
+        ("Ngày 7 và 8/9, tại Hà Nội, diễn ra Hội thảo nông nghiệp xanh.", 7, "XXXX-09-07"),
+        ("Từ ngày 12 đến 14/6, tại Huế diễn ra Liên hoan ẩm thực ba miền.", 12, "XXXX-06-12"),
+        ("Ngày 21-22/5/2020, tại Vinh diễn ra Hội nghị cán bộ chủ chốt.", 21, "2020-05-21"),
+    ],
+)
+def test_a_run_of_days_dates_a_meeting_by_its_first_day(text: str, day: int, edtf: str) -> None:
+    meeting = _meeting(text)
+    assert meeting.date is not None
+    assert (meeting.date.edtf, meeting.date.date) == (edtf, dt.date(2020, int(edtf[5:7]), day))
+    assert meeting.date.basis is not None and meeting.date.basis.startswith(
+        "The text prints the days "
+    )
+
+
+def test_a_date_in_brackets_or_in_words() -> None:
+    (bracketed,) = events.dates("Sáng nay (8/3), đoàn đến thăm.", None)
+    (worded,) = events.dates("Ngày 8 tháng 3 năm 2021, đoàn đến thăm.", None)
+    assert bracketed.edtf == "XXXX-03-08"
+    assert (worded.date, worded.edtf) == (dt.date(2021, 3, 8), "2021-03-08")
+
+
+def test_a_place_is_a_building_and_its_city() -> None:
+    meeting = _meeting(
+        "Ngày 2/4, tại Khách sạn Sông Lam, TP. Vinh, đã diễn ra Lễ ra mắt Câu lạc bộ hữu nghị."
+    )
+    assert (meeting.name, meeting.location) == (
+        "Lễ ra mắt Câu lạc bộ hữu nghị",
+        "Khách sạn Sông Lam, TP. Vinh",
+    )
+
+
+def test_a_place_opening_the_sentence() -> None:
+    meeting = _meeting(
+        "Tại Nhà hát Lớn, TP. Hải Phòng, Hội Nông dân thành phố tổ chức Lễ tuyên dương nông "
+        "dân giỏi. Tại buổi lễ, ông Mạc Văn Lũy phát biểu."
+    )
+    assert meeting.location == "Nhà hát Lớn, TP. Hải Phòng"
+
+
+def test_a_meeting_word_inside_a_venue_names_no_meeting() -> None:
+    text = (
+        "Chiều 9/9, Hội Nông dân tỉnh Yên Bái tổ chức buổi gặp mặt nông dân tiêu biểu "
+        "tại Trung tâm Hội nghị tỉnh."
+    )
+    meeting = _meeting(text)
+    assert (meeting.name, meeting.location) == (
+        "buổi gặp mặt nông dân tiêu biểu",
+        "Trung tâm Hội nghị tỉnh",
+    )
+
+
+def test_a_place_without_a_name_belongs_to_the_meeting_name() -> None:
+    meeting = _meeting(
+        "Hội Luật gia tỉnh Sơn La đã tổ chức buổi gặp mặt các luật gia đang công tác tại "
+        "địa phương."
+    )
+    assert (meeting.name, meeting.location, meeting.place_spans) == (
+        "buổi gặp mặt các luật gia đang công tác tại địa phương",
+        None,
+        [],
+    )
+
+
+def test_a_meeting_restated_by_its_kind_gets_that_sentence_date_and_place() -> None:
+    text = (
+        "Tiêu đề\n\n08/04/2020\n\n"
+        "Nhân dịp Tết cổ truyền, Hội Nông dân tỉnh Yên Bái đã tổ chức buổi gặp mặt nông dân "
+        "tiêu biểu. Buổi gặp mặt diễn ra tối 6/4 tại Nhà văn hóa Thanh Niên, phường Minh Tân."
+    )
+    (entry,) = _meeting_entries(_draft(text))
+    assert (entry["date"], entry["date_edtf"], entry["location"]) == (
+        "2020-04-06",
+        "XXXX-04-06",
+        "Nhà văn hóa Thanh Niên, phường Minh Tân",
+    )
+    assert [e["supports"] for e in entry["evidence"]] == [
+        ["organizers"],
+        ["date", "location"],
+    ]
+    assert entry["evidence"][1]["quote"] == (
+        "Buổi gặp mặt diễn ra tối 6/4 tại Nhà văn hóa Thanh Niên, phường Minh Tân"
+    )
+
+
+def test_a_meeting_reported_by_a_verb_and_the_body_met() -> None:
+    text = (
+        "Tiêu đề\n\n"
+        "Trong khuôn khổ chuyến thăm, đoàn đã làm việc với Sở Ngoại vụ tỉnh Điện Biên về "
+        "hợp tác biên giới. Chủ trì buổi làm việc, ông Quàng Văn Sính phát biểu."
+    )
+    (entry,) = _meeting_entries(_draft(text))
+    assert entry["name"] == "làm việc với Sở Ngoại vụ tỉnh Điện Biên"
+    assert [(p["person"], p["roles"]) for p in entry["participants"]] == [
+        ("quang-van-sinh", ["chair", "speaker"])
+    ]
+
+
+def test_a_meeting_name_stops_before_the_delegation_trip() -> None:
+    meeting = _meeting(
+        "Ngày 1/6, tại Điện Biên Phủ, đã diễn ra Lễ đón đoàn đại biểu tỉnh Phông-sa-lỳ "
+        "sang thăm và làm việc tại tỉnh Điện Biên."
+    )
+    assert meeting.name == "Lễ đón đoàn đại biểu tỉnh Phông-sa-lỳ"
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "qualifier"),
+    [
+        ("Tham dự có hơn 300 doanh nhân, nghệ sĩ.", 300, "more_than"),
+        ("Dự hội thảo có khoảng 40 chuyên gia.", 40, "about"),
+    ],
+)
+def test_a_count_after_the_attendance_words_is_the_attendance(
+    text: str, number: int, qualifier: str
+) -> None:
+    (count,) = events.attendance(text)
+    assert (count.number, count.qualifier) == (number, qualifier)
+
+
+def test_new_kinds_of_meeting_and_a_meeting_held_by_a_session() -> None:
+    names = [
+        m.name
+        for m in events.meetings(
+            "Sáng 3/3, Hội Hữu nghị tỉnh Lào Cai tổ chức Tuần lễ văn hóa Lào. Chiều cùng "
+            "ngày, đoàn đã có buổi tiếp xã giao với lãnh đạo tỉnh Lào Cai.",
+            None,
+        )
+    ]
+    assert names == ["Tuần lễ văn hóa Lào", "buổi tiếp xã giao với lãnh đạo tỉnh Lào Cai"]
+
+
 # ------------------------------------------------------------ directives, posts, bylines
 
 
