@@ -315,6 +315,7 @@ def test_a_meeting_name_stops_before_the_delegation_trip() -> None:
     [
         ("Tham dự có hơn 300 doanh nhân, nghệ sĩ.", 300, "more_than"),
         ("Dự hội thảo có khoảng 40 chuyên gia.", 40, "about"),
+        ("Lễ diễn ra với sự tham dự của gần 90 nghệ nhân.", 90, "about"),
     ],
 )
 def test_a_count_after_the_attendance_words_is_the_attendance(

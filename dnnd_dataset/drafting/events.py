@@ -89,9 +89,10 @@ _WORKED_WITH = re.compile(
     r"(?: (?!(?:về|để|nhằm|tại|vào|trong|từ|và)\s)[^\s,.;:()]+){0,9}))"
 )
 # The roles lexicon's attendance words before "có" and a count: "Tham dự có hơn 200
-# doanh nhân", "Dự hội nghị có khoảng 80 ..." count all who took part, whatever noun follows.
+# doanh nhân", "Dự hội nghị có khoảng 80 ...", "với sự tham dự của khoảng 60 ..." count all
+# who took part, whatever noun follows.
 _ATTENDED_BY = re.compile(
-    r"(?i:(?<!\w)(?:tham dự|dự)(?:\s+[^\s,.;:]+){0,4}?\s+có)\s+"
+    r"(?i:(?<!\w)(?:(?:tham dự|dự)(?:\s+[^\s,.;:]+){0,4}?\s+có|sự tham dự của))\s+"
     r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
     r"(?P<who>[^\W\d_][^\s,.;:]*)"
 )
