@@ -337,6 +337,21 @@ def test_new_kinds_of_meeting_and_a_meeting_held_by_a_session() -> None:
     assert names == ["Tuần lễ văn hóa Lào", "buổi tiếp xã giao với lãnh đạo tỉnh Lào Cai"]
 
 
+def test_a_meeting_called_cuoc_or_reported_by_hoi_kien() -> None:
+    names = [
+        m.name
+        for m in events.meetings(
+            "Sáng 3/3, tại Vientiane đã diễn ra cuộc hội đàm giữa hai hội hữu nghị. Chiều "
+            "cùng ngày, đoàn đã hội kiến với Chủ tịch Mặt trận Lào xây dựng đất nước.",
+            None,
+        )
+    ]
+    assert names == [
+        "cuộc hội đàm giữa hai hội hữu nghị",
+        "hội kiến với Chủ tịch Mặt trận Lào xây dựng đất nước",
+    ]
+
+
 # ------------------------------------------------------------ directives, posts, bylines
 
 

@@ -51,7 +51,7 @@ _HEAD = (
     r"(?:Hội nghị|Hội thảo|Tọa đàm|Diễn đàn|Chương trình|Lễ|Hội đàm"
     r"|Tuần lễ|Ngày hội|Liên hoan|Triển lãm)"
     r"|(?:(?<=diễn ra )|(?<=tổ chức )|(?<=dự )|(?<=có ))"
-    r"buổi (?:hội đàm|làm việc|gặp mặt|gặp gỡ|giao lưu|tọa đàm|tiếp)"
+    r"(?:buổi|cuộc) (?:hội đàm|hội kiến|làm việc|gặp mặt|gặp gỡ|giao lưu|tọa đàm|tiếp)"
 )
 _MEETING = re.compile(
     rf"(?P<name>(?<![\w.])(?P<head>{_HEAD})(?:[^\n.;:()“”]|“[^”\n]*”|(?<=TP)\.)*?)"
@@ -85,7 +85,7 @@ _UNNAMED_PLACE = re.compile(r"\s+tại(?P<words>(?:\s+[^\s,.;:()]+){1,3})(?=\s*(
 # "đoàn đã làm việc với UBND huyện X về ...": a meeting with no name, reported by the verb
 # and the body met; the name is those words.
 _WORKED_WITH = re.compile(
-    r"(?<=đã )(?P<name>(?:làm việc|hội đàm) với (?P<body>[^\W\d_][^\s,.;:()]*"
+    r"(?<=đã )(?P<name>(?:làm việc|hội đàm|hội kiến|gặp gỡ) với (?P<body>[^\W\d_][^\s,.;:()]*"
     r"(?: (?!(?:về|để|nhằm|tại|vào|trong|từ|và)\s)[^\s,.;:()]+){0,9}))"
 )
 # The roles lexicon's attendance words before "có" and a count: "Tham dự có hơn 200
@@ -169,7 +169,7 @@ class Meeting:
         two = " ".join(first[:2]).casefold()
         if two in _TWO_WORD_HEADS:
             return two
-        if first[0].casefold() == "buổi":
+        if first[0].casefold() in ("buổi", "cuộc"):
             return " ".join(first[:2]).casefold()
         return "lễ" if first[0].casefold() == "lễ" else two
 
