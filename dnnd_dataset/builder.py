@@ -126,6 +126,11 @@ def build(
         replace_folders,
     )
     from dnnd_dataset.publishing.publish import DatasetWriter
+    from dnnd_dataset.publishing.shard_reuse import (
+        forget_shards,
+        previous_output,
+        record_shards,
+    )
     from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
 
     step = progress or (lambda _message: None)
@@ -150,9 +155,17 @@ def build(
         if recorded is not None:
             return recorded  # the output is what this build would write, byte for byte
     reports: list[Report] = []
+    # The shards of the output folder that a block of unchanged articles may take as they are.
+    previous = (
+        previous_output(Path(cache), Path(out), __version__)
+        if cache is not None and package_data is None
+        else None
+    )
+    writers: list[DatasetWriter] = []
 
     def write(folder: Path, package: Path | None) -> None:
-        writer = DatasetWriter(folder, __version__, package=package)
+        writer = DatasetWriter(folder, __version__, package=package, previous=previous)
+        writers.append(writer)
         try:
             report = check_corpus(Path(raw), today=today, jobs=jobs, cache=cache, sink=writer)
             if card_issue is not None:
@@ -182,6 +195,13 @@ def build(
         step(str(package_data))
     if cache is not None:
         record(Path(cache), Path(out), package_data, digest, reports[0])
+        if package_data is None:
+            written = writers[-1]
+            record_shards(
+                Path(cache), Path(out), __version__, written.written_blocks, written.written_tables
+            )
+        else:
+            forget_shards(Path(cache), Path(out))
     return reports[0]
 
 

@@ -18,15 +18,23 @@ import gc
 import hashlib
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset.checking.assembly import Links, assemble_registries
+from dnnd_dataset.checking.block_entry import (
+    BlockEntry,
+    DocumentSummary,
+    block_key,
+    from_bytes,
+    to_bytes,
+    world_digest,
+)
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
     check_coverage,
@@ -61,6 +69,8 @@ from dnnd_dataset.checking.document_rows import (
     stated_positions,
 )
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
+from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
+from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -83,7 +93,7 @@ from dnnd_dataset.textnorm import normalize
 CHUNK = 16
 # Allocations between two collections of the youngest generation (CPython's default: 700).
 GC_THRESHOLD = 50_000
-DOCUMENT_TABLES = ("articles", "mentions", "evidence", "ner")
+DOCUMENT_TABLES = ARTICLE_TABLES
 
 
 Prepare = Callable[[str, list[Row]], Any]
@@ -100,6 +110,24 @@ class RowSink(Protocol):
     def prepare(self) -> Prepare | None: ...
 
     def add(self, table: str, rows: Any) -> None: ...
+
+
+@runtime_checkable
+class ShardSink(RowSink, Protocol):
+    """A sink that writes the rows of each block of articles as shards of their own.
+
+    ``start_blocks`` comes first, with the number of blocks; then for each block in order
+    either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
+    the block of that key are still at hand. A key of None is a block that is never reused.
+    """
+
+    def start_blocks(self, count: int) -> None: ...
+
+    def reusable(self, key: str) -> bool: ...
+
+    def reuse(self, key: str) -> None: ...
+
+    def end_block(self, key: str | None) -> None: ...
 
 
 @dataclass
@@ -283,40 +311,49 @@ def _check_corpus(
         if sink is not None:
             sink.add(table, rows)
 
-    coverage: dict[str, dict[str, int]] = {}
-    documents: dict[str, dict[str, int]] = {}
-    links = Links()
-    printed: set[str] = set()
-    printed_as: dict[str, str] = {}
-    complete = True
-    keys: list[str | None] = []
-    texts: list[tuple[str, str, str]] = []
-    for chunk in _check_documents(context, stems, jobs):
-        for outcome in chunk.outcomes:
-            stem = sys.intern(outcome.stem)
-            keys.append(outcome.key)
-            state.issues += outcome.issues
-            if outcome.has_text:
-                state.article_ids.add(stem)
-            elif outcome.has_document:
-                complete = False
-            if outcome.unreadable:
-                state.raw.unreadable.add(stem)
-            state.quoted.update(outcome.quoted)
-            printed |= outcome.printed
-            for value, form in outcome.printed_as.items():
-                printed_as.setdefault(value, form)
-            state.proposals.update(outcome.proposals)
-            if outcome.text_digest is not None:
-                texts.append((stem, *outcome.text_digest))
-            if outcome.coverage is not None:
-                coverage[stem] = outcome.coverage
-            if outcome.contribution is not None and outcome.counts is not None:
-                links.add(stem, outcome.contribution)
-                documents[stem] = outcome.counts
-        if not state.issues and chunk.tables:
-            for table in DOCUMENT_TABLES:
-                give(table, chunk.tables[table])
+    gathered = _Gathered(state)
+    plan = _plan_blocks(context, stems, cache, sink)
+    shards = sink if isinstance(sink, ShardSink) else None
+    if shards is not None:
+        shards.start_blocks(len(plan))
+    to_check = [chunk for block in plan if block.entry is None for chunk in _chunks(block.stems)]
+    checked = _check_documents(context, to_check, jobs)
+    try:
+        for block in plan:
+            gathered.keys += block.document_keys
+            if block.entry is not None:
+                for summary in block.entry.documents:
+                    gathered.summary(summary)
+                for table, count in block.entry.rows.items():
+                    counted[table] += count
+                if shards is not None and block.key is not None and not state.issues:
+                    shards.reuse(block.key)
+                continue
+            summaries: list[DocumentSummary] = []
+            block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
+            for _ in _chunks(block.stems):
+                chunk = next(checked)
+                for outcome in chunk.outcomes:
+                    gathered.outcome(outcome)
+                    kept_of = _summary(outcome)
+                    if kept_of is not None:
+                        summaries.append(kept_of)
+                if not state.issues and chunk.tables:
+                    for table in DOCUMENT_TABLES:
+                        block_rows[table] += len(chunk.tables[table])
+                        give(table, chunk.tables[table])
+            whole = len(summaries) == len(block.stems) and not state.issues
+            kept = block.key if whole else None
+            if shards is not None and not state.issues:
+                shards.end_block(kept)
+            if kept is not None:
+                cache.put_many({kept: to_bytes(BlockEntry(summaries, block_rows))})
+    finally:
+        checked.close()
+    keys = [*gathered.keys, *(block.key for block in plan)]
+    coverage, documents, links = gathered.coverage, gathered.documents, gathered.links
+    printed, printed_as, texts = gathered.printed, gathered.printed_as, gathered.texts
+    complete = gathered.complete
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
         cache.keep_only(keys)
@@ -343,6 +380,139 @@ def _check_corpus(
     return report
 
 
+class _Gathered:
+    """What the run keeps of every document for the checks across documents and the card."""
+
+    def __init__(self, state: CheckState) -> None:
+        self.state = state
+        self.coverage: dict[str, dict[str, int]] = {}
+        self.documents: dict[str, dict[str, int]] = {}
+        self.links = Links()
+        self.printed: set[str] = set()
+        self.printed_as: dict[str, str] = {}
+        self.complete = True
+        self.keys: list[str | None] = []
+        self.texts: list[tuple[str, str, str]] = []
+
+    def outcome(self, outcome: DocumentOutcome) -> None:
+        state, stem = self.state, sys.intern(outcome.stem)
+        self.keys.append(outcome.key)
+        state.issues += outcome.issues
+        if outcome.has_text:
+            state.article_ids.add(stem)
+        elif outcome.has_document:
+            self.complete = False
+        if outcome.unreadable:
+            state.raw.unreadable.add(stem)
+        self._common(stem, outcome.quoted, outcome.printed, outcome.printed_as)
+        state.proposals.update(outcome.proposals)
+        if outcome.text_digest is not None:
+            self.texts.append((stem, *outcome.text_digest))
+        if outcome.coverage is not None:
+            self.coverage[stem] = outcome.coverage
+        if outcome.contribution is not None and outcome.counts is not None:
+            self.links.add(stem, outcome.contribution)
+            self.documents[stem] = outcome.counts
+
+    def summary(self, summary: DocumentSummary) -> None:
+        """A document of a block whose entry was reused: what its outcome gave, in order."""
+        state, stem = self.state, sys.intern(summary.stem)
+        state.article_ids.add(stem)
+        quoted = {(entity, anchor): value for entity, anchor, value in summary.quoted}
+        self._common(stem, quoted, set(summary.printed), summary.printed_as)
+        state.proposals.update(summary.proposals)
+        self.texts.append((stem, *summary.text_digest))
+        self.coverage[stem] = summary.coverage
+        self.links.add(stem, summary.contribution)
+        self.documents[stem] = summary.counts
+
+    def _common(
+        self,
+        stem: str,
+        quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem],
+        printed: set[str],
+        printed_as: dict[str, str],
+    ) -> None:
+        self.state.quoted.update(quoted)
+        self.printed |= printed
+        for value, form in printed_as.items():
+            self.printed_as.setdefault(value, form)
+
+
+def _summary(outcome: DocumentOutcome) -> DocumentSummary | None:
+    """What a block entry keeps of a document: only of one with rows and without problems."""
+    if (
+        outcome.issues
+        or not outcome.has_text
+        or outcome.coverage is None
+        or outcome.text_digest is None
+        or outcome.counts is None
+        or outcome.contribution is None
+    ):
+        return None
+    return DocumentSummary(
+        stem=outcome.stem,
+        proposals=outcome.proposals,
+        coverage=outcome.coverage,
+        quoted=[(entity, anchor, value) for (entity, anchor), value in outcome.quoted.items()],
+        printed=sorted(outcome.printed),
+        printed_as=outcome.printed_as,
+        text_digest=outcome.text_digest,
+        counts=outcome.counts,
+        contribution=outcome.contribution,
+    )
+
+
+@dataclass
+class _Block:
+    """A block of articles, its key (None: never kept) and its kept entry when it is reused."""
+
+    stems: list[str]
+    key: str | None
+    document_keys: list[str | None]
+    entry: BlockEntry | None = None
+
+
+def _plan_blocks(
+    context: _Context, stems: list[str], cache: DocumentCache, sink: RowSink | None
+) -> list[_Block]:
+    """The blocks of the run, each with its entry when it needs no checking.
+
+    A block is reused when its entry is kept and its rows are not wanted (no sink) or the
+    sink still has its shards; the checks of its documents are then skipped altogether.
+    Keys are made only with a cache, for a corpus of more than one block whose registries
+    have no problem.
+    """
+    cut = shard_blocks(stems)
+    # One block is one shard of each table, always written: nothing to keep for it.
+    wanted = cache.folder is not None and context.rows_wanted and len(cut) > 1
+    world = world_digest(context.raw, context.today) if wanted else None
+    inside = world is not None and documents_folder_inside(context.raw)
+    planned = []
+    for stems_of_block in cut:
+        keys: list[str | None] = []
+        for stem in stems_of_block:
+            found = read_document_files(context.raw, stem) if inside else None
+            keys.append(document_key(str(context.raw), stem, found) if found else None)
+        known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
+        key = block_key(world, known) if world is not None and len(known) == len(keys) else None
+        planned.append(_Block(stems_of_block, key, keys))
+    shards = sink if isinstance(sink, ShardSink) else None
+    if sink is not None and shards is None:
+        return planned  # every row is wanted
+    found_entries = cache.get_many(block.key for block in planned if block.key)
+    for block in planned:
+        data = found_entries.get(block.key) if block.key else None
+        entry = from_bytes(data, block.stems) if data is not None else None
+        if entry is not None and block.key and (shards is None or shards.reusable(block.key)):
+            block.entry = entry
+    return planned
+
+
+def _chunks(stems: list[str]) -> list[list[str]]:
+    return [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
+
+
 def _sorted_rows(table: str, rows: list[Row]) -> list[Row]:
     # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
     # quote), and the sort is stable over an order that depends on neither jobs nor cache.
@@ -359,8 +529,9 @@ def _slim(
     }
 
 
-def _check_documents(context: _Context, stems: list[str], jobs: int) -> Iterator[ChunkOutcome]:
-    chunks = [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
+def _check_documents(
+    context: _Context, chunks: list[list[str]], jobs: int
+) -> Generator[ChunkOutcome, None, None]:
     if jobs <= 1 or len(chunks) <= 1:
         _start_worker(context)
         try:

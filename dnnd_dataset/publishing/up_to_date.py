@@ -15,6 +15,7 @@ Stamps live in ``<cache>/outputs/<digest of the output path>.json``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -33,7 +34,8 @@ STAMPS = "outputs"
 _STAMP = re.compile(r"[0-9a-f]{64}\.json")
 
 
-def _package_digest() -> bytes:
+@functools.cache
+def package_digest() -> bytes:
     # Every module and template of the package decides what a build writes, and so do the
     # libraries (pyarrow names itself in every Parquet footer) and Python's Unicode data.
     digest = hashlib.sha256(environment_description().encode())
@@ -48,7 +50,7 @@ def inputs_digest(
     raw: Path, prose: str, *, version: str, today: dt.date, package_data: Path | None
 ) -> str | None:
     """The digest of what a build's output depends on; None when ``raw`` is not plain files."""
-    digest = hashlib.sha256(_package_digest())
+    digest = hashlib.sha256(package_digest())
     # The raw folder as given: the report names its files by that path.
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
