@@ -102,11 +102,12 @@ def build(
     today: dt.date | None = None,
     jobs: int = 1,
     cache: Path | None = None,
+    documents: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Check ``raw`` and write the output folder ``out`` atomically.
 
     ``progress`` is called with the path of each file written (FILES_WRITTEN in all, one
-    more with ``package_data``).
+    more with ``package_data``); ``documents`` with (documents done, documents in all).
 
     Raises InvalidCorpusError (with the full report) when ``raw`` does not validate; then
     nothing is written. ``package_data``, when given, receives a copy of each table as
@@ -167,7 +168,9 @@ def build(
         writer = DatasetWriter(folder, __version__, package=package, previous=previous)
         writers.append(writer)
         try:
-            report = check_corpus(Path(raw), today=today, jobs=jobs, cache=cache, sink=writer)
+            report = check_corpus(
+                Path(raw), today=today, jobs=jobs, cache=cache, sink=writer, progress=documents
+            )
             if card_issue is not None:
                 report.issues.append(card_issue)  # reported with the corpus's own problems
             if not report.valid:

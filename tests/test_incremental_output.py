@@ -192,4 +192,3 @@ def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
     cold = tmp_path / "cold"
     build(raw, cold)
     assert snapshot(out) == snapshot(cold)
-

@@ -97,6 +97,7 @@ DOCUMENT_TABLES = ARTICLE_TABLES
 
 
 Prepare = Callable[[str, list[Row]], Any]
+Progress = Callable[[int, int], None]
 
 
 class RowSink(Protocol):
@@ -231,11 +232,13 @@ def check_corpus(
     jobs: int = 1,
     cache: Path | None = None,
     sink: RowSink | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Validate ``raw``, giving ``sink`` the rows of every table; never raises on bad input.
 
     ``jobs`` worker processes check the documents; ``cache`` is a folder of per-document
     results reused while their inputs are unchanged. Neither changes the rows or the report.
+    ``progress`` is called with (documents done, documents in all) as documents are done.
     The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
     (per annotation file) and ``tables`` (rows per table).
     """
@@ -246,7 +249,7 @@ def check_corpus(
     # Opened (made) here before any worker opens it; None when git tracks it: a cache that
     # came with a checkout is neither read nor written.
     with _fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
-        return _check_corpus(raw, today, jobs, kept, sink)
+        return _check_corpus(raw, today, jobs, kept, sink, progress or _quiet)
 
 
 @contextlib.contextmanager
@@ -269,8 +272,17 @@ def _rest_collector() -> None:
     gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
 def _check_corpus(
-    raw: Path, today: dt.date | None, jobs: int, cache: DocumentCache, sink: RowSink | None
+    raw: Path,
+    today: dt.date | None,
+    jobs: int,
+    cache: DocumentCache,
+    sink: RowSink | None,
+    progress: Progress,
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
@@ -318,10 +330,14 @@ def _check_corpus(
         shards.start_blocks(len(plan))
     to_check = [chunk for block in plan if block.entry is None for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
+    done, total = 0, len(stems)
+    progress(done, total)
     try:
         for block in plan:
             gathered.keys += block.document_keys
             if block.entry is not None:
+                done += len(block.stems)
+                progress(done, total)
                 for summary in block.entry.documents:
                     gathered.summary(summary)
                 for table, count in block.entry.rows.items():
@@ -342,6 +358,8 @@ def _check_corpus(
                     for table in DOCUMENT_TABLES:
                         block_rows[table] += len(chunk.tables[table])
                         give(table, chunk.tables[table])
+                done += len(chunk.outcomes)
+                progress(done, total)
             whole = len(summaries) == len(block.stems) and not state.issues
             kept = block.key if whole else None
             if shards is not None and not state.issues:
