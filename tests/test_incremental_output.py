@@ -14,6 +14,7 @@ import pytest
 from bench import synth
 from dnnd_dataset.builder import build
 from dnnd_dataset.checking import shard_blocks
+from dnnd_dataset.errors import InvalidCorpusError
 
 from .conftest import snapshot
 
@@ -192,3 +193,23 @@ def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
     cold = tmp_path / "cold"
     build(raw, cold)
     assert snapshot(out) == snapshot(cold)
+
+
+def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    stem = _free_article(raw, 20)
+    path = raw / "documents" / f"{stem}.txt"
+    status = path.stat()
+    data = path.read_bytes()
+    assert b"a" in data
+    path.write_bytes(data.replace(b"a", b"o", 1))  # its checksum no longer matches
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    with pytest.raises(InvalidCorpusError) as failure:
+        build(raw, out, cache=cache)
+    assert "checksum-mismatch" in {issue.code for issue in failure.value.report.issues}
+    assert snapshot(out) == expected

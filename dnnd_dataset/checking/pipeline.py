@@ -28,8 +28,8 @@ from pydantic import BaseModel
 
 from dnnd_dataset.checking.assembly import Links, assemble_registries
 from dnnd_dataset.checking.block_entry import (
+    BlockBuilder,
     BlockEntry,
-    DocumentSummary,
     block_key,
     from_bytes,
     to_bytes,
@@ -68,6 +68,7 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
+from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
@@ -324,7 +325,7 @@ def _check_corpus(
             sink.add(table, rows)
 
     gathered = _Gathered(state)
-    plan = _plan_blocks(context, stems, cache, sink)
+    plan = _plan_blocks(context, stems, cache, sink, gathered.keys)
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))
@@ -338,34 +339,31 @@ def _check_corpus(
             if block.entry is not None:
                 done += len(block.stems)
                 progress(done, total)
-                for summary in block.entry.documents:
-                    gathered.summary(summary)
+                gathered.block(block.entry)
                 for table, count in block.entry.rows.items():
                     counted[table] += count
                 if shards is not None and block.key is not None and not state.issues:
                     shards.reuse(block.key)
                 continue
-            summaries: list[DocumentSummary] = []
+            builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
             for _ in _chunks(block.stems):
                 chunk = next(checked)
                 for outcome in chunk.outcomes:
                     gathered.outcome(outcome)
-                    kept_of = _summary(outcome)
-                    if kept_of is not None:
-                        summaries.append(kept_of)
+                    _keep(builder, outcome)
                 if not state.issues and chunk.tables:
                     for table in DOCUMENT_TABLES:
                         block_rows[table] += len(chunk.tables[table])
                         give(table, chunk.tables[table])
                 done += len(chunk.outcomes)
                 progress(done, total)
-            whole = len(summaries) == len(block.stems) and not state.issues
-            kept = block.key if whole else None
+            entry = builder.entry(block_rows) if not state.issues else None
+            kept = block.key if entry is not None else None
             if shards is not None and not state.issues:
                 shards.end_block(kept)
-            if kept is not None:
-                cache.put_many({kept: to_bytes(BlockEntry(summaries, block_rows))})
+            if kept is not None and entry is not None:
+                cache.put_many({kept: to_bytes(entry)})
     finally:
         checked.close()
     keys = [*gathered.keys, *(block.key for block in plan)]
@@ -422,7 +420,7 @@ class _Gathered:
             self.complete = False
         if outcome.unreadable:
             state.raw.unreadable.add(stem)
-        self._common(stem, outcome.quoted, outcome.printed, outcome.printed_as)
+        self._common(outcome.quoted, outcome.printed, outcome.printed_as)
         state.proposals.update(outcome.proposals)
         if outcome.text_digest is not None:
             self.texts.append((stem, *outcome.text_digest))
@@ -432,21 +430,26 @@ class _Gathered:
             self.links.add(stem, outcome.contribution)
             self.documents[stem] = outcome.counts
 
-    def summary(self, summary: DocumentSummary) -> None:
-        """A document of a block whose entry was reused: what its outcome gave, in order."""
-        state, stem = self.state, sys.intern(summary.stem)
-        state.article_ids.add(stem)
-        quoted = {(entity, anchor): value for entity, anchor, value in summary.quoted}
-        self._common(stem, quoted, set(summary.printed), summary.printed_as)
-        state.proposals.update(summary.proposals)
-        self.texts.append((stem, *summary.text_digest))
-        self.coverage[stem] = summary.coverage
-        self.links.add(stem, summary.contribution)
-        self.documents[stem] = summary.counts
+    def block(self, entry: BlockEntry) -> None:
+        """The documents of a block whose entry was reused: what their outcomes gave."""
+        state, links = self.state, self.links
+        stems = [sys.intern(stem) for stem in entry.stems]
+        state.article_ids.update(stems)
+        quoted = {(entity, anchor): value for entity, anchor, value in entry.quoted}
+        self._common(quoted, set(entry.printed), dict(entry.printed_as))
+        state.proposals.update(entry.proposals)
+        for index, (stem, text) in enumerate(zip(stems, entry.texts, strict=True)):
+            self.texts.append((stem, *text))
+            self.coverage[stem] = {name: column[index] for name, column in entry.coverage.items()}
+            self.documents[stem] = {name: column[index] for name, column in entry.counts.items()}
+        for entity_id, article_id, in_chrome in entry.links:
+            (links.chrome if in_chrome else links.body)[entity_id].add(sys.intern(article_id))
+        for entity_id, form in entry.forms:
+            links.forms[entity_id].add(form)
+        links.stated += entry.positions
 
     def _common(
         self,
-        stem: str,
         quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem],
         printed: set[str],
         printed_as: dict[str, str],
@@ -457,8 +460,8 @@ class _Gathered:
             self.printed_as.setdefault(value, form)
 
 
-def _summary(outcome: DocumentOutcome) -> DocumentSummary | None:
-    """What a block entry keeps of a document: only of one with rows and without problems."""
+def _keep(builder: BlockBuilder, outcome: DocumentOutcome) -> None:
+    """Add a document to its block's entry: only one with rows and without problems fits."""
     if (
         outcome.issues
         or not outcome.has_text
@@ -467,16 +470,17 @@ def _summary(outcome: DocumentOutcome) -> DocumentSummary | None:
         or outcome.counts is None
         or outcome.contribution is None
     ):
-        return None
-    return DocumentSummary(
-        stem=outcome.stem,
+        builder.fits = False
+        return
+    builder.add(
+        outcome.stem,
         proposals=outcome.proposals,
         coverage=outcome.coverage,
-        quoted=[(entity, anchor, value) for (entity, anchor), value in outcome.quoted.items()],
-        printed=sorted(outcome.printed),
-        printed_as=outcome.printed_as,
-        text_digest=outcome.text_digest,
         counts=outcome.counts,
+        text=outcome.text_digest,
+        quoted=outcome.quoted,
+        printed=outcome.printed,
+        printed_as=outcome.printed_as,
         contribution=outcome.contribution,
     )
 
@@ -492,9 +496,15 @@ class _Block:
 
 
 def _plan_blocks(
-    context: _Context, stems: list[str], cache: DocumentCache, sink: RowSink | None
+    context: _Context,
+    stems: list[str],
+    cache: DocumentCache,
+    sink: RowSink | None,
+    kept_keys: list[str | None],
 ) -> list[_Block]:
     """The blocks of the run, each with its entry when it needs no checking.
+
+    ``kept_keys`` receives the keys of other cache entries the plan uses.
 
     A block is reused when its entry is kept and its rows are not wanted (no sink) or the
     sink still has its shards; the checks of its documents are then skipped altogether.
@@ -506,15 +516,15 @@ def _plan_blocks(
     wanted = cache.folder is not None and context.rows_wanted and len(cut) > 1
     world = world_digest(context.raw, context.today) if wanted else None
     inside = world is not None and documents_folder_inside(context.raw)
+    stats = FileStats(cache, context.raw) if inside else None
     planned = []
     for stems_of_block in cut:
-        keys: list[str | None] = []
-        for stem in stems_of_block:
-            found = read_document_files(context.raw, stem) if inside else None
-            keys.append(document_key(str(context.raw), stem, found) if found else None)
+        keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
         known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
         key = block_key(world, known) if world is not None and len(known) == len(keys) else None
         planned.append(_Block(stems_of_block, key, keys))
+    if stats is not None:
+        kept_keys.append(stats.save())
     shards = sink if isinstance(sink, ShardSink) else None
     if sink is not None and shards is None:
         return planned  # every row is wanted
