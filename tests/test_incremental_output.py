@@ -6,10 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench import synth
 from dnnd_dataset.builder import build
@@ -213,3 +216,56 @@ def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
         build(raw, out, cache=cache)
     assert "text-changed" in {issue.code for issue in failure.value.report.issues}
     assert snapshot(out) == expected
+
+
+KINDS = ("edit", "add", "delete", "rename")
+
+
+def _apply(raw: Path, kind: str, which: int, step: int) -> None:
+    """One edit of ``kind`` on the ``which``-th article that no registry quotes."""
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    quoted = _quoted_by_registries(raw)
+    free = [stem for stem in stems if stem not in quoted]
+    stem = free[which % len(free)]
+    if kind == "edit":
+        text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+        _set_text(raw, stem, text + f"\n\nĐoạn {step}.")
+    elif kind == "add":
+        _copy_as(raw, stem, f"{stem[:6]}-add{step}")
+        text = (raw / "documents" / f"{stem[:6]}-add{step}.txt").read_text(encoding="utf-8")
+        _set_text(raw, f"{stem[:6]}-add{step}", text + f"\n\nBản sao {step}.")
+    else:
+        if kind == "rename":
+            _copy_as(raw, stem, f"{stem[:6]}-moved{step}")
+        for suffix in (".txt", ".yaml"):
+            (raw / "documents" / f"{stem}{suffix}").unlink()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.integers(min_value=0, max_value=60)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_sequence_of_edits_gives_the_bytes_of_a_cold_build(
+    pristine: Path, edits: list[tuple[str, int]]
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="dnnd-edits-") as scratch:
+        folder = Path(scratch)
+        raw = folder / "raw"
+        shutil.copytree(pristine, raw)
+        shutil.copyfile(pristine.parent / "DATASET_CARD.md", folder / "DATASET_CARD.md")
+        out, cache = folder / "out", folder / "cache"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(shard_blocks, "MEAN", 4)
+            patch.setattr(shard_blocks, "MOST", 8)
+            build(raw, out, cache=cache)
+            for step, (kind, which) in enumerate(edits):
+                _apply(raw, kind, which, step)
+                build(raw, out, cache=cache)
+                cold = folder / f"cold-{step}"
+                build(raw, cold)
+                assert snapshot(out) == snapshot(cold), edits[: step + 1]
+                shutil.rmtree(cold)
