@@ -54,6 +54,7 @@ from dnnd_dataset.checking.compiler import (
     resolve_quotes,
     used_ids,
 )
+from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Contribution,
@@ -380,7 +381,7 @@ def _check_corpus(
     if not state.issues:
         check_unnamed_directives(state, links)
     stats: dict[str, Any] = {
-        "coverage": coverage,
+        "coverage": coverage.as_dicts(),
         "proposals": dict(sorted(state.proposals.items())),
     }
     report = Report(issues=state.issues, stats=stats)
@@ -391,7 +392,7 @@ def _check_corpus(
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
-    report.stats["documents"] = documents
+    report.stats["documents"] = documents.as_dicts()
     report.stats["tables"] = counted
     return report
 
@@ -401,8 +402,8 @@ class _Gathered:
 
     def __init__(self, state: CheckState) -> None:
         self.state = state
-        self.coverage: dict[str, dict[str, int]] = {}
-        self.documents: dict[str, dict[str, int]] = {}
+        self.coverage = CountsTable()
+        self.documents = CountsTable()
         self.links = Links()
         self.printed: set[str] = set()
         self.printed_as: dict[str, str] = {}
@@ -425,10 +426,10 @@ class _Gathered:
         if outcome.text_digest is not None:
             self.texts.append((stem, *outcome.text_digest))
         if outcome.coverage is not None:
-            self.coverage[stem] = outcome.coverage
+            self.coverage.add(stem, outcome.coverage)
         if outcome.contribution is not None and outcome.counts is not None:
             self.links.add(stem, outcome.contribution)
-            self.documents[stem] = outcome.counts
+            self.documents.add(stem, outcome.counts)
 
     def block(self, entry: BlockEntry) -> None:
         """The documents of a block whose entry was reused: what their outcomes gave."""
@@ -438,10 +439,10 @@ class _Gathered:
         quoted = {(entity, anchor): value for entity, anchor, value in entry.quoted}
         self._common(quoted, set(entry.printed), dict(entry.printed_as))
         state.proposals.update(entry.proposals)
-        for index, (stem, text) in enumerate(zip(stems, entry.texts, strict=True)):
+        for stem, text in zip(stems, entry.texts, strict=True):
             self.texts.append((stem, *text))
-            self.coverage[stem] = {name: column[index] for name, column in entry.coverage.items()}
-            self.documents[stem] = {name: column[index] for name, column in entry.counts.items()}
+        self.coverage.add_columns(stems, entry.coverage)
+        self.documents.add_columns(stems, entry.counts)
         for entity_id, article_id, in_chrome in entry.links:
             (links.chrome if in_chrome else links.body)[entity_id].add(sys.intern(article_id))
         for entity_id, form in entry.forms:
