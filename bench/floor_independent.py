@@ -32,7 +32,9 @@ import yaml
 TOKEN = re.compile(r"\n|\w+|[^\w\s]")
 SENTENCE_END = frozenset({".", "!", "?", "\n"})
 OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "version": "2.6"}
-BATCH = 20_000
+# Rows converted to Arrow at a time: an article holds its text twice, so fewer of them.
+BATCH = {"articles": 500}
+DEFAULT_BATCH = 20_000
 
 
 def _yaml(path: Path) -> Any:
@@ -57,13 +59,14 @@ class _Table:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.batch = BATCH.get(path.stem, DEFAULT_BATCH)
         self.rows: list[dict[str, Any]] = []
         self.writer: pq.ParquetWriter | None = None
         self.count = 0
 
     def add(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
-        if len(self.rows) >= BATCH:
+        if len(self.rows) >= self.batch:
             self.flush()
 
     def flush(self) -> None:

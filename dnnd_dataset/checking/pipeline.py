@@ -444,7 +444,7 @@ class _Gathered:
         self.coverage.add_columns(stems, entry.coverage)
         self.documents.add_columns(stems, entry.counts)
         for entity_id, article_id, in_chrome in entry.links:
-            (links.chrome if in_chrome else links.body)[entity_id].add(sys.intern(article_id))
+            links.link(entity_id, sys.intern(article_id), in_chrome)
         for entity_id, form in entry.forms:
             links.forms[entity_id].add(form)
         links.stated += entry.positions
