@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -38,9 +39,10 @@ from dnnd_dataset.publishing.checksums import (
     relative_files,
     sha256_file,
     sha256sums,
+    sums_text,
 )
 from dnnd_dataset.publishing.croissant import croissant, dumps
-from dnnd_dataset.publishing.dataset_meta import bibtex
+from dnnd_dataset.publishing.dataset_meta import WrittenFile, bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.publishing.rai import rai_fields
 from dnnd_dataset.publishing.shard_reuse import (
@@ -246,7 +248,13 @@ class DatasetWriter:
         )
         _write_text(self.folder / "croissant.json", dumps(metadata))
         progress("croissant.json")
-        _write_text(self.folder / SHA256SUMS, sha256sums(self.folder))
+        # From the digests already known: reading every shard again costs as much as a
+        # rebuild that writes one of them.
+        digests = {"README.md": _text_digest(card), "croissant.json": _text_digest(dumps(metadata))}
+        for whole in written:
+            for file in whole.shards or (WrittenFile(whole.path, 0, 0, whole.sha256),):
+                digests[file.path] = file.sha256
+        _write_text(self.folder / SHA256SUMS, sums_text(digests))
         progress(SHA256SUMS)
         if self.package is not None:
             for writer in self.package_writers.values():
@@ -375,6 +383,10 @@ def _default_prose() -> str:
 
 def _no_progress(step: str) -> None:
     pass
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_text(path: Path, text: str) -> None:
