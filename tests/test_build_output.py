@@ -19,7 +19,8 @@ SUMMARY = (
 
 
 def _build(out: Path, *options: str) -> tuple[list[str], str]:
-    command = [sys.executable, "-m", "dnnd_dataset", "build", "--raw", RAW, "--out", out]
+    command: list[str | Path] = [sys.executable, "-m", "dnnd_dataset", "build", "--raw", RAW]
+    command += ["--out", out]
     done = run([*command, "--no-cache", *options])
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines(), done.stderr
@@ -51,11 +52,9 @@ def test_verbose_adds_a_line_per_document(tmp_path: Path) -> None:
 @pytest.mark.parametrize("verbose", [False, True])
 def test_json_prints_the_summary_alone(tmp_path: Path, verbose: bool) -> None:
     out = tmp_path / "out"
-    done = run(
-        [sys.executable, "-m", "dnnd_dataset", "build", "--raw", RAW, "--out", out]
-        + ["--no-cache", "--json"]
-        + (["--verbose"] if verbose else [])
-    )
+    command: list[str | Path] = [sys.executable, "-m", "dnnd_dataset", "build", "--raw", RAW]
+    command += ["--out", out, "--no-cache", "--json", *(["--verbose"] if verbose else [])]
+    done = run(command)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     summary = json.loads(done.stdout)
