@@ -2,16 +2,21 @@
 
     python bench/run.py [--sizes 1000 10000 50000] [--work DIR] [--repeat K] [--write-readme]
 
-For each size N: write the corpus (``bench/synth.py``, seed 0), time the floor
-(``bench/floor.py``), then with ``--jobs 1`` and with ``--jobs 2``: a full build with an
-empty cache, a no-change rebuild (over its own output: nothing to write), the same build into
-a new folder with the warm cache (every row comes from the cache and is written), and a
-rebuild after one document changed (one sentence appended to a text, its checksum
-updated). Each step runs in a fresh process; wall time is measured around it and peak RSS
-is the largest sum of the resident sizes of the process and its workers, sampled every 20
-ms (at least the kernel's maximum for the main process). With ``--repeat K`` the floor and
-each full build run K times: the fastest wall time is kept, the least disturbed by the rest
-of the machine, and the largest peak RSS.
+For each size N: write the corpus (``bench/synth.py``, seed 0), time the two floors (the
+independent one, ``bench/floor_independent.py``, which uses none of the builder's code, and
+``bench/floor.py``, which uses its tokenizer and models), then with ``--jobs 1`` and with
+``--jobs 2``: a full build with an empty cache, a no-change rebuild (over its own output:
+nothing to write), the same build into a new folder with the warm cache (every row comes
+from the cache and is written), and a rebuild after one document changed (one sentence
+appended to a text, its checksum updated). Each step runs in a fresh process; wall time is
+measured around it and peak RSS is the largest sum of the resident sizes of the process and
+its workers, sampled every 20 ms (at least the kernel's maximum for the main process); the
+MiB written are what the kernel counts as written by the process and its workers
+(``ru_oublock``), and the load is the machine's one-minute load average when the step
+started: on a shared machine, compare the ratios of steps run back to back, and the RSS and
+MiB written, which load does not change. With ``--repeat K`` the floor and each full build
+run K times: the fastest wall time is kept, the least disturbed by the rest of the machine,
+and the largest peak RSS.
 
 Results are kept per size in ``WORK/results-N.json``: a run that stops resumes at the first
 size without results (``--again`` measures every size anew). The table is printed as
@@ -53,6 +58,8 @@ class StepFailed(Exception):
 class Timing:
     seconds: float
     peak_rss_mib: float
+    written_mib: float = 0.0
+    load: float = 0.0
 
 
 @dataclass
@@ -92,6 +99,7 @@ def measure(argv: list[str], *, log: Path) -> Timing:
     environ = dict(os.environ)
     prefer_jemalloc(environ)
     peak = 0
+    load = os.getloadavg()[0]
     with log.open("w", encoding="utf-8") as output:
         started = time.perf_counter()
         child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, env=environ)
@@ -114,7 +122,12 @@ def measure(argv: list[str], *, log: Path) -> Timing:
         raise StepFailed(
             f"exit {child.returncode}{killed}, running {' '.join(argv)}\n{log.read_text()[-3000:]}"
         )
-    return Timing(round(elapsed, 2), round(max(peak, usage.ru_maxrss) / 1024, 1))
+    return Timing(
+        round(elapsed, 2),
+        round(max(peak, usage.ru_maxrss) / 1024, 1),
+        round(usage.ru_oublock * 512 / 2**20, 1),
+        round(load, 2),
+    )
 
 
 def _change_one_document(raw: Path) -> None:
@@ -138,7 +151,10 @@ def _fastest(runs: list[Timing]) -> Timing:
 
     The fastest run is the one least disturbed by the rest of the machine.
     """
-    return Timing(min(run.seconds for run in runs), max(run.peak_rss_mib for run in runs))
+    fastest = min(runs, key=lambda run: run.seconds)
+    return Timing(
+        fastest.seconds, max(run.peak_rss_mib for run in runs), fastest.written_mib, fastest.load
+    )
 
 
 def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
@@ -164,6 +180,16 @@ def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
             shutil.copyfile(path, pristine / path.name)
     _restore(raw, pristine)  # a run stopped mid-way may have left the changed document
 
+    print(f"N={articles}: independent floor", flush=True)
+    independent = _fastest(
+        [
+            measure(
+                [python, str(HERE / "floor_independent.py"), str(raw)],
+                log=folder / f"floor-independent-{run}.log",
+            )
+            for run in range(1, repeat + 1)
+        ]
+    )
     print(f"N={articles}: floor", flush=True)
     floor = _fastest(
         [
@@ -216,6 +242,7 @@ def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
     return {
         "articles": articles,
         "floor": asdict(floor),
+        "independent_floor": asdict(independent),
         "rows": [asdict(row) for row in rows],
         "jobs_outputs_identical": same,
         "repeat": repeat,
@@ -226,29 +253,37 @@ def measure_size(articles: int, work: Path, repeat: int = 1) -> dict[str, Any]:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| N | jobs | wall s | articles/s | peak RSS MiB | ratio to floor | no-change rebuild s "
-        "| no change, new folder s | one-document change s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | jobs | wall s | articles/s | peak RSS MiB | × independent floor | × floor.py "
+        "| no-change rebuild s | no change, new folder s | one-document change s "
+        "| MiB written by it | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         n = result["articles"]
         if "failed" in result:
             reason = result["failed"].split(", running ", 1)[0]
-            lines.append(f"| {n} | failed | {reason} | | | | | | |")
+            lines.append(f"| {n} | failed | {reason} | | | | | | | | | |")
             continue
         floor = result["floor"]
-        lines.append(
-            f"| {n} | floor | {floor['seconds']:.2f} | "
-            f"{n / floor['seconds']:.0f} | {floor['peak_rss_mib']:.0f} | 1.00 | | | |"
-        )
+        independent = result.get("independent_floor")
+        for name, measured in (("independent floor", independent), ("floor.py", floor)):
+            if measured is None:
+                continue
+            lines.append(
+                f"| {n} | {name} | {measured['seconds']:.2f} | "
+                f"{n / measured['seconds']:.0f} | {measured['peak_rss_mib']:.0f} | | | | | | | "
+                f"{measured.get('load', 0):.1f} |"
+            )
         for row in result["rows"]:
-            full = row["full"]
+            full, one = row["full"], row["one_change"]
+            versus = f"{full['seconds'] / independent['seconds']:.2f}" if independent else ""
             lines.append(
                 f"| {n} | {row['jobs']} | {full['seconds']:.2f} | "
-                f"{n / full['seconds']:.0f} | {full['peak_rss_mib']:.0f} | "
+                f"{n / full['seconds']:.0f} | {full['peak_rss_mib']:.0f} | {versus} | "
                 f"{full['seconds'] / floor['seconds']:.2f} | "
                 f"{row['no_change']['seconds']:.2f} | {row['warm']['seconds']:.2f} | "
-                f"{row['one_change']['seconds']:.2f} |"
+                f"{one['seconds']:.2f} | {one.get('written_mib', 0):.1f} | "
+                f"{full.get('load', 0):.1f} |"
             )
     return "\n".join(lines) + "\n" + _growth(results)
 

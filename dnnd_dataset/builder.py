@@ -102,11 +102,12 @@ def build(
     today: dt.date | None = None,
     jobs: int = 1,
     cache: Path | None = None,
+    documents: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Check ``raw`` and write the output folder ``out`` atomically.
 
     ``progress`` is called with the path of each file written (FILES_WRITTEN in all, one
-    more with ``package_data``).
+    more with ``package_data``); ``documents`` with (documents done, documents in all).
 
     Raises InvalidCorpusError (with the full report) when ``raw`` does not validate; then
     nothing is written. ``package_data``, when given, receives a copy of each table as
@@ -126,6 +127,11 @@ def build(
         replace_folders,
     )
     from dnnd_dataset.publishing.publish import DatasetWriter
+    from dnnd_dataset.publishing.shard_reuse import (
+        forget_shards,
+        previous_output,
+        record_shards,
+    )
     from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
 
     step = progress or (lambda _message: None)
@@ -150,11 +156,21 @@ def build(
         if recorded is not None:
             return recorded  # the output is what this build would write, byte for byte
     reports: list[Report] = []
+    # The shards of the output folder that a block of unchanged articles may take as they are.
+    previous = (
+        previous_output(Path(cache), Path(out), __version__)
+        if cache is not None and package_data is None
+        else None
+    )
+    writers: list[DatasetWriter] = []
 
     def write(folder: Path, package: Path | None) -> None:
-        writer = DatasetWriter(folder, __version__, package=package)
+        writer = DatasetWriter(folder, __version__, package=package, previous=previous)
+        writers.append(writer)
         try:
-            report = check_corpus(Path(raw), today=today, jobs=jobs, cache=cache, sink=writer)
+            report = check_corpus(
+                Path(raw), today=today, jobs=jobs, cache=cache, sink=writer, progress=documents
+            )
             if card_issue is not None:
                 report.issues.append(card_issue)  # reported with the corpus's own problems
             if not report.valid:
@@ -182,6 +198,13 @@ def build(
         step(str(package_data))
     if cache is not None:
         record(Path(cache), Path(out), package_data, digest, reports[0])
+        if package_data is None:
+            written = writers[-1]
+            record_shards(
+                Path(cache), Path(out), __version__, written.written_blocks, written.written_tables
+            )
+        else:
+            forget_shards(Path(cache), Path(out))
     return reports[0]
 
 

@@ -17,7 +17,7 @@ import platform
 import sys
 from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from dnnd_dataset._version import __version__
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
@@ -72,6 +72,16 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="also write <table>.parquet files into DIR (dnnd_dataset/_data in a checkout)",
+    )
+    build.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also print a line per document: how many of its name occurrences are mentioned",
+    )
+    build.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary (tables, checksum, and with --verbose each document) as JSON",
     )
 
     _speed_options(build)
@@ -279,43 +289,56 @@ def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> N
 def _build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from dnnd_dataset.builder import FILES_WRITTEN, build
+    from dnnd_dataset.builder import build
     from dnnd_dataset.publishing.verify import SUMS_DIGEST_LABEL, sums_digest
 
-    total = FILES_WRITTEN + (args.package_data is not None)
-    # A bar only for a person watching; logs and pipes get the summary lines alone.
-    with tqdm(
-        total=total,
-        desc="dnnd build",
-        unit="file",
-        file=sys.stderr,
-        disable=not sys.stderr.isatty(),
-    ) as bar:
+    # A bar only for a person watching a terminal; logs, pipes and --json get the summary.
+    watched = sys.stdout.isatty() and sys.stderr.isatty() and not args.json
+    with tqdm(total=0, desc="dnnd build", unit="doc", file=sys.stderr, disable=not watched) as bar:
 
-        def advance(path: str) -> None:
-            bar.set_postfix_str(path, refresh=False)
-            bar.update()
+        def documents(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        def written(path: str) -> None:
+            bar.set_postfix_str(path)
 
         report = build(
             args.raw,
             args.out,
             package_data=args.package_data,
-            progress=advance,
+            progress=written,
             jobs=args.jobs,
             cache=_cache(args),
+            documents=documents,
         )
     coverage = report.stats.get("coverage", {})
-    for article_id, row in sorted(coverage.items()):
-        print(
-            f"{article_id}: {row['covered']} of {row['names_found']} name occurrences "
-            f"mentioned, {row['waived']} waived, {row['unexplained']} unexplained"
-        )
-    tables = ", ".join(f"{name} {count}" for name, count in report.stats.get("tables", {}).items())
-    if report.stats.get("up_to_date"):
-        print(f"{printable(args.out)} is up to date ({tables})")
+    tables = report.stats.get("tables", {})
+    up_to_date = bool(report.stats.get("up_to_date"))
+    digest = sums_digest(args.out)
+    if args.json:
+        summary: dict[str, Any] = {
+            "out": str(args.out),
+            "up_to_date": up_to_date,
+            "tables": tables,
+            "sha256_of_sha256sums": digest,
+        }
+        if args.verbose:
+            summary["coverage"] = dict(sorted(coverage.items()))
+        print(json.dumps(summary, ensure_ascii=not _speaks_utf8(sys.stdout), indent=2))
+        return 0
+    if args.verbose:
+        for article_id, row in sorted(coverage.items()):
+            print(
+                f"{article_id}: {row['covered']} of {row['names_found']} name occurrences "
+                f"mentioned, {row['waived']} waived, {row['unexplained']} unexplained"
+            )
+    counts = ", ".join(f"{name} {count}" for name, count in tables.items())
+    if up_to_date:
+        print(f"{printable(args.out)} is up to date ({counts})")
     else:
-        print(f"built {printable(args.out)} ({tables})")
-    print(f"{SUMS_DIGEST_LABEL}: {sums_digest(args.out)}")
+        print(f"built {printable(args.out)} ({counts})")
+    print(f"{SUMS_DIGEST_LABEL}: {digest}")
     return 0
 
 

@@ -3,6 +3,7 @@ the one-pass name search finds exactly what a search name by name finds."""
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import ahocorasick
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench import floor, run, synth
+from bench import floor, floor_independent, run, synth
 from dnnd_dataset.checking.compiler import find_names
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.textnorm import at_word_boundaries
@@ -44,6 +45,29 @@ def test_synthetic_corpus_is_the_same_for_a_seed(tmp_path: Path) -> None:
     synth.write_corpus(tmp_path / "c" / "raw", 12, seed=8)
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
     assert snapshot(tmp_path / "a") != snapshot(tmp_path / "c")
+
+
+def test_the_independent_floor_uses_none_of_the_builders_code(tmp_path: Path) -> None:
+    source = Path(floor_independent.__file__).read_text(encoding="utf-8")
+    imported = {
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module or ""
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert not [name for name in imported if name.startswith(("dnnd_dataset", "bench"))]
+    synth.write_corpus(tmp_path / "raw", 20)
+    (tmp_path / "floor").mkdir()
+    counts = floor_independent.floor(tmp_path / "raw", tmp_path / "floor")
+    assert counts["articles"] == 20
+    assert counts["mentions"] > 20 * 10
+    assert sorted(path.name for path in (tmp_path / "floor").iterdir()) == sorted(
+        f"{name}.parquet" for name in counts
+    )
 
 
 def test_floor_writes_every_table(tmp_path: Path) -> None:
@@ -95,26 +119,28 @@ def test_run_measures_a_process_and_writes_the_table(tmp_path: Path) -> None:
     result: dict[str, Any] = {
         "articles": 1000,
         "floor": {"seconds": 4.0, "peak_rss_mib": 100.0},
+        "independent_floor": {"seconds": 2.5, "peak_rss_mib": 90.0, "load": 1.5},
         "rows": [
             {
                 "jobs": jobs,
-                "full": {"seconds": seconds, "peak_rss_mib": 250.4},
+                "full": {"seconds": seconds, "peak_rss_mib": 250.4, "load": 2.0},
                 "no_change": {"seconds": 0.5, "peak_rss_mib": 1.0},
                 "warm": {"seconds": 2.25, "peak_rss_mib": 1.0},
-                "one_change": {"seconds": 0.75, "peak_rss_mib": 1.0},
+                "one_change": {"seconds": 0.75, "peak_rss_mib": 1.0, "written_mib": 3.25},
             }
             for jobs, seconds in ((1, 5.0), (2, 3.2))
         ],
     }
     markdown = run.table([result])
     assert markdown.splitlines()[2:] == [
-        "| 1000 | floor | 4.00 | 250 | 100 | 1.00 | | | |",
-        "| 1000 | 1 | 5.00 | 200 | 250 | 1.25 | 0.50 | 2.25 | 0.75 |",
-        "| 1000 | 2 | 3.20 | 312 | 250 | 0.80 | 0.50 | 2.25 | 0.75 |",
+        "| 1000 | independent floor | 2.50 | 400 | 90 | | | | | | | 1.5 |",
+        "| 1000 | floor.py | 4.00 | 250 | 100 | | | | | | | 0.0 |",
+        "| 1000 | 1 | 5.00 | 200 | 250 | 2.00 | 1.25 | 0.50 | 2.25 | 0.75 | 3.2 | 2.0 |",
+        "| 1000 | 2 | 3.20 | 312 | 250 | 1.28 | 0.80 | 0.50 | 2.25 | 0.75 | 3.2 | 2.0 |",
     ]
     failed = {"articles": 50000, "failed": "exit -9, killed (out of memory?), running x\nlog"}
     assert run.table([result, failed]).splitlines()[-1] == (
-        "| 50000 | failed | exit -9, killed (out of memory?) | | | | | | |"
+        "| 50000 | failed | exit -9, killed (out of memory?) | | | | | | | | | |"
     )
     later = {
         **result,

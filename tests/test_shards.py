@@ -13,6 +13,7 @@ import pytest
 
 from bench import synth
 from dnnd_dataset.builder import build
+from dnnd_dataset.checking import shard_blocks
 from dnnd_dataset.publishing import publish
 from dnnd_dataset.publishing.verify import verify
 
@@ -26,7 +27,9 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("shards")
     synth.write_corpus(folder / "raw", ARTICLES, seed=2)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(publish, "ROWS_PER_SHARD", {"articles": 16})
+        # Blocks of 16 articles: no id ends a block of its own.
+        patch.setattr(shard_blocks, "MEAN", 10**18)
+        patch.setattr(shard_blocks, "MOST", 16)
         patch.setattr(publish, "DEFAULT_ROWS_PER_SHARD", 400)
         patch.setattr(publish, "ROW_GROUP_ROWS", {"articles": 5})
         patch.setattr(publish, "DEFAULT_ROW_GROUP_ROWS", 100)
@@ -52,7 +55,19 @@ def test_large_tables_are_sharded_in_hugging_face_naming(sharded: Path) -> None:
     assert sizes == [[5, 5, 5, 1], [5, 5, 5, 1], [5, 3]]
     persons = sorted(p.name for p in (sharded / "data" / "persons").iterdir())
     assert persons == ["train-00000-of-00001.parquet"]
+    # Every table of article rows has a shard per block; the registries' evidence follows.
+    for table, shards in [("mentions", 3), ("ner", 3), ("evidence", 4)]:
+        names = sorted(p.name for p in (sharded / "data" / table).iterdir())
+        assert names == [f"train-0000{i}-of-0000{shards}.parquet" for i in range(shards)]
+    first = pq.read_table(sharded / "data/mentions/train-00000-of-00003.parquet")
+    assert sorted(set(first.column("article_id").to_pylist())) == ids(0, 16)
+    registries = pq.read_table(sharded / "data/evidence/train-00003-of-00004.parquet")
+    assert "articles" not in set(registries.column("table").to_pylist())
     assert verify(sharded) == []
+
+
+def ids(start: int, stop: int) -> list[str]:
+    return [f"{i:06d}-syn" for i in range(start, stop)]
 
 
 def test_readers_read_every_shard_in_order(sharded: Path) -> None:

@@ -50,23 +50,31 @@ class Links:
     does not count as naming it.
     """
 
-    body: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    chrome: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # entity -> the articles that name it, in the order they came (the order of the ids):
+    # lists, not sets, since a corpus has millions of links and a set takes several times
+    # the room of a list.
+    body: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    chrome: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     stated: list[StatedPosition] = field(default_factory=list)
 
     def add(self, article_id: str, contribution: Contribution) -> None:
         for entity_id, in_chrome in contribution.links:
-            (self.chrome if in_chrome else self.body)[entity_id].add(article_id)
+            self.link(entity_id, article_id, in_chrome)
         for entity_id, form in contribution.forms:
             self.forms[entity_id].add(form)
         self.stated += contribution.positions
 
+    def link(self, entity_id: str, article_id: str, in_chrome: bool) -> None:
+        found = (self.chrome if in_chrome else self.body)[entity_id]
+        if not found or found[-1] != article_id:  # an article's links come together
+            found.append(article_id)
+
     def article_ids(self, entity_id: str) -> list[str]:
-        return sorted(self.body[entity_id])
+        return sorted(set(self.body[entity_id]))
 
     def boilerplate_article_ids(self, entity_id: str) -> list[str]:
-        return sorted(self.chrome[entity_id] - self.body[entity_id])
+        return sorted(set(self.chrome[entity_id]) - set(self.body[entity_id]))
 
     def only_in_boilerplate(self, entity_id: str) -> bool:
         return not self.body[entity_id] and bool(self.chrome[entity_id])

@@ -243,15 +243,20 @@ def article_row(
     return row
 
 
+# One string per column name, shared by every document's counts.
+_MENTION_COUNTS = {label: f"mentions_{label.lower()}" for label in LABELS}
+_ID_COUNTS = {column: column.removesuffix("_ids") + "s" for column in ID_COLUMNS.values()}
+
+
 def document_counts(
     article: Row, mentions: Sequence[Row], coverage: Mapping[str, int]
 ) -> dict[str, int]:
     """The card's counts of one document: mentions per label, entities, names found."""
-    counts = {f"mentions_{label.lower()}": 0 for label in LABELS}
+    counts = dict.fromkeys(_MENTION_COUNTS.values(), 0)
     for mention in mentions:
-        counts[f"mentions_{mention['label'].lower()}"] += 1
-    for column in ID_COLUMNS.values():
-        counts[column.removesuffix("_ids") + "s"] = len(article[column])
+        counts[_MENTION_COUNTS[mention["label"]]] += 1
+    for column, name in _ID_COUNTS.items():
+        counts[name] = len(article[column])
     counts["names_found"] = coverage.get("names_found", 0)
     counts["names_covered"] = coverage.get("covered", 0) + coverage.get("waived", 0)
     return counts

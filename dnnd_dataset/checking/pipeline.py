@@ -17,16 +17,23 @@ import datetime as dt
 import gc
 import hashlib
 import multiprocessing
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import ahocorasick
 from pydantic import BaseModel
 
-from dnnd_dataset.checking.assembly import Links, assemble_registries
+from dnnd_dataset.checking.assembly import assemble_registries
+from dnnd_dataset.checking.block_entry import (
+    BlockBuilder,
+    BlockEntry,
+    block_key,
+    from_bytes,
+    to_bytes,
+    world_digest,
+)
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
     check_coverage,
@@ -48,7 +55,6 @@ from dnnd_dataset.checking.compiler import (
 )
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
-    Contribution,
     Row,
     StatedPosition,
     article_row,
@@ -60,10 +66,14 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
+from dnnd_dataset.checking.file_stats import FileStats
+from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
+from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
+from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
-from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
+from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     DocumentFiles,
@@ -83,10 +93,11 @@ from dnnd_dataset.textnorm import normalize
 CHUNK = 16
 # Allocations between two collections of the youngest generation (CPython's default: 700).
 GC_THRESHOLD = 50_000
-DOCUMENT_TABLES = ("articles", "mentions", "evidence", "ner")
+DOCUMENT_TABLES = ARTICLE_TABLES
 
 
 Prepare = Callable[[str, list[Row]], Any]
+Progress = Callable[[int, int], None]
 
 
 class RowSink(Protocol):
@@ -102,35 +113,30 @@ class RowSink(Protocol):
     def add(self, table: str, rows: Any) -> None: ...
 
 
+@runtime_checkable
+class ShardSink(RowSink, Protocol):
+    """A sink that writes the rows of each block of articles as shards of their own.
+
+    ``start_blocks`` comes first, with the number of blocks; then for each block in order
+    either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
+    the block of that key are still at hand. A key of None is a block that is never reused.
+    """
+
+    def start_blocks(self, count: int) -> None: ...
+
+    def reusable(self, key: str) -> bool: ...
+
+    def reuse(self, key: str) -> None: ...
+
+    def end_block(self, key: str | None) -> None: ...
+
+
 @dataclass
 class CompileResult:
     """The records of every table (empty when the report is not valid) and the report."""
 
     tables: dict[str, list[Record]]
     report: Report
-
-
-@dataclass
-class DocumentOutcome:
-    """What the run keeps of one document once it is checked: never its text."""
-
-    stem: str
-    key: str | None
-    issues: list[Issue]
-    has_text: bool
-    has_document: bool
-    unreadable: bool
-    proposals: dict[str, int]
-    coverage: dict[str, int] | None
-    quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem]
-    printed: set[str]
-    printed_as: dict[str, str]
-    # The SHA-256 of its text and the path shown for the text, when there is one.
-    text_digest: tuple[str, str] | None = None
-    # With no issue: its rows per table, its counts for the card, what it adds to registries.
-    rows: dict[str, list[Row]] | None = None
-    counts: dict[str, int] | None = None
-    contribution: Contribution | None = None
 
 
 @dataclass
@@ -203,11 +209,13 @@ def check_corpus(
     jobs: int = 1,
     cache: Path | None = None,
     sink: RowSink | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Validate ``raw``, giving ``sink`` the rows of every table; never raises on bad input.
 
     ``jobs`` worker processes check the documents; ``cache`` is a folder of per-document
     results reused while their inputs are unchanged. Neither changes the rows or the report.
+    ``progress`` is called with (documents done, documents in all) as documents are done.
     The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
     (per annotation file) and ``tables`` (rows per table).
     """
@@ -218,7 +226,7 @@ def check_corpus(
     # Opened (made) here before any worker opens it; None when git tracks it: a cache that
     # came with a checkout is neither read nor written.
     with _fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
-        return _check_corpus(raw, today, jobs, kept, sink)
+        return _check_corpus(raw, today, jobs, kept, sink, progress or _quiet)
 
 
 @contextlib.contextmanager
@@ -241,8 +249,17 @@ def _rest_collector() -> None:
     gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
 def _check_corpus(
-    raw: Path, today: dt.date | None, jobs: int, cache: DocumentCache, sink: RowSink | None
+    raw: Path,
+    today: dt.date | None,
+    jobs: int,
+    cache: DocumentCache,
+    sink: RowSink | None,
+    progress: Progress,
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
@@ -283,40 +300,52 @@ def _check_corpus(
         if sink is not None:
             sink.add(table, rows)
 
-    coverage: dict[str, dict[str, int]] = {}
-    documents: dict[str, dict[str, int]] = {}
-    links = Links()
-    printed: set[str] = set()
-    printed_as: dict[str, str] = {}
-    complete = True
-    keys: list[str | None] = []
-    texts: list[tuple[str, str, str]] = []
-    for chunk in _check_documents(context, stems, jobs):
-        for outcome in chunk.outcomes:
-            stem = sys.intern(outcome.stem)
-            keys.append(outcome.key)
-            state.issues += outcome.issues
-            if outcome.has_text:
-                state.article_ids.add(stem)
-            elif outcome.has_document:
-                complete = False
-            if outcome.unreadable:
-                state.raw.unreadable.add(stem)
-            state.quoted.update(outcome.quoted)
-            printed |= outcome.printed
-            for value, form in outcome.printed_as.items():
-                printed_as.setdefault(value, form)
-            state.proposals.update(outcome.proposals)
-            if outcome.text_digest is not None:
-                texts.append((stem, *outcome.text_digest))
-            if outcome.coverage is not None:
-                coverage[stem] = outcome.coverage
-            if outcome.contribution is not None and outcome.counts is not None:
-                links.add(stem, outcome.contribution)
-                documents[stem] = outcome.counts
-        if not state.issues and chunk.tables:
-            for table in DOCUMENT_TABLES:
-                give(table, chunk.tables[table])
+    gathered = Gathered(state)
+    plan = _plan_blocks(context, stems, cache, sink, gathered.keys)
+    shards = sink if isinstance(sink, ShardSink) else None
+    if shards is not None:
+        shards.start_blocks(len(plan))
+    to_check = [chunk for block in plan if block.entry is None for chunk in _chunks(block.stems)]
+    checked = _check_documents(context, to_check, jobs)
+    done, total = 0, len(stems)
+    progress(done, total)
+    try:
+        for block in plan:
+            gathered.keys += block.document_keys
+            if block.entry is not None:
+                done += len(block.stems)
+                progress(done, total)
+                gathered.block(block.entry)
+                for table, count in block.entry.rows.items():
+                    counted[table] += count
+                if shards is not None and block.key is not None and not state.issues:
+                    shards.reuse(block.key)
+                continue
+            builder = BlockBuilder()
+            block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
+            for _ in _chunks(block.stems):
+                chunk = next(checked)
+                for outcome in chunk.outcomes:
+                    gathered.outcome(outcome)
+                    keep_in_block(builder, outcome)
+                if not state.issues and chunk.tables:
+                    for table in DOCUMENT_TABLES:
+                        block_rows[table] += len(chunk.tables[table])
+                        give(table, chunk.tables[table])
+                done += len(chunk.outcomes)
+                progress(done, total)
+            entry = builder.entry(block_rows) if not state.issues else None
+            kept = block.key if entry is not None else None
+            if shards is not None and not state.issues:
+                shards.end_block(kept)
+            if kept is not None and entry is not None:
+                cache.put_many({kept: to_bytes(entry)})
+    finally:
+        checked.close()
+    keys = [*gathered.keys, *(block.key for block in plan)]
+    coverage, documents, links = gathered.coverage, gathered.documents, gathered.links
+    printed, printed_as, texts = gathered.printed, gathered.printed_as, gathered.texts
+    complete = gathered.complete
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
         cache.keep_only(keys)
@@ -327,7 +356,7 @@ def _check_corpus(
     if not state.issues:
         check_unnamed_directives(state, links)
     stats: dict[str, Any] = {
-        "coverage": coverage,
+        "coverage": coverage.as_dicts(),
         "proposals": dict(sorted(state.proposals.items())),
     }
     report = Report(issues=state.issues, stats=stats)
@@ -338,9 +367,65 @@ def _check_corpus(
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
-    report.stats["documents"] = documents
+    report.stats["documents"] = documents.as_dicts()
     report.stats["tables"] = counted
     return report
+
+
+@dataclass
+class _Block:
+    """A block of articles, its key (None: never kept) and its kept entry when it is reused."""
+
+    stems: list[str]
+    key: str | None
+    document_keys: list[str | None]
+    entry: BlockEntry | None = None
+
+
+def _plan_blocks(
+    context: _Context,
+    stems: list[str],
+    cache: DocumentCache,
+    sink: RowSink | None,
+    kept_keys: list[str | None],
+) -> list[_Block]:
+    """The blocks of the run, each with its entry when it needs no checking.
+
+    ``kept_keys`` receives the keys of other cache entries the plan uses.
+
+    A block is reused when its entry is kept and its rows are not wanted (no sink) or the
+    sink still has its shards; the checks of its documents are then skipped altogether.
+    Keys are made only with a cache, for a corpus of more than one block whose registries
+    have no problem.
+    """
+    cut = shard_blocks(stems)
+    # One block is one shard of each table, always written: nothing to keep for it.
+    wanted = cache.folder is not None and context.rows_wanted and len(cut) > 1
+    world = world_digest(context.raw, context.today) if wanted else None
+    inside = world is not None and documents_folder_inside(context.raw)
+    stats = FileStats(cache, context.raw) if inside else None
+    planned = []
+    for stems_of_block in cut:
+        keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
+        known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
+        key = block_key(world, known) if world is not None and len(known) == len(keys) else None
+        planned.append(_Block(stems_of_block, key, keys))
+    if stats is not None:
+        kept_keys.append(stats.save())
+    shards = sink if isinstance(sink, ShardSink) else None
+    if sink is not None and shards is None:
+        return planned  # every row is wanted
+    found_entries = cache.get_many(block.key for block in planned if block.key)
+    for block in planned:
+        data = found_entries.get(block.key) if block.key else None
+        entry = from_bytes(data, block.stems) if data is not None else None
+        if entry is not None and block.key and (shards is None or shards.reusable(block.key)):
+            block.entry = entry
+    return planned
+
+
+def _chunks(stems: list[str]) -> list[list[str]]:
+    return [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
 
 
 def _sorted_rows(table: str, rows: list[Row]) -> list[Row]:
@@ -359,8 +444,9 @@ def _slim(
     }
 
 
-def _check_documents(context: _Context, stems: list[str], jobs: int) -> Iterator[ChunkOutcome]:
-    chunks = [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
+def _check_documents(
+    context: _Context, chunks: list[list[str]], jobs: int
+) -> Generator[ChunkOutcome, None, None]:
     if jobs <= 1 or len(chunks) <= 1:
         _start_worker(context)
         try:

@@ -35,6 +35,11 @@ def sha256sums(folder: Path) -> str:
     )
 
 
+def sums_text(digests: dict[str, str]) -> str:
+    """The ``SHA256SUMS`` text of relative path -> hex digest, in the order of ``sha256sums``."""
+    return "".join(f"{digests[name]}  {name}\n" for name in sorted(digests))
+
+
 def parse_sha256sums(text: str) -> tuple[dict[str, str], list[int]]:
     """Listed name -> hex digest, and the numbers of the lines that are not `sha256sum` lines."""
     listed: dict[str, str] = {}

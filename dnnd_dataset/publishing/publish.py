@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.errors import OutputError, printable
 from dnnd_dataset.publishing.arrow_fields import table_spec
 from dnnd_dataset.publishing.arrow_schema import to_arrow
@@ -36,11 +39,19 @@ from dnnd_dataset.publishing.checksums import (
     relative_files,
     sha256_file,
     sha256sums,
+    sums_text,
 )
 from dnnd_dataset.publishing.croissant import croissant, dumps
-from dnnd_dataset.publishing.dataset_meta import bibtex
+from dnnd_dataset.publishing.dataset_meta import WrittenFile, bibtex
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.publishing.rai import rai_fields
+from dnnd_dataset.publishing.shard_reuse import (
+    PreviousOutput,
+    WrittenBlock,
+    WrittenWhole,
+    ner_part,
+    rows_digest,
+)
 from dnnd_dataset.publishing.table_writer import (
     PARQUET_OPTIONS,
     TableWriter,
@@ -55,8 +66,8 @@ CARD_PROSE = Path(__file__).resolve().parents[2] / "DATASET_CARD.md"
 
 # Bounded files and row groups, so that readers (Spark, DuckDB, datasets) split the work;
 # fixed row counts, so that the same rows always give the same files. A small corpus
-# gives one file per table.
-ROWS_PER_SHARD = {"articles": 10_000}
+# gives one file per table. The tables of article rows have one shard per block of
+# articles instead (``checking/shard_blocks.py``), so that a change rewrites few files.
 DEFAULT_ROWS_PER_SHARD = 1_000_000
 ROW_GROUP_ROWS = {"articles": 1_000, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 100_000
@@ -70,20 +81,40 @@ class DatasetWriter:
     as ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
     """
 
-    def __init__(self, folder: Path, version: str, *, package: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        version: str,
+        *,
+        package: Path | None = None,
+        previous: PreviousOutput | None = None,
+    ) -> None:
         self.folder = folder
         self.version = version
         self.package = package
+        # The shards of the earlier output that may be taken instead of written again.
+        self.previous = previous if package is None else None
         self.writers = {
             name: table_writer(
                 name,
                 version,
                 folder,
-                rows_per_shard=ROWS_PER_SHARD.get(name, DEFAULT_ROWS_PER_SHARD),
+                rows_per_shard=None if name in ARTICLE_TABLES else DEFAULT_ROWS_PER_SHARD,
                 row_group_rows=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
             )
             for name in TABLES
         }
+        self._blocks = 0
+        # block key -> table -> shard number, and the block's share of the ner counts
+        self._block_shards: dict[str, tuple[dict[str, int], NerSummary]] = {}
+        self._block_ner = NerSummary()
+        self._ended = 0
+        # What :meth:`finish` wrote of each block whose key was given: for the next build.
+        self.written_blocks: dict[str, WrittenBlock] = {}
+        # Rows of the tables written whole at the end, and (digest, shard) of each.
+        self._held: dict[str, list[pa.Table]] = {}
+        self._held_shards: dict[str, tuple[str, int]] = {}
+        self.written_tables: dict[str, WrittenWhole] = {}
         self.package_writers = (
             {name: _package_writer(name, version, package) for name in TABLES}
             if package is not None
@@ -94,11 +125,83 @@ class DatasetWriter:
         self.prepare = functools.partial(arrow_rows, version=version)
 
     def add(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
-        self.writers[table].add(rows)
         if self.package is not None:
             self.package_writers[table].add(rows)
         if table == "ner":
-            self.ner.add(rows)
+            self._block_ner.add(rows)
+        if table not in ARTICLE_TABLES or (table == "evidence" and self._after_blocks()):
+            # A table written whole at the end (the registries' rows): held, so that the
+            # earlier output's file is taken when the rows are the same.
+            held = rows if isinstance(rows, pa.Table) else self.prepare(table, rows)
+            self._held.setdefault(table, []).append(held)
+            return
+        self.writers[table].add(rows)
+
+    def _after_blocks(self) -> bool:
+        return self._blocks > 1 and self._ended == self._blocks
+
+    def _write_held(self) -> None:
+        for table, parts in self._held.items():
+            rows = pa.concat_tables(parts).combine_chunks()
+            digest = rows_digest(rows)
+            writer = self.writers[table]
+            if self.previous is not None and self.previous.table_reusable(table, digest):
+                facts = self.previous.tables[table].shard
+                shard = writer.reuse_shard(
+                    self.previous.folder / facts.path,
+                    rows=facts.rows,
+                    num_bytes=facts.num_bytes,
+                    sha256=facts.sha256,
+                )
+            else:
+                writer.add(rows)
+                shard = writer.end_shard() if rows.num_rows or table != "evidence" else -1
+            # Only a table of one shard is taken whole (registries far under the bound).
+            single = writer.rows_per_shard is None or rows.num_rows < writer.rows_per_shard
+            if shard >= 0 and single:
+                self._held_shards[table] = (digest, shard)
+        self._held.clear()
+
+    def start_blocks(self, count: int) -> None:
+        """Articles come in ``count`` blocks: with more than one, a shard per block."""
+        self._blocks = count
+
+    def reusable(self, key: str) -> bool:
+        return self.previous is not None and self.previous.reusable(key, ARTICLE_TABLES)
+
+    def reuse(self, key: str) -> None:
+        """Take the block's shards from the earlier output: its rows are the same."""
+        assert self.previous is not None
+        found = self.previous.blocks[key]
+        shards = {}
+        for table in ARTICLE_TABLES:
+            facts = found.tables[table]
+            shards[table] = self.writers[table].reuse_shard(
+                self.previous.folder / facts.path,
+                rows=facts.rows,
+                num_bytes=facts.num_bytes,
+                sha256=facts.sha256,
+            )
+        ner = NerSummary(found.ner.sentences, Counter(found.ner.tags), Counter(found.ner.articles))
+        self._merge_ner(ner)
+        self._block_shards[key] = (shards, ner)
+        self._ended += 1
+
+    def end_block(self, key: str | None) -> None:
+        """The rows of a block are all in: end its shards (a single block ends nowhere)."""
+        ner, self._block_ner = self._block_ner, NerSummary()
+        self._merge_ner(ner)
+        self._ended += 1
+        if self._blocks < 2:
+            return
+        shards = {table: self.writers[table].end_shard() for table in ARTICLE_TABLES}
+        if key is not None:
+            self._block_shards[key] = (shards, ner)
+
+    def _merge_ner(self, part: NerSummary) -> None:
+        self.ner.sentences += part.sentences
+        self.ner.tags.update(part.tags)
+        self.ner.articles.update(part.articles)
 
     def finish(
         self,
@@ -108,10 +211,29 @@ class DatasetWriter:
         date_published: dt.date | None,
         progress: Callable[[str], None],
     ) -> None:
+        self._merge_ner(self._block_ner)
+        self._block_ner = NerSummary()
+        self._write_held()
         written = []
         for name in TABLES:
             written.append(self.writers[name].close())
             progress(written[-1].path)
+        for key, (shards, ner) in self._block_shards.items():
+            tables = {}
+            for table, shard in shards.items():
+                writer = self.writers[table]
+                file = writer.files[shard]
+                tables[table] = (file.path, file.num_rows, writer.shard_bytes[shard], file.sha256)
+            self.written_blocks[key] = WrittenBlock(
+                tables, ner_part(ner.sentences, ner.tags, ner.articles)
+            )
+        for table, (digest, shard) in self._held_shards.items():
+            writer = self.writers[table]
+            if len(writer.files) > shard:
+                file = writer.files[shard]
+                self.written_tables[table] = WrittenWhole(
+                    digest, (file.path, file.num_rows, writer.shard_bytes[shard], file.sha256)
+                )
         card = render_card(
             written, version=self.version, prose=prose, per_document=per_document, ner=self.ner
         )
@@ -126,7 +248,13 @@ class DatasetWriter:
         )
         _write_text(self.folder / "croissant.json", dumps(metadata))
         progress("croissant.json")
-        _write_text(self.folder / SHA256SUMS, sha256sums(self.folder))
+        # From the digests already known: reading every shard again costs as much as a
+        # rebuild that writes one of them.
+        digests = {"README.md": _text_digest(card), "croissant.json": _text_digest(dumps(metadata))}
+        for whole in written:
+            for file in whole.shards or (WrittenFile(whole.path, 0, 0, whole.sha256),):
+                digests[file.path] = file.sha256
+        _write_text(self.folder / SHA256SUMS, sums_text(digests))
         progress(SHA256SUMS)
         if self.package is not None:
             for writer in self.package_writers.values():
@@ -255,6 +383,10 @@ def _default_prose() -> str:
 
 def _no_progress(step: str) -> None:
     pass
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_text(path: Path, text: str) -> None:

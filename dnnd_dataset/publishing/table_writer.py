@@ -4,12 +4,16 @@ Rows arrive in the table's order, a few at a time. They are converted to Arrow a
 number at a time and written in row groups of a fixed size, in shards of a fixed number of
 rows, so that the same rows always give the same bytes however they were handed over.
 Shards are written under a temporary name and take their Hugging Face names
-(``train-00000-of-0000N.parquet``) once the count is known.
+(``train-00000-of-0000N.parquet``) once the count is known. A shard can also end where the
+caller says (a block of articles), or be taken whole from an earlier output whose rows are
+the same: linked, not written again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -77,8 +81,15 @@ class TableWriter:
         self._shard_rows = 0
         self._temporary: list[Path] = []
         self._shard_counts: list[int] = []
+        # shard -> its SHA-256, for a shard taken from an earlier output
+        self._known: dict[int, str] = {}
+        # Each shard's rows as Arrow counts them (``WrittenTable.num_bytes`` is their sum).
+        self.shard_bytes: list[int] = []
+        self._open_bytes = 0
         self.num_rows = 0
         self.num_bytes = 0
+        # Every shard as closed, in order (set by :meth:`close`).
+        self.files: list[WrittenFile] = []
 
     def add(self, rows: Iterable[Row] | pa.Table) -> None:
         """Rows as dicts of the columns, or as an Arrow table of this table's schema."""
@@ -93,11 +104,44 @@ class TableWriter:
                 self._convert(CONVERT_ROWS)
         self._write_full_groups()
 
-    def close(self) -> WrittenTable:
+    def end_shard(self) -> int:
+        """End the open shard here (an empty one when no row came since); its number."""
+        self._flush()
+        if self._writer is None:
+            self._open_shard()
+        self._close_shard()
+        return len(self._temporary) - 1
+
+    def reuse_shard(self, source: Path, *, rows: int, num_bytes: int, sha256: str) -> int:
+        """Take ``source``, a shard of an earlier output with the rows due next, as the next shard.
+
+        Only between shards: rows that came since the last shard ended are written first.
+        The file is linked where the file system allows it, so no byte is written.
+        """
+        if self._pending or self._converted_rows or self._writer is not None:
+            self.end_shard()
+        path = self.folder / f".{self.name}-{len(self._temporary):05d}.partial"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, path, follow_symlinks=False)
+        except OSError:
+            shutil.copyfile(source, path, follow_symlinks=False)
+        self._known[len(self._temporary)] = sha256
+        self._temporary.append(path)
+        self._shard_counts.append(rows)
+        self.shard_bytes.append(num_bytes)
+        self.num_rows += rows
+        self.num_bytes += num_bytes
+        return len(self._temporary) - 1
+
+    def _flush(self) -> None:
         self._convert(len(self._pending))
         self._write_full_groups()
         while self._converted_rows:
             self._write_group(min(self._converted_rows, self._room()))
+
+    def close(self) -> WrittenTable:
+        self._flush()
         if not self._temporary:  # a table without rows still gets its one file
             self._open_shard()
         self._close_shard()
@@ -111,7 +155,9 @@ class TableWriter:
             path = self.folder / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary.rename(path)
-            written.append(WrittenFile(relative, rows, path.stat().st_size, sha256_file(path)))
+            digest = self._known.get(shard) or sha256_file(path)
+            written.append(WrittenFile(relative, rows, path.stat().st_size, digest))
+        self.files = written
         if count == 1:
             (only,) = written
             return WrittenTable(
@@ -169,6 +215,7 @@ class TableWriter:
         self._in_flight = self._thread.submit(self._writer.write_table, group, count)
         self.num_rows += count
         self.num_bytes += group.nbytes
+        self._open_bytes += group.nbytes
         self._shard_rows += count
         if self.rows_per_shard is not None and self._shard_rows == self.rows_per_shard:
             self._close_shard()
@@ -191,7 +238,9 @@ class TableWriter:
             self._writer.close()
             self._writer = None
             self._shard_counts.append(self._shard_rows)
+            self.shard_bytes.append(self._open_bytes)
             self._shard_rows = 0
+            self._open_bytes = 0
 
 
 def shard_path(name: str) -> Callable[[int, int], str]:

@@ -15,6 +15,7 @@ Stamps live in ``<cache>/outputs/<digest of the output path>.json``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -26,14 +27,15 @@ from typing import Any
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
-from dnnd_dataset.publishing.checksums import sha256_file
+from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 STAMPS = "outputs"
 _STAMP = re.compile(r"[0-9a-f]{64}\.json")
 
 
-def _package_digest() -> bytes:
+@functools.cache
+def package_digest() -> bytes:
     # Every module and template of the package decides what a build writes, and so do the
     # libraries (pyarrow names itself in every Parquet footer) and Python's Unicode data.
     digest = hashlib.sha256(environment_description().encode())
@@ -48,7 +50,7 @@ def inputs_digest(
     raw: Path, prose: str, *, version: str, today: dt.date, package_data: Path | None
 ) -> str | None:
     """The digest of what a build's output depends on; None when ``raw`` is not plain files."""
-    digest = hashlib.sha256(_package_digest())
+    digest = hashlib.sha256(package_digest())
     # The raw folder as given: the report names its files by that path.
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
@@ -88,21 +90,32 @@ def _walk(folder: Path) -> list[tuple[str, Path | None]]:
     return sorted(found)
 
 
-def _files(folder: Path) -> dict[str, list[int | str]] | None:
+def _files(folder: Path, known: dict[str, str] | None = None) -> dict[str, list[int | str]] | None:
     """Relative path -> [size, modification time in ns, SHA-256] of every file below ``folder``.
 
     The digest, because a file can change and keep its size and time (a flipped byte, a copy
-    that keeps times); reading the output once costs little next to building it.
+    that keeps times); reading the output once costs little next to building it. ``known``
+    gives the digests of files just written (their ``SHA256SUMS``), which are not read again.
     """
+    known = known or {}
     try:
         return {
-            relative: [status.st_size, status.st_mtime_ns, sha256_file(path)]
+            relative: [status.st_size, status.st_mtime_ns, known.get(relative) or sha256_file(path)]
             for relative, path in _walk(folder)
             if path is not None
             for status in [path.stat()]
         }
     except (OSError, _Special):
         return None
+
+
+def _listed(folder: Path) -> dict[str, str]:
+    """The digests the folder's ``SHA256SUMS`` lists (empty when it cannot be read)."""
+    try:
+        listed, _ = parse_sha256sums((folder / SHA256SUMS).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return listed
 
 
 def _stamp_path(cache: Path, out: Path) -> Path:
@@ -138,7 +151,9 @@ def record(
     if digest is None:
         return
     folders = {"out": out, **({"package_data": package_data} if package_data else {})}
-    files = {name: _files(folder) for name, folder in folders.items()}
+    # The build has just written these folders and their SHA256SUMS: a later build compares
+    # every file's digest with what is recorded here, so a file changed since is noticed.
+    files = {name: _files(folder, _listed(folder)) for name, folder in folders.items()}
     if any(listing is None for listing in files.values()):
         return
     path = _stamp_path(cache, out)

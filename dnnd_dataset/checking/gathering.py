@@ -1,0 +1,131 @@
+"""What the run keeps of each document once it is checked, and of all of them together.
+
+A document's outcome never holds its text; the gathered outcomes are what the checks across
+documents (registry quotes, names printed somewhere, duplicate texts), the registry tables
+and the card need. A block of documents reused from the cache gives the same, from its entry.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from dnnd_dataset.checking.assembly import Links
+from dnnd_dataset.checking.block_entry import BlockBuilder, BlockEntry
+from dnnd_dataset.checking.counts_table import CountsTable
+from dnnd_dataset.checking.document_rows import Contribution, Row
+from dnnd_dataset.checking.state import CheckState
+from dnnd_dataset.errors import Issue
+from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
+
+
+@dataclass
+class DocumentOutcome:
+    """What the run keeps of one document once it is checked: never its text."""
+
+    stem: str
+    key: str | None
+    issues: list[Issue]
+    has_text: bool
+    has_document: bool
+    unreadable: bool
+    proposals: dict[str, int]
+    coverage: dict[str, int] | None
+    quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem]
+    printed: set[str]
+    printed_as: dict[str, str]
+    # The SHA-256 of its text and the path shown for the text, when there is one.
+    text_digest: tuple[str, str] | None = None
+    # With no issue: its rows per table, its counts for the card, what it adds to registries.
+    rows: dict[str, list[Row]] | None = None
+    counts: dict[str, int] | None = None
+    contribution: Contribution | None = None
+
+
+class Gathered:
+    """What the run keeps of every document for the checks across documents and the card."""
+
+    def __init__(self, state: CheckState) -> None:
+        self.state = state
+        self.coverage = CountsTable()
+        self.documents = CountsTable()
+        self.links = Links()
+        self.printed: set[str] = set()
+        self.printed_as: dict[str, str] = {}
+        self.complete = True
+        self.keys: list[str | None] = []
+        self.texts: list[tuple[str, str, str]] = []
+
+    def outcome(self, outcome: DocumentOutcome) -> None:
+        state, stem = self.state, sys.intern(outcome.stem)
+        self.keys.append(outcome.key)
+        state.issues += outcome.issues
+        if outcome.has_text:
+            state.article_ids.add(stem)
+        elif outcome.has_document:
+            self.complete = False
+        if outcome.unreadable:
+            state.raw.unreadable.add(stem)
+        self._common(outcome.quoted, outcome.printed, outcome.printed_as)
+        state.proposals.update(outcome.proposals)
+        if outcome.text_digest is not None:
+            self.texts.append((stem, *outcome.text_digest))
+        if outcome.coverage is not None:
+            self.coverage.add(stem, outcome.coverage)
+        if outcome.contribution is not None and outcome.counts is not None:
+            self.links.add(stem, outcome.contribution)
+            self.documents.add(stem, outcome.counts)
+
+    def block(self, entry: BlockEntry) -> None:
+        """The documents of a block whose entry was reused: what their outcomes gave."""
+        state, links = self.state, self.links
+        stems = [sys.intern(stem) for stem in entry.stems]
+        state.article_ids.update(stems)
+        quoted = {(entity, anchor): value for entity, anchor, value in entry.quoted}
+        self._common(quoted, set(entry.printed), dict(entry.printed_as))
+        state.proposals.update(entry.proposals)
+        for stem, text in zip(stems, entry.texts, strict=True):
+            self.texts.append((stem, *text))
+        self.coverage.add_columns(stems, entry.coverage)
+        self.documents.add_columns(stems, entry.counts)
+        for entity_id, article_id, in_chrome in entry.links:
+            links.link(entity_id, sys.intern(article_id), in_chrome)
+        for entity_id, form in entry.forms:
+            links.forms[entity_id].add(form)
+        links.stated += entry.positions
+
+    def _common(
+        self,
+        quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem],
+        printed: set[str],
+        printed_as: dict[str, str],
+    ) -> None:
+        self.state.quoted.update(quoted)
+        self.printed |= printed
+        for value, form in printed_as.items():
+            self.printed_as.setdefault(value, form)
+
+
+def keep_in_block(builder: BlockBuilder, outcome: DocumentOutcome) -> None:
+    """Add a document to its block's entry: only one with rows and without problems fits."""
+    if (
+        outcome.issues
+        or not outcome.has_text
+        or outcome.coverage is None
+        or outcome.text_digest is None
+        or outcome.counts is None
+        or outcome.contribution is None
+    ):
+        builder.fits = False
+        return
+    builder.add(
+        outcome.stem,
+        proposals=outcome.proposals,
+        coverage=outcome.coverage,
+        counts=outcome.counts,
+        text=outcome.text_digest,
+        quoted=outcome.quoted,
+        printed=outcome.printed,
+        printed_as=outcome.printed_as,
+        contribution=outcome.contribution,
+    )

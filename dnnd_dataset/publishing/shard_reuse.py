@@ -1,0 +1,229 @@
+"""Which shards of the output folder a rebuild can take as they are, instead of writing them.
+
+Each table of article rows has one shard per block of articles
+(:mod:`dnnd_dataset.checking.shard_blocks`). After a build, the cache folder records, per
+output folder, for each block's key: each table's shard (its name, rows, checksum and the
+file's identity on disk: device, inode, size, modification and change times) and the
+block's share of the ``ner`` counts of the card. A later build whose block has the same key
+(the same documents, registries, checking code and date) and whose writing code is the same
+takes the shard from the output folder by a hard link, provided the file is still the one
+recorded: any change to it, even one that keeps its size and times, changes its change time
+(``st_ctime``, which no program can set back). A record is only ever a hint: anything that
+does not match is written afresh, and the bytes are the same either way.
+
+Records live in ``<cache>/shards/<digest of the output path>.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import secrets
+import stat
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
+
+from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT
+
+RECORDS = "shards"
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class ShardFacts:
+    """One shard as written: where, what it holds, and the file's identity on disk."""
+
+    path: str
+    rows: int
+    num_bytes: int
+    sha256: str
+    # (device, inode, size, modification ns, change ns), taken once the output was in place.
+    identity: tuple[int, int, int, int, int]
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class NerPart:
+    """A block's share of the ``ner`` counts of the card."""
+
+    sentences: int
+    tags: dict[int, int]
+    articles: dict[str, int]
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class BlockShards:
+    tables: dict[str, ShardFacts]
+    ner: NerPart
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class WholeShard:
+    """The one shard of a table written whole at the end, and the digest of its rows."""
+
+    digest: str
+    shard: ShardFacts
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class _Record:
+    output: str
+    writer: str
+    blocks: dict[str, BlockShards]
+    # The registry tables, and the evidence of the registries after the blocks' shards.
+    tables: dict[str, WholeShard]
+
+
+_ADAPTER: TypeAdapter[_Record] = TypeAdapter(_Record)
+
+
+@functools.cache
+def writer_digest(version: str) -> str:
+    """What decides a shard's bytes besides its rows: the package's code, libraries, version."""
+    from dnnd_dataset.publishing.up_to_date import package_digest
+
+    return hashlib.sha256(package_digest() + version.encode()).hexdigest()
+
+
+def identity(path: Path) -> tuple[int, int, int, int, int] | None:
+    """The file's identity on disk; None unless it is a regular file (links are not)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
+
+
+def rows_digest(rows: pa.Table) -> str:
+    """The digest of a table's rows, from its Arrow stream: equal rows, equal digests."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, rows.schema) as stream:
+        stream.write_table(rows)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+def _usable(folder: Path, table: str, facts: ShardFacts) -> bool:
+    if not facts.path.startswith(f"data/{table}/") or not OUTPUT_LAYOUT.owns_file(facts.path):
+        return False
+    return identity(folder / facts.path) == facts.identity
+
+
+@dataclass
+class PreviousOutput:
+    """The shards of the output folder ``folder`` that a build may take, by block key."""
+
+    folder: Path
+    blocks: dict[str, BlockShards]
+    tables: dict[str, WholeShard]
+
+    def table_reusable(self, table: str, digest: str) -> bool:
+        found = self.tables.get(table)
+        return (
+            found is not None
+            and found.digest == digest
+            and _usable(self.folder, table, found.shard)
+        )
+
+    def reusable(self, key: str, tables: tuple[str, ...]) -> bool:
+        found = self.blocks.get(key)
+        if found is None or set(found.tables) != set(tables):
+            return False
+        return all(_usable(self.folder, table, facts) for table, facts in found.tables.items())
+
+
+def _record_path(cache: Path, out: Path) -> Path:
+    name = hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()
+    return cache / RECORDS / f"{name}.json"
+
+
+def previous_output(cache: Path, out: Path, version: str) -> PreviousOutput | None:
+    """What the last build recorded of ``out``, if it was written by this very code."""
+    try:
+        record = _ADAPTER.validate_json(_record_path(cache, out).read_bytes())
+    except (OSError, ValidationError):
+        return None
+    if record.writer != writer_digest(version) or record.output != os.path.abspath(out):
+        return None
+    return PreviousOutput(Path(out), record.blocks, record.tables)
+
+
+@dataclass
+class WrittenBlock:
+    """A block's shards as a build wrote them: (table, shard facts without identity)."""
+
+    tables: dict[str, tuple[str, int, int, str]]
+    ner: NerPart
+
+
+@dataclass
+class WrittenWhole:
+    """A table written whole at the end: the digest of its rows, its shard as written."""
+
+    digest: str
+    shard: tuple[str, int, int, str]
+
+
+def _facts(out: Path, written: tuple[str, int, int, str]) -> ShardFacts | None:
+    relative, rows, num_bytes, sha256 = written
+    found = identity(out / relative)
+    return None if found is None else ShardFacts(relative, rows, num_bytes, sha256, found)
+
+
+def record_shards(
+    cache: Path,
+    out: Path,
+    version: str,
+    written: Mapping[str, WrittenBlock],
+    whole: Mapping[str, WrittenWhole],
+) -> None:
+    """Record the shards of ``out`` as now on disk; a record is only a hint, so errors pass."""
+    path = _record_path(cache, out)
+    blocks: dict[str, BlockShards] = {}
+    for key, block in written.items():
+        tables = {}
+        for table, shard in block.tables.items():
+            facts = _facts(out, shard)
+            if facts is None:
+                break
+            tables[table] = facts
+        else:
+            blocks[key] = BlockShards(tables, block.ner)
+    tables_whole = {
+        table: WholeShard(table_whole.digest, facts)
+        for table, table_whole in whole.items()
+        if (facts := _facts(out, table_whole.shard)) is not None
+    }
+    record = _Record(os.path.abspath(out), writer_digest(version), blocks, tables_whole)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(_ADAPTER.dump_json(record))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def forget_shards(cache: Path, out: Path) -> None:
+    """Drop the record of ``out`` (a build that could not record its shards)."""
+    _record_path(cache, out).unlink(missing_ok=True)
+
+
+def ner_part(sentences: int, tags: Counter[int], articles: Counter[str]) -> NerPart:
+    return NerPart(sentences, dict(tags), dict(articles))

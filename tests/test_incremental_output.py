@@ -1,0 +1,271 @@
+"""A rebuild after an edit writes only the shards whose rows changed, and the same bytes as a
+cold build: editing, adding, deleting and renaming a document, and a registry change."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench import synth
+from dnnd_dataset.builder import build
+from dnnd_dataset.checking import shard_blocks
+from dnnd_dataset.errors import InvalidCorpusError
+
+from .conftest import snapshot
+
+ARTICLES = 48
+ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Blocks of 4 articles on average: a small corpus in many shards.
+    monkeypatch.setattr(shard_blocks, "MEAN", 4)
+    monkeypatch.setattr(shard_blocks, "MOST", 8)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("pristine") / "raw"
+    synth.write_corpus(raw, ARTICLES, seed=11)
+    return raw
+
+
+@pytest.fixture
+def raw(pristine: Path, tmp_path: Path) -> Path:
+    shutil.copytree(pristine, tmp_path / "raw")
+    shutil.copyfile(pristine.parent / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
+    return tmp_path / "raw"
+
+
+def _quoted_by_registries(raw: Path) -> set[str]:
+    """The articles that registry entries quote: deleting one would leave a quote dangling."""
+    found = set()
+    for path in (raw / "registry").rglob("*.yaml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith(("- article:", "article:")):
+                found.add(line.split(":", 1)[1].strip())
+    return found
+
+
+def _free_article(raw: Path, after: int = 0) -> str:
+    """An article that no registry entry quotes, from the ``after``-th on."""
+    quoted = _quoted_by_registries(raw)
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    return next(stem for stem in stems[after:] if stem not in quoted)
+
+
+def _set_text(raw: Path, stem: str, text: str) -> None:
+    text_path = raw / "documents" / f"{stem}.txt"
+    yaml_path = raw / "documents" / f"{stem}.yaml"
+    old = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    text_path.write_text(text, encoding="utf-8", newline="")
+    new = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(old, new), "utf-8")
+
+
+def edit_text(raw: Path) -> None:
+    stem = _free_article(raw, 20)
+    text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+    _set_text(raw, stem, text + "\n\nCác đại biểu thống nhất kiến nghị.")
+
+
+def _copy_as(raw: Path, stem: str, new: str) -> None:
+    folder = raw / "documents"
+    shutil.copyfile(folder / f"{stem}.txt", folder / f"{new}.txt")
+    annotation = (folder / f"{stem}.yaml").read_text(encoding="utf-8")
+    (folder / f"{new}.yaml").write_text(
+        annotation.replace(f"article_id: {stem}", f"article_id: {new}"), encoding="utf-8"
+    )
+
+
+def add_document(raw: Path) -> None:
+    stem = _free_article(raw, 30)
+    new = f"{stem[:6]}-added"
+    _copy_as(raw, stem, new)
+    # A text of its own: two equal texts are refused.
+    text = (raw / "documents" / f"{new}.txt").read_text(encoding="utf-8")
+    _set_text(raw, new, text + "\n\nHội nghị kết thúc tốt đẹp.")
+
+
+def delete_document(raw: Path) -> None:
+    stem = _free_article(raw, 5)
+    for suffix in (".txt", ".yaml"):
+        (raw / "documents" / f"{stem}{suffix}").unlink()
+
+
+def rename_document(raw: Path) -> None:
+    stem = _free_article(raw, 12)
+    _copy_as(raw, stem, f"{stem[:6]}-renamed")
+    for suffix in (".txt", ".yaml"):
+        (raw / "documents" / f"{stem}{suffix}").unlink()
+
+
+def change_registry(raw: Path) -> None:
+    path = min((raw / "registry" / "persons").glob("*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    assert "roles:\n- official\n" in text
+    path.write_text(text.replace("roles:\n- official\n", "roles:\n- official\n- author\n"))
+
+
+EDITS: list[Callable[[Path], None]] = [
+    edit_text,
+    add_document,
+    delete_document,
+    rename_document,
+    change_registry,
+]
+
+
+def _identities(out: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(out).as_posix(): (os.stat(path).st_dev, os.stat(path).st_ino)
+        for path in out.rglob("*")
+        if path.is_file()
+    }
+
+
+def _rewritten(before: dict[str, tuple[int, int]], out: Path) -> set[str]:
+    """The Parquet files of ``out`` that are not files of the earlier output."""
+    kept = set(before.values())
+    return {
+        name
+        for name, found in _identities(out).items()
+        if name.endswith(".parquet") and found not in kept
+    }
+
+
+def _last(out: Path, table: str) -> str:
+    return max(path.relative_to(out).as_posix() for path in (out / "data" / table).iterdir())
+
+
+def _shards(out: Path, table: str) -> int:
+    return len(list((out / "data" / table).iterdir()))
+
+
+def test_each_edit_rewrites_few_shards_and_the_same_bytes_as_a_cold_build(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    shards = _shards(out, "articles")
+    assert shards >= 6  # many blocks, so that most of them stay as they were
+    for number, edit in enumerate(EDITS):
+        before = _identities(out)
+        edit(raw)
+        build(raw, out, cache=cache)
+        cold = tmp_path / f"cold-{number}"
+        build(raw, cold)
+        assert snapshot(out) == snapshot(cold), edit.__name__
+        rewritten = _rewritten(before, out)
+        print(edit.__name__, sorted(rewritten))
+        if edit is change_registry:
+            continue  # every document reads the registries: every block is checked again
+        # One block changed (two when the edit ends or starts a block): its shard of each
+        # table is written, every other shard is the earlier file. The registry tables and
+        # the registries' evidence (the last shard of evidence) are written when their rows
+        # change: the articles that name an entity, the positions an article states.
+        blocks = rewritten - {_last(out, "evidence")}
+        blocks = {name for name in blocks if name.split("/")[1] in ARTICLE_TABLES}
+        assert len(blocks) in (4, 8), (edit.__name__, sorted(rewritten))
+        assert {name.split("/")[1] for name in blocks} == set(ARTICLE_TABLES)
+        if edit is edit_text:  # a sentence that names nothing: no registry row changes
+            assert rewritten == blocks
+
+
+def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    victim = min((out / "data" / "mentions").iterdir())
+    content = victim.read_bytes()
+    victim.write_bytes(content)  # the same bytes, but the file was written: not trusted
+    before = _identities(out)
+    edit_text(raw)
+    build(raw, out, cache=cache)
+    assert victim.relative_to(out).as_posix() in _rewritten(before, out)
+    assert snapshot(out) != expected
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    stem = _free_article(raw, 20)
+    path = raw / "documents" / f"{stem}.txt"
+    status = path.stat()
+    data = path.read_bytes()
+    assert b"a" in data
+    path.write_bytes(data.replace(b"a", b"o", 1))  # its checksum no longer matches
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    with pytest.raises(InvalidCorpusError) as failure:
+        build(raw, out, cache=cache)
+    assert "text-changed" in {issue.code for issue in failure.value.report.issues}
+    assert snapshot(out) == expected
+
+
+KINDS = ("edit", "add", "delete", "rename")
+
+
+def _apply(raw: Path, kind: str, which: int, step: int) -> None:
+    """One edit of ``kind`` on the ``which``-th article that no registry quotes."""
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    quoted = _quoted_by_registries(raw)
+    free = [stem for stem in stems if stem not in quoted]
+    stem = free[which % len(free)]
+    if kind == "edit":
+        text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+        _set_text(raw, stem, text + f"\n\nĐoạn {step}.")
+    elif kind == "add":
+        _copy_as(raw, stem, f"{stem[:6]}-add{step}")
+        text = (raw / "documents" / f"{stem[:6]}-add{step}.txt").read_text(encoding="utf-8")
+        _set_text(raw, f"{stem[:6]}-add{step}", text + f"\n\nBản sao {step}.")
+    else:
+        if kind == "rename":
+            _copy_as(raw, stem, f"{stem[:6]}-moved{step}")
+        for suffix in (".txt", ".yaml"):
+            (raw / "documents" / f"{stem}{suffix}").unlink()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.integers(min_value=0, max_value=60)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_sequence_of_edits_gives_the_bytes_of_a_cold_build(
+    pristine: Path, edits: list[tuple[str, int]]
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="dnnd-edits-") as scratch:
+        folder = Path(scratch)
+        raw = folder / "raw"
+        shutil.copytree(pristine, raw)
+        shutil.copyfile(pristine.parent / "DATASET_CARD.md", folder / "DATASET_CARD.md")
+        out, cache = folder / "out", folder / "cache"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(shard_blocks, "MEAN", 4)
+            patch.setattr(shard_blocks, "MOST", 8)
+            build(raw, out, cache=cache)
+            for step, (kind, which) in enumerate(edits):
+                _apply(raw, kind, which, step)
+                build(raw, out, cache=cache)
+                cold = folder / f"cold-{step}"
+                build(raw, cold)
+                assert snapshot(out) == snapshot(cold), edits[: step + 1]
+                shutil.rmtree(cold)
