@@ -108,7 +108,7 @@ def test_a_draft_is_reviewed_saved_checked_and_built(
     assert page.url.endswith(":" + url.split(":")[2].split("/")[0] + "/")  # token dropped
     meeting = _item(page, "MEETING", MEETING_NAME)
     chair = _item(page, "PERSON", "Trần Văn Hải")
-    body = _item(page, "ORGANIZATION", "Hội Hữu nghị Nhật")
+    cut_name = _item(page, "ORGANIZATION", "Hội Hữu nghị Nhật")
     byline = _item(page, "PERSON", "Hoàng Yến")
     assert _current(page) == _item(page, "title", TITLE)
     page.keyboard.press("a")  # the title
@@ -132,7 +132,7 @@ def test_a_draft_is_reviewed_saved_checked_and_built(
     page.fill("#link-search", "tran van hai")
     page.click("#link-results .result[data-id=tran-van-hai]")
     page.keyboard.press("ArrowDown")
-    assert _current(page) == body
+    assert _current(page) == cut_name
 
     # The draft cut the organization's name at " - ": the span is extended by selection.
     _select(page, "Hội Hữu nghị Nhật - Việt")
