@@ -205,3 +205,34 @@ def test_the_review_benchmark_reaches_a_valid_annotation_of_each_article(
     actions = {name: (row["actions"], row["keys"]) for name, row in result["articles"].items()}
     assert actions == {"binh-dinh": (14, 7), "nhat-viet": (10, 7), "quan-triet": (6, 5)}
     assert (tmp_path / "dataset" / "SHA256SUMS").is_file()
+
+
+class _Page:
+    """A page whose current item stands for ``words``; it records the keys pressed."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words
+        self.pressed: list[str] = []
+        self.keyboard = self
+
+    def text_content(self, selector: str) -> str:
+        assert selector == "#items li.current .words"
+        return self.words
+
+    def press(self, key: str) -> None:
+        self.pressed.append(key)
+
+
+def test_a_benchmark_key_meant_for_another_item_stops_the_script() -> None:
+    from bench.review import _act
+
+    page = _Page("Quy Nhơn")
+    _act(page, ("key", "a", "Quy Nhơn"))
+    assert page.pressed == ["a"]
+    with pytest.raises(SystemExit) as stopped:
+        _act(page, ("key", "x", "tỉnh Bình Định"))
+    assert str(stopped.value) == (
+        "the script presses 'x' on 'tỉnh Bình Định', the page is at 'Quy Nhơn': the draft "
+        "changed; update SCRIPTS in bench/review.py"
+    )
+    assert page.pressed == ["a"]
