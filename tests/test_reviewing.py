@@ -2,7 +2,8 @@
 draft and the registry files of the accepted proposals, then returns the checks' problems.
 
 The endpoints are driven through starlette's TestClient; the page itself is driven in a
-browser by ``tests/test_review_browser.py``.
+browser by ``tests/test_review_browser.py``. Both review the fixed draft of
+``tests/review_draft.py``, so that what a save writes does not change with the drafter.
 """
 
 from __future__ import annotations
@@ -19,27 +20,20 @@ pytest.importorskip("httpx", reason="starlette's TestClient needs httpx: pip ins
 
 from starlette.testclient import TestClient
 
-from dnnd_dataset.drafting.adding import add_article
 from dnnd_dataset.errors import DnndError
 from dnnd_dataset.reviewing.server import review_app
 from dnnd_dataset.reviewing.session import ReviewSession, review_session
 
 from .conftest import REPO, snapshot
+from .review_draft import place_draft
 
-ARTICLE = REPO / "tests" / "data" / "review" / "hoi-nghi.txt"
 PORT = 8123
 ORIGIN = f"http://127.0.0.1:{PORT}"
-# A person another contributor registered after the draft was made: the review links to him.
-TRAN_VAN_HAI = "id: tran-van-hai\nname: Trần Văn Hải\n"
 
 
 @pytest.fixture()
 def drafted(raw_copy: Path) -> tuple[Path, str]:
-    added = add_article(raw_copy, ARTICLE)
-    (raw_copy / "registry" / "persons" / "tran-van-hai.yaml").write_text(
-        TRAN_VAN_HAI, encoding="utf-8"
-    )
-    return raw_copy, added.article_id
+    return raw_copy, place_draft(raw_copy).stem
 
 
 @pytest.fixture()
