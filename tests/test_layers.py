@@ -24,6 +24,7 @@ RANK = {
     "span_index": 0,
     "roles_lexicon": 0,
     "sealing": 0,
+    "file_tree": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,

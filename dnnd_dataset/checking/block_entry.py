@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
 from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
+from dnnd_dataset.file_tree import SpecialFile, digest_tree
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
 # Marks the key of a block, so that it never equals a document's.
@@ -162,29 +161,9 @@ def world_digest(raw: Path, today: dt.date) -> str | None:
     """
     digest = hashlib.sha256(_KIND + CODE_DIGEST)
     digest.update(f"{raw}\0{today.isoformat()}\0".encode("utf-8", "surrogateescape"))
-    pending = [(Path(raw) / "registry", "")]
-    found: list[tuple[str, Path | None]] = []
     try:
-        while pending:
-            folder, prefix = pending.pop()
-            with os.scandir(folder) as entries:
-                for item in entries:
-                    relative = f"{prefix}{item.name}"
-                    mode = item.stat(follow_symlinks=False).st_mode
-                    if stat.S_ISDIR(mode):
-                        found.append((relative + "/", None))
-                        pending.append((Path(item.path), relative + "/"))
-                    elif stat.S_ISREG(mode):
-                        found.append((relative, Path(item.path)))
-                    else:
-                        return None
-        for relative, path in sorted(found, key=lambda item: item[0]):
-            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-            if path is not None:
-                content = path.read_bytes()
-                digest.update(len(content).to_bytes(8, "big"))
-                digest.update(content)
-    except OSError:
+        digest_tree(digest, Path(raw) / "registry")
+    except (OSError, SpecialFile):
         return None
     return digest.hexdigest()
 

@@ -21,12 +21,12 @@ import json
 import os
 import re
 import secrets
-import stat
 from pathlib import Path
 from typing import Any
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
+from dnnd_dataset.file_tree import SpecialFile, digest_tree, walk
 from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -55,39 +55,10 @@ def inputs_digest(
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
     try:
-        for relative, path in _walk(Path(raw)):
-            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-            if path is not None:
-                content = path.read_bytes()
-                digest.update(len(content).to_bytes(8, "big"))
-                digest.update(content)
-    except (OSError, _Special):
+        digest_tree(digest, Path(raw))
+    except (OSError, SpecialFile):
         return None  # the build reports what is wrong with it
     return digest.hexdigest()
-
-
-class _Special(Exception):
-    """A link, FIFO, socket or device under raw/: never taken as unchanged."""
-
-
-def _walk(folder: Path) -> list[tuple[str, Path | None]]:
-    """(relative path, file or None for a folder) of everything below ``folder``, sorted."""
-    found: list[tuple[str, Path | None]] = []
-    pending = [(folder, "")]
-    while pending:
-        current, prefix = pending.pop()
-        with os.scandir(current) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                relative = f"{prefix}{entry.name}"
-                mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISDIR(mode):
-                    found.append((relative + "/", None))
-                    pending.append((Path(entry.path), relative + "/"))
-                elif stat.S_ISREG(mode):
-                    found.append((relative, Path(entry.path)))
-                else:
-                    raise _Special(relative)
-    return sorted(found)
 
 
 def _files(folder: Path, known: dict[str, str] | None = None) -> dict[str, list[int | str]] | None:
@@ -101,11 +72,11 @@ def _files(folder: Path, known: dict[str, str] | None = None) -> dict[str, list[
     try:
         return {
             relative: [status.st_size, status.st_mtime_ns, known.get(relative) or sha256_file(path)]
-            for relative, path in _walk(folder)
+            for relative, path in walk(folder)
             if path is not None
             for status in [path.stat()]
         }
-    except (OSError, _Special):
+    except (OSError, SpecialFile):
         return None
 
 
