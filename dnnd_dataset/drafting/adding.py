@@ -27,7 +27,8 @@ from dnnd_dataset.drafting.render import render
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Issue, Report
 from dnnd_dataset.reading.rawio import RawFileError, read_text
 
-_NUMBERED = re.compile(r"^(?P<number>[0-9]{3,})-")
+# The file name of an article: its number, then the digest of its text.
+NUMBERED_NAME = re.compile(r"^(?P<number>[0-9]{3,})-")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def next_article_id(documents: Path, text: str) -> str:
     numbers = [
         int(m["number"])
         for path in (documents.iterdir() if documents.is_dir() else [])
-        if (m := _NUMBERED.match(path.name))
+        if (m := NUMBERED_NAME.match(path.name))
     ]
     number = max(numbers, default=-1) + 1
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

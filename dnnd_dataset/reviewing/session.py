@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
+from dnnd_dataset.drafting.adding import NUMBERED_NAME
 from dnnd_dataset.errors import DnndError
 from dnnd_dataset.records import (
     SLUG_PATTERN,
@@ -24,8 +25,6 @@ from dnnd_dataset.records import (
     ParticipantRole,
 )
 from dnnd_dataset.reviewing.items import page_items, read_registry
-
-_NUMBERED = re.compile(r"^(?P<number>[0-9]{3,})-")
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _newest_draft(raw: Path) -> str:
     folder = raw / "documents"
     drafts = []
     for path in folder.glob("*.yaml") if folder.is_dir() else []:
-        found = _NUMBERED.match(path.name)
+        found = NUMBERED_NAME.match(path.name)
         content = path.read_text(encoding="utf-8", errors="replace") if found else ""
         pending = "proposed: true" in content.split("\n", 8)[-1] or "\nproposals:" in content
         if found and _drafted(path) and pending:
