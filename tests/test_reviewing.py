@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("starlette", reason="the 'review' extra is not installed")
-pytest.importorskip("httpx", reason="starlette's TestClient needs httpx: pip install '.[test]'")
+pytest.importorskip("httpx2", reason="starlette's TestClient needs httpx2: pip install '.[test]'")
 
 from starlette.testclient import TestClient
 
