@@ -117,9 +117,18 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             return _refused(403, "the session token is missing or wrong")
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return _refused(415, "send the decisions as application/json")
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        # Counted while it arrives: a body is never held whole past the cap.
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
             return _refused(413, "the request is larger than any review")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                return _refused(413, "the request is larger than any review")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             decisions = SaveRequest.model_validate_json(body)
         except ValidationError as error:

@@ -1,0 +1,87 @@
+"""The review server against contributed input and hostile requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the 'review' extra is not installed")
+
+from starlette.types import Message
+
+from dnnd_dataset.reviewing.server import MAX_BODY, review_app
+from dnnd_dataset.reviewing.session import ReviewSession, review_session
+
+from .conftest import snapshot
+from .review_draft import place_draft
+
+PORT = 8123
+CHUNK = 1024 * 1024
+
+
+@pytest.fixture()
+def session(raw_copy: Path) -> Iterator[ReviewSession]:
+    with review_session(raw_copy, place_draft(raw_copy).stem) as held:
+        yield held
+
+
+def _post(
+    session: ReviewSession, chunks: int, headers: list[tuple[bytes, bytes]]
+) -> tuple[int, bytes, int]:
+    """POST ``chunks`` chunks of CHUNK bytes to /api/save; the status, the answer's body and
+    how many chunks the server asked for."""
+    asked = 0
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        nonlocal asked
+        asked += 1
+        if asked > chunks:
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": b" " * CHUNK, "more_body": asked < chunks}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/save",
+        "raw_path": b"/api/save",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", PORT),
+        "headers": [
+            (b"host", f"127.0.0.1:{PORT}".encode()),
+            (b"x-review-token", session.token.encode()),
+            (b"content-type", b"application/json"),
+            *headers,
+        ],
+    }
+    asyncio.run(review_app(session, PORT)(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], body, asked
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read_whole(session: ReviewSession) -> None:
+    before = snapshot(session.raw)
+    refused = b'{"error":"the request is larger than any review"}'
+    chunks = 64  # 64 MiB offered, the cap is 4 MiB
+    # Sent without a length, the body is read only until it passes the cap.
+    status, body, asked = _post(session, chunks, [])
+    assert (status, body) == (413, refused)
+    assert asked == MAX_BODY // CHUNK + 1
+    # A declared length over the cap is refused before any of the body is read.
+    length = str(chunks * CHUNK).encode()
+    status, body, asked = _post(session, chunks, [(b"content-length", length)])
+    assert (status, body, asked) == (413, refused, 0)
+    assert snapshot(session.raw) == before
