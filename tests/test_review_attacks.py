@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,4 +86,49 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read_whole(session: ReviewS
     length = str(chunks * CHUNK).encode()
     status, body, asked = _post(session, chunks, [(b"content-length", length)])
     assert (status, body, asked) == (413, refused, 0)
+    assert snapshot(session.raw) == before
+
+
+def test_a_registry_file_that_is_a_fifo_is_never_opened(session: ReviewSession) -> None:
+    from starlette.testclient import TestClient
+
+    client = TestClient(review_app(session, PORT), base_url=f"http://127.0.0.1:{PORT}")
+    headers = {"X-Review-Token": session.token}
+    state = client.get("/api/draft", headers=headers).json()
+    fifo = session.raw / "registry" / "persons" / "hoang-yen.yaml"
+    os.mkfifo(fifo)
+    before = snapshot(session.raw)
+    opened = threading.Event()
+
+    def writer() -> None:
+        # Blocks until a reader opens the FIFO; a save that opened it would wait for this.
+        descriptor = os.open(fifo, os.O_WRONLY)
+        opened.set()
+        os.write(descriptor, b"id: hoang-yen\nname: Hoang Yen\n")
+        os.close(descriptor)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    start = state["text"].index("Hoàng Yến")
+    added = {
+        "span": {"start": start, "end": start + len("Hoàng Yến")},
+        "kind": "person",
+        "entry": {"id": "hoang-yen", "name": "Hoàng Yến"},
+    }
+    answer = client.post(
+        "/api/save", headers=headers, json={"base": state["base"], "added": [added]}
+    )
+    was_opened = opened.is_set()
+    release = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    thread.join()
+    os.close(release)
+    assert not was_opened
+    assert answer.status_code == 422
+    assert [(p["item"], p["code"], p["message"]) for p in answer.json()["problems"]] == [
+        (
+            "added.0",
+            "duplicate-id",
+            f"{fifo} already holds another entry with the id 'hoang-yen'",
+        )
+    ]
     assert snapshot(session.raw) == before
