@@ -190,7 +190,7 @@ def _answer(status: int, saved: bool, problems: list[Problem]) -> JSONResponse:
 def decoded_body(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting too deep for Python's parser
         return None
 
 
