@@ -165,3 +165,22 @@ def test_a_deeply_nested_body_is_refused_as_invalid_json(session: ReviewSession)
         },
     )
     assert snapshot(session.raw) == before
+
+
+def test_a_draft_gone_meanwhile_is_reported_not_a_crash(session: ReviewSession) -> None:
+    from starlette.testclient import TestClient
+
+    client = TestClient(review_app(session, PORT), base_url=f"http://127.0.0.1:{PORT}")
+    headers = {"X-Review-Token": session.token}
+    base = client.get("/api/draft", headers=headers).json()["base"]
+    session.annotation.rename(session.raw / "moved.yaml")
+    before = snapshot(session.raw)
+    refused = {
+        "error": f"{session.annotation}: No such file or directory (fix: restore the file, "
+        "or stop this review with Ctrl-C and start it again)"
+    }
+    answer = client.get("/api/draft", headers=headers)
+    assert (answer.status_code, answer.json()) == (409, refused)
+    answer = client.post("/api/save", headers=headers, json={"base": base})
+    assert (answer.status_code, answer.json()) == (409, refused)
+    assert snapshot(session.raw) == before

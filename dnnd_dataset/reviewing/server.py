@@ -111,6 +111,8 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             return JSONResponse(page_state(session), headers=_HEADERS)
         except DnndError as error:
             return _refused(409, str(error))
+        except OSError as error:
+            return _refused(409, _unreadable(error))
 
     async def save_call(request: Request) -> Response:
         if not authorized(request, request.headers.get(TOKEN_HEADER)):
@@ -153,6 +155,8 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             return _answer(422, False, refused.problems)
         except DnndError as error:
             return _refused(409, str(error))
+        except OSError as error:
+            return _refused(409, _unreadable(error))
         return JSONResponse(
             {
                 "saved": True,
@@ -177,6 +181,14 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
         ]
     )
     return _Guard(app, port)
+
+
+def _unreadable(error: OSError) -> str:
+    """A file of the review that went missing or cannot be read or written meanwhile."""
+    return (
+        f"{error.filename}: {error.strerror or error} (fix: restore the file, or stop this "
+        "review with Ctrl-C and start it again)"
+    )
 
 
 def _answer(status: int, saved: bool, problems: list[Problem]) -> JSONResponse:
