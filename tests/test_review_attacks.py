@@ -16,6 +16,7 @@ pytest.importorskip("starlette", reason="the 'review' extra is not installed")
 
 from starlette.types import Message
 
+from dnnd_dataset.errors import DnndError
 from dnnd_dataset.reviewing.server import MAX_BODY, review_app
 from dnnd_dataset.reviewing.session import ReviewSession, review_session
 
@@ -184,3 +185,20 @@ def test_a_draft_gone_meanwhile_is_reported_not_a_crash(session: ReviewSession) 
     answer = client.post("/api/save", headers=headers, json={"base": base})
     assert (answer.status_code, answer.json()) == (409, refused)
     assert snapshot(session.raw) == before
+
+
+def test_a_documents_folder_that_is_a_link_is_not_reviewed(raw_copy: Path) -> None:
+    stem = place_draft(raw_copy).stem
+    elsewhere = raw_copy.parent / "elsewhere"
+    (raw_copy / "documents").rename(elsewhere)
+    (raw_copy / "documents").symlink_to(elsewhere)
+    before = snapshot(elsewhere)
+    for document in (stem, None):
+        with pytest.raises(DnndError) as refused:
+            review_session(raw_copy, document).__enter__()
+        assert str(refused.value) == (
+            f"{raw_copy / 'documents'}: a link or leads outside {raw_copy}, and a review "
+            "writes only inside the raw folder (fix: make it a plain folder inside the raw "
+            "folder)"
+        )
+    assert snapshot(elsewhere) == before
