@@ -202,3 +202,16 @@ def test_a_documents_folder_that_is_a_link_is_not_reviewed(raw_copy: Path) -> No
             "folder)"
         )
     assert snapshot(elsewhere) == before
+
+
+def test_the_newest_draft_is_never_read_through_a_link(raw_copy: Path) -> None:
+    from dnnd_dataset.reviewing.session import document_stem
+
+    draft = place_draft(raw_copy)
+    # A link committed beside the drafts (to /dev/zero, it would be read for ever): a newer
+    # draft in look, outside the raw folder.
+    outside = raw_copy.parent / "outside.yaml"
+    outside.write_bytes(draft.read_bytes())
+    (raw_copy / "documents" / "999-0123456789abcdef.yaml").symlink_to(outside)
+    (raw_copy / "documents" / "999-0123456789abcdef.txt").write_text("x\n", encoding="utf-8")
+    assert document_stem(raw_copy, None) == draft.stem

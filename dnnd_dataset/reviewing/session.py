@@ -93,6 +93,8 @@ def _newest_draft(raw: Path) -> str:
     folder = raw / "documents"
     drafts = []
     for path in folder.glob("*.yaml") if folder.is_dir() else []:
+        if path.is_symlink() or not path.is_file():
+            continue  # never read through a link (to /dev/zero, say), nor from a FIFO
         found = NUMBERED_NAME.match(path.name)
         content = path.read_text(encoding="utf-8", errors="replace") if found else ""
         pending = "proposed: true" in content.split("\n", 8)[-1] or "\nproposals:" in content
