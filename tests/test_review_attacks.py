@@ -70,7 +70,11 @@ def _post(
             *headers,
         ],
     }
-    asyncio.run(review_app(session, PORT)(scope, receive, send))
+
+    async def run() -> None:
+        await review_app(session, PORT)(scope, receive, send)
+
+    asyncio.run(run())
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], body, asked
