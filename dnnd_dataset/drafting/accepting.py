@@ -250,6 +250,9 @@ class AcceptPlan:
         entry but for other names that ``entry`` adds) or "other"."""
         if not (target.exists() or target.is_symlink()):
             return "nothing"
+        if target.is_symlink() or not target.is_file():
+            # A link or a FIFO is never read: a FIFO would block the read for ever.
+            return "other"
         model = REGISTRIES[registry]
         try:
             held = model.model_validate(load_yaml(target, str(target)).data).model_dump()

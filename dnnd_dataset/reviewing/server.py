@@ -111,15 +111,26 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             return JSONResponse(page_state(session), headers=_HEADERS)
         except DnndError as error:
             return _refused(409, str(error))
+        except OSError as error:
+            return _refused(409, _unreadable(error))
 
     async def save_call(request: Request) -> Response:
         if not authorized(request, request.headers.get(TOKEN_HEADER)):
             return _refused(403, "the session token is missing or wrong")
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return _refused(415, "send the decisions as application/json")
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        # Counted while it arrives: a body is never held whole past the cap.
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
             return _refused(413, "the request is larger than any review")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                return _refused(413, "the request is larger than any review")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             decisions = SaveRequest.model_validate_json(body)
         except ValidationError as error:
@@ -144,6 +155,8 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
             return _answer(422, False, refused.problems)
         except DnndError as error:
             return _refused(409, str(error))
+        except OSError as error:
+            return _refused(409, _unreadable(error))
         return JSONResponse(
             {
                 "saved": True,
@@ -170,6 +183,14 @@ def review_app(session: ReviewSession, port: int) -> ASGIApp:
     return _Guard(app, port)
 
 
+def _unreadable(error: OSError) -> str:
+    """A file of the review that went missing or cannot be read or written meanwhile."""
+    return (
+        f"{error.filename}: {error.strerror or error} (fix: restore the file, or stop this "
+        "review with Ctrl-C and start it again)"
+    )
+
+
 def _answer(status: int, saved: bool, problems: list[Problem]) -> JSONResponse:
     return JSONResponse(
         {"saved": saved, "problems": [problem.to_dict() for problem in problems]},
@@ -181,7 +202,7 @@ def _answer(status: int, saved: bool, problems: list[Problem]) -> JSONResponse:
 def decoded_body(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting too deep for Python's parser
         return None
 
 

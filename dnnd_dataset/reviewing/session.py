@@ -46,6 +46,13 @@ class ReviewSession:
 def document_stem(raw: Path, document: str | None) -> str:
     """The article id a DOCUMENT argument names (an id or a file of it), or, without one, the
     newest draft that still has items to review."""
+    folder = raw / "documents"
+    if folder.is_symlink() or not folder.resolve().is_relative_to(raw.resolve()):
+        # A save writes the draft by its path in this folder: never through a link.
+        raise DnndError(
+            f"{folder}: a link or leads outside {raw}, and a review writes only inside the raw "
+            "folder (fix: make it a plain folder inside the raw folder)"
+        )
     if document is None:
         return _newest_draft(raw)
     name = Path(document).name.removesuffix(".yaml").removesuffix(".txt")
@@ -54,7 +61,6 @@ def document_stem(raw: Path, document: str | None) -> str:
             f"{document!r} names no article (fix: give an article id such as 005-5475fce42a364dee "
             "or its file raw/documents/<id>.yaml)"
         )
-    folder = raw / "documents"
     for suffix in (".txt", ".yaml"):
         path = folder / f"{name}{suffix}"
         if not path.is_file() or path.is_symlink():
@@ -87,6 +93,8 @@ def _newest_draft(raw: Path) -> str:
     folder = raw / "documents"
     drafts = []
     for path in folder.glob("*.yaml") if folder.is_dir() else []:
+        if path.is_symlink() or not path.is_file():
+            continue  # never read through a link (to /dev/zero, say), nor from a FIFO
         found = NUMBERED_NAME.match(path.name)
         content = path.read_text(encoding="utf-8", errors="replace") if found else ""
         pending = "proposed: true" in content.split("\n", 8)[-1] or "\nproposals:" in content
