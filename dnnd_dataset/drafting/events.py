@@ -27,10 +27,9 @@ _DATE = re.compile(
 )
 _SAME_DAY = re.compile(r"[Cc]ùng ngày")
 _FULL_STOP = re.compile(r"\.(?= )")
-_ATTENDANCE = re.compile(
-    r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
-    r"(?P<who>đại biểu|người|khách mời|ủy viên|học sinh|hội viên)"
-)
+# "hơn 200 ", "khoảng 1.500 ": a count and the word that qualifies it.
+_COUNT = r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
+_ATTENDANCE = re.compile(_COUNT + r"(?P<who>đại biểu|người|khách mời|ủy viên|học sinh|hội viên)")
 _QUALIFIERS = {
     "hơn": "more_than",
     "trên": "more_than",
@@ -93,8 +92,8 @@ _WORKED_WITH = re.compile(
 # who took part, whatever noun follows.
 _ATTENDED_BY = re.compile(
     r"(?i:(?<!\w)(?:(?:tham dự|dự)(?:\s+[^\s,.;:]+){0,4}?\s+có|sự tham dự của))\s+"
-    r"(?:(?P<qualifier>(?i:hơn|trên|khoảng|gần|chừng))\s+)?(?P<number>[0-9][0-9.]*)\s+"
-    r"(?P<who>[^\W\d_][^\s,.;:]*)"
+    + _COUNT
+    + r"(?P<who>[^\W\d_][^\s,.;:]*)"
 )
 _NEXT_DAY = re.compile(r"(?i:hôm sau|ngày hôm sau)")
 RELATIVE_DAY = re.compile(r"(?i:cùng ngày|hôm sau)")
