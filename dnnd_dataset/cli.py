@@ -286,15 +286,41 @@ def _print_issues(report: Report, stream: TextIO, *, building: bool = True) -> N
     print(f"{len(report.issues)} problem(s) found{consequence}", file=stream)
 
 
-def _build(args: argparse.Namespace) -> int:
+class _NoBar:
+    """What the build reports to a bar, when nobody watches one."""
+
+    total = 0
+    n = 0
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, count: float) -> None:
+        self.n += int(count)
+
+    def set_postfix_str(self, text: str) -> None:
+        return None
+
+
+def _progress_bar(watched: bool) -> Any:
+    if not watched:
+        return _NoBar()
     from tqdm import tqdm
 
+    return tqdm(total=0, desc="dnnd build", unit="doc", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import build
     from dnnd_dataset.publishing.verify import SUMS_DIGEST_LABEL, sums_digest
 
-    # A bar only for a person watching a terminal; logs, pipes and --json get the summary.
+    # A bar only for a person watching a terminal; logs, pipes and --json get the summary,
+    # and need no progress library at all.
     watched = sys.stdout.isatty() and sys.stderr.isatty() and not args.json
-    with tqdm(total=0, desc="dnnd build", unit="doc", file=sys.stderr, disable=not watched) as bar:
+    with _progress_bar(watched) as bar:
 
         def documents(done: int, total: int) -> None:
             bar.total = total

@@ -73,3 +73,26 @@ def test_json_prints_the_summary_alone(tmp_path: Path, verbose: bool) -> None:
             "waived": 0,
             "unexplained": 0,
         }
+
+
+def test_a_build_nobody_watches_needs_no_progress_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dnnd_dataset import cli
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # an import of it would now fail
+    with cli._progress_bar(False) as bar:
+        bar.total = 3
+        bar.update(2)
+        bar.set_postfix_str("articles.parquet")
+        assert bar.n == 2
+
+
+def test_a_watched_build_draws_its_bar_with_tqdm() -> None:
+    from tqdm import tqdm
+
+    from dnnd_dataset import cli
+
+    with cli._progress_bar(True) as bar:
+        assert isinstance(bar, tqdm)
+        bar.total = 3
+        bar.update(2)
+        assert bar.n == 2
