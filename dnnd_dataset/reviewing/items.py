@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dnnd_dataset.drafting.spans import LABEL_OF_KIND
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.explorer.search_index import Entry
 from dnnd_dataset.reading.anchoring import AnchorProblem, resolve, resolve_all
@@ -22,15 +23,6 @@ SINGLE = ("title", "outlet", "url", "page_date", "page_clock")
 LISTS = ("authors", "credits", "boilerplate", "positions", "mentions", "proposals")
 # Items that are an anchor themselves; the others point at their words with ``evidence``.
 ANCHORED = frozenset({"title", "url", "boilerplate", "mentions", "proposals"})
-# The mention label of each kind of proposal that becomes a mention.
-LABEL_OF_KIND = {
-    "person": "PERSON",
-    "organization": "ORGANIZATION",
-    "directive": "DIRECTIVE",
-    "meeting": "MEETING",
-    "post": "POST",
-    "location": "LOCATION",
-}
 
 
 @dataclass(frozen=True)
