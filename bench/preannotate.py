@@ -427,27 +427,19 @@ def split_markdown(results: dict[str, Any]) -> str:
     lines = [
         f"{results['split']} set, {len(results['articles'])} articles: "
         "strict (same span and label) and lenient (overlapping span, same label).",
-        "",
-        "| label | gold | drafted | strict P | strict R | lenient P | lenient R |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, row in strict["labels"].items():
-        other = lenient["labels"][label]
-        lines.append(
-            f"| {label} | {row['gold']} | {row['drafted']} | {pct(row['precision'])} "
-            f"| {pct(row['recall'])} | {pct(other['precision'])} | {pct(other['recall'])} |"
-        )
-    lines += [
-        "",
-        "| fact | gold | drafted | strict P | strict R | lenient P | lenient R |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for kind, row in strict["facts"].items():
-        other = lenient["facts"][kind]
-        lines.append(
-            f"| {kind} | {row['gold']} | {row['drafted']} | {pct(row['precision'])} "
-            f"| {pct(row['recall'])} | {pct(other['precision'])} | {pct(other['recall'])} |"
-        )
+    for heading, key in (("label", "labels"), ("fact", "facts")):
+        lines += [
+            "",
+            f"| {heading} | gold | drafted | strict P | strict R | lenient P | lenient R |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, row in strict[key].items():
+            other = lenient[key][name]
+            lines.append(
+                f"| {name} | {row['gold']} | {row['drafted']} | {pct(row['precision'])} "
+                f"| {pct(row['recall'])} | {pct(other['precision'])} | {pct(other['recall'])} |"
+            )
     return "\n".join(lines)
 
 
