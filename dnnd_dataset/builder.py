@@ -132,7 +132,7 @@ def build(
         previous_output,
         record_shards,
     )
-    from dnnd_dataset.publishing.up_to_date import inputs_digest, record, recorded_report
+    from dnnd_dataset.publishing.up_to_date import record, recorded_inputs
 
     step = progress or (lambda _message: None)
     problem = raw_folder_problem(Path(raw))
@@ -147,12 +147,17 @@ def build(
     today = today or dt.date.today()
     # The up-to-date stamps live in the cache folder: one that git tracks is not trusted.
     cache = usable_cache(cache)
-    digest = None
+    inputs = None
     if cache is not None and card_issue is None:
-        digest = inputs_digest(
-            Path(raw), prose, version=__version__, today=today, package_data=package_data
+        inputs, recorded = recorded_inputs(
+            Path(cache),
+            Path(out),
+            Path(raw),
+            prose,
+            version=__version__,
+            today=today,
+            package_data=package_data,
         )
-        recorded = recorded_report(Path(cache), Path(out), package_data, digest)
         if recorded is not None:
             return recorded  # the output is what this build would write, byte for byte
     reports: list[Report] = []
@@ -197,7 +202,7 @@ def build(
         )
         step(str(package_data))
     if cache is not None:
-        record(Path(cache), Path(out), package_data, digest, reports[0])
+        record(Path(cache), Path(out), package_data, inputs, reports[0])
         if package_data is None:
             written = writers[-1]
             record_shards(

@@ -1,15 +1,29 @@
-"""A folder's content digested as one value: every name and every file's bytes, in order.
+"""A folder's content digested as one value: every name, and each file's bytes or identity.
 
 Links, FIFOs, sockets and devices are refused rather than followed, since a contributed
 checkout may hold any of them; the caller then treats the folder as changed.
+
+A file's identity on disk (device, inode, size, modification and change times) stands for
+its bytes once it is settled: any write sets the change time (``st_ctime``) to the clock,
+and no program can set it back. A file changed in the last :data:`SETTLING_NS` may share
+its change time with a later write on a file system whose clock is coarse, so such a file
+is *racy*, as git calls it: its bytes are read instead.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+# Two seconds: the coarsest change-time clock of a common file system (FAT) and then some.
+SETTLING_NS = 2_000_000_000
+
+Identity = tuple[int, int, int, int, int]
 
 
 class SpecialFile(Exception):
@@ -20,24 +34,43 @@ class _Digest(Protocol):
     def update(self, data: bytes, /) -> None: ...
 
 
-def walk(folder: Path) -> list[tuple[str, Path | None]]:
-    """(relative path, file or None for a folder) of everything below ``folder``, sorted."""
-    found: list[tuple[str, Path | None]] = []
-    pending = [(folder, "")]
+@dataclass(frozen=True)
+class Found:
+    """One thing below a folder: its relative path (``/`` after a folder's) and, for a file,
+    its path and identity."""
+
+    relative: str
+    path: str | None
+    identity: Identity | None
+
+
+def identity(status: os.stat_result) -> Identity:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def settled(found: Identity, now_ns: int) -> bool:
+    """Whether a file of this identity, seen at ``now_ns``, has not changed for long enough."""
+    return now_ns - found[4] >= SETTLING_NS
+
+
+def walk(folder: Path) -> list[Found]:
+    """Everything below ``folder``, sorted by relative path; raises OSError or SpecialFile."""
+    found: list[Found] = []
+    pending = [(os.fspath(folder), "")]
     while pending:
         current, prefix = pending.pop()
         with os.scandir(current) as entries:
             for entry in entries:
                 relative = f"{prefix}{entry.name}"
-                mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISDIR(mode):
-                    found.append((relative + "/", None))
-                    pending.append((Path(entry.path), relative + "/"))
-                elif stat.S_ISREG(mode):
-                    found.append((relative, Path(entry.path)))
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(status.st_mode):
+                    found.append(Found(relative + "/", None, None))
+                    pending.append((entry.path, relative + "/"))
+                elif stat.S_ISREG(status.st_mode):
+                    found.append(Found(relative, entry.path, identity(status)))
                 else:
                     raise SpecialFile(relative)
-    return sorted(found, key=lambda item: item[0])
+    return sorted(found, key=lambda item: item.relative)
 
 
 def digest_tree(digest: _Digest, folder: Path) -> None:
@@ -45,9 +78,37 @@ def digest_tree(digest: _Digest, folder: Path) -> None:
 
     Raises ``OSError`` or ``SpecialFile``.
     """
-    for relative, path in walk(folder):
-        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-        if path is not None:
-            content = path.read_bytes()
-            digest.update(len(content).to_bytes(8, "big"))
-            digest.update(content)
+    for item in walk(folder):
+        digest.update(item.relative.encode("utf-8", "surrogateescape") + b"\0")
+        if item.path is not None:
+            _digest_bytes(digest, item.path)
+
+
+def digest_identities(digest: _Digest, folder: Path, by_content: Collection[str] = ()) -> list[str]:
+    """Feed ``digest`` every name below ``folder`` and each settled file's identity.
+
+    A racy file, and each file named in ``by_content``, gives its bytes instead. Returns
+    the relative paths of the files that gave their bytes: a later digest of the same
+    folder equals this one only when given them as ``by_content``. Raises ``OSError`` or
+    ``SpecialFile``.
+    """
+    now = time.time_ns()
+    read: list[str] = []
+    for item in walk(folder):
+        digest.update(item.relative.encode("utf-8", "surrogateescape") + b"\0")
+        if item.path is None or item.identity is None:
+            continue
+        if item.relative in by_content or not settled(item.identity, now):
+            read.append(item.relative)
+            digest.update(b"B")
+            _digest_bytes(digest, item.path)
+        else:
+            digest.update(b"I" + "\0".join(map(str, item.identity)).encode() + b"\0")
+    return read
+
+
+def _digest_bytes(digest: _Digest, path: str) -> None:
+    with open(path, "rb") as file:
+        content = file.read()
+    digest.update(len(content).to_bytes(8, "big"))
+    digest.update(content)

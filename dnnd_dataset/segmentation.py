@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from dnnd_dataset.textnorm import category_ranges, character_class, combining_ranges
+from dnnd_dataset.textnorm import category_ranges, combining_ranges, one_of
 
 # Vietnamese abbreviations written with a full stop before a name: "TP. Hồ Chí Minh",
 # "PGS. TS. Nguyễn ...". A full stop after them does not end a sentence.
@@ -62,22 +62,23 @@ class _Patterns:
 def _patterns() -> _Patterns:
     """The rules above as regular expressions, built once per process.
 
-    re's ``\\w`` is ``str.isalnum()`` or ``_`` and its ``\\s`` is ``str.isspace()``, so a
+    re's ``\\w`` is ``str.isalnum()`` or ``_`` and its ``\\S`` is ``not str.isspace()``, so a
     word character (a letter, a digit or a combining mark) is ``[^\\W_]`` or a mark, and a
-    separator is ``\\s`` or a control or format character.
+    visible character is ``\\S`` but no control or format character.
     """
-    marks = character_class(combining_ranges())
-    invisible = character_class(category_ranges(frozenset({"Cc", "Cf"})))
+    marks = one_of(combining_ranges())
+    invisible = one_of(category_ranges(frozenset({"Cc", "Cf"})))
     alnum = r"[^\W_]"
     # Written so that a run of letters is one repeat of one class, without a branch per
     # character: Vietnamese in NFC has few combining marks.
-    word = f"{alnum}+(?:[{marks}]+{alnum}*)*|[{marks}]+(?:{alnum}+[{marks}]*)*"
-    other = f"[^\\s{invisible}][{marks}]*"
+    word = f"{alnum}+(?:{marks}+{alnum}*)*|{marks}+(?:{alnum}+{marks}*)*"
+    other = f"(?!{invisible})\\S{marks}*"
     enders = re.escape("".join(sorted(SENTENCE_END | CLOSING)))
-    return _Patterns(re.compile(f"{word}|{other}"), re.compile(f"[{enders}](?![{marks}])"))
+    return _Patterns(re.compile(f"{word}|{other}"), re.compile(f"[{enders}](?!{marks})"))
 
 
 _SPAN = re.Match.span  # mapped in C over the matches: no Python frame per token
+_START = itemgetter(0)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -105,30 +106,38 @@ def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int,
 def sentences(text: str, excluded: Iterable[tuple[int, int]] = ()) -> list[Sentence]:
     """The sentences of ``text`` outside the excluded spans, in text order."""
     found: list[Sentence] = []
-    for region_start, region_end in regions(len(text), excluded):
-        line_start = region_start
-        while line_start < region_end:
-            newline = text.find("\n", line_start, region_end)
-            line_end = region_end if newline == -1 else newline
-            found += _split_line(text, line_start, line_end)
-            line_start = line_end + 1
+    for start, end in regions(len(text), excluded):
+        found += _split_region(text, start, end)
     return found
 
 
-def _split_line(text: str, start: int, end: int) -> list[Sentence]:
+def _split_region(text: str, start: int, end: int) -> list[Sentence]:
+    # One pass of each pattern over the region, not one per line: a line break is whitespace,
+    # so no token holds one and no rule looks past one (a full stop that ends its line only
+    # ends a sentence where the line break does already).
     tokens = tokenize(text, start, end)
+    if not tokens:
+        return []
+    cuts = {
+        bisect_left(tokens, newline.start(), key=_START)
+        for newline in _NEWLINE.finditer(text, start, end)
+    }
+    for candidate in _patterns().ending.finditer(text, start, end):
+        index = bisect_left(tokens, candidate.start(), key=_START)
+        if index + 1 < len(tokens) and _ends_sentence(text, tokens, index):
+            cuts.add(index + 1)
+    cuts.discard(0)
     found: list[Sentence] = []
     first = 0
-    # Only a full stop or a closing quote or bracket can end a sentence; each is a token of
-    # its own, found by its offset.
-    for candidate in _patterns().ending.finditer(text, start, end):
-        index = bisect_left(tokens, candidate.start(), key=itemgetter(0))
-        if index + 1 < len(tokens) and _ends_sentence(text, tokens, index):
-            found.append(_sentence(tokens[first : index + 1]))
-            first = index + 1
-    if first < len(tokens):
-        found.append(_sentence(tokens[first:]))
+    for cut in sorted(cuts):
+        if cut < len(tokens):
+            found.append(_sentence(tokens[first:cut]))
+            first = cut
+    found.append(_sentence(tokens[first:]))
     return found
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _sentence(tokens: Sequence[tuple[int, int]]) -> Sentence:

@@ -116,3 +116,18 @@ def combining_ranges() -> CodePointRanges:
 def character_class(ranges: Iterable[tuple[int, int]]) -> str:
     """The ranges written for the inside of a regular expression's ``[...]``."""
     return "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in ranges)
+
+
+def one_of(ranges: CodePointRanges) -> str:
+    """A regular expression for one code point of ``ranges``, fast on any character.
+
+    ``re`` keeps the part of a class below U+10000 as a bitmap but tests every range above
+    it one by one, for each character that the bitmap does not hold. So the class is split:
+    the bitmap, widened by all of the planes above (one range), and a look-behind that tests
+    the long list only for the rare character from those planes.
+    """
+    wide = [(first, last) for first, last in ranges if last > 0xFFFF]
+    if not wide:
+        return f"[{character_class(ranges)}]"
+    narrow = [(first, min(last, 0xFFFF)) for first, last in ranges if first <= 0xFFFF]
+    return f"(?:[{character_class(narrow)}\\U00010000-\\U0010ffff](?<=[{character_class(ranges)}]))"

@@ -2,12 +2,16 @@
 
 A build that uses a cache folder records, after it succeeds, a stamp there: the digest of
 everything the output depends on (every file under ``raw/``, the card prose, the package's
-code, the version, the build date and the package data folder), and the size, modification
-time and SHA-256 of every file it wrote. A later build with the same digest, whose output
-files are exactly those files, unchanged, has nothing to do: it returns the recorded report
-and writes nothing. Anything else (an edited input, an output file touched, added or
-removed, another day) builds as usual. Deterministic output makes this safe: the same
-inputs give the same bytes, which are the bytes already there.
+code, the version, the build date and the package data folder), and the identity on disk
+of every file it wrote. A later build with the same digest, whose output files are exactly
+those files, unchanged, has nothing to do: it returns the recorded report and writes
+nothing. Anything else (an edited input, an output file touched, added or removed, another
+day) builds as usual. Deterministic output makes this safe: the same inputs give the same
+bytes, which are the bytes already there.
+
+Files are compared by their identity (``file_tree``): no file is read unless it changed in
+the moments before it was seen, when its bytes are compared instead. So a rebuild of an
+unchanged corpus reads neither the corpus nor the output.
 
 Stamps live in ``<cache>/outputs/<digest of the output path>.json``.
 """
@@ -21,12 +25,14 @@ import json
 import os
 import re
 import secrets
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
-from dnnd_dataset.file_tree import SpecialFile, digest_tree, walk
+from dnnd_dataset.file_tree import SpecialFile, digest_identities, settled, walk
 from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -46,38 +52,124 @@ def package_digest() -> bytes:
     return digest.digest()
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a build's output depends on, as a digest; ``read`` names the raw files that gave
+    their bytes to it rather than their identity."""
+
+    digest: str
+    read: list[str] = field(default_factory=list)
+
+
 def inputs_digest(
-    raw: Path, prose: str, *, version: str, today: dt.date, package_data: Path | None
-) -> str | None:
-    """The digest of what a build's output depends on; None when ``raw`` is not plain files."""
+    raw: Path,
+    prose: str,
+    *,
+    version: str,
+    today: dt.date,
+    package_data: Path | None,
+    by_content: frozenset[str] = frozenset(),
+) -> Inputs | None:
+    """The digest of what a build's output depends on; None when ``raw`` is not plain files.
+
+    ``by_content``: raw files to digest by their bytes whatever their identity (those that
+    an earlier stamp read).
+    """
     digest = hashlib.sha256(package_digest())
     # The raw folder as given: the report names its files by that path.
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
     try:
-        digest_tree(digest, Path(raw))
+        read = digest_identities(digest, Path(raw), by_content)
     except (OSError, SpecialFile):
         return None  # the build reports what is wrong with it
-    return digest.hexdigest()
+    return Inputs(digest.hexdigest(), read)
 
 
-def _files(folder: Path, known: dict[str, str] | None = None) -> dict[str, list[int | str]] | None:
-    """Relative path -> [size, modification time in ns, SHA-256] of every file below ``folder``.
+def recorded_inputs(
+    cache: Path,
+    out: Path,
+    raw: Path,
+    prose: str,
+    *,
+    version: str,
+    today: dt.date,
+    package_data: Path | None,
+) -> tuple[Inputs | None, Report | None]:
+    """The inputs of this build, and the recorded report when ``out`` already holds its output."""
+    stamp = _stamp(cache, out)
+    read = stamp.get("read") if stamp else None
+    by_content = (
+        frozenset(read)
+        if isinstance(read, list) and all(isinstance(name, str) for name in read)
+        else frozenset()
+    )
+    inputs = inputs_digest(
+        raw, prose, version=version, today=today, package_data=package_data, by_content=by_content
+    )
+    if inputs is None or stamp is None or stamp.get("inputs") != inputs.digest:
+        return inputs, None
+    folders = {"out": out, **({"package_data": package_data} if package_data else {})}
+    recorded = stamp.get("files")
+    if not isinstance(recorded, dict):
+        return inputs, None
+    for name, folder in folders.items():
+        if not _unchanged(folder, recorded.get(name)):
+            return inputs, None
+    report = Report(issues=[], stats=stamp.get("stats", {}))
+    report.stats["up_to_date"] = True
+    return inputs, report
 
-    The digest, because a file can change and keep its size and time (a flipped byte, a copy
-    that keeps times); reading the output once costs little next to building it. ``known``
-    gives the digests of files just written (their ``SHA256SUMS``), which are not read again.
+
+def _stamp(cache: Path, out: Path) -> dict[str, Any] | None:
+    try:
+        stamp = json.loads(_stamp_path(cache, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def _files(folder: Path, known: dict[str, str]) -> dict[str, list[int | str]] | None:
+    """Relative path -> [device, inode, size, modification and change times in ns, SHA-256]
+    of every file below ``folder``; the digest is "" for a settled file.
+
+    A settled file is known by its identity alone; a racy one by its digest too, from
+    ``known`` (the folder's ``SHA256SUMS``: files just written are not read again) or read.
     """
-    known = known or {}
+    now = time.time_ns()
     try:
         return {
-            relative: [status.st_size, status.st_mtime_ns, known.get(relative) or sha256_file(path)]
-            for relative, path in walk(folder)
-            if path is not None
-            for status in [path.stat()]
+            item.relative: [
+                *item.identity,
+                ""
+                if settled(item.identity, now)
+                else known.get(item.relative) or sha256_file(Path(item.path)),
+            ]
+            for item in walk(folder)
+            if item.path is not None and item.identity is not None
         }
     except (OSError, SpecialFile):
         return None
+
+
+def _unchanged(folder: Path, recorded: Any) -> bool:
+    """Whether the files below ``folder`` are the ``recorded`` ones, unchanged."""
+    if not isinstance(recorded, dict):
+        return False
+    try:
+        found = [item for item in walk(folder) if item.path is not None]
+    except (OSError, SpecialFile):
+        return False
+    if [item.relative for item in found] != sorted(recorded):
+        return False
+    for item in found:
+        expected = recorded[item.relative]
+        if not isinstance(expected, list) or expected[:-1] != list(item.identity or ()):
+            return False
+        # A file racy when recorded may have been written again within its clock's tick.
+        if expected[-1] and sha256_file(Path(str(item.path))) != expected[-1]:
+            return False
+    return True
 
 
 def _listed(folder: Path) -> dict[str, str]:
@@ -94,36 +186,15 @@ def _stamp_path(cache: Path, out: Path) -> Path:
     return cache / STAMPS / f"{name}.json"
 
 
-def recorded_report(
-    cache: Path, out: Path, package_data: Path | None, digest: str | None
-) -> Report | None:
-    """The report of the build that wrote ``out`` from inputs of ``digest``, if untouched since."""
-    if digest is None:
-        return None
-    try:
-        stamp: dict[str, Any] = json.loads(_stamp_path(cache, out).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stamp, dict) or stamp.get("inputs") != digest:
-        return None
-    folders = {"out": out, **({"package_data": package_data} if package_data else {})}
-    for name, folder in folders.items():
-        if _files(folder) != stamp.get("files", {}).get(name):
-            return None
-    report = Report(issues=[], stats=stamp.get("stats", {}))
-    report.stats["up_to_date"] = True
-    return report
-
-
 def record(
-    cache: Path, out: Path, package_data: Path | None, digest: str | None, report: Report
+    cache: Path, out: Path, package_data: Path | None, inputs: Inputs | None, report: Report
 ) -> None:
-    """Stamp ``out`` as written by a build of inputs ``digest``; a stamp is only ever a hint."""
-    if digest is None:
+    """Stamp ``out`` as written by a build of ``inputs``; a stamp is only ever a hint."""
+    if inputs is None:
         return
     folders = {"out": out, **({"package_data": package_data} if package_data else {})}
-    # The build has just written these folders and their SHA256SUMS: a later build compares
-    # every file's digest with what is recorded here, so a file changed since is noticed.
+    # The build has just written these folders and their SHA256SUMS, which give the digests
+    # of the files too new to be known by their identity alone.
     files = {name: _files(folder, _listed(folder)) for name, folder in folders.items()}
     if any(listing is None for listing in files.values()):
         return
@@ -131,7 +202,8 @@ def record(
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     payload = {
         "output": os.path.abspath(out),
-        "inputs": digest,
+        "inputs": inputs.digest,
+        "read": inputs.read,
         "files": files,
         "stats": report.stats,
     }
