@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bench import synth
 from dnnd_dataset.builder import build
-from dnnd_dataset.checking import shard_blocks
+from dnnd_dataset.checking import pipeline, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 
 from .conftest import snapshot
@@ -216,6 +216,25 @@ def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
         build(raw, out, cache=cache)
     assert "text-changed" in {issue.code for issue in failure.value.report.issues}
     assert snapshot(out) == expected
+
+
+def test_a_kept_entry_that_does_not_read_checks_its_block_again(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    edit_text(raw)
+    # As if the entries of every unchanged block no longer fitted the code that reads them.
+    monkeypatch.setattr(pipeline, "from_bytes", lambda data, stems: None)
+    build(raw, out, cache=cache)
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
+    # Every block was checked and written again.
+    assert _rewritten(before, out) >= {
+        path.relative_to(out).as_posix() for path in (out / "data" / "ner").iterdir()
+    }
 
 
 KINDS = ("edit", "add", "delete", "rename")

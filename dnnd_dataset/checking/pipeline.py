@@ -28,7 +28,6 @@ from pydantic import BaseModel
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
-    BlockEntry,
     block_key,
     from_bytes,
     to_bytes,
@@ -305,26 +304,31 @@ def _check_corpus(
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))
-    to_check = [chunk for block in plan if block.entry is None for chunk in _chunks(block.stems)]
+    to_check = [chunk for block in plan if block.kept is None for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
     progress(done, total)
     try:
         for block in plan:
             gathered.keys += block.document_keys
-            if block.entry is not None:
+            # Read here, one block at a time: the entries of a large corpus, read at once,
+            # would take more room than everything else the run holds.
+            entry = from_bytes(block.kept, block.stems) if block.kept is not None else None
+            if entry is not None:
                 done += len(block.stems)
                 progress(done, total)
-                gathered.block(block.entry)
-                for table, count in block.entry.rows.items():
+                gathered.block(entry)
+                for table, count in entry.rows.items():
                     counted[table] += count
                 if shards is not None and block.key is not None and not state.issues:
                     shards.reuse(block.key)
                 continue
+            # A kept entry that does not read (never one sealed by this code) is checked here.
+            chunks = checked if block.kept is None else _check_here(context, block.stems)
             builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
             for _ in _chunks(block.stems):
-                chunk = next(checked)
+                chunk = next(chunks)
                 for outcome in chunk.outcomes:
                     gathered.outcome(outcome)
                     keep_in_block(builder, outcome)
@@ -334,12 +338,12 @@ def _check_corpus(
                         give(table, chunk.tables[table])
                 done += len(chunk.outcomes)
                 progress(done, total)
-            entry = builder.entry(block_rows) if not state.issues else None
-            kept = block.key if entry is not None else None
+            made = builder.entry(block_rows) if not state.issues else None
+            kept = block.key if made is not None else None
             if shards is not None and not state.issues:
                 shards.end_block(kept)
-            if kept is not None and entry is not None:
-                cache.put_many({kept: to_bytes(entry)})
+            if kept is not None and made is not None:
+                cache.put_many({kept: to_bytes(made)})
     finally:
         checked.close()
     keys = [*gathered.keys, *(block.key for block in plan)]
@@ -379,7 +383,8 @@ class _Block:
     stems: list[str]
     key: str | None
     document_keys: list[str | None]
-    entry: BlockEntry | None = None
+    # The entry as the cache holds it (sealed, so it reads unless the code changed).
+    kept: bytes | None = None
 
 
 def _plan_blocks(
@@ -389,7 +394,7 @@ def _plan_blocks(
     sink: RowSink | None,
     kept_keys: list[str | None],
 ) -> list[_Block]:
-    """The blocks of the run, each with its entry when it needs no checking.
+    """The blocks of the run, each with its kept entry when it needs no checking.
 
     ``kept_keys`` receives the keys of other cache entries the plan uses.
 
@@ -418,9 +423,8 @@ def _plan_blocks(
     found_entries = cache.get_many(block.key for block in planned if block.key)
     for block in planned:
         data = found_entries.get(block.key) if block.key else None
-        entry = from_bytes(data, block.stems) if data is not None else None
-        if entry is not None and block.key and (shards is None or shards.reusable(block.key)):
-            block.entry = entry
+        if data is not None and block.key and (shards is None or shards.reusable(block.key)):
+            block.kept = data
     return planned
 
 
@@ -463,6 +467,19 @@ def _check_documents(
     finally:
         pool.terminate()
         pool.join()
+
+
+def _check_here(context: _Context, stems: list[str]) -> Iterator[ChunkOutcome]:
+    """The chunks of ``stems`` checked in this process, beside the run's own workers."""
+    global _context, _cache
+    saved = _context, _cache
+    _context, _cache = context, DocumentCache(context.cache)
+    try:
+        outcomes = [_check_chunk(chunk) for chunk in _chunks(stems)]
+    finally:
+        _cache.close()
+        _context, _cache = saved
+    return iter(outcomes)
 
 
 _context: _Context | None = None

@@ -1,0 +1,79 @@
+"""A folder digested by names and identities, reading only the files too new to trust."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dnnd_dataset import file_tree
+from dnnd_dataset.file_tree import SpecialFile, digest_identities, walk
+
+
+def _digest(folder: Path, by_content: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    digest = hashlib.sha256()
+    read = digest_identities(digest, folder, by_content)
+    return digest.hexdigest(), read
+
+
+def _folder(path: Path) -> Path:
+    (path / "sub").mkdir(parents=True)
+    (path / "a.txt").write_text("một", encoding="utf-8")
+    (path / "sub" / "b.yaml").write_text("id: b\n", encoding="utf-8")
+    return path
+
+
+def _settle(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if every file had been written long ago.
+    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+
+
+def test_walk_lists_folders_and_files_in_order(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "f")
+    assert [(item.relative, item.path is None) for item in walk(folder)] == [
+        ("a.txt", False),
+        ("sub/", True),
+        ("sub/b.yaml", False),
+    ]
+
+
+def test_a_link_is_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "f")
+    (folder / "link").symlink_to(folder / "a.txt")
+    with pytest.raises(SpecialFile, match="link"):
+        walk(folder)
+
+
+def test_settled_files_give_their_identity_and_new_files_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path / "f")
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    # Just written: racy, so read; a copy with the same bytes and names digests the same.
+    first, read = _digest(folder)
+    assert read == ["a.txt", "sub/b.yaml"]
+    assert _digest(copy) == (first, read)
+    _settle(folder, monkeypatch)
+    # Settled: known by identity, so the copy (other inodes) digests otherwise...
+    settled, read = _digest(folder)
+    assert read == []
+    assert _digest(copy)[0] != settled
+    # ...unless the files an earlier digest read are read again.
+    assert _digest(copy, frozenset({"a.txt", "sub/b.yaml"})) == (first, ["a.txt", "sub/b.yaml"])
+
+
+def test_a_write_changes_the_digest_of_a_settled_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path / "f")
+    _settle(folder, monkeypatch)
+    before, _ = _digest(folder)
+    path = folder / "a.txt"
+    status = path.stat()
+    path.write_text("hai", encoding="utf-8")  # the same size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert _digest(folder)[0] != before
