@@ -126,12 +126,6 @@ def build(
         replace_folder,
         replace_folders,
     )
-    from dnnd_dataset.publishing.publish import DatasetWriter
-    from dnnd_dataset.publishing.shard_reuse import (
-        forget_shards,
-        previous_output,
-        record_shards,
-    )
     from dnnd_dataset.publishing.up_to_date import record, recorded_inputs
 
     step = progress or (lambda _message: None)
@@ -160,6 +154,14 @@ def build(
         )
         if recorded is not None:
             return recorded  # the output is what this build would write, byte for byte
+    # Imported only to write: they bring in the Hugging Face library, a second to load.
+    from dnnd_dataset.publishing.publish import DatasetWriter
+    from dnnd_dataset.publishing.shard_reuse import (
+        forget_shards,
+        previous_output,
+        record_shards,
+    )
+
     reports: list[Report] = []
     # The shards of the output folder that a block of unchanged articles may take as they are.
     previous = (

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
 from dnnd_dataset.file_tree import SpecialFile, digest_identities, settled, walk
@@ -38,6 +40,8 @@ from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha2
 _PACKAGE = Path(__file__).resolve().parents[1]
 STAMPS = "outputs"
 _STAMP = re.compile(r"[0-9a-f]{64}\.json")
+# Any JSON, read and written by pydantic's own JSON code (a stamp can hold megabytes).
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 @functools.cache
@@ -123,7 +127,7 @@ def recorded_inputs(
 
 def _stamp(cache: Path, out: Path) -> dict[str, Any] | None:
     try:
-        stamp = json.loads(_stamp_path(cache, out).read_text(encoding="utf-8"))
+        stamp = _JSON.validate_json(_stamp_path(cache, out).read_bytes())
     except (OSError, ValueError):
         return None
     return stamp if isinstance(stamp, dict) else None
@@ -210,7 +214,7 @@ def record(
     try:
         _forget_gone_outputs(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(payload), encoding="utf-8")
+        temporary.write_bytes(_JSON.dump_json(payload))
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)  # without a stamp the next build only takes longer

@@ -40,7 +40,7 @@ from yaml.events import (
 )
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.textnorm import category_ranges
+from dnnd_dataset.textnorm import category_ranges, one_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -103,17 +103,17 @@ class RawFileError(Exception):
 
 @functools.cache
 def _forbidden(allowed: str) -> re.Pattern[str]:
-    """A character class of every forbidden code point but ``allowed``."""
-    pieces: list[str] = []
+    """One forbidden code point, ``allowed`` excepted."""
+    ranges: list[tuple[int, int]] = []
     for first, last in category_ranges(_FORBIDDEN_CATEGORIES):
         start = first
         for code in sorted(ord(char) for char in allowed if first <= ord(char) <= last):
             if start < code:
-                pieces.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+                ranges.append((start, code - 1))
             start = code + 1
         if start <= last:
-            pieces.append(f"\\U{start:08x}-\\U{last:08x}")
-    return re.compile(f"[{''.join(pieces)}]")
+            ranges.append((start, last))
+    return re.compile(one_of(tuple(ranges)))
 
 
 def forbidden_character(text: str, allowed: str) -> int | None:
