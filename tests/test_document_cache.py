@@ -156,3 +156,14 @@ def test_a_warm_run_checks_no_document_afresh(
     assert warm.tables == cold.tables
     assert warm.report.format() == cold.report.format()
     assert warm.report.stats == cold.report.stats
+
+
+def test_present_names_the_keys_with_an_entry_in_queries_of_bounded_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document_cache, "_KEYS_PER_QUERY", 2)
+    with DocumentCache(tmp_path) as cache:
+        cache.put_many({"a": b"1", "b": b"2", "c": b"3"})
+        assert cache.present(["a", "x", "c", "b", "y"]) == {"a", "b", "c"}
+        assert cache.present([]) == set()
+    assert DocumentCache(None).present(["a"]) == set()

@@ -31,6 +31,7 @@ documents are checked afresh.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -173,6 +174,25 @@ class DocumentCache:
         opened = {key: self._opened(key, value) for key, value in found}
         return {key: entry for key, entry in opened.items() if entry is not None}
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` that have an entry, read or not: a hint that may be stale."""
+        wanted = list(keys)
+        if self._db is None:
+            return set()
+        db, found = self._db, set[str]()
+
+        def query(some: list[str]) -> list[tuple[str]]:
+            marks = ", ".join("?" * len(some))
+            return db.execute(f"SELECT key FROM entries WHERE key IN ({marks})", some).fetchall()
+
+        try:
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                some = wanted[start : start + _KEYS_PER_QUERY]
+                found.update(key for (key,) in _retried(functools.partial(query, some)))
+        except sqlite3.Error:
+            return set()
+        return found
+
     def put_many(self, entries: dict[str, bytes]) -> None:
         if self._db is None or not entries:
             return
@@ -247,6 +267,8 @@ APPLICATION_ID = 0x646E6E64
 _OLD_ENTRY = re.compile(r"^(\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp|[0-9a-f]{64}\.pickle)$")
 
 
+# Keys asked for in one query: under SQLite's least limit on the parameters of a statement.
+_KEYS_PER_QUERY = 30_000
 # An entry's seal: HMAC-SHA256 of its key and bytes, before the bytes.
 MAC_SIZE = 32
 # Attempts at an operation that finds the database busy, and the first pause between two.

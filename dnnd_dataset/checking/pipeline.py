@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
+    BlockEntry,
     block_key,
     from_bytes,
     to_bytes,
@@ -304,7 +305,7 @@ def _check_corpus(
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))
-    to_check = [chunk for block in plan if block.kept is None for chunk in _chunks(block.stems)]
+    to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
     progress(done, total)
@@ -313,7 +314,7 @@ def _check_corpus(
             gathered.keys += block.document_keys
             # Read here, one block at a time: the entries of a large corpus, read at once,
             # would take more room than everything else the run holds.
-            entry = from_bytes(block.kept, block.stems) if block.kept is not None else None
+            entry = _kept_entry(cache, block) if block.kept else None
             if entry is not None:
                 done += len(block.stems)
                 progress(done, total)
@@ -323,8 +324,8 @@ def _check_corpus(
                 if shards is not None and block.key is not None and not state.issues:
                     shards.reuse(block.key)
                 continue
-            # A kept entry that does not read (never one sealed by this code) is checked here.
-            chunks = checked if block.kept is None else _check_here(context, block.stems)
+            # A block whose entry is gone since the plan, or does not read, is checked here.
+            chunks = _check_here(context, block.stems) if block.kept else checked
             builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
             for _ in _chunks(block.stems):
@@ -383,8 +384,8 @@ class _Block:
     stems: list[str]
     key: str | None
     document_keys: list[str | None]
-    # The entry as the cache holds it (sealed, so it reads unless the code changed).
-    kept: bytes | None = None
+    # Whether the cache holds an entry for it, read when the run reaches the block.
+    kept: bool = False
 
 
 def _plan_blocks(
@@ -420,12 +421,16 @@ def _plan_blocks(
     shards = sink if isinstance(sink, ShardSink) else None
     if sink is not None and shards is None:
         return planned  # every row is wanted
-    found_entries = cache.get_many(block.key for block in planned if block.key)
+    present = cache.present(block.key for block in planned if block.key)
     for block in planned:
-        data = found_entries.get(block.key) if block.key else None
-        if data is not None and block.key and (shards is None or shards.reusable(block.key)):
-            block.kept = data
+        if block.key in present and (shards is None or shards.reusable(block.key)):
+            block.kept = True
     return planned
+
+
+def _kept_entry(cache: DocumentCache, block: _Block) -> BlockEntry | None:
+    data = cache.get_many([block.key]).get(block.key) if block.key else None
+    return from_bytes(data, block.stems) if data is not None else None
 
 
 def _chunks(stems: list[str]) -> list[list[str]]:
