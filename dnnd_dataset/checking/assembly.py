@@ -9,7 +9,7 @@ themselves were written as each document was checked.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast, get_args
 
@@ -80,23 +80,24 @@ class Links:
         return not self.body[entity_id] and bool(self.chrome[entity_id])
 
 
-def assemble_registries(state: CheckState, links: Links) -> dict[str, list[Row]]:
-    """The rows of the registry tables, and the evidence rows of registries and positions.
+def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, list[Row]]]:
+    """The rows of each registry table, then the evidence rows of registries and positions.
 
-    Rows as dicts, like the rows of each document; ``links.stated`` is used up.
+    Rows as dicts, like the rows of each document, a table at a time: only one table's
+    records and rows are held at once. ``links.stated`` is used up.
     """
     positions, evidence = _positions(state, links.stated)
     links.stated.clear()  # as many as the articles state: not kept twice
-    tables: dict[str, list[Record]] = {
-        "meetings": _meetings(state, links),
-        "persons": _persons(state, links, positions),
-        "directives": _directives(state, links),
-        "organizations": _organizations(state, links),
-        "posts": _posts(state, positions),
+    tables: dict[str, Callable[[], list[Record]]] = {
+        "meetings": lambda: _meetings(state, links),
+        "persons": lambda: _persons(state, links, positions),
+        "directives": lambda: _directives(state, links),
+        "organizations": lambda: _organizations(state, links),
+        "posts": lambda: _posts(state, positions),
     }
-    rows = {name: [record.model_dump() for record in records] for name, records in tables.items()}
-    rows["evidence"] = [record.model_dump() for record in state.evidence] + evidence
-    return rows
+    for name, made in tables.items():
+        yield name, [record.model_dump() for record in made()]
+    yield "evidence", [record.model_dump() for record in state.evidence] + evidence
 
 
 def _meetings(state: CheckState, links: Links) -> list[Record]:

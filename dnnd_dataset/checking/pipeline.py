@@ -367,8 +367,9 @@ def _check_corpus(
     report = Report(issues=state.issues, stats=stats)
     if not report.valid:
         return report
-    for table, unsorted in assemble_registries(state, links).items():
+    for table, unsorted in assemble_registries(state, links):
         rows = _sorted_rows(table, unsorted)
+        del unsorted  # sorted into a new list: one of the two is enough
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
