@@ -16,9 +16,8 @@ import os
 import stat
 import time
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # Two seconds: the coarsest change-time clock of a common file system (FAT) and then some.
 SETTLING_NS = 2_000_000_000
@@ -34,10 +33,9 @@ class _Digest(Protocol):
     def update(self, data: bytes, /) -> None: ...
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One thing below a folder: its relative path (``/`` after a folder's) and, for a file,
-    its path and identity."""
+    its path and identity. A tuple: a corpus has a hundred thousand of them."""
 
     relative: str
     path: str | None
@@ -70,7 +68,7 @@ def walk(folder: Path) -> list[Found]:
                     found.append(Found(relative, entry.path, identity(status)))
                 else:
                     raise SpecialFile(relative)
-    return sorted(found, key=lambda item: item.relative)
+    return sorted(found)  # by relative path: no two are equal
 
 
 def digest_tree(digest: _Digest, folder: Path) -> None:
@@ -94,16 +92,21 @@ def digest_identities(digest: _Digest, folder: Path, by_content: Collection[str]
     """
     now = time.time_ns()
     read: list[str] = []
-    for item in walk(folder):
-        digest.update(item.relative.encode("utf-8", "surrogateescape") + b"\0")
-        if item.path is None or item.identity is None:
+    # Gathered and fed at once: one update per file would cost more than the stat.
+    parts: list[bytes] = []
+    for relative, path, found in walk(folder):
+        parts.append(relative.encode("utf-8", "surrogateescape") + b"\0")
+        if path is None or found is None:
             continue
-        if item.relative in by_content or not settled(item.identity, now):
-            read.append(item.relative)
-            digest.update(b"B")
-            _digest_bytes(digest, item.path)
+        if relative in by_content or not settled(found, now):
+            read.append(relative)
+            parts.append(b"B")
+            with open(path, "rb") as file:
+                content = file.read()
+            parts += (len(content).to_bytes(8, "big"), content)
         else:
-            digest.update(b"I" + "\0".join(map(str, item.identity)).encode() + b"\0")
+            parts.append(b"I%d\0%d\0%d\0%d\0%d\0" % found)
+    digest.update(b"".join(parts))
     return read
 
 
