@@ -70,6 +70,14 @@ class Links:
         if not found or found[-1] != article_id:  # an article's links come together
             found.append(article_id)
 
+    def link_all(self, entity_ids: list[str], article_id: str, *, in_chrome: bool) -> None:
+        """Links of one article to each of ``entity_ids``, all in its body or all in chrome."""
+        side = self.chrome if in_chrome else self.body
+        for entity_id in entity_ids:
+            found = side[entity_id]
+            if not found or found[-1] != article_id:
+                found.append(article_id)
+
     def article_ids(self, entity_id: str) -> list[str]:
         return sorted(set(self.body[entity_id]))
 

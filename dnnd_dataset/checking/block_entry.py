@@ -31,6 +31,9 @@ _KIND = b"block\0"
 
 
 Quoted = tuple[str, AnchorKey, tuple[Span, str] | AnchorProblem]
+# A StatedPosition as a tuple of its fields, in their order, without the article (the block's
+# document it came with).
+Position = tuple[str, str, str | None, str | None, str | None, int, int, str]
 
 
 @with_config(ConfigDict(strict=True))
@@ -51,12 +54,15 @@ class BlockEntry:
     texts: list[tuple[str, str]]
     quoted: list[Quoted]
     printed: list[str]
-    # (value, form) in the order the documents gave them: the first form of a value counts
-    printed_as: list[tuple[str, str]]
-    # (entity, article, only in the page chrome) of every link, and (entity, form)
-    links: list[tuple[str, str, bool]]
+    # (value, form, or None when it is the value) in the order the documents gave them: the
+    # first form of a value counts
+    printed_as: list[tuple[str, str | None]]
+    # Per document: the entities it links to in its body, and those only in page chrome
+    links: list[tuple[list[str], list[str]]]
+    # (entity, form)
     forms: list[tuple[str, str]]
-    positions: list[StatedPosition]
+    # Per document: the positions it states
+    positions: list[list[Position]]
     # Rows per table of article rows.
     rows: dict[str, int]
 
@@ -74,9 +80,9 @@ class BlockBuilder:
         self.quoted: list[Quoted] = []
         self.printed: set[str] = set()
         self.printed_as: dict[str, str] = {}
-        self.links: list[tuple[str, str, bool]] = []
+        self.links: list[tuple[list[str], list[str]]] = []
         self.forms: set[tuple[str, str]] = set()
-        self.positions: list[StatedPosition] = []
+        self.positions: list[list[Position]] = []
 
     def add(
         self,
@@ -101,9 +107,10 @@ class BlockBuilder:
         self.printed |= printed
         for value, form in printed_as.items():
             self.printed_as.setdefault(value, form)
-        self.links += [(entity, stem, chrome) for entity, chrome in contribution.links]
+        body = [entity for entity, chrome in contribution.links if not chrome]
+        self.links.append((body, [entity for entity, chrome in contribution.links if chrome]))
         self.forms.update(contribution.forms)
-        self.positions += contribution.positions
+        self.positions.append([_position(stated, stem) for stated in contribution.positions])
 
     def _column(self, columns: dict[str, list[int]], values: dict[str, int]) -> bool:
         """Append a document's values; False when its keys differ from the block's."""
@@ -124,12 +131,34 @@ class BlockBuilder:
             texts=self.texts,
             quoted=self.quoted,
             printed=sorted(self.printed),
-            printed_as=list(self.printed_as.items()),
+            printed_as=[
+                (value, None if form == value else form) for value, form in self.printed_as.items()
+            ],
             links=self.links,
             forms=sorted(self.forms),
             positions=self.positions,
             rows=rows,
         )
+
+
+def _position(stated: StatedPosition, stem: str) -> Position:
+    assert stated.article_id == stem, "a document states positions in itself"
+    return (
+        stated.person,
+        stated.title,
+        stated.post,
+        stated.organization,
+        stated.as_of_meeting,
+        stated.start,
+        stated.end,
+        stated.quote,
+    )
+
+
+def stated_position(position: Position, stem: str) -> StatedPosition:
+    """The StatedPosition that ``position`` of the document ``stem`` holds."""
+    person, title, post, organization, as_of_meeting, start, end, quote = position
+    return StatedPosition(person, title, post, organization, as_of_meeting, stem, start, end, quote)
 
 
 _ADAPTER: TypeAdapter[BlockEntry] = TypeAdapter(BlockEntry)
@@ -145,7 +174,9 @@ def from_bytes(data: bytes, stems: list[str]) -> BlockEntry | None:
         entry = _ADAPTER.validate_json(data)
     except ValidationError:
         return None
-    if entry.stems != stems or len(entry.texts) != len(stems):
+    if entry.stems != stems or any(
+        len(column) != len(stems) for column in (entry.texts, entry.links, entry.positions)
+    ):
         return None
     for columns in (entry.coverage, entry.counts):
         if any(len(values) != len(stems) for values in columns.values()):

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from dnnd_dataset.checking.assembly import Links
-from dnnd_dataset.checking.block_entry import BlockBuilder, BlockEntry
+from dnnd_dataset.checking.block_entry import BlockBuilder, BlockEntry, stated_position
 from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.document_rows import Contribution, Row
 from dnnd_dataset.checking.state import CheckState
@@ -82,17 +82,21 @@ class Gathered:
         stems = [sys.intern(stem) for stem in entry.stems]
         state.article_ids.update(stems)
         quoted = {(entity, anchor): value for entity, anchor, value in entry.quoted}
-        self._common(quoted, set(entry.printed), dict(entry.printed_as))
+        printed_as = {value: value if form is None else form for value, form in entry.printed_as}
+        self._common(quoted, set(entry.printed), printed_as)
         state.proposals.update(entry.proposals)
         for stem, text in zip(stems, entry.texts, strict=True):
             self.texts.append((stem, *text))
         self.coverage.add_columns(stems, entry.coverage)
         self.documents.add_columns(stems, entry.counts)
-        for entity_id, article_id, in_chrome in entry.links:
-            links.link(entity_id, sys.intern(article_id), in_chrome)
+        for stem, (body, chrome), positions in zip(
+            stems, entry.links, entry.positions, strict=True
+        ):
+            links.link_all(body, stem, in_chrome=False)
+            links.link_all(chrome, stem, in_chrome=True)
+            links.stated += [stated_position(position, stem) for position in positions]
         for entity_id, form in entry.forms:
             links.forms[entity_id].add(form)
-        links.stated += entry.positions
 
     def _common(
         self,
