@@ -11,6 +11,7 @@ import pytest
 from dnnd_dataset.checking import document_cache, pipeline
 from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
+from dnnd_dataset.checking.registry_files import entry_key
 
 from .conftest import RAW
 
@@ -20,7 +21,7 @@ ARTICLES = len(list((RAW / "documents").glob("*.txt")))
 def test_a_run_fills_the_cache_and_marks_the_database_as_its_own(tmp_path: Path) -> None:
     assert compile_corpus(RAW, cache=tmp_path).report.valid
     with DocumentCache(tmp_path) as cache:
-        assert len(cache.keys()) == ARTICLES
+        assert len(cache.keys() - {entry_key(RAW)}) == ARTICLES
     with sqlite3.connect(tmp_path / DATABASE) as db:
         assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
 
@@ -48,7 +49,7 @@ def test_a_damaged_entry_is_checked_again_and_replaced(tmp_path: Path) -> None:
     fresh = compile_corpus(RAW)
     compile_corpus(RAW, cache=tmp_path)
     with DocumentCache(tmp_path) as cache:
-        (damaged, *_) = sorted(cache.keys())
+        (damaged, *_) = sorted(cache.keys() - {entry_key(RAW)})
     with sqlite3.connect(tmp_path / DATABASE) as db:
         db.execute("UPDATE entries SET value = x'80054b' WHERE key = ?", (damaged,))
     db.close()
@@ -135,7 +136,7 @@ def test_a_busy_database_does_not_lose_the_entries(
     assert result.report.valid
     monkeypatch.undo()
     with DocumentCache(tmp_path) as cache:
-        assert len(cache.keys()) == ARTICLES
+        assert len(cache.keys() - {entry_key(RAW)}) == ARTICLES
 
 
 def test_a_warm_run_checks_no_document_afresh(

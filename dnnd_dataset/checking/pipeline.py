@@ -69,6 +69,7 @@ from dnnd_dataset.checking.document_rows import (
 from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
+from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.state import CheckState
@@ -263,7 +264,10 @@ def _check_corpus(
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
-    registries = load_registries(raw, issues, rejected)
+    memo = recall(cache, raw)
+    registries = load_registries(raw, issues, rejected, memo)
+    memo_key = keep(cache, raw, memo)
+    del memo  # the data of every registry file: not held through the run
     stems = document_stems(raw, issues)
     state = CheckState(
         RawCorpus(registries, [], {}, set(), rejected), today or dt.date.today(), issues
@@ -347,7 +351,7 @@ def _check_corpus(
                 cache.put_many({kept: to_bytes(made)})
     finally:
         checked.close()
-    keys = [*gathered.keys, *(block.key for block in plan)]
+    keys = [*gathered.keys, *(block.key for block in plan), memo_key]
     coverage, documents, links = gathered.coverage, gathered.documents, gathered.links
     printed, printed_as, texts = gathered.printed, gathered.printed_as, gathered.texts
     complete = gathered.complete

@@ -22,6 +22,8 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
+from dnnd_dataset.file_tree import Identity
+from dnnd_dataset.file_tree import identity as file_identity
 from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -41,6 +43,7 @@ from dnnd_dataset.reading.rawio import (
     parse_yaml,
     read_text,
 )
+from dnnd_dataset.reading.registry_memo import FileLines, RegistryMemo
 from dnnd_dataset.reading.validation_issues import issues_from_validation, kind_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -209,14 +212,18 @@ def _inside(raw: Path, path: Path, issues: list[Issue], shown: str) -> bool:
 
 
 def load_registries(
-    raw: Path, issues: list[Issue], rejected: dict[str, str] | None = None
+    raw: Path,
+    issues: list[Issue],
+    rejected: dict[str, str] | None = None,
+    memo: RegistryMemo | None = None,
 ) -> dict[str, list[Located[BaseModel]]]:
     """Every registry, each read from its folder of one-entry files in file-name order.
 
     ``rejected`` receives the id (the file name) and registry of each entry that did not load.
+    ``memo`` gives the data of files unchanged since an earlier run, and receives this run's.
     """
     _check_registry_folder(raw, issues)
-    return {name: load_registry(raw, name, issues, rejected) for name in REGISTRIES}
+    return {name: load_registry(raw, name, issues, rejected, memo) for name in REGISTRIES}
 
 
 def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
@@ -245,7 +252,11 @@ def _check_registry_folder(raw: Path, issues: list[Issue]) -> None:
 
 
 def load_registry(
-    raw: Path, name: str, issues: list[Issue], rejected: dict[str, str] | None = None
+    raw: Path,
+    name: str,
+    issues: list[Issue],
+    rejected: dict[str, str] | None = None,
+    memo: RegistryMemo | None = None,
 ) -> list[Located[BaseModel]]:
     """The entries of ``raw/registry/<name>/*.yaml``, one per file, in file-name order.
 
@@ -270,6 +281,7 @@ def load_registry(
                     item.is_symlink(),
                     item.is_file(follow_symlinks=False),
                     item.is_dir(follow_symlinks=False),
+                    _identity_of(item) if memo is not None else None,
                 )
                 for item in listing
                 if not item.name.startswith(".")
@@ -278,7 +290,7 @@ def load_registry(
         issues.append(_unreadable(folder_shown, error, "folder"))
         return []
     entries: list[Located[BaseModel]] = []
-    for file_name, is_link, is_file, is_dir in files:
+    for file_name, is_link, is_file, is_dir, identity in files:
         shown = os.path.join(folder_shown, file_name)
         if not file_name.endswith(".yaml") or is_dir:
             issues.append(
@@ -296,7 +308,7 @@ def load_registry(
         elif not is_file:
             _regular(folder / file_name, issues, shown)  # says FIFO, socket or device
         else:
-            entry = _load_entry(folder / file_name, shown, name, issues)
+            entry = _remembered_entry(folder / file_name, shown, name, issues, memo, identity)
             if entry is not None:
                 entries.append(entry)
             elif rejected is not None:
@@ -304,10 +316,41 @@ def load_registry(
     return entries
 
 
-def _load_entry(
-    path: Path, shown: str, name: str, issues: list[Issue]
+def _identity_of(item: os.DirEntry[str]) -> Identity | None:
+    found = item.stat(follow_symlinks=False)
+    return file_identity(found) if stat.S_ISREG(found.st_mode) else None
+
+
+def _remembered_entry(
+    path: Path,
+    shown: str,
+    name: str,
+    issues: list[Issue],
+    memo: RegistryMemo | None,
+    identity: Identity | None,
 ) -> Located[BaseModel] | None:
-    loaded = _read_yaml(path, shown, issues)
+    """The entry of a registry file, from its remembered data when it is unchanged."""
+    if memo is None:
+        return _load_entry(path, shown, name, issues)
+    key = f"{name}/{path.name}"
+    data = memo.data(key, identity)
+    before = len(issues)
+    if data is not None:
+        entry = _load_entry(path, shown, name, issues, FileLines(data, path, shown))
+    else:
+        loaded = _read_yaml(path, shown, issues)
+        entry = _load_entry(path, shown, name, issues, loaded) if loaded is not None else None
+        data = loaded.data if loaded is not None else None
+    if entry is not None and len(issues) == before:
+        memo.remember(key, identity, data)
+    return entry
+
+
+def _load_entry(
+    path: Path, shown: str, name: str, issues: list[Issue], loaded: LoadedYaml | None = None
+) -> Located[BaseModel] | None:
+    if loaded is None:
+        loaded = _read_yaml(path, shown, issues)
     if loaded is None:
         return None
     data = loaded.data
@@ -340,7 +383,8 @@ def _load_entry(
     except ValidationError as exc:
         issues.extend(issues_from_validation(exc, loaded, shown))
         return None
-    entry: Located[BaseModel] = Located(model, shown, lines_only(loaded), ())
+    lines = loaded.without_data() if isinstance(loaded, FileLines) else lines_only(loaded)
+    entry: Located[BaseModel] = Located(model, shown, lines, ())
     entity_id = getattr(model, "id", None)
     if entity_id != path.stem:
         issues.append(
