@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dnnd_dataset.builder import default_cache
+from dnnd_dataset.checking.document_cache import DATABASE
 from dnnd_dataset.checking.pipeline import CompileResult
 from dnnd_dataset.cli import main, prefer_jemalloc
 from dnnd_dataset.publishing.checksums import sha256sums
@@ -92,7 +93,7 @@ def test_failed_build_keeps_the_previous_output(
     # Nothing is written beside the raw folder; only the per-document cache is kept, in the
     # user's cache folder, so that the next run re-checks what was fixed.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["DATASET_CARD.md", "dist", "raw"]
-    assert (default_cache(raw_copy) / "documents.sqlite3").is_file()
+    assert (default_cache(raw_copy) / DATABASE).is_file()
 
 
 def test_check_json_lists_every_issue(raw_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -168,3 +168,25 @@ def test_present_names_the_keys_with_an_entry_in_queries_of_bounded_size(
         assert cache.present(["a", "x", "c", "b", "y"]) == {"a", "b", "c"}
         assert cache.present([]) == set()
     assert DocumentCache(None).present(["a"]) == set()
+
+
+def _database(path: Path, application_id: int) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA application_id = {application_id}")
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    db.close()
+
+
+def test_the_databases_of_other_versions_of_the_code_go_and_nothing_else(tmp_path: Path) -> None:
+    older = "documents-0123456789abcdef.sqlite3"
+    _database(tmp_path / older, APPLICATION_ID)
+    (tmp_path / f"{older}-wal").write_bytes(b"")
+    (tmp_path / f"{older}-shm").write_bytes(b"")
+    _database(tmp_path / "documents.sqlite3", APPLICATION_ID)  # the layout of one database
+    foreign = "documents-fedcba9876543210.sqlite3"
+    _database(tmp_path / foreign, 7)
+    (tmp_path / "notes.sqlite3").write_bytes(b"mine")
+    (tmp_path / "documents-1111111111111111.sqlite3").symlink_to(tmp_path / older)
+    assert compile_corpus(RAW, cache=tmp_path).report.valid
+    left = {path.name for path in tmp_path.iterdir() if "sqlite3" in path.name}
+    assert left == {DATABASE, "documents-1111111111111111.sqlite3", foreign, "notes.sqlite3"}

@@ -19,13 +19,14 @@ By default each corpus has its own folder in the user's cache folder
 (``platformdirs.user_cache_dir``), named by a digest of the raw folder's resolved path;
 ``--cache DIR`` names another. A folder the cache makes gets a ``.gitignore`` of ``*``.
 
-Entries are kept in one SQLite database, ``<folder>/documents.sqlite3``, a few documents
-to a transaction: a file per entry made creating files most of what the cache cost, and
-SQLite lets the worker processes write side by side. The run's main process makes the
-database before any worker opens it, and a worker retries a write that finds the database
-busy, so that workers under load keep their entries. Entries that a whole run did not use
-are deleted after it. A cache that cannot be opened, read or written only costs time: the
-documents are checked afresh.
+Entries are kept in one SQLite database per version of the checking code,
+``<folder>/documents-<code>.sqlite3``, a few documents to a transaction: a file per entry
+made creating files most of what the cache cost, and SQLite lets the worker processes write
+side by side. The run's main process makes the database before any worker opens it, and a
+worker retries a write that finds the database busy, so that workers under load keep their
+entries. Entries that a whole run did not use are deleted after it, and so are the
+databases of other versions (those marked as the cache's). A cache that cannot be opened,
+read or written only costs time: the documents are checked afresh.
 """
 
 from __future__ import annotations
@@ -221,6 +222,7 @@ class DocumentCache:
         """Delete the entries whose key is not in ``keys``, and the older layout's files."""
         if self.folder is None or not self.folder.is_dir():
             return
+        _forget_other_versions(self.folder)
         for path in self.folder.iterdir():
             if _OLD_ENTRY.match(path.name):
                 path.unlink(missing_ok=True)
@@ -260,7 +262,13 @@ class DocumentCache:
             self._db = None
 
 
-DATABASE = "documents.sqlite3"
+# One database per version of the checking code: every entry of another version is stale,
+# and a whole file goes at once, where deleting its entries one by one took minutes.
+DATABASE = f"documents-{CODE_DIGEST.hex()[:16]}.sqlite3"
+# The cache's databases of any version, with their write-ahead logs and shared memory.
+_DATABASES = re.compile(r"documents(-[0-9a-f]{16})?\.sqlite3(-wal|-shm)?")
+# Where SQLite writes a database's application id: 4 bytes, big-endian, in its header.
+_APPLICATION_ID_AT = 68
 # Marks the database as the cache's ("dnnd" in ASCII): no other database is written to.
 APPLICATION_ID = 0x646E6E64
 # Entries of the layout before the database: one pickle file each.
@@ -352,6 +360,38 @@ def _open(folder: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _forget_other_versions(folder: Path) -> None:
+    """Delete the databases of other versions of the code that are marked as the cache's."""
+    names = {path.name for path in folder.iterdir() if _DATABASES.fullmatch(path.name)}
+    for name in sorted(names):
+        if name.startswith(DATABASE) or name.endswith(("-wal", "-shm")):
+            continue
+        with contextlib.suppress(OSError):  # what cannot be deleted only takes room
+            _forget(folder, name, names)
+
+
+def _forget(folder: Path, name: str, names: set[str]) -> None:
+    path = folder / name
+    if path.is_symlink() or not path.is_file() or not _marked_as_ours(path):
+        return
+    # The log and shared memory first: a log left without its database would be taken for
+    # the log of a new database of that name.
+    for companion in (f"{name}-wal", f"{name}-shm"):
+        companion_path = folder / companion
+        if companion in names and not companion_path.is_symlink():
+            companion_path.unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
+
+
+def _marked_as_ours(path: Path) -> bool:
+    with path.open("rb") as file:
+        header = file.read(_APPLICATION_ID_AT + 4)
+    return (
+        header.startswith(b"SQLite format 3\0")
+        and int.from_bytes(header[_APPLICATION_ID_AT:], "big") == APPLICATION_ID
+    )
 
 
 def _ours_or_empty(db: sqlite3.Connection) -> bool:
