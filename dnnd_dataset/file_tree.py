@@ -42,6 +42,11 @@ class Found(NamedTuple):
     identity: Identity | None
 
 
+class Digested(NamedTuple):
+    read: list[str]
+    all_settled: bool
+
+
 def identity(status: os.stat_result) -> Identity:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
@@ -82,32 +87,49 @@ def digest_tree(digest: _Digest, folder: Path) -> None:
             _digest_bytes(digest, item.path)
 
 
-def digest_identities(digest: _Digest, folder: Path, by_content: Collection[str] = ()) -> list[str]:
+def digest_identities(
+    digest: _Digest,
+    folder: Path,
+    by_content: Collection[str] = (),
+    settled_digest: _Digest | None = None,
+) -> Digested:
     """Feed ``digest`` every name below ``folder`` and each settled file's identity.
 
-    A racy file, and each file named in ``by_content``, gives its bytes instead. Returns
-    the relative paths of the files that gave their bytes: a later digest of the same
-    folder equals this one only when given them as ``by_content``. Raises ``OSError`` or
-    ``SpecialFile``.
+    A racy file, and each file named in ``by_content``, gives its bytes instead. Returns the
+    relative paths of the files that gave their bytes (a later digest of the same folder
+    equals this one only when given them as ``by_content``), and whether every file has
+    settled. ``settled_digest``, when given, is fed every name and every file's identity,
+    from the same look at each file: the digest once the files are settled. Raises
+    ``OSError`` or ``SpecialFile``.
     """
     now = time.time_ns()
     read: list[str] = []
+    all_settled = True
     # Gathered and fed at once: one update per file would cost more than the stat.
     parts: list[bytes] = []
+    settled_parts: list[bytes] = []
     for relative, path, found in walk(folder):
-        parts.append(relative.encode("utf-8", "surrogateescape") + b"\0")
+        name = relative.encode("utf-8", "surrogateescape") + b"\0"
+        parts.append(name)
+        settled_parts.append(name)
         if path is None or found is None:
             continue
-        if relative in by_content or not settled(found, now):
+        as_identity = b"I%d\0%d\0%d\0%d\0%d\0" % found
+        settled_parts.append(as_identity)
+        is_settled = settled(found, now)
+        all_settled = all_settled and is_settled
+        if relative in by_content or not is_settled:
             read.append(relative)
             parts.append(b"B")
             with open(path, "rb") as file:
                 content = file.read()
             parts += (len(content).to_bytes(8, "big"), content)
         else:
-            parts.append(b"I%d\0%d\0%d\0%d\0%d\0" % found)
+            parts.append(as_identity)
     digest.update(b"".join(parts))
-    return read
+    if settled_digest is not None:
+        settled_digest.update(b"".join(settled_parts))
+    return Digested(read, all_settled)
 
 
 def _digest_bytes(digest: _Digest, path: str) -> None:

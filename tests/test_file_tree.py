@@ -15,7 +15,7 @@ from dnnd_dataset.file_tree import SpecialFile, digest_identities, walk
 
 def _digest(folder: Path, by_content: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     digest = hashlib.sha256()
-    read = digest_identities(digest, folder, by_content)
+    read, _ = digest_identities(digest, folder, by_content)
     return digest.hexdigest(), read
 
 
@@ -26,9 +26,14 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def _settle(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _settle(monkeypatch: pytest.MonkeyPatch) -> None:
     # As if every file had been written long ago.
     monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+
+
+def _unsettle(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if every file had been written a moment ago, however loaded the machine.
+    monkeypatch.setattr(file_tree, "SETTLING_NS", 2**62)
 
 
 def test_walk_lists_folders_and_files_in_order(tmp_path: Path) -> None:
@@ -54,10 +59,11 @@ def test_settled_files_give_their_identity_and_new_files_their_bytes(
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
     # Just written: racy, so read; a copy with the same bytes and names digests the same.
+    _unsettle(monkeypatch)
     first, read = _digest(folder)
     assert read == ["a.txt", "sub/b.yaml"]
     assert _digest(copy) == (first, read)
-    _settle(folder, monkeypatch)
+    _settle(monkeypatch)
     # Settled: known by identity, so the copy (other inodes) digests otherwise...
     settled, read = _digest(folder)
     assert read == []
@@ -70,10 +76,27 @@ def test_a_write_changes_the_digest_of_a_settled_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _folder(tmp_path / "f")
-    _settle(folder, monkeypatch)
+    _settle(monkeypatch)
     before, _ = _digest(folder)
     path = folder / "a.txt"
     status = path.stat()
-    path.write_text("hai", encoding="utf-8")  # the same size
+    path.write_text("ngày", encoding="utf-8")  # the same size: five bytes
+    assert path.stat().st_size == status.st_size
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
     assert _digest(folder)[0] != before
+
+
+def test_the_settled_digest_comes_from_the_same_look_and_only_when_all_have_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path / "f")
+    _settle(monkeypatch)
+    by_identity = hashlib.sha256()
+    assert digest_identities(hashlib.sha256(), folder) == ([], True)
+    # Read by content as asked, yet the settled digest is the digest by identities.
+    by_content, settled = hashlib.sha256(), hashlib.sha256()
+    assert digest_identities(by_content, folder, {"a.txt"}, settled) == (["a.txt"], True)
+    digest_identities(by_identity, folder)
+    assert settled.hexdigest() == by_identity.hexdigest() != by_content.hexdigest()
+    _unsettle(monkeypatch)
+    assert digest_identities(hashlib.sha256(), folder) == (["a.txt", "sub/b.yaml"], False)

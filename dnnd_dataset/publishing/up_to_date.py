@@ -28,9 +28,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import TypeAdapter
+from typing import Any, TypeGuard
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
@@ -40,8 +38,6 @@ from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha2
 _PACKAGE = Path(__file__).resolve().parents[1]
 STAMPS = "outputs"
 _STAMP = re.compile(r"[0-9a-f]{64}\.json")
-# Any JSON, read and written by pydantic's own JSON code (a stamp can hold megabytes).
-_JSON: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 @functools.cache
@@ -63,6 +59,9 @@ class Inputs:
 
     digest: str
     read: list[str] = field(default_factory=list)
+    # The digest of the same inputs by their identities alone, from the same look at each
+    # file, when every raw file has settled: what a stamp says instead once it is checked.
+    settled: str | None = None
 
 
 def inputs_digest(
@@ -83,11 +82,12 @@ def inputs_digest(
     # The raw folder as given: the report names its files by that path.
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
+    settled = digest.copy()
     try:
-        read = digest_identities(digest, Path(raw), by_content)
+        read, all_settled = digest_identities(digest, Path(raw), by_content, settled)
     except (OSError, SpecialFile):
         return None  # the build reports what is wrong with it
-    return Inputs(digest.hexdigest(), read)
+    return Inputs(digest.hexdigest(), read, settled.hexdigest() if all_settled else None)
 
 
 def recorded_inputs(
@@ -114,23 +114,46 @@ def recorded_inputs(
     if inputs is None or stamp is None or stamp.get("inputs") != inputs.digest:
         return inputs, None
     folders = {"out": out, **({"package_data": package_data} if package_data else {})}
-    recorded = stamp.get("files")
+    recorded, stats = stamp.get("files"), stamp.get("stats")
     if not isinstance(recorded, dict):
         return inputs, None
+    if not _stats_shape(stats):
+        return inputs, None
+    now_known: dict[str, dict[str, list[int | str]]] = {}
     for name, folder in folders.items():
-        if not _unchanged(folder, recorded.get(name)):
+        known = _unchanged(folder, recorded.get(name))
+        if known is None:
             return inputs, None
-    report = Report(issues=[], stats=stamp.get("stats", {}))
+        now_known[name] = known
+    if (inputs.read or now_known != recorded) and inputs.settled is not None:
+        # Checked by their bytes, and settled since: known by their identities from now on.
+        _write_stamp(cache, out, Inputs(inputs.settled), now_known, stats)
+    report = Report(issues=[], stats=stats)
     report.stats["up_to_date"] = True
     return inputs, report
 
 
+def _stats_shape(stats: Any) -> TypeGuard[dict[str, Any]]:
+    """Whether a stamp's stats look like a report's (it is data from a file: it may not)."""
+    return (
+        isinstance(stats, dict)
+        and isinstance(stats.get("tables"), dict)
+        and all(isinstance(count, int) for count in stats["tables"].values())
+        and all(isinstance(stats.get(key), dict) for key in ("documents", "coverage"))
+    )
+
+
 def _stamp(cache: Path, out: Path) -> dict[str, Any] | None:
+    return _read_json(_stamp_path(cache, out))
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A stamp's content, or None when it is not a JSON object (damaged, or hostile)."""
     try:
-        stamp = _JSON.validate_json(_stamp_path(cache, out).read_bytes())
-    except (OSError, ValueError):
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
         return None
-    return stamp if isinstance(stamp, dict) else None
+    return found if isinstance(found, dict) else None
 
 
 def _files(folder: Path, known: dict[str, str]) -> dict[str, list[int | str]] | None:
@@ -156,24 +179,32 @@ def _files(folder: Path, known: dict[str, str]) -> dict[str, list[int | str]] | 
         return None
 
 
-def _unchanged(folder: Path, recorded: Any) -> bool:
-    """Whether the files below ``folder`` are the ``recorded`` ones, unchanged."""
+def _unchanged(folder: Path, recorded: Any) -> dict[str, list[int | str]] | None:
+    """The files below ``folder`` as a stamp lists them, when they are the ``recorded`` ones,
+    unchanged; None otherwise. A racy file checked by its bytes that has settled since is
+    listed by its identity alone."""
     if not isinstance(recorded, dict):
-        return False
+        return None
     try:
         found = [item for item in walk(folder) if item.path is not None]
     except (OSError, SpecialFile):
-        return False
+        return None
     if [item.relative for item in found] != sorted(recorded):
-        return False
+        return None
+    now = time.time_ns()
+    listing: dict[str, list[int | str]] = {}
     for item in found:
         expected = recorded[item.relative]
         if not isinstance(expected, list) or expected[:-1] != list(item.identity or ()):
-            return False
+            return None
+        digest = expected[-1]
+        if not isinstance(digest, str) or item.identity is None:
+            return None
         # A file racy when recorded may have been written again within its clock's tick.
-        if expected[-1] and sha256_file(Path(str(item.path))) != expected[-1]:
-            return False
-    return True
+        if digest and sha256_file(Path(str(item.path))) != digest:
+            return None
+        listing[item.relative] = [*item.identity, "" if settled(item.identity, now) else digest]
+    return listing
 
 
 def _listed(folder: Path) -> dict[str, str]:
@@ -202,6 +233,12 @@ def record(
     files = {name: _files(folder, _listed(folder)) for name, folder in folders.items()}
     if any(listing is None for listing in files.values()):
         return
+    _write_stamp(cache, out, inputs, files, report.stats)
+
+
+def _write_stamp(
+    cache: Path, out: Path, inputs: Inputs, files: dict[str, Any], stats: dict[str, Any]
+) -> None:
     path = _stamp_path(cache, out)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     payload = {
@@ -209,14 +246,15 @@ def record(
         "inputs": inputs.digest,
         "read": inputs.read,
         "files": files,
-        "stats": report.stats,
+        "stats": stats,
     }
     try:
         _forget_gone_outputs(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(_JSON.dump_json(payload))
+        # ASCII, so that a file name that is not UTF-8 (an escaped byte) is kept as it is.
+        temporary.write_text(json.dumps(payload), encoding="ascii")
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, ValueError):
         temporary.unlink(missing_ok=True)  # without a stamp the next build only takes longer
 
 
@@ -227,9 +265,7 @@ def _forget_gone_outputs(folder: Path) -> None:
     for stamp in folder.glob("*.json"):
         if not _STAMP.fullmatch(stamp.name):
             continue  # not ours
-        try:
-            output = json.loads(stamp.read_text(encoding="utf-8")).get("output")
-        except (OSError, ValueError, AttributeError):
-            output = None
+        found = _read_json(stamp)
+        output = found.get("output") if found is not None else None
         if not isinstance(output, str) or not os.path.isdir(output):
             stamp.unlink(missing_ok=True)
