@@ -241,6 +241,7 @@ def test_attendance_beyond_int32_is_an_invalid_value(raw_copy: Path) -> None:
 def _refuse_reading(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
     """As a user without read permission would see it (tests often run as root)."""
     real_read_bytes, real_iterdir, real_open = Path.read_bytes, Path.iterdir, os.open
+    real_scandir = os.scandir
 
     def read_bytes(self: Path) -> bytes:
         if self == refused:
@@ -257,9 +258,15 @@ def _refuse_reading(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, flags, *args)
 
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == refused:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(Path, "iterdir", iterdir)
     monkeypatch.setattr(os, "open", open_file)
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 def test_an_unreadable_text_is_located_and_the_run_goes_on(
