@@ -44,6 +44,13 @@ def python(
     return run([sys.executable, *args], cwd=cwd, env=variables)
 
 
+def corpus_copy(pristine: Path, where: Path) -> Path:
+    """A copy of a synthetic raw folder and the card prose beside it, in ``where``."""
+    shutil.copytree(pristine, where / "raw")
+    shutil.copyfile(pristine.parent / "DATASET_CARD.md", where / "DATASET_CARD.md")
+    return where / "raw"
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below ``folder``, by relative path."""
     return {

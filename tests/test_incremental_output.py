@@ -19,7 +19,7 @@ from dnnd_dataset.builder import build
 from dnnd_dataset.checking import pipeline, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 
-from .conftest import snapshot
+from .conftest import corpus_copy, snapshot
 
 ARTICLES = 48
 ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
@@ -41,9 +41,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def raw(pristine: Path, tmp_path: Path) -> Path:
-    shutil.copytree(pristine, tmp_path / "raw")
-    shutil.copyfile(pristine.parent / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
-    return tmp_path / "raw"
+    return corpus_copy(pristine, tmp_path)
 
 
 def _quoted_by_registries(raw: Path) -> set[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from dnnd_dataset import file_tree
 from dnnd_dataset.builder import build
 from dnnd_dataset.publishing import checksums, up_to_date
 
-from .conftest import snapshot
+from .conftest import corpus_copy, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +27,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def raw(pristine: Path, tmp_path: Path) -> Path:
-    shutil.copytree(pristine, tmp_path / "raw")
-    shutil.copyfile(pristine.parent / "DATASET_CARD.md", tmp_path / "DATASET_CARD.md")
-    return tmp_path / "raw"
+    return corpus_copy(pristine, tmp_path)
 
 
 def _stamp(cache: Path) -> dict[str, object]:
