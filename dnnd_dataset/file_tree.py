@@ -51,6 +51,15 @@ def identity(status: os.stat_result) -> Identity:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
+def identity_of(path: str | os.PathLike[str]) -> Identity | None:
+    """The identity of the file at ``path``; None unless it is a regular file (links are not)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return identity(status) if stat.S_ISREG(status.st_mode) else None
+
+
 def settled(found: Identity, now_ns: int) -> bool:
     """Whether a file of this identity, seen at ``now_ns``, has not changed for long enough."""
     return now_ns - found[4] >= SETTLING_NS

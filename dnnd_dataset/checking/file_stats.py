@@ -13,28 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key
+from dnnd_dataset.file_tree import Identity, identity_of
 from dnnd_dataset.reading.raw_loading import read_document_files
 
-Identity = tuple[int, int, int, int, int]
 # stem -> (identity of the text, identity of the annotation, the document's key)
 _Index = dict[str, tuple[Identity, Identity, str]]
 _ADAPTER: TypeAdapter[_Index] = TypeAdapter(_Index)
-
-
-def _identity(path: str) -> Identity | None:
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(found.st_mode):
-        return None
-    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
 class FileStats:
@@ -60,7 +49,7 @@ class FileStats:
         """The key of ``stem``, or None when its files are not both plain files."""
         # Plain strings: a Path per file costs more than the stat itself.
         base = os.path.join(self.folder, stem)
-        text, annotation = _identity(base + ".txt"), _identity(base + ".yaml")
+        text, annotation = identity_of(base + ".txt"), identity_of(base + ".yaml")
         if text is None or annotation is None:
             return None
         known = self.known.get(stem)

@@ -20,7 +20,6 @@ import functools
 import hashlib
 import os
 import secrets
-import stat
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
+from dnnd_dataset.file_tree import Identity, identity_of
 from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT
 
 RECORDS = "shards"
@@ -44,7 +44,7 @@ class ShardFacts:
     num_bytes: int
     sha256: str
     # (device, inode, size, modification ns, change ns), taken once the output was in place.
-    identity: tuple[int, int, int, int, int]
+    identity: Identity
 
 
 @with_config(ConfigDict(strict=True))
@@ -94,23 +94,6 @@ def writer_digest(version: str) -> str:
     return hashlib.sha256(package_digest() + version.encode()).hexdigest()
 
 
-def identity(path: Path) -> tuple[int, int, int, int, int] | None:
-    """The file's identity on disk; None unless it is a regular file (links are not)."""
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(status.st_mode):
-        return None
-    return (
-        status.st_dev,
-        status.st_ino,
-        status.st_size,
-        status.st_mtime_ns,
-        status.st_ctime_ns,
-    )
-
-
 def rows_digest(rows: pa.Table) -> str:
     """The digest of a table's rows, from its Arrow stream: equal rows, equal digests."""
     sink = pa.BufferOutputStream()
@@ -122,7 +105,7 @@ def rows_digest(rows: pa.Table) -> str:
 def _usable(folder: Path, table: str, facts: ShardFacts) -> bool:
     if not facts.path.startswith(f"data/{table}/") or not OUTPUT_LAYOUT.owns_file(facts.path):
         return False
-    return identity(folder / facts.path) == facts.identity
+    return identity_of(folder / facts.path) == facts.identity
 
 
 @dataclass
@@ -182,7 +165,7 @@ class WrittenWhole:
 
 def _facts(out: Path, written: tuple[str, int, int, str]) -> ShardFacts | None:
     relative, rows, num_bytes, sha256 = written
-    found = identity(out / relative)
+    found = identity_of(out / relative)
     return None if found is None else ShardFacts(relative, rows, num_bytes, sha256, found)
 
 

@@ -22,8 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.file_tree import Identity
-from dnnd_dataset.file_tree import identity as file_identity
+from dnnd_dataset.file_tree import Identity, identity_of
 from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -281,7 +280,7 @@ def load_registry(
                     item.is_symlink(),
                     item.is_file(follow_symlinks=False),
                     item.is_dir(follow_symlinks=False),
-                    _identity_of(item) if memo is not None else None,
+                    identity_of(item.path) if memo is not None else None,
                 )
                 for item in listing
                 if not item.name.startswith(".")
@@ -314,11 +313,6 @@ def load_registry(
             elif rejected is not None:
                 rejected.setdefault(Path(file_name).stem, name)
     return entries
-
-
-def _identity_of(item: os.DirEntry[str]) -> Identity | None:
-    found = item.stat(follow_symlinks=False)
-    return file_identity(found) if stat.S_ISREG(found.st_mode) else None
 
 
 def _remembered_entry(
