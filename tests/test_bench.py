@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench import floor, floor_independent, run, synth
-from dnnd_dataset.checking.compiler import find_names
+from dnnd_dataset.checking.coverage import find_names
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.textnorm import at_word_boundaries
 

@@ -1,9 +1,9 @@
 """The checks: every problem in ``raw/`` becomes a located issue on the check state.
 
 Registries: ids, references, directive identities, evidence of stated facts. One document:
-its anchors resolved to offsets, its references, its mentions; its coverage (every
-occurrence of a known name is a mention or waived), found in one pass over the text by an
-Aho-Corasick automaton of every known name. ``checking.pipeline`` runs them in order.
+its anchors resolved to offsets, its references, its mentions. Across documents: no text
+twice. Coverage (``checking.coverage``) and values as printed (``checking.printed_names``)
+have modules of their own; ``checking.pipeline`` runs them all in order.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
-import ahocorasick
 from pydantic import BaseModel
 
 from dnnd_dataset import directive_codes
+from dnnd_dataset.checking.coverage import entity_names
 from dnnd_dataset.checking.inferences import check_registry_inferences
 from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.page_dates import check_page_dates
@@ -41,7 +41,6 @@ from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     REGISTRIES,
     Located,
-    SourceText,
 )
 from dnnd_dataset.reading.raw_models import (
     Anchor,
@@ -54,9 +53,9 @@ from dnnd_dataset.reading.raw_models import (
     SourcedAnchor,
 )
 from dnnd_dataset.records import Evidence
-from dnnd_dataset.span_index import LineIndex, SpanIndex, strictly_inside_another
+from dnnd_dataset.span_index import strictly_inside_another
 from dnnd_dataset.suggestions import closest, did_you_mean
-from dnnd_dataset.textnorm import at_word_boundaries, fold, normalize
+from dnnd_dataset.textnorm import fold, normalize
 
 EARLIEST_DATE = dt.date(1930, 1, 1)
 # The facts of each registry that need evidence, and the published column each one fills.
@@ -199,7 +198,7 @@ def _closest_id(state: CheckState, written: str, registry: str | None) -> str | 
     for entity_id, (name, entry) in state.entities.items():
         if registry is None or name == registry:
             ids[entity_id] = entity_id
-            for alias in _names(entry.model):
+            for alias in entity_names(entry.model):
                 ids.setdefault(re.sub(r"[^a-z0-9]+", "-", fold(alias)).strip("-"), entity_id)
     found = closest(written, ids)
     return ids[found] if found is not None else None
@@ -549,7 +548,7 @@ def _written_as_named(
     registry, entry = state.entities[mention.entity]
     written = state.raw.texts[document.model.article_id].text[span.start : span.end]
     if registry in ("persons", "organizations"):
-        names = {normalize(name) for name in _names(entry.model)}
+        names = {normalize(name) for name in entity_names(entry.model)}
         if registry == "persons":
             # A person may be named by a title the same text gives them ("Thường trực Ban Bí
             # thư" alone for its holder), never by a title of someone else.
@@ -580,17 +579,6 @@ def _written_as_named(
                 )
                 return False
     return True
-
-
-def _names(model: BaseModel) -> list[str]:
-    if isinstance(model, (PersonEntry, OrganizationEntry)):
-        return [model.name, *model.other_names]
-    if isinstance(model, DirectiveEntry):
-        return [model.code] if model.code else []
-    if isinstance(model, MeetingEntry):
-        # An activity's name is the words that report it, not a name to find in texts.
-        return [] if model.kind == "activity" else [model.name]
-    return []
 
 
 # ---------------------------------------------------------------- registry evidence
@@ -842,164 +830,6 @@ def resolve_quotes(
     return resolved, cited
 
 
-# ---------------------------------------------------------------- values as printed
-
-
-def printed_values(state: CheckState) -> list[str]:
-    """The registry values that must be printed verbatim in some text."""
-    values: list[str] = []
-    for registry in ("persons", "organizations"):
-        for entry in state.entries(registry):
-            values += cast(PersonEntry | OrganizationEntry, entry.model).other_names
-    for registry in ("meetings", "directives"):
-        for entry in state.entries(registry):
-            values.append(cast(MeetingEntry | DirectiveEntry, entry.model).name)
-    return sorted(set(values))
-
-
-def printed_automaton(values: list[str], *, normalized: bool) -> ahocorasick.Automaton:
-    """Every value (normalized, when told) mapped to itself, for one pass over a text."""
-    automaton = ahocorasick.Automaton()
-    for value in values:
-        key = normalize(value) if normalized else value
-        automaton.add_word(key, key)
-    if values:
-        automaton.make_automaton()
-    return automaton
-
-
-def find_printed(
-    verbatim: ahocorasick.Automaton, normalized: ahocorasick.Automaton, text: str, norm: str
-) -> tuple[set[str], dict[str, str]]:
-    """The values printed verbatim in ``text``, and how the text prints each normalized value.
-
-    The printed form is the one at the first place the normalized value occurs.
-    """
-    found = {value for _, value in verbatim.iter(text)} if len(verbatim) else set()
-    first: dict[str, int] = {}
-    for last, key in normalized.iter(norm) if len(normalized) else ():
-        start = last + 1 - len(key)
-        if key not in first or start < first[key]:
-            first[key] = start
-    return found, {key: text[start : start + len(key)] for key, start in first.items()}
-
-
-def check_printed(
-    state: CheckState, printed: set[str], printed_as: dict[str, str], *, complete: bool
-) -> None:
-    """Names, other names, participant positions and directive subjects keep the characters
-    a text prints.
-
-    ``printed``: the values printed verbatim in some text; ``printed_as``: normalized value
-    -> its printed form in the first text that prints it. ``complete`` is False when a text
-    could not be read: a name may be printed only there, and that text is reported already.
-    """
-    for registry in ("persons", "organizations") if complete else ():
-        for entry in state.entries(registry):
-            model = cast(PersonEntry | OrganizationEntry, entry.model)
-            for index, name in enumerate(model.other_names):
-                _printed_somewhere(state, entry, ("other_names", index), name, printed, printed_as)
-    for registry in ("meetings", "directives") if complete else ():
-        for entry in state.entries(registry):
-            name = cast(MeetingEntry | DirectiveEntry, entry.model).name
-            _printed_somewhere(state, entry, ("name",), name, printed, printed_as)
-    for entry in state.entries("meetings"):
-        meeting = cast(MeetingEntry, entry.model)
-        for index, participant in enumerate(meeting.participants):
-            if participant.position is None:
-                continue
-            quotes = [
-                found[1]
-                for anchor in participant.evidence
-                for found in [state.quoted.get((anchor.article, anchor_key(anchor)))]
-                if found is not None and not isinstance(found, AnchorProblem)
-            ]
-            if quotes:
-                sub = ("participants", index, "position")
-                _printed(state, entry, sub, participant.position, quotes)
-    for entry in state.entries("directives"):
-        directive = cast(DirectiveEntry, entry.model)
-        if directive.subject is None:
-            continue
-        quotes = [
-            found[1]
-            for anchor in directive.evidence
-            if "subject" in anchor.supports
-            for found in [state.quoted.get((anchor.article, anchor_key(anchor)))]
-            if found is not None and not isinstance(found, AnchorProblem)
-        ]
-        if quotes:
-            _printed(state, entry, ("subject",), directive.subject, quotes)
-
-
-def check_positions_printed(state: CheckState, document: Located[DocumentAnnotation]) -> None:
-    """Each stated title keeps the characters of its quote."""
-    ann = document.model
-    source = state.raw.texts.get(ann.article_id)
-    if source is None:
-        return
-    for index, position in enumerate(ann.positions):
-        span = state.spans.get((ann.article_id, anchor_key(position.evidence)))
-        if span is not None:
-            quote = source.text[span.start : span.end]
-            _printed(state, document, ("positions", index, "title"), position.title, [quote])
-
-
-def _printed_somewhere(
-    state: CheckState,
-    where: Located[Any],
-    sub: tuple[str | int, ...],
-    value: str,
-    printed: set[str],
-    printed_as: dict[str, str],
-) -> None:
-    if value in printed:
-        return
-    form = printed_as.get(normalize(value))
-    _not_printed(state, where, sub, value, form, "any text")
-
-
-def _printed(
-    state: CheckState,
-    where: Located[Any],
-    sub: tuple[str | int, ...],
-    value: str,
-    texts: list[str],
-) -> None:
-    if any(value in text for text in texts):
-        return
-    wanted = normalize(value)
-    printed = next(
-        (
-            text[start : start + len(wanted)]
-            for text in texts
-            if (start := normalize(text).find(wanted)) != -1
-        ),
-        None,
-    )
-    _not_printed(state, where, sub, value, printed, "the text" if len(texts) == 1 else "any text")
-
-
-def _not_printed(
-    state: CheckState,
-    where: Located[Any],
-    sub: tuple[str | int, ...],
-    value: str,
-    printed: str | None,
-    scope: str,
-) -> None:
-    state.issue(
-        where,
-        sub,
-        "not-as-printed",
-        f"{value!r} does not occur in {scope}"
-        + (f"; it is printed {printed!r}" if printed is not None else ""),
-        f"write {printed!r}, with the characters the text prints"
-        if printed is not None
-        else "copy the value from the text, character for character",
-    )
-
-
 # ---------------------------------------------------------------- across documents
 
 
@@ -1021,81 +851,3 @@ def check_duplicate_texts(state: CheckState, texts: list[tuple[str, str, str]]) 
                 f"what they annotate to {other}.yaml",
             )
         )
-
-
-# ---------------------------------------------------------------- coverage
-
-
-def name_automaton(state: CheckState) -> ahocorasick.Automaton:
-    """Every normalized known name, mapped to its length and the first entity that has it."""
-    owners: dict[str, str] = {}
-    for entity_id, (_, entry) in state.entities.items():
-        for name in _names(entry.model):
-            key = normalize(name)
-            if key not in owners or entity_id < owners[key]:
-                owners[key] = entity_id
-    automaton = ahocorasick.Automaton()
-    for name, entity_id in sorted(owners.items()):
-        automaton.add_word(name, (len(name), entity_id))
-    automaton.make_automaton()
-    return automaton
-
-
-def find_names(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
-    """(start, end, entity_id) of every whole-word occurrence of a known name, in one pass."""
-    if len(automaton) == 0:
-        return []
-    found = []
-    for last, (length, entity_id) in automaton.iter(text):
-        start, end = last + 1 - length, last + 1
-        if at_word_boundaries(text, start, end):
-            found.append((start, end, entity_id))
-    return sorted(found)
-
-
-def check_coverage(
-    state: CheckState, automaton: ahocorasick.Automaton, article_id: str
-) -> dict[str, int]:
-    """Every known name in one text is mentioned or waived; the counts of the text."""
-    resolved = state.resolved[article_id]
-    text = state.normalized[article_id]
-    source = state.raw.texts[article_id]
-    spans = [span for span, _, _ in resolved.mentions]
-    mentioned, waivers = SpanIndex(spans), SpanIndex(resolved.waived)
-    lines: list[LineIndex] = []  # built on the first unmentioned name only
-    found = covered = waived = 0
-    for start, end, entity_id in find_names(automaton, text):
-        found += 1
-        if mentioned.contains(start, end):
-            covered += 1
-        elif waivers.contains(start, end):
-            waived += 1
-        elif any(s.start <= start and end <= s.end for s in resolved.excused):
-            continue  # a mention meant for it failed, and that failure is reported
-        else:
-            lines = lines or [LineIndex(source.text)]
-            _unmentioned(state, source, lines[0], start, end, entity_id)
-    return {
-        "names_found": found,
-        "covered": covered,
-        "waived": waived,
-        "unexplained": found - covered - waived,
-        "mentions": len(spans),
-    }
-
-
-def _unmentioned(
-    state: CheckState, source: SourceText, lines: LineIndex, start: int, end: int, entity_id: str
-) -> None:
-    line, column = lines.line_and_column(start)
-    written = source.text[start:end]
-    state.issues.append(
-        Issue(
-            source.shown,
-            line,
-            "unmentioned-name",
-            f"{written!r} (a name of {entity_id}) is covered by no mention",
-            f"add a mention of {entity_id} to {source.article_id}.yaml, or a waiver with a reason",
-            column=column,
-        )
-    )

@@ -36,23 +36,17 @@ from dnnd_dataset.checking.block_entry import (
 )
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
-    check_coverage,
     check_document,
     check_duplicate_texts,
     check_page_date,
-    check_positions_printed,
-    check_printed,
     check_registries,
     check_registry_evidence,
-    find_printed,
-    name_automaton,
-    printed_automaton,
-    printed_values,
     raw_folder_problem,
     registry_quotes,
     resolve_quotes,
     used_ids,
 )
+from dnnd_dataset.checking.coverage import check_coverage, name_automaton
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Row,
@@ -69,6 +63,13 @@ from dnnd_dataset.checking.document_rows import (
 from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
+from dnnd_dataset.checking.printed_names import (
+    check_positions_printed,
+    check_printed,
+    find_printed,
+    printed_automaton,
+    printed_values,
+)
 from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
