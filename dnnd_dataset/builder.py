@@ -208,7 +208,12 @@ def build(
         if package_data is None:
             written = writers[-1]
             record_shards(
-                Path(cache), Path(out), __version__, written.written_blocks, written.written_tables
+                Path(cache),
+                Path(out),
+                __version__,
+                written.written_blocks,
+                written.written_tables,
+                written.written_registries,
             )
         else:
             forget_shards(Path(cache), Path(out))

@@ -6,9 +6,19 @@ it again would: for each document what the checks across documents and the regis
 need (never its text or its rows: those stay in the shards already written), and the number
 of rows of each table. Only a block without any problem is kept.
 
+A block is kept as two entries of the document cache. Its summary (the documents, their
+counts for the report and the card, the digests of their texts, its rows per table) is read
+on every run that reuses the block. Its contribution (what the other checks across
+documents and the registry tables read: registry quotes, printed names, links, forms,
+stated positions) is read
+only when the registry tables are made again; the summary names it by its SHA-256, and the
+digests of every block's contribution make the key of the registry tables
+(:func:`registries_key`), so that a run whose blocks all give what they gave before takes
+the registry tables of the earlier output without reading any contribution.
+
 The key binds everything an outcome depends on: the checking code and libraries, the raw
 folder as given, the build date, every byte under ``raw/registry/`` and each document's
-own key (its text and annotation). The entry is JSON read back through a strict schema,
+own key (its text and annotation). Entries are JSON read back through a strict schema,
 sealed by the document cache like any entry: reading one never runs code.
 """
 
@@ -26,8 +36,11 @@ from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
 from dnnd_dataset.file_tree import SpecialFile, digest_tree
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
-# Marks the key of a block, so that it never equals a document's.
+# Mark the keys of a block, of its contribution and of the registry tables, so that none
+# ever equals another kind's or a document's.
 _KIND = b"block\0"
+_CONTRIBUTION_KIND = b"contribution\0"
+_REGISTRIES_KIND = b"registries\0"
 
 
 Quoted = tuple[str, AnchorKey, tuple[Span, str] | AnchorProblem]
@@ -38,11 +51,11 @@ Position = tuple[str, str, str | None, str | None, str | None, int, int, str]
 
 @with_config(ConfigDict(strict=True))
 @dataclass(frozen=True)
-class BlockEntry:
-    """What the documents of a block gave, in their order, in few and flat lists.
+class BlockSummary:
+    """What the documents of a block gave the report and the card, in their order.
 
     Flat so that an entry reads fast and holds few objects: a column of numbers per count
-    instead of a dictionary per document, and each list in the order the documents gave it.
+    instead of a dictionary per document.
     """
 
     stems: list[str]
@@ -50,8 +63,23 @@ class BlockEntry:
     # column -> one value per document, for the coverage and for the card's counts
     coverage: dict[str, list[int]]
     counts: dict[str, list[int]]
-    # (SHA-256 of the text, the path shown for it) per document
+    # (SHA-256 of the text, the path shown for it) per document, for duplicate texts
     texts: list[tuple[str, str]]
+    # Rows per table of article rows.
+    rows: dict[str, int]
+    # The SHA-256 of the block's contribution as kept (:func:`contribution_bytes`).
+    contribution: str
+
+
+@with_config(ConfigDict(strict=True))
+@dataclass(frozen=True)
+class BlockContribution:
+    """What the documents of a block give the checks across documents and the registry tables.
+
+    Each list in the order the documents gave it. Read only when the registry tables are
+    made again: a run whose every block gives what it gave before takes them as they were.
+    """
+
     quoted: list[Quoted]
     printed: list[str]
     # (value, form, or None when it is the value) in the order the documents gave them: the
@@ -63,8 +91,15 @@ class BlockEntry:
     forms: list[tuple[str, str]]
     # Per document: the positions it states
     positions: list[list[Position]]
-    # Rows per table of article rows.
-    rows: dict[str, int]
+
+
+@dataclass(frozen=True)
+class BlockEntry:
+    """A block's summary, its contribution and the bytes the contribution is kept as."""
+
+    summary: BlockSummary
+    contribution: BlockContribution
+    contribution_bytes: bytes
 
 
 class BlockBuilder:
@@ -123,12 +158,7 @@ class BlockBuilder:
     def entry(self, rows: dict[str, int]) -> BlockEntry | None:
         if not self.fits:
             return None
-        return BlockEntry(
-            stems=self.stems,
-            proposals=self.proposals,
-            coverage=self.coverage,
-            counts=self.counts,
-            texts=self.texts,
+        contribution = BlockContribution(
             quoted=self.quoted,
             printed=sorted(self.printed),
             printed_as=[
@@ -137,8 +167,18 @@ class BlockBuilder:
             links=self.links,
             forms=sorted(self.forms),
             positions=self.positions,
-            rows=rows,
         )
+        data = _CONTRIBUTION.dump_json(contribution)
+        summary = BlockSummary(
+            stems=self.stems,
+            proposals=self.proposals,
+            coverage=self.coverage,
+            counts=self.counts,
+            texts=self.texts,
+            rows=rows,
+            contribution=hashlib.sha256(data).hexdigest(),
+        )
+        return BlockEntry(summary, contribution, data)
 
 
 def _position(stated: StatedPosition, stem: str) -> Position:
@@ -161,27 +201,58 @@ def stated_position(position: Position, stem: str) -> StatedPosition:
     return StatedPosition(person, title, post, organization, as_of_meeting, stem, start, end, quote)
 
 
-_ADAPTER: TypeAdapter[BlockEntry] = TypeAdapter(BlockEntry)
+_SUMMARY: TypeAdapter[BlockSummary] = TypeAdapter(BlockSummary)
+_CONTRIBUTION: TypeAdapter[BlockContribution] = TypeAdapter(BlockContribution)
 
 
-def to_bytes(entry: BlockEntry) -> bytes:
-    return _ADAPTER.dump_json(entry)
+def summary_bytes(summary: BlockSummary) -> bytes:
+    return _SUMMARY.dump_json(summary)
 
 
-def from_bytes(data: bytes, stems: list[str]) -> BlockEntry | None:
-    """The entry ``data`` holds, or None when it is not one of the block of ``stems``."""
+def summary_from_bytes(data: bytes, stems: list[str]) -> BlockSummary | None:
+    """The summary ``data`` holds, or None when it is not one of the block of ``stems``."""
     try:
-        entry = _ADAPTER.validate_json(data)
+        summary = _SUMMARY.validate_json(data)
     except ValidationError:
         return None
-    if entry.stems != stems or any(
-        len(column) != len(stems) for column in (entry.texts, entry.links, entry.positions)
-    ):
+    if summary.stems != stems or len(summary.texts) != len(stems):
         return None
-    for columns in (entry.coverage, entry.counts):
+    for columns in (summary.coverage, summary.counts):
         if any(len(values) != len(stems) for values in columns.values()):
             return None
-    return entry
+    return summary
+
+
+def contribution_from_bytes(data: bytes, digest: str, count: int) -> BlockContribution | None:
+    """The contribution of ``count`` documents that ``data`` holds, if its SHA-256 is ``digest``."""
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    try:
+        contribution = _CONTRIBUTION.validate_json(data)
+    except ValidationError:
+        return None
+    if len(contribution.links) != count or len(contribution.positions) != count:
+        return None
+    return contribution
+
+
+def contribution_key(key: str) -> str:
+    """The key under which the contribution of the block of ``key`` is kept."""
+    return hashlib.sha256(_CONTRIBUTION_KIND + key.encode()).hexdigest()
+
+
+def registries_key(world: str, blocks: list[tuple[list[str], str]]) -> str:
+    """The key of what the registry tables are made from: the world and every block's
+    documents and contribution digest, in order.
+
+    Two runs with the same key check the same contributions across documents against the
+    same registries, and make the same registry tables.
+    """
+    digest = hashlib.sha256(_REGISTRIES_KIND + world.encode())
+    for stems, contribution in blocks:
+        digest.update(f"{len(stems)}\0{contribution}\0".encode())
+        digest.update("\0".join(stems).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def world_digest(raw: Path, today: dt.date) -> str | None:

@@ -3,6 +3,9 @@
 A document's outcome never holds its text; the gathered outcomes are what the checks across
 documents (registry quotes, names printed somewhere, duplicate texts), the registry tables
 and the card need. A block of documents reused from the cache gives the same, from its entry.
+What the report and the card need (the summary) and what the checks across documents and
+the registry tables need (the contribution) are gathered apart: a run whose blocks all give
+the contributions they gave before needs no contribution at all.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ import sys
 from dataclasses import dataclass
 
 from dnnd_dataset.checking.assembly import Links
-from dnnd_dataset.checking.block_entry import BlockBuilder, BlockEntry, stated_position
+from dnnd_dataset.checking.block_entry import (
+    BlockBuilder,
+    BlockContribution,
+    BlockSummary,
+    stated_position,
+)
 from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.document_rows import Contribution, Row
 from dnnd_dataset.checking.state import CheckState
@@ -57,6 +65,12 @@ class Gathered:
         self.texts: list[tuple[str, str, str]] = []
 
     def outcome(self, outcome: DocumentOutcome) -> None:
+        """A document checked in this run: its summary and its contribution at once."""
+        self.outcome_summary(outcome)
+        self.outcome_contribution(outcome)
+
+    def outcome_summary(self, outcome: DocumentOutcome) -> None:
+        """What a checked document gives the report and the card."""
         state, stem = self.state, sys.intern(outcome.stem)
         self.keys.append(outcome.key)
         state.issues += outcome.issues
@@ -66,36 +80,47 @@ class Gathered:
             self.complete = False
         if outcome.unreadable:
             state.raw.unreadable.add(stem)
-        self._common(outcome.quoted, outcome.printed, outcome.printed_as)
         state.proposals.update(outcome.proposals)
         if outcome.text_digest is not None:
             self.texts.append((stem, *outcome.text_digest))
         if outcome.coverage is not None:
             self.coverage.add(stem, outcome.coverage)
         if outcome.contribution is not None and outcome.counts is not None:
-            self.links.add(stem, outcome.contribution)
             self.documents.add(stem, outcome.counts)
 
-    def block(self, entry: BlockEntry) -> None:
-        """The documents of a block whose entry was reused: what their outcomes gave."""
-        state, links = self.state, self.links
-        stems = [sys.intern(stem) for stem in entry.stems]
-        state.article_ids.update(stems)
-        quoted = {(entity, anchor): value for entity, anchor, value in entry.quoted}
-        printed_as = {value: value if form is None else form for value, form in entry.printed_as}
-        self._common(quoted, set(entry.printed), printed_as)
-        state.proposals.update(entry.proposals)
-        for stem, text in zip(stems, entry.texts, strict=True):
+    def outcome_contribution(self, outcome: DocumentOutcome) -> None:
+        """What a checked document gives the checks across documents and the registry tables."""
+        stem = sys.intern(outcome.stem)
+        self._common(outcome.quoted, outcome.printed, outcome.printed_as)
+        if outcome.contribution is not None and outcome.counts is not None:
+            self.links.add(stem, outcome.contribution)
+
+    def block_summary(self, summary: BlockSummary) -> None:
+        """The documents of a block whose entry was reused: what they give the report."""
+        stems = [sys.intern(stem) for stem in summary.stems]
+        self.state.article_ids.update(stems)
+        self.state.proposals.update(summary.proposals)
+        for stem, text in zip(stems, summary.texts, strict=True):
             self.texts.append((stem, *text))
-        self.coverage.add_columns(stems, entry.coverage)
-        self.documents.add_columns(stems, entry.counts)
+        self.coverage.add_columns(stems, summary.coverage)
+        self.documents.add_columns(stems, summary.counts)
+
+    def block_contribution(self, stems: list[str], contribution: BlockContribution) -> None:
+        """The documents ``stems`` of a reused block: what they give the checks across them."""
+        links = self.links
+        quoted = {(entity, anchor): value for entity, anchor, value in contribution.quoted}
+        printed_as = {
+            value: value if form is None else form for value, form in contribution.printed_as
+        }
+        self._common(quoted, set(contribution.printed), printed_as)
+        stems = [sys.intern(stem) for stem in stems]
         for stem, (body, chrome), positions in zip(
-            stems, entry.links, entry.positions, strict=True
+            stems, contribution.links, contribution.positions, strict=True
         ):
             links.link_all(body, stem, in_chrome=False)
             links.link_all(chrome, stem, in_chrome=True)
             links.stated += [stated_position(position, stem) for position in positions]
-        for entity_id, form in entry.forms:
+        for entity_id, form in contribution.forms:
             links.forms[entity_id].add(form)
 
     def _common(

@@ -28,10 +28,14 @@ from pydantic import BaseModel
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
-    BlockEntry,
+    BlockContribution,
+    BlockSummary,
     block_key,
-    from_bytes,
-    to_bytes,
+    contribution_from_bytes,
+    contribution_key,
+    registries_key,
+    summary_bytes,
+    summary_from_bytes,
     world_digest,
 )
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
@@ -46,6 +50,7 @@ from dnnd_dataset.checking.compiler import (
     resolve_quotes,
     used_ids,
 )
+from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.coverage import check_coverage, name_automaton
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
@@ -122,6 +127,8 @@ class ShardSink(RowSink, Protocol):
     ``start_blocks`` comes first, with the number of blocks; then for each block in order
     either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
     the block of that key are still at hand. A key of None is a block that is never reused.
+    After the blocks, the registry tables are either taken whole (``reuse_registries``) or
+    given as rows, after ``registries_made_under``.
     """
 
     def start_blocks(self, count: int) -> None: ...
@@ -131,6 +138,21 @@ class ShardSink(RowSink, Protocol):
     def reuse(self, key: str) -> None: ...
 
     def end_block(self, key: str | None) -> None: ...
+
+    def registries_kept(self) -> bool:
+        """Whether the earlier output's registry tables may be taken, under some key."""
+        ...
+
+    def reuse_registries(self, key: str) -> dict[str, int] | None:
+        """Take the registry tables made under ``key`` instead of their rows; rows per table.
+
+        None when they are not at hand: then their rows come as usual.
+        """
+        ...
+
+    def registries_made_under(self, key: str | None) -> None:
+        """The registry tables that come next are made under ``key`` (None: no key)."""
+        ...
 
 
 @dataclass
@@ -306,10 +328,14 @@ def _check_corpus(
             sink.add(table, rows)
 
     gathered = Gathered(state)
-    plan = _plan_blocks(context, stems, cache, sink, gathered.keys)
+    plan, world = _plan_blocks(context, stems, cache, sink, gathered.keys)
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))
+    # With registry tables of the earlier output at hand, the blocks' contributions are
+    # gathered after the blocks, and only if those tables cannot be taken as they are.
+    deferred = shards is not None and world is not None and shards.registries_kept()
+    parts: list[_Part] = []
     to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
@@ -319,12 +345,15 @@ def _check_corpus(
             gathered.keys += block.document_keys
             # Read here, one block at a time: the entries of a large corpus, read at once,
             # would take more room than everything else the run holds.
-            entry = _kept_entry(cache, block) if block.kept else None
-            if entry is not None:
+            summary = _kept_summary(cache, block) if block.kept else None
+            if summary is not None:
                 done += len(block.stems)
                 progress(done, total)
-                gathered.block(entry)
-                for table, count in entry.rows.items():
+                gathered.block_summary(summary)
+                parts.append(_Part(block, summary.contribution))
+                if not deferred:
+                    _gather_contribution(context, cache, gathered, parts[-1])
+                for table, count in summary.rows.items():
                     counted[table] += count
                 if shards is not None and block.key is not None and not state.issues:
                     shards.reuse(block.key)
@@ -333,10 +362,15 @@ def _check_corpus(
             chunks = _check_here(context, block.stems) if block.kept else checked
             builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
+            held: list[DocumentOutcome] = []
             for _ in _chunks(block.stems):
                 chunk = next(chunks)
                 for outcome in chunk.outcomes:
-                    gathered.outcome(outcome)
+                    if deferred:
+                        gathered.outcome_summary(outcome)
+                        held.append(outcome)
+                    else:
+                        gathered.outcome(outcome)
                     keep_in_block(builder, outcome)
                 if not state.issues and chunk.tables:
                     for table in DOCUMENT_TABLES:
@@ -349,29 +383,71 @@ def _check_corpus(
             if shards is not None and not state.issues:
                 shards.end_block(kept)
             if kept is not None and made is not None:
-                cache.put_many({kept: to_bytes(made)})
+                cache.put_many(
+                    {
+                        kept: summary_bytes(made.summary),
+                        contribution_key(kept): made.contribution_bytes,
+                    }
+                )
+            part = _Part(block, made.summary.contribution if made is not None else None)
+            if deferred:
+                # Kept whole only where the cache does not keep it: a block without a key,
+                # or one that did not fit (whose outcomes are few and have problems).
+                if made is not None and kept is None:
+                    part.contribution = made.contribution
+                elif made is None:
+                    part.outcomes = held
+            parts.append(part)
     finally:
         checked.close()
-    keys = [*gathered.keys, *(block.key for block in plan), memo_key]
-    coverage, documents, links = gathered.coverage, gathered.documents, gathered.links
-    printed, printed_as, texts = gathered.printed, gathered.printed_as, gathered.texts
-    complete = gathered.complete
+    given = [(part.block.stems, part.digest) for part in parts if part.digest is not None]
+    made_under = (
+        registries_key(world, given)
+        if world is not None and len(given) == len(parts) and not state.issues
+        else None
+    )
+    block_keys = [block.key for block in plan if block.key is not None]
+    keys = [*gathered.keys, *block_keys, *map(contribution_key, block_keys), memo_key]
+    # What the summaries hold is checked on every run: a duplicate text is a problem of its
+    # own, whatever the registry tables.
+    check_duplicate_texts(state, gathered.texts)
+    taken = (
+        shards.reuse_registries(made_under)
+        if deferred and shards is not None and made_under is not None and not state.issues
+        else None
+    )
+    if deferred and taken is None:
+        for part in parts:
+            _gather_contribution(context, cache, gathered, part)
+    coverage, documents = gathered.coverage, gathered.documents
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
         cache.keep_only(keys)
+    if taken is not None:
+        # Every block gives what it gave when these tables were made, against the same
+        # registries: the checks across documents found nothing then and find nothing now.
+        for table, count in taken.items():
+            counted[table] += count
+        report = Report(issues=state.issues, stats=_stats(coverage, state))
+        report.stats["documents"] = documents.as_dicts()
+        report.stats["tables"] = counted
+        return report
+    links = gathered.links
     check_registry_evidence(state)
-    check_duplicate_texts(state, texts)
-    check_printed(state, printed, printed_as, complete=complete and not state.raw.unreadable)
+    check_printed(
+        state,
+        gathered.printed,
+        gathered.printed_as,
+        complete=gathered.complete and not state.raw.unreadable,
+    )
     # The links come with the rows, which a corpus with problems does not build.
     if not state.issues:
         check_unnamed_directives(state, links)
-    stats: dict[str, Any] = {
-        "coverage": coverage.as_dicts(),
-        "proposals": dict(sorted(state.proposals.items())),
-    }
-    report = Report(issues=state.issues, stats=stats)
+    report = Report(issues=state.issues, stats=_stats(coverage, state))
     if not report.valid:
         return report
+    if shards is not None:
+        shards.registries_made_under(made_under)
     for table, unsorted in assemble_registries(state, links):
         rows = _sorted_rows(table, unsorted)
         del unsorted  # sorted into a new list: one of the two is enough
@@ -400,8 +476,8 @@ def _plan_blocks(
     cache: DocumentCache,
     sink: RowSink | None,
     kept_keys: list[str | None],
-) -> list[_Block]:
-    """The blocks of the run, each with its kept entry when it needs no checking.
+) -> tuple[list[_Block], str | None]:
+    """The blocks of the run, each marked when it needs no checking, and the world digest.
 
     ``kept_keys`` receives the keys of other cache entries the plan uses.
 
@@ -426,17 +502,66 @@ def _plan_blocks(
         kept_keys.append(stats.save())
     shards = sink if isinstance(sink, ShardSink) else None
     if sink is not None and shards is None:
-        return planned  # every row is wanted
+        return planned, world  # every row is wanted
     present = cache.present(block.key for block in planned if block.key)
     for block in planned:
         if block.key in present and (shards is None or shards.reusable(block.key)):
             block.kept = True
-    return planned
+    return planned, world
 
 
-def _kept_entry(cache: DocumentCache, block: _Block) -> BlockEntry | None:
+def _kept_summary(cache: DocumentCache, block: _Block) -> BlockSummary | None:
     data = cache.get_many([block.key]).get(block.key) if block.key else None
-    return from_bytes(data, block.stems) if data is not None else None
+    return summary_from_bytes(data, block.stems) if data is not None else None
+
+
+@dataclass
+class _Part:
+    """A block as the checks across documents see it, until its contribution is gathered.
+
+    ``digest`` is its contribution's SHA-256 (None: it has none, having problems); the
+    contribution itself is in the cache under the block's key, or held here: whole, or as
+    its documents' outcomes.
+    """
+
+    block: _Block
+    digest: str | None
+    contribution: BlockContribution | None = None
+    outcomes: list[DocumentOutcome] | None = None
+
+
+def _gather_contribution(
+    context: _Context, cache: DocumentCache, gathered: Gathered, part: _Part
+) -> None:
+    """Gather what the block of ``part`` gives the checks across documents and the registries.
+
+    A contribution the cache no longer gives (or gives damaged) is made again by checking
+    the block's documents here: their rows are not wanted, their shards are written.
+    """
+    stems, contribution = part.block.stems, part.contribution
+    if contribution is None and part.outcomes is None and part.block.key and part.digest:
+        key = contribution_key(part.block.key)
+        data = cache.get_many([key]).get(key)
+        if data is not None:
+            contribution = contribution_from_bytes(data, part.digest, len(stems))
+    if contribution is not None:
+        gathered.block_contribution(stems, contribution)
+        return
+    outcomes = part.outcomes
+    if outcomes is None:
+        outcomes = [outcome for chunk in _check_here(context, stems) for outcome in chunk.outcomes]
+        for outcome in outcomes:
+            # The block's summary said it had none: found now, they are reported all the same.
+            gathered.state.issues += outcome.issues
+    for outcome in outcomes:
+        gathered.outcome_contribution(outcome)
+
+
+def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
+    return {
+        "coverage": coverage.as_dicts(),
+        "proposals": dict(sorted(state.proposals.items())),
+    }
 
 
 def _chunks(stems: list[str]) -> list[list[str]]:

@@ -47,6 +47,7 @@ from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.publishing.rai import rai_fields
 from dnnd_dataset.publishing.shard_reuse import (
     PreviousOutput,
+    WholeShard,
     WrittenBlock,
     WrittenWhole,
     ner_part,
@@ -115,6 +116,12 @@ class DatasetWriter:
         self._held: dict[str, list[pa.Table]] = {}
         self._held_shards: dict[str, tuple[str, int]] = {}
         self.written_tables: dict[str, WrittenWhole] = {}
+        # The key the registry tables given are made under, and the tables taken instead
+        # from the earlier output (``reuse_registries``).
+        self._registries: str | None = None
+        self._reused_whole: dict[str, WholeShard] = {}
+        # Set by :meth:`finish` when every registry table is one shard: for the next build.
+        self.written_registries: str | None = None
         self.package_writers = (
             {name: _package_writer(name, version, package) for name in TABLES}
             if package is not None
@@ -140,7 +147,19 @@ class DatasetWriter:
     def _after_blocks(self) -> bool:
         return self._blocks > 1 and self._ended == self._blocks
 
-    def _write_held(self) -> None:
+    def _write_held(self) -> bool:
+        """Write the tables held whole; whether every one of them is a single shard."""
+        single_all = True
+        for table, whole in self._reused_whole.items():
+            facts = whole.shard
+            assert self.previous is not None, "registry tables are reused from an earlier output"
+            shard = self.writers[table].reuse_shard(
+                self.previous.folder / facts.path,
+                rows=facts.rows,
+                num_bytes=facts.num_bytes,
+                sha256=facts.sha256,
+            )
+            self._held_shards[table] = (whole.digest, shard)
         for table, parts in self._held.items():
             rows = pa.concat_tables(parts).combine_chunks()
             digest = rows_digest(rows)
@@ -160,7 +179,9 @@ class DatasetWriter:
             single = writer.rows_per_shard is None or rows.num_rows < writer.rows_per_shard
             if shard >= 0 and single:
                 self._held_shards[table] = (digest, shard)
+            single_all = single_all and single
         self._held.clear()
+        return single_all
 
     def start_blocks(self, count: int) -> None:
         """Articles come in ``count`` blocks: with more than one, a shard per block."""
@@ -168,6 +189,22 @@ class DatasetWriter:
 
     def reusable(self, key: str) -> bool:
         return self.previous is not None and self.previous.reusable(key, ARTICLE_TABLES)
+
+    def registries_kept(self) -> bool:
+        """Whether the earlier output's registry tables are recorded with their key."""
+        return self.previous is not None and self.previous.registries is not None
+
+    def reuse_registries(self, key: str) -> dict[str, int] | None:
+        """Take the earlier output's registry tables if made under ``key``: rows per table."""
+        if self.previous is None or not self.previous.registries_reusable(key):
+            return None
+        self._reused_whole = dict(self.previous.tables)
+        self._registries = key
+        return {table: whole.shard.rows for table, whole in self._reused_whole.items()}
+
+    def registries_made_under(self, key: str | None) -> None:
+        """The registry tables that come next are made under ``key`` (None: none known)."""
+        self._registries = key
 
     def reuse(self, key: str) -> None:
         """Take the block's shards from the earlier output: its rows are the same."""
@@ -213,7 +250,8 @@ class DatasetWriter:
     ) -> None:
         self._merge_ner(self._block_ner)
         self._block_ner = NerSummary()
-        self._write_held()
+        if self._write_held():
+            self.written_registries = self._registries
         written = []
         for name in TABLES:
             written.append(self.writers[name].close())
@@ -229,7 +267,9 @@ class DatasetWriter:
             )
         for table, (digest, shard) in self._held_shards.items():
             writer = self.writers[table]
-            if len(writer.files) > shard:
+            if len(writer.files) <= shard:
+                self.written_registries = None  # not recorded: the tables are not all known
+            else:
                 file = writer.files[shard]
                 self.written_tables[table] = WrittenWhole(
                     digest, (file.path, file.num_rows, writer.shard_bytes[shard], file.sha256)

@@ -81,6 +81,9 @@ class _Record:
     blocks: dict[str, BlockShards]
     # The registry tables, and the evidence of the registries after the blocks' shards.
     tables: dict[str, WholeShard]
+    # The key they were made under (``checking.block_entry.registries_key``), when every
+    # one of them is in ``tables`` (the evidence only when the registries gave some).
+    registries: str | None = None
 
 
 _ADAPTER: TypeAdapter[_Record] = TypeAdapter(_Record)
@@ -115,6 +118,13 @@ class PreviousOutput:
     folder: Path
     blocks: dict[str, BlockShards]
     tables: dict[str, WholeShard]
+    registries: str | None = None
+
+    def registries_reusable(self, key: str) -> bool:
+        """Whether the registry tables were made under ``key`` and are all still at hand."""
+        return self.registries == key and all(
+            _usable(self.folder, table, whole.shard) for table, whole in self.tables.items()
+        )
 
     def table_reusable(self, table: str, digest: str) -> bool:
         found = self.tables.get(table)
@@ -144,7 +154,7 @@ def previous_output(cache: Path, out: Path, version: str) -> PreviousOutput | No
         return None
     if record.writer != writer_digest(version) or record.output != os.path.abspath(out):
         return None
-    return PreviousOutput(Path(out), record.blocks, record.tables)
+    return PreviousOutput(Path(out), record.blocks, record.tables, record.registries)
 
 
 @dataclass
@@ -175,8 +185,13 @@ def record_shards(
     version: str,
     written: Mapping[str, WrittenBlock],
     whole: Mapping[str, WrittenWhole],
+    registries: str | None = None,
 ) -> None:
-    """Record the shards of ``out`` as now on disk; a record is only a hint, so errors pass."""
+    """Record the shards of ``out`` as now on disk; a record is only a hint, so errors pass.
+
+    ``registries`` is the key the tables in ``whole`` were made under, when they are all
+    the registry tables.
+    """
     path = _record_path(cache, out)
     blocks: dict[str, BlockShards] = {}
     for key, block in written.items():
@@ -193,7 +208,9 @@ def record_shards(
         for table, table_whole in whole.items()
         if (facts := _facts(out, table_whole.shard)) is not None
     }
-    record = _Record(os.path.abspath(out), writer_digest(version), blocks, tables_whole)
+    if len(tables_whole) != len(whole):
+        registries = None  # one is no longer the file written: the tables are not all at hand
+    record = _Record(os.path.abspath(out), writer_digest(version), blocks, tables_whole, registries)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
