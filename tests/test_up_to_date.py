@@ -103,3 +103,40 @@ def test_a_stamp_whose_stats_are_not_a_report_makes_the_build_write(
         stamp["stats"] = stats
         own.write_text(json.dumps(stamp), encoding="ascii")
         assert "up_to_date" not in build(raw, out, cache=cache).stats, stats
+
+
+def test_a_rebuild_of_unchanged_inputs_reports_the_stats_of_the_build(
+    raw: Path, tmp_path: Path
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    built = build(raw, out, cache=cache).stats
+    again = build(raw, out, cache=cache).stats
+    assert again.pop("up_to_date") is True
+    assert again == built
+    assert list(again["documents"]) == list(built["documents"])
+    assert built["documents"] and built["coverage"]
+
+
+@pytest.mark.parametrize(
+    "compact",
+    [
+        {"columns": [["a"]], "rows": [["x", 1, 3]]},
+        {"columns": [["a"]], "rows": [["x", 0, 3, 4]]},
+        {"columns": [["a"]], "rows": [["x", 0, "3"]]},
+        {"columns": [[1]], "rows": [["x", 0, 3]]},
+        {"columns": [["a"]], "rows": [[1, 0, 3]]},
+        {"columns": [["a"]], "rows": "x"},
+        {"rows": []},
+        [],
+    ],
+)
+def test_a_stamp_whose_counts_per_article_do_not_read_makes_the_build_write(
+    raw: Path, tmp_path: Path, compact: object
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    build(raw, out, cache=cache)
+    (own,) = (cache / up_to_date.STAMPS).glob("*.json")
+    stamp = json.loads(own.read_text(encoding="ascii"))
+    stamp["stats"]["documents"] = compact
+    own.write_text(json.dumps(stamp), encoding="ascii")
+    assert "up_to_date" not in build(raw, out, cache=cache).stats

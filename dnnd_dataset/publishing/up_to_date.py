@@ -114,7 +114,7 @@ def recorded_inputs(
     if inputs is None or stamp is None or stamp.get("inputs") != inputs.digest:
         return inputs, None
     folders = {"out": out, **({"package_data": package_data} if package_data else {})}
-    recorded, stats = stamp.get("files"), stamp.get("stats")
+    recorded, stats = stamp.get("files"), _expanded(stamp.get("stats"))
     if not isinstance(recorded, dict):
         return inputs, None
     if not _stats_shape(stats):
@@ -141,6 +141,60 @@ def _stats_shape(stats: Any) -> TypeGuard[dict[str, Any]]:
         and all(isinstance(count, int) for count in stats["tables"].values())
         and all(isinstance(stats.get(key), dict) for key in ("documents", "coverage"))
     )
+
+
+# The report's stats that hold a dictionary of counts per article: in a stamp, as columns.
+_PER_ARTICLE = ("documents", "coverage")
+
+
+def _compact(stats: dict[str, Any]) -> dict[str, Any]:
+    """``stats`` with the counts per article as ``{"columns": [names, ...], "rows": [[article,
+    shape, count, ...], ...]}``: a tenth of the objects to write and read at 50,000 articles."""
+    compact = dict(stats)
+    for name in _PER_ARTICLE:
+        per_article = stats.get(name)
+        if not isinstance(per_article, dict):
+            continue
+        shapes: dict[tuple[str, ...], int] = {}
+        rows = []
+        for article, counts in per_article.items():
+            shape = shapes.setdefault(tuple(counts), len(shapes))
+            rows.append([article, shape, *counts.values()])
+        compact[name] = {"columns": [list(columns) for columns in shapes], "rows": rows}
+    return compact
+
+
+def _expanded(stats: Any) -> Any:
+    """The stats a stamp holds, with the counts per article as dictionaries again; None when
+    they are not what :func:`_compact` writes (a stamp is data from a file: it may not be)."""
+    if not isinstance(stats, dict):
+        return None
+    expanded = dict(stats)
+    for name in _PER_ARTICLE:
+        compact = stats.get(name)
+        if not isinstance(compact, dict):
+            return None
+        columns, rows = compact.get("columns"), compact.get("rows")
+        if not isinstance(columns, list) or not isinstance(rows, list):
+            return None
+        if not all(
+            isinstance(names, list) and all(isinstance(column, str) for column in names)
+            for names in columns
+        ):
+            return None
+        per_article: dict[str, dict[str, int]] = {}
+        for row in rows:
+            if not (isinstance(row, list) and len(row) >= 2 and isinstance(row[0], str)):
+                return None
+            shape, values = row[1], row[2:]
+            if not isinstance(shape, int) or not 0 <= shape < len(columns):
+                return None
+            names = columns[shape]
+            if len(values) != len(names) or not all(isinstance(v, int) for v in values):
+                return None
+            per_article[row[0]] = dict(zip(names, values, strict=True))
+        expanded[name] = per_article
+    return expanded
 
 
 def _stamp(cache: Path, out: Path) -> dict[str, Any] | None:
@@ -246,10 +300,10 @@ def _write_stamp(
         "inputs": inputs.digest,
         "read": inputs.read,
         "files": files,
-        "stats": stats,
+        "stats": _compact(stats),
     }
     try:
-        _forget_gone_outputs(path.parent)
+        _forget_gone_outputs(path.parent, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         # ASCII, so that a file name that is not UTF-8 (an escaped byte) is kept as it is.
         temporary.write_text(json.dumps(payload), encoding="ascii")
@@ -258,13 +312,16 @@ def _write_stamp(
         temporary.unlink(missing_ok=True)  # without a stamp the next build only takes longer
 
 
-def _forget_gone_outputs(folder: Path) -> None:
-    """Remove the stamps of output folders that no longer exist, so stamps do not pile up."""
+def _forget_gone_outputs(folder: Path, replaced: Path) -> None:
+    """Remove the stamps of output folders that no longer exist, so stamps do not pile up.
+
+    ``replaced`` is the stamp about to be written: not read, since it goes anyway.
+    """
     if not folder.is_dir():
         return
     for stamp in folder.glob("*.json"):
-        if not _STAMP.fullmatch(stamp.name):
-            continue  # not ours
+        if not _STAMP.fullmatch(stamp.name) or stamp == replaced:
+            continue  # not ours, or about to be replaced
         found = _read_json(stamp)
         output = found.get("output") if found is not None else None
         if not isinstance(output, str) or not os.path.isdir(output):
