@@ -228,14 +228,14 @@ class DocumentCache:
                 path.unlink(missing_ok=True)
         if self._db is None:
             return
-        db, kept = self._db, [(key,) for key in keys if key is not None]
+        db, kept = self._db, set(keys)
 
         def delete() -> None:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            # The keys alone come from the index; the entries are touched only to be deleted
+            # (few, after a small change).
+            stale = [(key,) for (key,) in db.execute("SELECT key FROM entries") if key not in kept]
             with _transaction(db):
-                db.execute("DELETE FROM kept")
-                db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", kept)
-                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+                db.executemany("DELETE FROM entries WHERE key = ?", stale)
             # Run to its end (a cursor would step it once, freeing one page): every page
             # the deleted entries held goes back to the file system.
             db.executescript("PRAGMA incremental_vacuum;")
