@@ -176,7 +176,13 @@ def build(
         writers.append(writer)
         try:
             report = check_corpus(
-                Path(raw), today=today, jobs=jobs, cache=cache, sink=writer, progress=documents
+                Path(raw),
+                today=today,
+                jobs=jobs,
+                cache=cache,
+                sink=writer,
+                progress=documents,
+                snapshot=inputs.snapshot if inputs is not None else None,
             )
             if card_issue is not None:
                 report.issues.append(card_issue)  # reported with the corpus's own problems

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -23,6 +23,9 @@ from typing import NamedTuple, Protocol
 SETTLING_NS = 2_000_000_000
 
 Identity = tuple[int, int, int, int, int]
+# The identity of each regular file below a folder, by relative path, from one look: what a
+# run that has just looked at the folder hands on, so that no file is looked at twice.
+Snapshot = Mapping[str, Identity]
 
 
 class SpecialFile(Exception):
@@ -58,6 +61,13 @@ def identity_of(path: str | os.PathLike[str]) -> Identity | None:
     except OSError:
         return None
     return identity(status) if stat.S_ISREG(status.st_mode) else None
+
+
+def identity_in(snapshot: Snapshot | None, relative: str, path: str) -> Identity | None:
+    """The identity of ``relative`` in ``snapshot``, or of the file at ``path`` when the
+    snapshot does not hold it (none given, or a file made since)."""
+    found = snapshot.get(relative) if snapshot is not None else None
+    return found if found is not None else identity_of(path)
 
 
 def settled(found: Identity, now_ns: int) -> bool:
@@ -101,6 +111,7 @@ def digest_identities(
     folder: Path,
     by_content: Collection[str] = (),
     settled_digest: _Digest | None = None,
+    snapshot: dict[str, Identity] | None = None,
 ) -> Digested:
     """Feed ``digest`` every name below ``folder`` and each settled file's identity.
 
@@ -108,8 +119,8 @@ def digest_identities(
     relative paths of the files that gave their bytes (a later digest of the same folder
     equals this one only when given them as ``by_content``), and whether every file has
     settled. ``settled_digest``, when given, is fed every name and every file's identity,
-    from the same look at each file: the digest once the files are settled. Raises
-    ``OSError`` or ``SpecialFile``.
+    from the same look at each file: the digest once the files are settled. ``snapshot``,
+    when given, receives the identity of every file. Raises ``OSError`` or ``SpecialFile``.
     """
     now = time.time_ns()
     read: list[str] = []
@@ -124,6 +135,8 @@ def digest_identities(
         if path is None or found is None:
             continue
         as_identity = b"I%d\0%d\0%d\0%d\0%d\0" % found
+        if snapshot is not None:
+            snapshot[relative] = found
         settled_parts.append(as_identity)
         is_settled = settled(found, now)
         all_settled = all_settled and is_settled

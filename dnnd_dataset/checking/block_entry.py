@@ -17,8 +17,9 @@ digests of every block's contribution make the key of the registry tables
 the registry tables of the earlier output without reading any contribution.
 
 The key binds everything an outcome depends on: the checking code and libraries, the raw
-folder as given, the build date, every byte under ``raw/registry/`` and each document's
-own key (its text and annotation). Entries are JSON read back through a strict schema,
+folder as given, the build date, the bytes of every registry file as loaded (their digests
+remembered with the registry memo, so that unchanged files are not read) and each
+document's own key (its text and annotation). Entries are JSON read back through a strict schema,
 sealed by the document cache like any entry: reading one never runs code.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,6 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
 from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
-from dnnd_dataset.file_tree import SpecialFile, digest_tree
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
 # Mark the keys of a block, of its contribution and of the registry tables, so that none
@@ -255,18 +256,19 @@ def registries_key(world: str, blocks: list[tuple[list[str], str]]) -> str:
     return digest.hexdigest()
 
 
-def world_digest(raw: Path, today: dt.date) -> str | None:
+def world_digest(raw: Path, today: dt.date, registry_files: Mapping[str, str]) -> str:
     """The digest of what every document's outcome depends on besides the document itself.
 
-    None when ``raw/registry`` holds anything but folders and regular files: then no block
-    is kept or reused, and the loader reports what is wrong.
+    ``registry_files``: "<registry>/<file name>" -> the SHA-256 of the bytes loaded, for
+    every registry file (the registries of a run whose files all loaded without a problem).
     """
     digest = hashlib.sha256(_KIND + CODE_DIGEST)
     digest.update(f"{raw}\0{today.isoformat()}\0".encode("utf-8", "surrogateescape"))
-    try:
-        digest_tree(digest, Path(raw) / "registry")
-    except (OSError, SpecialFile):
-        return None
+    digest.update(
+        "".join(f"{name}\0{registry_files[name]}\0" for name in sorted(registry_files)).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
     return digest.hexdigest()
 
 

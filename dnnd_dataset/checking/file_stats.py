@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key
-from dnnd_dataset.file_tree import Identity, identity_of
+from dnnd_dataset.file_tree import Identity, Snapshot, identity_in, settled
 from dnnd_dataset.reading.raw_loading import read_document_files
 
 # stem -> (identity of the text, identity of the annotation, the document's key)
@@ -29,9 +30,11 @@ _ADAPTER: TypeAdapter[_Index] = TypeAdapter(_Index)
 class FileStats:
     """The keys of the documents of ``raw``, read from disk only for files that changed."""
 
-    def __init__(self, cache: DocumentCache, raw: Path) -> None:
+    def __init__(self, cache: DocumentCache, raw: Path, snapshot: Snapshot | None = None) -> None:
         self.cache = cache
         self.raw = raw
+        self.snapshot = snapshot
+        self.time = time.time_ns()
         self.folder = os.fspath(raw / "documents")
         self.key = hashlib.sha256(f"file-stats\0{raw}".encode("utf-8", "surrogateescape"))
         self.key.update(os.fsencode(os.path.abspath(raw)))
@@ -49,7 +52,9 @@ class FileStats:
         """The key of ``stem``, or None when its files are not both plain files."""
         # Plain strings: a Path per file costs more than the stat itself.
         base = os.path.join(self.folder, stem)
-        text, annotation = identity_of(base + ".txt"), identity_of(base + ".yaml")
+        relative = f"documents/{stem}"
+        text = identity_in(self.snapshot, relative + ".txt", base + ".txt")
+        annotation = identity_in(self.snapshot, relative + ".yaml", base + ".yaml")
         if text is None or annotation is None:
             return None
         known = self.known.get(stem)
@@ -60,7 +65,10 @@ class FileStats:
         if files is None:
             return None
         key = document_key(str(self.raw), stem, files)
-        self.now[stem] = (text, annotation, key)
+        # A file written in the moments before it was seen may be written again with the
+        # same identity: its key is not remembered until it has settled.
+        if settled(text, self.time) and settled(annotation, self.time):
+            self.now[stem] = (text, annotation, key)
         return key
 
     def save(self) -> str:

@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -80,6 +80,7 @@ from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
+from dnnd_dataset.file_tree import Snapshot
 from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
@@ -234,12 +235,15 @@ def check_corpus(
     cache: Path | None = None,
     sink: RowSink | None = None,
     progress: Progress | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Report:
     """Validate ``raw``, giving ``sink`` the rows of every table; never raises on bad input.
 
     ``jobs`` worker processes check the documents; ``cache`` is a folder of per-document
     results reused while their inputs are unchanged. Neither changes the rows or the report.
     ``progress`` is called with (documents done, documents in all) as documents are done.
+    ``snapshot``, the identities of the files under ``raw`` from a look just taken, spares
+    the cache a second look at each (a file missing from it is looked at).
     The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
     (per annotation file) and ``tables`` (rows per table).
     """
@@ -250,7 +254,7 @@ def check_corpus(
     # Opened (made) here before any worker opens it; None when git tracks it: a cache that
     # came with a checkout is neither read nor written.
     with _fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
-        return _check_corpus(raw, today, jobs, kept, sink, progress or _quiet)
+        return _check_corpus(raw, today, jobs, kept, sink, progress or _quiet, snapshot)
 
 
 @contextlib.contextmanager
@@ -284,12 +288,14 @@ def _check_corpus(
     cache: DocumentCache,
     sink: RowSink | None,
     progress: Progress,
+    snapshot: Snapshot | None,
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
-    memo = recall(cache, raw)
+    memo = recall(cache, raw, snapshot)
     registries = load_registries(raw, issues, rejected, memo)
     memo_key = keep(cache, raw, memo)
+    registry_files = memo.digests if memo is not None else None
     del memo  # the data of every registry file: not held through the run
     stems = document_stems(raw, issues)
     state = CheckState(
@@ -328,7 +334,7 @@ def _check_corpus(
             sink.add(table, rows)
 
     gathered = Gathered(state)
-    plan, world = _plan_blocks(context, stems, cache, sink, gathered.keys)
+    plan, world = _plan_blocks(context, stems, cache, sink, gathered.keys, snapshot, registry_files)
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))
@@ -476,6 +482,8 @@ def _plan_blocks(
     cache: DocumentCache,
     sink: RowSink | None,
     kept_keys: list[str | None],
+    snapshot: Snapshot | None,
+    registry_files: Mapping[str, str] | None,
 ) -> tuple[list[_Block], str | None]:
     """The blocks of the run, each marked when it needs no checking, and the world digest.
 
@@ -488,10 +496,14 @@ def _plan_blocks(
     """
     cut = shard_blocks(stems)
     # One block is one shard of each table, always written: nothing to keep for it.
-    wanted = cache.folder is not None and context.rows_wanted and len(cut) > 1
-    world = world_digest(context.raw, context.today) if wanted else None
+    wanted = registry_files is not None and context.rows_wanted and len(cut) > 1
+    world = (
+        world_digest(context.raw, context.today, registry_files)
+        if wanted and registry_files is not None
+        else None
+    )
     inside = world is not None and documents_folder_inside(context.raw)
-    stats = FileStats(cache, context.raw) if inside else None
+    stats = FileStats(cache, context.raw, snapshot) if inside else None
     planned = []
     for stems_of_block in cut:
         keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]

@@ -14,10 +14,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from dnnd_dataset.checking.document_cache import CODE_DIGEST, DocumentCache
+from dnnd_dataset.file_tree import Snapshot
 from dnnd_dataset.reading.registry_memo import KnownFiles, RegistryMemo
 
-_ADAPTER: TypeAdapter[dict[str, tuple[tuple[int, int, int, int, int], Any]]] = TypeAdapter(
-    dict[str, tuple[tuple[int, int, int, int, int], Any]]
+_ADAPTER: TypeAdapter[dict[str, tuple[tuple[int, int, int, int, int], Any, str]]] = TypeAdapter(
+    dict[str, tuple[tuple[int, int, int, int, int], Any, str]]
 )
 
 
@@ -29,8 +30,11 @@ def entry_key(raw: Path) -> str:
     return digest.hexdigest()
 
 
-def recall(cache: DocumentCache, raw: Path) -> RegistryMemo | None:
-    """The files remembered for ``raw``; None without a cache."""
+def recall(
+    cache: DocumentCache, raw: Path, snapshot: Snapshot | None = None
+) -> RegistryMemo | None:
+    """The files remembered for ``raw``; None without a cache. ``snapshot``: the identities
+    of the files under ``raw`` from a look just taken."""
     if cache.folder is None:
         return None
     found = cache.get_many([entry_key(raw)]).get(entry_key(raw))
@@ -40,7 +44,7 @@ def recall(cache: DocumentCache, raw: Path) -> RegistryMemo | None:
             known = _ADAPTER.validate_json(found)
         except ValidationError:
             known = {}
-    return RegistryMemo(known)
+    return RegistryMemo(known, snapshot)
 
 
 def keep(cache: DocumentCache, raw: Path, memo: RegistryMemo | None) -> str | None:

@@ -32,7 +32,14 @@ from typing import Any, TypeGuard
 
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
-from dnnd_dataset.file_tree import SpecialFile, digest_identities, settled, walk
+from dnnd_dataset.file_tree import (
+    Identity,
+    Snapshot,
+    SpecialFile,
+    digest_identities,
+    settled,
+    walk,
+)
 from dnnd_dataset.publishing.checksums import SHA256SUMS, parse_sha256sums, sha256_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -62,6 +69,8 @@ class Inputs:
     # The digest of the same inputs by their identities alone, from the same look at each
     # file, when every raw file has settled: what a stamp says instead once it is checked.
     settled: str | None = None
+    # The identity of every raw file, from the look that gave the digest.
+    snapshot: Snapshot | None = None
 
 
 def inputs_digest(
@@ -83,11 +92,12 @@ def inputs_digest(
     digest.update(f"{version}\0{today.isoformat()}\0{package_data}\0{raw}\0".encode())
     digest.update(prose.encode("utf-8"))
     settled = digest.copy()
+    snapshot: dict[str, Identity] = {}
     try:
-        read, all_settled = digest_identities(digest, Path(raw), by_content, settled)
+        read, all_settled = digest_identities(digest, Path(raw), by_content, settled, snapshot)
     except (OSError, SpecialFile):
         return None  # the build reports what is wrong with it
-    return Inputs(digest.hexdigest(), read, settled.hexdigest() if all_settled else None)
+    return Inputs(digest.hexdigest(), read, settled.hexdigest() if all_settled else None, snapshot)
 
 
 def recorded_inputs(

@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.file_tree import Identity, identity_of
+from dnnd_dataset.file_tree import Identity
 from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -40,6 +40,7 @@ from dnnd_dataset.reading.rawio import (
     lines_only,
     load_yaml,
     parse_yaml,
+    read_bytes,
     read_text,
 )
 from dnnd_dataset.reading.registry_memo import FileLines, RegistryMemo
@@ -280,7 +281,9 @@ def load_registry(
                     item.is_symlink(),
                     item.is_file(follow_symlinks=False),
                     item.is_dir(follow_symlinks=False),
-                    identity_of(item.path) if memo is not None else None,
+                    memo.identity(f"registry/{name}/{item.name}", item.path)
+                    if memo is not None
+                    else None,
                 )
                 for item in listing
                 if not item.name.startswith(".")
@@ -327,17 +330,31 @@ def _remembered_entry(
     if memo is None:
         return _load_entry(path, shown, name, issues)
     key = f"{name}/{path.name}"
-    data = memo.data(key, identity)
+    remembered = memo.data(key, identity)
     before = len(issues)
-    if data is not None:
+    if remembered is not None:
+        data, digest = remembered
         entry = _load_entry(path, shown, name, issues, FileLines(data, path, shown))
     else:
-        loaded = _read_yaml(path, shown, issues)
+        # The digest is of the very bytes parsed: read once.
+        content = _read_bytes(path, shown, issues)
+        loaded = _read_yaml(path, shown, issues, content) if content is not None else None
         entry = _load_entry(path, shown, name, issues, loaded) if loaded is not None else None
         data = loaded.data if loaded is not None else None
+        digest = hashlib.sha256(content).hexdigest() if content is not None else ""
     if entry is not None and len(issues) == before:
-        memo.remember(key, identity, data)
+        memo.remember(key, identity, data, digest)
     return entry
+
+
+def _read_bytes(path: Path, shown: str, issues: list[Issue]) -> bytes | None:
+    try:
+        return read_bytes(path, shown)
+    except RawFileError as exc:
+        issues.extend(exc.issues)
+    except OSError as error:
+        issues.append(_unreadable(shown, error))
+    return None
 
 
 def _load_entry(

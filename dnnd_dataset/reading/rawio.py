@@ -139,6 +139,11 @@ def read_text(path: Path, shown: str) -> str:
     Source texts may hold carriage returns as received; tab and line feed are the only other
     characters below U+0020 that any file may hold.
     """
+    return decode_text(read_bytes(path, shown), shown)
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a raw file; raise RawFileError when it is over the cap."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise RawFileError(
@@ -152,7 +157,7 @@ def read_text(path: Path, shown: str) -> str:
                 )
             ]
         )
-    return decode_text(path.read_bytes(), shown)
+    return path.read_bytes()
 
 
 def decode_text(data: bytes, shown: str) -> str:

@@ -18,34 +18,50 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dnnd_dataset.file_tree import Identity, settled
+from dnnd_dataset.file_tree import Identity, Snapshot, identity_in, settled
 from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml
 
-# "<registry>/<file name>" -> (its identity, its parsed data)
-KnownFiles = dict[str, tuple[Identity, Any]]
+# "<registry>/<file name>" -> (its identity, its parsed data, the SHA-256 of its bytes)
+KnownFiles = dict[str, tuple[Identity, Any, str]]
 
 
 class RegistryMemo:
-    """What an earlier run remembered (``known``), and what this run saw (``seen``)."""
+    """What an earlier run remembered (``known``), and what this run saw (``seen``).
 
-    def __init__(self, known: KnownFiles | None = None) -> None:
+    ``digests`` receives the SHA-256 of the bytes of every file that loaded without a
+    problem, remembered or read: what the registries are, for the keys of kept blocks.
+    """
+
+    def __init__(self, known: KnownFiles | None = None, snapshot: Snapshot | None = None) -> None:
         self.known: KnownFiles = known or {}
         self.seen: KnownFiles = {}
         self.now = time.time_ns()
+        self.snapshot = snapshot
+        self.digests: dict[str, str] = {}
 
-    def data(self, key: str, identity: Identity | None) -> Any:
-        """The remembered data of a file of this identity now, or None."""
+    def identity(self, relative: str, path: str) -> Identity | None:
+        """The identity of the file ``relative`` to the raw folder, at ``path``."""
+        return identity_in(self.snapshot, relative, path)
+
+    def data(self, key: str, identity: Identity | None) -> tuple[Any, str] | None:
+        """The remembered data and digest of a file of this identity now, or None."""
         found = self.known.get(key)
         if found is None or identity is None or found[0] != identity:
             return None
         if not settled(identity, self.now):
             return None
-        return found[1]
+        return found[1], found[2]
 
-    def remember(self, key: str, identity: Identity | None, data: Any) -> None:
-        if identity is None or not settled(identity, self.now) or not _survives_json(data):
+    def remember(self, key: str, identity: Identity | None, data: Any, digest: str) -> None:
+        """A file that loaded without a problem: its data and the SHA-256 of its bytes."""
+        self.digests[key] = digest
+        if identity is None or not settled(identity, self.now):
             return
-        self.seen[key] = (identity, data)
+        known = self.known.get(key)
+        # Data that came from the memo came through JSON: it is not tried again.
+        if (known is None or known[1] is not data) and not _survives_json(data):
+            return
+        self.seen[key] = (identity, data, digest)
 
 
 def _survives_json(data: Any) -> bool:

@@ -1,0 +1,109 @@
+"""One look at the raw files per build: the identities the up-to-date check saw are the ones
+the document keys and the registry memo use, the registries are known by the digests the
+memo remembers, and a key made from a file that had not settled is not remembered."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from bench import synth
+from dnnd_dataset import file_tree
+from dnnd_dataset.builder import build
+from dnnd_dataset.checking import file_stats, shard_blocks
+from dnnd_dataset.checking.document_cache import DocumentCache
+from dnnd_dataset.checking.file_stats import FileStats
+from dnnd_dataset.reading import raw_loading, rawio
+
+from .conftest import corpus_copy, snapshot
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("pristine") / "raw"
+    synth.write_corpus(raw, 24, seed=5)
+    return raw
+
+
+@pytest.fixture
+def raw(pristine: Path, tmp_path: Path) -> Path:
+    return corpus_copy(pristine, tmp_path)
+
+
+def _append(raw: Path, stem: str, sentence: str) -> None:
+    text, annotation = raw / "documents" / f"{stem}.txt", raw / "documents" / f"{stem}.yaml"
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    with text.open("a", encoding="utf-8", newline="") as file:
+        file.write(sentence)
+    new = hashlib.sha256(text.read_bytes()).hexdigest()
+    annotation.write_text(annotation.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_a_rebuild_looks_at_no_raw_file_twice(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many blocks, so that documents are known by their keys; files written long ago.
+    monkeypatch.setattr(shard_blocks, "MEAN", 4)
+    monkeypatch.setattr(shard_blocks, "MOST", 8)
+    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    _append(raw, stem, "\n\nCác đại biểu thống nhất kiến nghị.")
+    keys: list[str | None] = []
+    real_key = FileStats.document_key
+
+    def key_of(stats: FileStats, stem: str) -> str | None:
+        keys.append(real_key(stats, stem))
+        return keys[-1]
+
+    monkeypatch.setattr(file_stats.FileStats, "document_key", key_of)
+    looked: list[str] = []
+    real = file_tree.identity_of
+
+    def counted(path: str | os.PathLike[str]) -> file_tree.Identity | None:
+        looked.append(os.fspath(path))
+        return real(path)
+
+    read: list[str] = []
+    real_read = rawio.read_bytes
+
+    def read_bytes(path: Path, shown: str) -> bytes:
+        read.append(shown)
+        return real_read(path, shown)
+
+    monkeypatch.setattr(file_tree, "identity_of", counted)
+    monkeypatch.setattr(raw_loading, "read_bytes", read_bytes)
+    monkeypatch.setattr(file_tree, "_digest_bytes", None)  # no folder is digested by bytes
+    build(raw, out, cache=cache)
+    assert len(keys) == 24 and None not in keys
+    assert [path for path in looked if path.startswith(os.fspath(raw))] == []
+    assert read == []  # the registry files are known by their identities
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_file_missing_from_the_snapshot_is_looked_at(raw: Path, tmp_path: Path) -> None:
+    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    with DocumentCache(tmp_path / "cache") as cache:
+        assert FileStats(cache, raw, {}).document_key(stem) == FileStats(cache, raw).document_key(
+            stem
+        )
+        assert FileStats(cache, raw, {}).document_key("missing") is None
+
+
+def test_a_key_made_from_a_file_that_had_not_settled_is_not_remembered(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    with DocumentCache(tmp_path / "cache") as cache:
+        just_written = FileStats(cache, raw)
+        key = just_written.document_key(stem)
+        assert key is not None and stem not in just_written.now
+        monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+        long_ago = FileStats(cache, raw)
+        assert long_ago.document_key(stem) == key and long_ago.now[stem][2] == key
