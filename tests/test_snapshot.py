@@ -16,6 +16,7 @@ from dnnd_dataset.builder import build
 from dnnd_dataset.checking import file_stats, shard_blocks
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.file_stats import FileStats
+from dnnd_dataset.checking.pipeline import check_corpus
 from dnnd_dataset.reading import raw_loading, rawio
 
 from .conftest import corpus_copy, snapshot
@@ -107,3 +108,11 @@ def test_a_key_made_from_a_file_that_had_not_settled_is_not_remembered(
         monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
         long_ago = FileStats(cache, raw)
         assert long_ago.document_key(stem) == key and long_ago.now[stem][2] == key
+
+
+def test_the_snapshot_is_used_up(raw: Path, tmp_path: Path) -> None:
+    looked: dict[str, file_tree.Identity] = {}
+    file_tree.digest_identities(hashlib.sha256(), raw, snapshot=looked)
+    assert f"documents/{min(path.name for path in (raw / 'documents').iterdir())}" in looked
+    report = check_corpus(raw, cache=tmp_path / "cache", snapshot=looked)
+    assert report.valid and looked == {}

@@ -80,7 +80,7 @@ from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
-from dnnd_dataset.file_tree import Snapshot
+from dnnd_dataset.file_tree import Identity, Snapshot
 from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
@@ -235,7 +235,7 @@ def check_corpus(
     cache: Path | None = None,
     sink: RowSink | None = None,
     progress: Progress | None = None,
-    snapshot: Snapshot | None = None,
+    snapshot: dict[str, Identity] | None = None,
 ) -> Report:
     """Validate ``raw``, giving ``sink`` the rows of every table; never raises on bad input.
 
@@ -243,7 +243,8 @@ def check_corpus(
     results reused while their inputs are unchanged. Neither changes the rows or the report.
     ``progress`` is called with (documents done, documents in all) as documents are done.
     ``snapshot``, the identities of the files under ``raw`` from a look just taken, spares
-    the cache a second look at each (a file missing from it is looked at).
+    the cache a second look at each (a file missing from it is looked at); it is used up
+    (emptied once the documents' keys are known), so as not to be held through the run.
     The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
     (per annotation file) and ``tables`` (rows per table).
     """
@@ -288,7 +289,7 @@ def _check_corpus(
     cache: DocumentCache,
     sink: RowSink | None,
     progress: Progress,
-    snapshot: Snapshot | None,
+    snapshot: dict[str, Identity] | None,
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
@@ -335,6 +336,8 @@ def _check_corpus(
 
     gathered = Gathered(state)
     plan, world = _plan_blocks(context, stems, cache, sink, gathered.keys, snapshot, registry_files)
+    if snapshot is not None:
+        snapshot.clear()  # a hundred thousand identities at 50,000 articles: used
     shards = sink if isinstance(sink, ShardSink) else None
     if shards is not None:
         shards.start_blocks(len(plan))

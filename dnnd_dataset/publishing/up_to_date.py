@@ -34,7 +34,6 @@ from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
 from dnnd_dataset.file_tree import (
     Identity,
-    Snapshot,
     SpecialFile,
     digest_identities,
     settled,
@@ -69,8 +68,9 @@ class Inputs:
     # The digest of the same inputs by their identities alone, from the same look at each
     # file, when every raw file has settled: what a stamp says instead once it is checked.
     settled: str | None = None
-    # The identity of every raw file, from the look that gave the digest.
-    snapshot: Snapshot | None = None
+    # The identity of every raw file, from the look that gave the digest (for the build to
+    # use up).
+    snapshot: dict[str, Identity] | None = None
 
 
 def inputs_digest(
