@@ -44,7 +44,9 @@ _CONTRIBUTION_KIND = b"contribution\0"
 _REGISTRIES_KIND = b"registries\0"
 
 
-Quoted = tuple[str, AnchorKey, tuple[Span, str] | AnchorProblem]
+# (article, anchor, its span and the text printed there, None when that is the anchor's
+# quote, or the problem found)
+Quoted = tuple[str, AnchorKey, tuple[Span, str | None] | AnchorProblem]
 # A StatedPosition as a tuple of its fields, in their order, without the article (the block's
 # document it came with).
 Position = tuple[str, str, str | None, str | None, str | None, int, int, str]
@@ -139,7 +141,10 @@ class BlockBuilder:
         self.stems.append(stem)
         self.proposals.update(proposals)
         self.texts.append(text)
-        self.quoted += [(entity, anchor, value) for (entity, anchor), value in quoted.items()]
+        self.quoted += [
+            (article, anchor, _kept_quote(anchor, value))
+            for (article, anchor), value in quoted.items()
+        ]
         self.printed |= printed
         for value, form in printed_as.items():
             self.printed_as.setdefault(value, form)
@@ -180,6 +185,24 @@ class BlockBuilder:
             contribution=hashlib.sha256(data).hexdigest(),
         )
         return BlockEntry(summary, contribution, data)
+
+
+def _kept_quote(
+    anchor: AnchorKey, value: tuple[Span, str] | AnchorProblem
+) -> tuple[Span, str | None] | AnchorProblem:
+    if isinstance(value, AnchorProblem) or value[1] != anchor[0]:
+        return value
+    return value[0], None
+
+
+def resolved_quote(
+    anchor: AnchorKey, value: tuple[Span, str | None] | AnchorProblem
+) -> tuple[Span, str] | AnchorProblem:
+    """A quote as kept, as the run holds it: the anchor's own quote where the text prints it."""
+    if isinstance(value, AnchorProblem):
+        return value
+    span, printed = value
+    return span, anchor[0] if printed is None else printed
 
 
 def _position(stated: StatedPosition, stem: str) -> Position:

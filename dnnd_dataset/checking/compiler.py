@@ -819,11 +819,12 @@ def resolve_quotes(
         key = (article_id, anchor_key(anchor))
         if key not in resolved:
             found = resolve(normalized, anchor)
-            resolved[key] = (
-                found
-                if isinstance(found, AnchorProblem)
-                else (found, text[found.start : found.end])
-            )
+            if isinstance(found, AnchorProblem):
+                resolved[key] = found
+            else:
+                printed = text[found.start : found.end]
+                # The quote itself when the text prints it so: one string, not two.
+                resolved[key] = (found, anchor.quote if printed == anchor.quote else printed)
         result = resolved[key]
         if not isinstance(result, AnchorProblem):
             cited.append((entity_id, result[0]))

@@ -18,6 +18,7 @@ from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
     BlockContribution,
     BlockSummary,
+    resolved_quote,
     stated_position,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
@@ -108,7 +109,10 @@ class Gathered:
     def block_contribution(self, stems: list[str], contribution: BlockContribution) -> None:
         """The documents ``stems`` of a reused block: what they give the checks across them."""
         links = self.links
-        quoted = {(entity, anchor): value for entity, anchor, value in contribution.quoted}
+        quoted = {
+            (article, anchor): resolved_quote(anchor, value)
+            for article, anchor, value in contribution.quoted
+        }
         printed_as = {
             value: value if form is None else form for value, form in contribution.printed_as
         }
