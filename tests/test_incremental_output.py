@@ -334,3 +334,39 @@ def test_any_sequence_of_edits_gives_the_bytes_of_a_cold_build(
                 build(raw, cold)
                 assert snapshot(out) == snapshot(cold), edits[: step + 1]
                 shutil.rmtree(cold)
+
+
+def _problems(raw: Path, out: Path, cache: Path | None) -> tuple[list[str], int, dict[str, object]]:
+    with pytest.raises(InvalidCorpusError) as failure:
+        build(raw, out, cache=cache)
+    report = failure.value.report
+    return [issue.format() for issue in report.sorted_issues()], len(report.issues), report.stats
+
+
+def test_a_rebuild_with_problems_reports_what_a_cold_build_reports(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    # A problem in an early block and a duplicate text at the end, with the registry tables
+    # of the earlier output recorded under their key.
+    annotation = raw / "documents" / f"{stems[3]}.yaml"
+    kept = annotation.read_text(encoding="utf-8")
+    bad = "mentions:\n- quote: Không có ở đây\n  entity: ban-bi-thu\n"
+    annotation.write_text(kept.replace("mentions:\n", bad, 1), encoding="utf-8")
+    _copy_as(raw, _free_article(raw, 30), "zzzzzz-dup")
+    found = _problems(raw, out, cache)
+    assert [": quote-not-found: " in line for line in found[0]] == [True, False]
+    assert ": duplicate-text: " in found[0][1] and found[1] == 2
+    assert found == _problems(raw, tmp_path / "cold", None)
+    assert snapshot(out) == expected  # a failed build leaves the earlier output
+    annotation.write_text(kept, encoding="utf-8")
+    for suffix in (".txt", ".yaml"):
+        (raw / "documents" / f"zzzzzz-dup{suffix}").unlink()
+    before = _identities(out)
+    build(raw, out, cache=cache)
+    # Back to what the earlier output was made from: its registry tables are taken whole.
+    assert not _rewritten(before, out) & _registry_tables(out)
+    assert snapshot(out) == expected
