@@ -190,3 +190,14 @@ def test_the_databases_of_other_versions_of_the_code_go_and_nothing_else(tmp_pat
     assert compile_corpus(RAW, cache=tmp_path).report.valid
     left = {path.name for path in tmp_path.iterdir() if "sqlite3" in path.name}
     assert left == {DATABASE, "documents-1111111111111111.sqlite3", foreign, "notes.sqlite3"}
+
+
+def test_documents_checked_in_the_main_process_describe_the_registries_afresh() -> None:
+    from types import SimpleNamespace
+
+    from dnnd_dataset.checking import pipeline
+
+    # As if an earlier build in this process had described an entry another way.
+    pipeline._described["nguyen-van-a"] = "persons:stale"
+    list(pipeline._check_here(SimpleNamespace(cache=None), []))  # type: ignore[arg-type]
+    assert pipeline._described == {}

@@ -625,11 +625,14 @@ def _check_here(context: _Context, stems: list[str]) -> Iterator[ChunkOutcome]:
     global _context, _cache
     saved = _context, _cache
     _context, _cache = context, DocumentCache(context.cache)
+    # The descriptions are of the registries of one run: those of another are not reused.
+    _described.clear()
     try:
         outcomes = [_check_chunk(chunk) for chunk in _chunks(stems)]
     finally:
         _cache.close()
         _context, _cache = saved
+        _described.clear()
     return iter(outcomes)
 
 
