@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,25 @@ def corpus_copy(pristine: Path, where: Path) -> Path:
     shutil.copytree(pristine, where / "raw")
     shutil.copyfile(pristine.parent / "DATASET_CARD.md", where / "DATASET_CARD.md")
     return where / "raw"
+
+
+def synthetic_corpus(articles: int, seed: int) -> tuple[Any, Any]:
+    """The fixtures ``pristine``, a synthetic corpus of ``articles`` written once per module,
+    and ``raw``, a copy of it for each test: ``pristine, raw = synthetic_corpus(6, seed=3)``."""
+
+    @pytest.fixture(scope="module")
+    def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        from bench import synth
+
+        raw = tmp_path_factory.mktemp("pristine") / "raw"
+        synth.write_corpus(raw, articles, seed=seed)
+        return raw
+
+    @pytest.fixture
+    def raw(pristine: Path, tmp_path: Path) -> Path:
+        return corpus_copy(pristine, tmp_path)
+
+    return pristine, raw
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -14,12 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench import synth
 from dnnd_dataset.builder import build
 from dnnd_dataset.checking import pipeline, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 
-from .conftest import corpus_copy, snapshot
+from .conftest import snapshot, synthetic_corpus
 
 ARTICLES = 48
 ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
@@ -32,16 +31,7 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shard_blocks, "MOST", 8)
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("pristine") / "raw"
-    synth.write_corpus(raw, ARTICLES, seed=11)
-    return raw
-
-
-@pytest.fixture
-def raw(pristine: Path, tmp_path: Path) -> Path:
-    return corpus_copy(pristine, tmp_path)
+pristine, raw = synthetic_corpus(ARTICLES, seed=11)
 
 
 def _quoted_by_registries(raw: Path) -> set[str]:
@@ -179,10 +169,30 @@ def test_each_edit_rewrites_few_shards_and_the_same_bytes_as_a_cold_build(
             assert rewritten == blocks
 
 
-def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
+def _built(raw: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """Output and cache of a build, and the digests of its files."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     build(raw, out, cache=cache)
-    expected = snapshot(out)
+    return out, cache, snapshot(out)
+
+
+def _built_then_edited(raw: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, tuple[int, int]]]:
+    """Output and cache of a build, the identities of its files, and then one text edited."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    edit_text(raw)
+    return out, cache, before
+
+
+def _same_as_cold(raw: Path, out: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
+    out, cache, expected = _built(raw, tmp_path)
     victim = min((out / "data" / "mentions").iterdir())
     content = victim.read_bytes()
     victim.write_bytes(content)  # the same bytes, but the file was written: not trusted
@@ -191,17 +201,13 @@ def test_a_touched_shard_is_written_again(raw: Path, tmp_path: Path) -> None:
     build(raw, out, cache=cache)
     assert victim.relative_to(out).as_posix() in _rewritten(before, out)
     assert snapshot(out) != expected
-    cold = tmp_path / "cold"
-    build(raw, cold)
-    assert snapshot(out) == snapshot(cold)
+    _same_as_cold(raw, out, tmp_path)
 
 
 def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
     raw: Path, tmp_path: Path
 ) -> None:
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    expected = snapshot(out)
+    out, cache, expected = _built(raw, tmp_path)
     stem = _free_article(raw, 20)
     path = raw / "documents" / f"{stem}.txt"
     status = path.stat()
@@ -219,16 +225,11 @@ def test_a_text_changed_in_place_with_its_size_and_time_is_read_again(
 def test_a_kept_entry_that_does_not_read_checks_its_block_again(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    before = _identities(out)
-    edit_text(raw)
+    out, cache, before = _built_then_edited(raw, tmp_path)
     # As if the entries of every unchanged block no longer fitted the code that reads them.
     monkeypatch.setattr(pipeline, "summary_from_bytes", lambda data, stems: None)
     build(raw, out, cache=cache)
-    cold = tmp_path / "cold"
-    build(raw, cold)
-    assert snapshot(out) == snapshot(cold)
+    _same_as_cold(raw, out, tmp_path)
     # Every block was checked and written again.
     assert _rewritten(before, out) >= {
         path.relative_to(out).as_posix() for path in (out / "data" / "ner").iterdir()
@@ -245,10 +246,7 @@ def _registry_tables(out: Path) -> set[str]:
 def test_an_edit_that_changes_no_registry_row_reads_no_block_contribution(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    before = _identities(out)
-    edit_text(raw)
+    out, cache, before = _built_then_edited(raw, tmp_path)
 
     def unread(data: bytes, digest: str, count: int) -> None:
         raise AssertionError("a contribution was read")
@@ -258,9 +256,7 @@ def test_an_edit_that_changes_no_registry_row_reads_no_block_contribution(
         build(raw, out, cache=cache)
     # The registry tables are the earlier output's files, taken whole.
     assert _registry_tables(out) and not _rewritten(before, out) & _registry_tables(out)
-    cold = tmp_path / "cold"
-    build(raw, cold)
-    assert snapshot(out) == snapshot(cold)
+    _same_as_cold(raw, out, tmp_path)
 
 
 @pytest.mark.parametrize("contributions", ["kept", "lost"])
@@ -278,9 +274,7 @@ def test_registry_tables_that_changed_on_disk_are_made_again_from_every_block(
         monkeypatch.setattr(pipeline, "contribution_from_bytes", lambda data, digest, count: None)
     build(raw, out, cache=cache)
     assert persons.relative_to(out).as_posix() in _rewritten(before, out)
-    cold = tmp_path / "cold"
-    build(raw, cold)
-    assert snapshot(out) == snapshot(cold)
+    _same_as_cold(raw, out, tmp_path)
 
 
 KINDS = ("edit", "add", "delete", "rename")
@@ -346,9 +340,7 @@ def _problems(raw: Path, out: Path, cache: Path | None) -> tuple[list[str], int,
 def test_a_rebuild_with_problems_reports_what_a_cold_build_reports(
     raw: Path, tmp_path: Path
 ) -> None:
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    expected = snapshot(out)
+    out, cache, expected = _built(raw, tmp_path)
     stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
     # A problem in an early block and a duplicate text at the end, with the registry tables
     # of the earlier output recorded under their key.

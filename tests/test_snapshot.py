@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bench import synth
 from dnnd_dataset import file_tree
 from dnnd_dataset.builder import build
 from dnnd_dataset.checking import file_stats, shard_blocks
@@ -19,19 +18,9 @@ from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.pipeline import check_corpus
 from dnnd_dataset.reading import raw_loading, rawio
 
-from .conftest import corpus_copy, snapshot
+from .conftest import snapshot, synthetic_corpus
 
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("pristine") / "raw"
-    synth.write_corpus(raw, 24, seed=5)
-    return raw
-
-
-@pytest.fixture
-def raw(pristine: Path, tmp_path: Path) -> Path:
-    return corpus_copy(pristine, tmp_path)
+pristine, raw = synthetic_corpus(24, seed=5)
 
 
 def _append(raw: Path, stem: str, sentence: str) -> None:

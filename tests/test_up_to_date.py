@@ -10,24 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench import synth
 from dnnd_dataset import file_tree
 from dnnd_dataset.builder import build
 from dnnd_dataset.publishing import checksums, up_to_date
 
-from .conftest import corpus_copy, snapshot
+from .conftest import snapshot, synthetic_corpus
 
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("pristine") / "raw"
-    synth.write_corpus(raw, 6, seed=3)
-    return raw
-
-
-@pytest.fixture
-def raw(pristine: Path, tmp_path: Path) -> Path:
-    return corpus_copy(pristine, tmp_path)
+pristine, raw = synthetic_corpus(6, seed=3)
 
 
 def _stamp(cache: Path) -> dict[str, object]:
