@@ -95,17 +95,6 @@ def walk(folder: Path) -> list[Found]:
     return sorted(found)  # by relative path: no two are equal
 
 
-def digest_tree(digest: _Digest, folder: Path) -> None:
-    """Feed ``digest`` every name below ``folder`` and each file's length and bytes.
-
-    Raises ``OSError`` or ``SpecialFile``.
-    """
-    for item in walk(folder):
-        digest.update(item.relative.encode("utf-8", "surrogateescape") + b"\0")
-        if item.path is not None:
-            _digest_bytes(digest, item.path)
-
-
 def digest_identities(
     digest: _Digest,
     folder: Path,
@@ -152,10 +141,3 @@ def digest_identities(
     if settled_digest is not None:
         settled_digest.update(b"".join(settled_parts))
     return Digested(read, all_settled)
-
-
-def _digest_bytes(digest: _Digest, path: str) -> None:
-    with open(path, "rb") as file:
-        content = file.read()
-    digest.update(len(content).to_bytes(8, "big"))
-    digest.update(content)
