@@ -37,8 +37,8 @@ def stats(report: Report) -> dict[str, Any]:
     return {
         "valid": report.valid,
         "tables": {name: report.stats.get("tables", {}).get(name, 0) for name in TABLES},
-        "documents": report.stats.get("documents", {}),
-        "coverage": report.stats.get("coverage", {}),
+        "documents": dict(report.stats.get("documents", {})),
+        "coverage": dict(report.stats.get("coverage", {})),
     }
 
 

@@ -17,7 +17,7 @@ location and a fix hint; a run collects all of them into a :class:`Report`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -128,7 +128,14 @@ class Report:
             "issues": [issue.to_dict() for issue in self.sorted_issues()],
             "stats": self.stats,
         }
-        return json.dumps(payload, ensure_ascii=ascii_only, indent=2, sort_keys=True, default=str)
+        return json.dumps(
+            payload, ensure_ascii=ascii_only, indent=2, sort_keys=True, default=_jsonable
+        )
+
+
+def _jsonable(value: object) -> object:
+    # Counts per article are a mapping that is not a dict (``CountsTable``).
+    return dict(value) if isinstance(value, Mapping) else str(value)
 
 
 def printable(value: object) -> str:

@@ -77,22 +77,30 @@ def settled(found: Identity, now_ns: int) -> bool:
 
 def walk(folder: Path) -> list[Found]:
     """Everything below ``folder``, sorted by relative path; raises OSError or SpecialFile."""
-    found: list[Found] = []
+    return [Found(*item) for item in _entries(folder)]
+
+
+def _entries(folder: Path) -> list[tuple[str, str | None, Identity | None]]:
+    # What ``walk`` gives, as plain tuples: a corpus has a hundred thousand files, and a
+    # named tuple costs more to make than the look at the file.
+    found: list[tuple[str, str | None, Identity | None]] = []
     pending = [(os.fspath(folder), "")]
+    is_file, is_folder = stat.S_ISREG, stat.S_ISDIR
     while pending:
         current, prefix = pending.pop()
         with os.scandir(current) as entries:
             for entry in entries:
-                relative = f"{prefix}{entry.name}"
+                relative = prefix + entry.name
                 status = entry.stat(follow_symlinks=False)
-                if stat.S_ISDIR(status.st_mode):
-                    found.append(Found(relative + "/", None, None))
+                if is_file(status.st_mode):
+                    found.append((relative, entry.path, identity(status)))
+                elif is_folder(status.st_mode):
+                    found.append((relative + "/", None, None))
                     pending.append((entry.path, relative + "/"))
-                elif stat.S_ISREG(status.st_mode):
-                    found.append(Found(relative, entry.path, identity(status)))
                 else:
                     raise SpecialFile(relative)
-    return sorted(found)  # by relative path: no two are equal
+    found.sort()  # by relative path: no two are equal
+    return found
 
 
 def digest_identities(
@@ -111,33 +119,40 @@ def digest_identities(
     from the same look at each file: the digest once the files are settled. ``snapshot``,
     when given, receives the identity of every file. Raises ``OSError`` or ``SpecialFile``.
     """
-    now = time.time_ns()
+    racy_after = time.time_ns() - SETTLING_NS
     read: list[str] = []
     all_settled = True
-    # Gathered and fed at once: one update per file would cost more than the stat.
-    parts: list[bytes] = []
+    # Each name with the file's identity; gathered and fed at once: one update per file
+    # would cost more than the look at it.
     settled_parts: list[bytes] = []
-    for relative, path, found in walk(folder):
+    # The parts whose file gives its bytes instead, by index.
+    by_bytes: dict[int, bytes] = {}
+    for relative, path, found in _entries(folder):
         name = relative.encode("utf-8", "surrogateescape") + b"\0"
-        parts.append(name)
-        settled_parts.append(name)
         if path is None or found is None:
+            settled_parts.append(name)
             continue
-        as_identity = b"I%d\0%d\0%d\0%d\0%d\0" % found
         if snapshot is not None:
             snapshot[relative] = found
-        settled_parts.append(as_identity)
-        is_settled = settled(found, now)
-        all_settled = all_settled and is_settled
-        if relative in by_content or not is_settled:
+        racy = found[4] > racy_after  # as ``settled`` tells, without a call per file
+        all_settled = all_settled and not racy
+        if racy or relative in by_content:
             read.append(relative)
-            parts.append(b"B")
             with open(path, "rb") as file:
                 content = file.read()
-            parts += (len(content).to_bytes(8, "big"), content)
-        else:
-            parts.append(as_identity)
-    digest.update(b"".join(parts))
+            by_bytes[len(settled_parts)] = b"%sB%s%s" % (
+                name,
+                len(content).to_bytes(8, "big"),
+                content,
+            )
+        settled_parts.append(b"%sI%d\0%d\0%d\0%d\0%d\0" % (name, *found))
+    settled_bytes = b"".join(settled_parts)
+    if by_bytes:
+        for index, part in by_bytes.items():
+            settled_parts[index] = part
+        digest.update(b"".join(settled_parts))
+    else:
+        digest.update(settled_bytes)
     if settled_digest is not None:
-        settled_digest.update(b"".join(settled_parts))
+        settled_digest.update(settled_bytes)
     return Digested(read, all_settled)

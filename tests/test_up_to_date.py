@@ -109,13 +109,19 @@ def test_a_rebuild_of_unchanged_inputs_reports_the_stats_of_the_build(
 @pytest.mark.parametrize(
     "compact",
     [
-        {"columns": [["a"]], "rows": [["x", 1, 3]]},
-        {"columns": [["a"]], "rows": [["x", 0, 3, 4]]},
-        {"columns": [["a"]], "rows": [["x", 0, "3"]]},
-        {"columns": [[1]], "rows": [["x", 0, 3]]},
-        {"columns": [["a"]], "rows": [[1, 0, 3]]},
-        {"columns": [["a"]], "rows": "x"},
-        {"rows": []},
+        {"names": [["a"]], "parts": [[1, ["x"], [3]]]},
+        {"names": [["a"]], "parts": [[0, ["x"], [3, 4]]]},
+        {"names": [["a"]], "parts": [[0, ["x"], ["3"]]]},
+        {"names": [["a"]], "parts": [[0, ["x"], [True]]]},
+        {"names": [["a"]], "parts": [[0, ["x"]]]},
+        {"names": [["a", "a"]], "parts": [[0, ["x"], [3], [4]]]},
+        {"names": [[1]], "parts": [[0, ["x"], [3]]]},
+        {"names": [["a"]], "parts": [[0, [1], [3]]]},
+        {"names": [["a"]], "parts": [[0, "x", [3]]]},
+        {"names": [["a"]], "parts": "x"},
+        {"parts": []},
+        # The layout of earlier stamps: not read, so the build writes.
+        {"columns": [["a"]], "rows": [["x", 0, 3]]},
         [],
     ],
 )

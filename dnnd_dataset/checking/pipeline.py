@@ -245,8 +245,9 @@ def check_corpus(
     ``snapshot``, the identities of the files under ``raw`` from a look just taken, spares
     the cache a second look at each (a file missing from it is looked at); it is used up
     (emptied once the documents' keys are known), so as not to be held through the run.
-    The report's stats: ``coverage`` and ``documents`` (counts per article), ``proposals``
-    (per annotation file) and ``tables`` (rows per table).
+    The report's stats: ``coverage`` and ``documents`` (counts per article, as
+    :class:`CountsTable` mappings), ``proposals`` (per annotation file) and ``tables`` (rows
+    per table).
     """
     raw = Path(raw)
     problem = raw_folder_problem(raw)
@@ -438,7 +439,7 @@ def _check_corpus(
         for table, count in taken.items():
             counted[table] += count
         report = Report(issues=state.issues, stats=_stats(coverage, state))
-        report.stats["documents"] = documents.as_dicts()
+        report.stats["documents"] = documents
         report.stats["tables"] = counted
         return report
     links = gathered.links
@@ -463,7 +464,7 @@ def _check_corpus(
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
-    report.stats["documents"] = documents.as_dicts()
+    report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
 
@@ -574,7 +575,7 @@ def _gather_contribution(
 
 def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
     return {
-        "coverage": coverage.as_dicts(),
+        "coverage": coverage,
         "proposals": dict(sorted(state.proposals.items())),
     }
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.publishing import dataset_meta
 from dnnd_dataset.publishing.arrow_fields import (
     DESCRIPTION_KEY,
@@ -254,20 +255,36 @@ def _protocol_section(ner: NerSummary) -> str:
 
 
 def _per_document_section(per_document: Mapping[str, Mapping[str, int]]) -> str:
+    table = per_document if isinstance(per_document, CountsTable) else _as_table(per_document)
     columns: list[str] = []
-    for counts in per_document.values():
-        columns += [column for column in counts if column not in columns]
+    for part in table.parts:
+        columns += [column for column in part.names if column not in columns]
+    # Each document's cells, from the columns of its part: no dictionary per document.
+    cells: dict[str, str] = {}
+    for part in table.parts:
+        at = {column: index for index, column in enumerate(part.names)}
+        zero = ["0"] * len(part.stems)
+        lists = [
+            [str(count) for count in part.columns[at[column]]] if column in at else zero
+            for column in columns
+        ]
+        rows = map(" | ".join, zip(*lists, strict=True)) if lists else [""] * len(part.stems)
+        cells.update(zip(part.stems, rows, strict=True))
     lines = [
         "## Counts per document",
         "",
         "| article_id | " + " | ".join(columns) + " |",
         "|---|" + "---:|" * len(columns),
     ]
-    for article_id in sorted(per_document):
-        counts = per_document[article_id]
-        cells = " | ".join(str(counts.get(column, 0)) for column in columns)
-        lines.append(f"| `{article_id}` | {cells} |")
+    lines += [f"| `{article_id}` | {cells[article_id]} |" for article_id in sorted(cells)]
     return "\n".join(lines)
+
+
+def _as_table(per_document: Mapping[str, Mapping[str, int]]) -> CountsTable:
+    table = CountsTable()
+    for article_id, counts in per_document.items():
+        table.add(article_id, counts)
+    return table
 
 
 def _cell(text: str) -> str:

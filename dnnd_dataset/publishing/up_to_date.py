@@ -26,10 +26,12 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.document_cache import environment_description
 from dnnd_dataset.errors import Report
 from dnnd_dataset.file_tree import (
@@ -149,61 +151,45 @@ def _stats_shape(stats: Any) -> TypeGuard[dict[str, Any]]:
         isinstance(stats, dict)
         and isinstance(stats.get("tables"), dict)
         and all(isinstance(count, int) for count in stats["tables"].values())
-        and all(isinstance(stats.get(key), dict) for key in ("documents", "coverage"))
+        and all(isinstance(stats.get(key), CountsTable) for key in _PER_ARTICLE)
     )
 
 
-# The report's stats that hold a dictionary of counts per article: in a stamp, as columns.
+# The report's stats that hold counts per article: in a stamp, as columns.
 _PER_ARTICLE = ("documents", "coverage")
 
 
 def _compact(stats: dict[str, Any]) -> dict[str, Any]:
-    """``stats`` with the counts per article as ``{"columns": [names, ...], "rows": [[article,
-    shape, count, ...], ...]}``: a tenth of the objects to write and read at 50,000 articles."""
+    """``stats`` with the counts per article as their columns (``CountsTable.compact``): a
+    few lists rather than a hundred thousand dictionaries to write and read at 50,000
+    articles."""
     compact = dict(stats)
     for name in _PER_ARTICLE:
         per_article = stats.get(name)
-        if not isinstance(per_article, dict):
-            continue
-        shapes: dict[tuple[str, ...], int] = {}
-        rows = []
-        for article, counts in per_article.items():
-            shape = shapes.setdefault(tuple(counts), len(shapes))
-            rows.append([article, shape, *counts.values()])
-        compact[name] = {"columns": [list(columns) for columns in shapes], "rows": rows}
+        if isinstance(per_article, Mapping):
+            table = per_article if isinstance(per_article, CountsTable) else _table(per_article)
+            compact[name] = table.compact()
     return compact
 
 
+def _table(per_article: Mapping[str, Mapping[str, int]]) -> CountsTable:
+    table = CountsTable()
+    for article, counts in per_article.items():
+        table.add(article, counts)
+    return table
+
+
 def _expanded(stats: Any) -> Any:
-    """The stats a stamp holds, with the counts per article as dictionaries again; None when
-    they are not what :func:`_compact` writes (a stamp is data from a file: it may not be)."""
+    """The stats a stamp holds, with the counts per article as tables again; None when they
+    are not what :func:`_compact` writes (a stamp is data from a file: it may not be)."""
     if not isinstance(stats, dict):
         return None
     expanded = dict(stats)
     for name in _PER_ARTICLE:
-        compact = stats.get(name)
-        if not isinstance(compact, dict):
+        table = CountsTable.from_compact(stats.get(name))
+        if table is None:
             return None
-        columns, rows = compact.get("columns"), compact.get("rows")
-        if not isinstance(columns, list) or not isinstance(rows, list):
-            return None
-        if not all(
-            isinstance(names, list) and all(isinstance(column, str) for column in names)
-            for names in columns
-        ):
-            return None
-        per_article: dict[str, dict[str, int]] = {}
-        for row in rows:
-            if not (isinstance(row, list) and len(row) >= 2 and isinstance(row[0], str)):
-                return None
-            shape, values = row[1], row[2:]
-            if not isinstance(shape, int) or not 0 <= shape < len(columns):
-                return None
-            names = columns[shape]
-            if len(values) != len(names) or not all(isinstance(v, int) for v in values):
-                return None
-            per_article[row[0]] = dict(zip(names, values, strict=True))
-        expanded[name] = per_article
+        expanded[name] = table
     return expanded
 
 
