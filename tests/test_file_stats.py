@@ -10,7 +10,7 @@ from dnnd_dataset.checking.file_stats import index_bytes, index_from_bytes
 NUMBER = st.integers(-(2**63), 2**63 - 1)
 IDENTITY = st.tuples(NUMBER, NUMBER, NUMBER, NUMBER, NUMBER)
 STEM = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\0/"), min_size=1, max_size=8
+    st.characters(exclude_categories=["Cs"], exclude_characters="\0/"), min_size=1, max_size=8
 )
 KEY = st.text("0123456789abcdef", min_size=64, max_size=64)
 INDEX = st.dictionaries(STEM, st.tuples(IDENTITY, IDENTITY, KEY), max_size=8)
