@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build
-from dnnd_dataset.checking import pipeline, shard_blocks
+from dnnd_dataset.checking import block_plan, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 
 from .conftest import snapshot, synthetic_corpus
@@ -227,7 +227,7 @@ def test_a_kept_entry_that_does_not_read_checks_its_block_again(
 ) -> None:
     out, cache, before = _built_then_edited(raw, tmp_path)
     # As if the entries of every unchanged block no longer fitted the code that reads them.
-    monkeypatch.setattr(pipeline, "summary_from_bytes", lambda data, stems: None)
+    monkeypatch.setattr(block_plan, "summary_from_bytes", lambda data, stems: None)
     build(raw, out, cache=cache)
     _same_as_cold(raw, out, tmp_path)
     # Every block was checked and written again.
@@ -252,7 +252,7 @@ def test_an_edit_that_changes_no_registry_row_reads_no_block_contribution(
         raise AssertionError("a contribution was read")
 
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "contribution_from_bytes", unread)
+        patch.setattr(block_plan, "contribution_from_bytes", unread)
         build(raw, out, cache=cache)
     # The registry tables are the earlier output's files, taken whole.
     assert _registry_tables(out) and not _rewritten(before, out) & _registry_tables(out)
@@ -271,7 +271,7 @@ def test_registry_tables_that_changed_on_disk_are_made_again_from_every_block(
     edit_text(raw)
     if contributions == "lost":
         # As if the cache had lost every block's contribution: the blocks are checked again.
-        monkeypatch.setattr(pipeline, "contribution_from_bytes", lambda data, digest, count: None)
+        monkeypatch.setattr(block_plan, "contribution_from_bytes", lambda data, digest, count: None)
     build(raw, out, cache=cache)
     assert persons.relative_to(out).as_posix() in _rewritten(before, out)
     _same_as_cold(raw, out, tmp_path)

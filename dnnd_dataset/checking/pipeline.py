@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import ahocorasick
 from pydantic import BaseModel
@@ -28,16 +29,11 @@ from pydantic import BaseModel
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
-    BlockContribution,
-    BlockSummary,
-    block_key,
-    contribution_from_bytes,
     contribution_key,
     registries_key,
     summary_bytes,
-    summary_from_bytes,
-    world_digest,
 )
+from dnnd_dataset.checking.block_plan import Part, gather_contribution, kept_summary, plan_blocks
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
     check_document,
@@ -65,7 +61,6 @@ from dnnd_dataset.checking.document_rows import (
     mention_rows,
     stated_positions,
 )
-from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
 from dnnd_dataset.checking.printed_names import (
@@ -77,10 +72,10 @@ from dnnd_dataset.checking.printed_names import (
 )
 from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
-from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
+from dnnd_dataset.checking.sinks import Prepare, RowSink, ShardSink
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
-from dnnd_dataset.file_tree import Identity, Snapshot
+from dnnd_dataset.file_tree import Identity
 from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
@@ -104,56 +99,7 @@ GC_THRESHOLD = 50_000
 DOCUMENT_TABLES = ARTICLE_TABLES
 
 
-Prepare = Callable[[str, list[Row]], Any]
 Progress = Callable[[int, int], None]
-
-
-class RowSink(Protocol):
-    """Where rows go: called per table with rows in the table's order, a few documents at a time.
-
-    ``prepare``, when not None, turns a table's rows into what ``add`` takes; it runs where
-    the documents are checked (a worker process with ``jobs`` > 1), so it must be picklable.
-    """
-
-    @property
-    def prepare(self) -> Prepare | None: ...
-
-    def add(self, table: str, rows: Any) -> None: ...
-
-
-@runtime_checkable
-class ShardSink(RowSink, Protocol):
-    """A sink that writes the rows of each block of articles as shards of their own.
-
-    ``start_blocks`` comes first, with the number of blocks; then for each block in order
-    either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
-    the block of that key are still at hand. A key of None is a block that is never reused.
-    After the blocks, the registry tables are either taken whole (``reuse_registries``) or
-    given as rows, after ``registries_made_under``.
-    """
-
-    def start_blocks(self, count: int) -> None: ...
-
-    def reusable(self, key: str) -> bool: ...
-
-    def reuse(self, key: str) -> None: ...
-
-    def end_block(self, key: str | None) -> None: ...
-
-    def registries_kept(self) -> bool:
-        """Whether the earlier output's registry tables may be taken, under some key."""
-        ...
-
-    def reuse_registries(self, key: str) -> dict[str, int] | None:
-        """Take the registry tables made under ``key`` instead of their rows; rows per table.
-
-        None when they are not at hand: then their rows come as usual.
-        """
-        ...
-
-    def registries_made_under(self, key: str | None) -> None:
-        """The registry tables that come next are made under ``key`` (None: no key)."""
-        ...
 
 
 @dataclass
@@ -336,7 +282,18 @@ def _check_corpus(
             sink.add(table, rows)
 
     gathered = Gathered(state)
-    plan, world = _plan_blocks(context, stems, cache, sink, gathered.keys, snapshot, registry_files)
+    check_here = functools.partial(_outcomes_here, context)
+    plan, world = plan_blocks(
+        context.raw,
+        context.today,
+        context.rows_wanted,
+        stems,
+        cache,
+        sink,
+        gathered.keys,
+        snapshot,
+        registry_files,
+    )
     if snapshot is not None:
         snapshot.clear()  # a hundred thousand identities at 50,000 articles: used
     shards = sink if isinstance(sink, ShardSink) else None
@@ -345,7 +302,7 @@ def _check_corpus(
     # With registry tables of the earlier output at hand, the blocks' contributions are
     # gathered after the blocks, and only if those tables cannot be taken as they are.
     deferred = shards is not None and world is not None and shards.registries_kept()
-    parts: list[_Part] = []
+    parts: list[Part] = []
     to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
@@ -355,14 +312,14 @@ def _check_corpus(
             gathered.keys += block.document_keys
             # Read here, one block at a time: the entries of a large corpus, read at once,
             # would take more room than everything else the run holds.
-            summary = _kept_summary(cache, block) if block.kept else None
+            summary = kept_summary(cache, block) if block.kept else None
             if summary is not None:
                 done += len(block.stems)
                 progress(done, total)
                 gathered.block_summary(summary)
-                parts.append(_Part(block, summary.contribution))
+                parts.append(Part(block, summary.contribution))
                 if not deferred:
-                    _gather_contribution(context, cache, gathered, parts[-1])
+                    gather_contribution(check_here, cache, gathered, parts[-1])
                 for table, count in summary.rows.items():
                     counted[table] += count
                 if shards is not None and block.key is not None and not state.issues:
@@ -399,7 +356,7 @@ def _check_corpus(
                         contribution_key(kept): made.contribution_bytes,
                     }
                 )
-            part = _Part(block, made.summary.contribution if made is not None else None)
+            part = Part(block, made.summary.contribution if made is not None else None)
             if deferred:
                 # Kept whole only where the cache does not keep it: a block without a key,
                 # or one that did not fit (whose outcomes are few and have problems).
@@ -428,7 +385,7 @@ def _check_corpus(
     )
     if deferred and taken is None:
         for part in parts:
-            _gather_contribution(context, cache, gathered, part)
+            gather_contribution(check_here, cache, gathered, part)
     coverage, documents = gathered.coverage, gathered.documents
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
@@ -467,110 +424,6 @@ def _check_corpus(
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
-
-
-@dataclass
-class _Block:
-    """A block of articles, its key (None: never kept) and its kept entry when it is reused."""
-
-    stems: list[str]
-    key: str | None
-    document_keys: list[str | None]
-    # Whether the cache holds an entry for it, read when the run reaches the block.
-    kept: bool = False
-
-
-def _plan_blocks(
-    context: _Context,
-    stems: list[str],
-    cache: DocumentCache,
-    sink: RowSink | None,
-    kept_keys: list[str | None],
-    snapshot: Snapshot | None,
-    registry_files: Mapping[str, str] | None,
-) -> tuple[list[_Block], str | None]:
-    """The blocks of the run, each marked when it needs no checking, and the world digest.
-
-    ``kept_keys`` receives the keys of other cache entries the plan uses.
-
-    A block is reused when its entry is kept and its rows are not wanted (no sink) or the
-    sink still has its shards; the checks of its documents are then skipped altogether.
-    Keys are made only with a cache, for a corpus of more than one block whose registries
-    have no problem.
-    """
-    cut = shard_blocks(stems)
-    # One block is one shard of each table, always written: nothing to keep for it.
-    wanted = registry_files is not None and context.rows_wanted and len(cut) > 1
-    world = (
-        world_digest(context.raw, context.today, registry_files)
-        if wanted and registry_files is not None
-        else None
-    )
-    inside = world is not None and documents_folder_inside(context.raw)
-    stats = FileStats(cache, context.raw, snapshot) if inside else None
-    planned = []
-    for stems_of_block in cut:
-        keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
-        known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
-        key = block_key(world, known) if world is not None and len(known) == len(keys) else None
-        planned.append(_Block(stems_of_block, key, keys))
-    if stats is not None:
-        kept_keys.append(stats.save())
-    shards = sink if isinstance(sink, ShardSink) else None
-    if sink is not None and shards is None:
-        return planned, world  # every row is wanted
-    present = cache.present(block.key for block in planned if block.key)
-    for block in planned:
-        if block.key in present and (shards is None or shards.reusable(block.key)):
-            block.kept = True
-    return planned, world
-
-
-def _kept_summary(cache: DocumentCache, block: _Block) -> BlockSummary | None:
-    data = cache.get_many([block.key]).get(block.key) if block.key else None
-    return summary_from_bytes(data, block.stems) if data is not None else None
-
-
-@dataclass
-class _Part:
-    """A block as the checks across documents see it, until its contribution is gathered.
-
-    ``digest`` is its contribution's SHA-256 (None: it has none, having problems); the
-    contribution itself is in the cache under the block's key, or held here: whole, or as
-    its documents' outcomes.
-    """
-
-    block: _Block
-    digest: str | None
-    contribution: BlockContribution | None = None
-    outcomes: list[DocumentOutcome] | None = None
-
-
-def _gather_contribution(
-    context: _Context, cache: DocumentCache, gathered: Gathered, part: _Part
-) -> None:
-    """Gather what the block of ``part`` gives the checks across documents and the registries.
-
-    A contribution the cache no longer gives (or gives damaged) is made again by checking
-    the block's documents here: their rows are not wanted, their shards are written.
-    """
-    stems, contribution = part.block.stems, part.contribution
-    if contribution is None and part.outcomes is None and part.block.key and part.digest:
-        key = contribution_key(part.block.key)
-        data = cache.get_many([key]).get(key)
-        if data is not None:
-            contribution = contribution_from_bytes(data, part.digest, len(stems))
-    if contribution is not None:
-        gathered.block_contribution(stems, contribution)
-        return
-    outcomes = part.outcomes
-    if outcomes is None:
-        outcomes = [outcome for chunk in _check_here(context, stems) for outcome in chunk.outcomes]
-        for outcome in outcomes:
-            # The block's summary said it had none: found now, they are reported all the same.
-            gathered.state.issues += outcome.issues
-    for outcome in outcomes:
-        gathered.outcome_contribution(outcome)
 
 
 def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
@@ -635,6 +488,11 @@ def _check_here(context: _Context, stems: list[str]) -> Iterator[ChunkOutcome]:
         _context, _cache = saved
         _described.clear()
     return iter(outcomes)
+
+
+def _outcomes_here(context: _Context, stems: list[str]) -> list[DocumentOutcome]:
+    """The outcomes of ``stems`` checked in this process, in their order."""
+    return [outcome for chunk in _check_here(context, stems) for outcome in chunk.outcomes]
 
 
 _context: _Context | None = None

@@ -77,7 +77,7 @@ DEFAULT_ROW_GROUP_ROWS = 100_000
 class DatasetWriter:
     """Rows in, the output folder out: Parquet shards as rows come, then card and Croissant.
 
-    A :class:`dnnd_dataset.checking.pipeline.RowSink`: each table's rows arrive in the
+    A :class:`dnnd_dataset.checking.sinks.RowSink`: each table's rows arrive in the
     table's order. ``package``, when given, is a folder that also receives each table whole
     as ``<table>.parquet`` (the files ``import dnnd_dataset`` reads).
     """

@@ -1,0 +1,141 @@
+"""Which blocks of articles a run takes from the cache, and what each block gives the checks.
+
+The plan cuts the documents into the blocks that share a shard and marks those whose kept
+entry (and, with a sink of shards, whose shards) can stand in for checking their documents.
+A block's contribution to the checks across documents comes from the cache, from the block
+as the run holds it, or from checking its documents again when the cache lost it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dnnd_dataset.checking.block_entry import (
+    BlockContribution,
+    BlockSummary,
+    block_key,
+    contribution_from_bytes,
+    contribution_key,
+    summary_from_bytes,
+    world_digest,
+)
+from dnnd_dataset.checking.document_cache import DocumentCache
+from dnnd_dataset.checking.file_stats import FileStats
+from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered
+from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
+from dnnd_dataset.checking.sinks import RowSink, ShardSink
+from dnnd_dataset.file_tree import Snapshot
+from dnnd_dataset.reading.raw_loading import documents_folder_inside
+
+# The outcomes of the documents of the given stems, checked in this process, in their order.
+CheckHere = Callable[[list[str]], Iterable[DocumentOutcome]]
+
+
+@dataclass
+class Block:
+    """A block of articles, its key (None: never kept) and its kept entry when it is reused."""
+
+    stems: list[str]
+    key: str | None
+    document_keys: list[str | None]
+    # Whether the cache holds an entry for it, read when the run reaches the block.
+    kept: bool = False
+
+
+def plan_blocks(
+    raw: Path,
+    today: dt.date,
+    rows_wanted: bool,
+    stems: list[str],
+    cache: DocumentCache,
+    sink: RowSink | None,
+    kept_keys: list[str | None],
+    snapshot: Snapshot | None,
+    registry_files: Mapping[str, str] | None,
+) -> tuple[list[Block], str | None]:
+    """The blocks of the run, each marked when it needs no checking, and the world digest.
+
+    ``kept_keys`` receives the keys of other cache entries the plan uses. ``rows_wanted`` is
+    False when the registries have problems.
+
+    A block is reused when its entry is kept and its rows are not wanted (no sink) or the
+    sink still has its shards; the checks of its documents are then skipped altogether.
+    Keys are made only with a cache, for a corpus of more than one block whose registries
+    have no problem.
+    """
+    cut = shard_blocks(stems)
+    # One block is one shard of each table, always written: nothing to keep for it.
+    wanted = registry_files is not None and rows_wanted and len(cut) > 1
+    world = (
+        world_digest(raw, today, registry_files) if wanted and registry_files is not None else None
+    )
+    inside = world is not None and documents_folder_inside(raw)
+    stats = FileStats(cache, raw, snapshot) if inside else None
+    planned = []
+    for stems_of_block in cut:
+        keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
+        known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
+        key = block_key(world, known) if world is not None and len(known) == len(keys) else None
+        planned.append(Block(stems_of_block, key, keys))
+    if stats is not None:
+        kept_keys.append(stats.save())
+    shards = sink if isinstance(sink, ShardSink) else None
+    if sink is not None and shards is None:
+        return planned, world  # every row is wanted
+    present = cache.present(block.key for block in planned if block.key)
+    for block in planned:
+        if block.key in present and (shards is None or shards.reusable(block.key)):
+            block.kept = True
+    return planned, world
+
+
+def kept_summary(cache: DocumentCache, block: Block) -> BlockSummary | None:
+    """The summary the cache keeps for ``block``; None when it is gone or does not read."""
+    data = cache.get_many([block.key]).get(block.key) if block.key else None
+    return summary_from_bytes(data, block.stems) if data is not None else None
+
+
+@dataclass
+class Part:
+    """A block as the checks across documents see it, until its contribution is gathered.
+
+    ``digest`` is its contribution's SHA-256 (None: it has none, having problems); the
+    contribution itself is in the cache under the block's key, or held here: whole, or as
+    its documents' outcomes.
+    """
+
+    block: Block
+    digest: str | None
+    contribution: BlockContribution | None = None
+    outcomes: list[DocumentOutcome] | None = None
+
+
+def gather_contribution(
+    check_here: CheckHere, cache: DocumentCache, gathered: Gathered, part: Part
+) -> None:
+    """Gather what the block of ``part`` gives the checks across documents and the registries.
+
+    A contribution the cache no longer gives (or gives damaged) is made again by checking
+    the block's documents with ``check_here``: their rows are not wanted, their shards are
+    written.
+    """
+    stems, contribution = part.block.stems, part.contribution
+    if contribution is None and part.outcomes is None and part.block.key and part.digest:
+        key = contribution_key(part.block.key)
+        data = cache.get_many([key]).get(key)
+        if data is not None:
+            contribution = contribution_from_bytes(data, part.digest, len(stems))
+    if contribution is not None:
+        gathered.block_contribution(stems, contribution)
+        return
+    outcomes = part.outcomes
+    if outcomes is None:
+        outcomes = list(check_here(stems))
+        for outcome in outcomes:
+            # The block's summary said it had none: found now, they are reported all the same.
+            gathered.state.issues += outcome.issues
+    for outcome in outcomes:
+        gathered.outcome_contribution(outcome)

@@ -1,0 +1,58 @@
+"""Where the checked rows go: the protocols a sink of the pipeline follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+from dnnd_dataset.checking.document_rows import Row
+
+Prepare = Callable[[str, list[Row]], Any]
+
+
+class RowSink(Protocol):
+    """Where rows go: called per table with rows in the table's order, a few documents at a time.
+
+    ``prepare``, when not None, turns a table's rows into what ``add`` takes; it runs where
+    the documents are checked (a worker process with ``jobs`` > 1), so it must be picklable.
+    """
+
+    @property
+    def prepare(self) -> Prepare | None: ...
+
+    def add(self, table: str, rows: Any) -> None: ...
+
+
+@runtime_checkable
+class ShardSink(RowSink, Protocol):
+    """A sink that writes the rows of each block of articles as shards of their own.
+
+    ``start_blocks`` comes first, with the number of blocks; then for each block in order
+    either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
+    the block of that key are still at hand. A key of None is a block that is never reused.
+    After the blocks, the registry tables are either taken whole (``reuse_registries``) or
+    given as rows, after ``registries_made_under``.
+    """
+
+    def start_blocks(self, count: int) -> None: ...
+
+    def reusable(self, key: str) -> bool: ...
+
+    def reuse(self, key: str) -> None: ...
+
+    def end_block(self, key: str | None) -> None: ...
+
+    def registries_kept(self) -> bool:
+        """Whether the earlier output's registry tables may be taken, under some key."""
+        ...
+
+    def reuse_registries(self, key: str) -> dict[str, int] | None:
+        """Take the registry tables made under ``key`` instead of their rows; rows per table.
+
+        None when they are not at hand: then their rows come as usual.
+        """
+        ...
+
+    def registries_made_under(self, key: str | None) -> None:
+        """The registry tables that come next are made under ``key`` (None: no key)."""
+        ...
