@@ -42,17 +42,24 @@ def index_bytes(index: _Index) -> bytes:
     """``index`` as the names of its documents, then their identities as 64-bit integers,
     then their keys. A document an identity of which does not fit (a file system may give
     any number) is left out: its key is made again from its bytes."""
-    fits = {
-        stem: entry
-        for stem, entry in index.items()
-        if all(number in _RANGE for number in (*entry[0], *entry[1]))
-    }
-    names = "\0".join(fits).encode("utf-8", "surrogateescape")
-    numbers = array(
-        _NUMBERS.typecode, [n for text, notes, _ in fits.values() for n in (*text, *notes)]
+    try:
+        numbers = _numbers(index)
+    except OverflowError:
+        index = {
+            stem: entry
+            for stem, entry in index.items()
+            if all(number in _RANGE for number in (*entry[0], *entry[1]))
+        }
+        numbers = _numbers(index)
+    names = "\0".join(index).encode("utf-8", "surrogateescape")
+    keys = "".join(key for _, _, key in index.values()).encode("ascii")
+    return b"".join((_MAGIC, _HEAD.pack(len(index), len(names)), names, numbers.tobytes(), keys))
+
+
+def _numbers(index: _Index) -> array[int]:
+    return array(
+        _NUMBERS.typecode, [n for text, notes, _ in index.values() for n in (*text, *notes)]
     )
-    keys = "".join(key for _, _, key in fits.values()).encode("ascii")
-    return b"".join((_MAGIC, _HEAD.pack(len(fits), len(names)), names, numbers.tobytes(), keys))
 
 
 def index_from_bytes(data: bytes) -> _Index:
