@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dnnd_dataset.builder import build
 from dnnd_dataset.checking import block_plan, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
+from dnnd_dataset.publishing.dataset_meta import data_file
 
 from .conftest import snapshot, synthetic_corpus
 
@@ -156,7 +157,7 @@ def test_each_edit_rewrites_few_shards_and_the_same_bytes_as_a_cold_build(
         rewritten = _rewritten(before, out)
         print(edit.__name__, sorted(rewritten))
         if edit is change_registry:
-            continue  # every document reads the registries: every block is checked again
+            continue  # most documents use the person: their blocks are checked again
         # One block changed (two when the edit ends or starts a block): its shard of each
         # table is written, every other shard is the earlier file. The registry tables and
         # the registries' evidence (the last shard of evidence) are written when their rows
@@ -362,3 +363,114 @@ def test_a_rebuild_with_problems_reports_what_a_cold_build_reports(
     # Back to what the earlier output was made from: its registry tables are taken whole.
     assert not _rewritten(before, out) & _registry_tables(out)
     assert snapshot(out) == expected
+
+
+def _users(raw: Path, entity_id: str) -> list[str]:
+    """The articles whose annotation names ``entity_id`` (in a mention, a position, ...)."""
+    return sorted(
+        path.stem
+        for path in (raw / "documents").glob("*.yaml")
+        if f": {entity_id}\n" in path.read_text(encoding="utf-8")
+    )
+
+
+def _block_shards(raw: Path, out: Path, stems: list[str]) -> set[str]:
+    """The shards of article rows of the blocks that hold ``stems``."""
+    cut = shard_blocks.blocks(sorted(path.stem for path in (raw / "documents").glob("*.txt")))
+    return {
+        data_file(table, number, _shards(out, table))
+        for number, block in enumerate(cut)
+        if set(block) & set(stems)
+        for table in ARTICLE_TABLES
+    }
+
+
+@pytest.mark.parametrize("users", [0, 1])
+def test_a_registry_edit_that_changes_no_name_checks_only_the_blocks_that_use_the_entry(
+    raw: Path, tmp_path: Path, users: int
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    posts = sorted((raw / "registry" / "posts").glob("*.yaml"))
+    path = next(path for path in posts if len(_users(raw, path.stem)) == users)
+    before = _identities(out)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("# ghi chú của người biên tập\n")
+    build(raw, out, cache=cache)
+    _same_as_cold(raw, out, tmp_path)
+    rewritten = _rewritten(before, out)
+    # Of the blocks, only those of the articles that use the post are checked and written
+    # again (the registry tables are made again, and taken whole where their rows are equal).
+    assert rewritten - _registry_tables(out) == _block_shards(raw, out, _users(raw, path.stem))
+
+
+def test_an_edit_of_a_meeting_checks_the_blocks_that_use_it_or_that_it_quotes_again(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    meeting = max((raw / "registry" / "meetings").glob("*.yaml"))
+    text = meeting.read_text(encoding="utf-8")
+    before = _identities(out)
+    meeting.write_text(text + "# ghi chú của người biên tập\n", encoding="utf-8")
+    build(raw, out, cache=cache)
+    _same_as_cold(raw, out, tmp_path)
+    quoted = sorted(
+        {line.split(":", 1)[1].strip() for line in text.splitlines() if "- article:" in line}
+    )
+    readers = sorted({*quoted, *_users(raw, meeting.stem)})
+    assert quoted and len(readers) < ARTICLES // 2
+    rewritten = _rewritten(before, out) - _registry_tables(out)
+    assert rewritten == _block_shards(raw, out, readers)
+
+
+def test_a_new_entry_that_owns_a_printed_name_checks_every_block_again(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    person = min((raw / "registry" / "persons").glob("*.yaml"))
+    # The same name under an id that sorts first: the name found in every text that prints
+    # it now belongs to the new entry, whose id the unmentioned-name problems would give.
+    twin = person.with_name("a-" + person.name)
+    twin.write_text(
+        person.read_text(encoding="utf-8").replace(f"id: {person.stem}", f"id: {twin.stem}"),
+        encoding="utf-8",
+    )
+    outcome = [build(raw, out, cache=cache).valid]
+    cold = tmp_path / "cold"
+    outcome.append(build(raw, cold).valid)
+    assert outcome == [True, True]
+    assert snapshot(out) == snapshot(cold)
+    # Every block was checked again: the names every text is searched for changed.
+    assert _rewritten(before, out) >= {
+        path.relative_to(out).as_posix() for path in (out / "data" / "ner").iterdir()
+    }
+
+
+def test_a_block_checked_under_other_registries_is_checked_again_when_they_come_back(
+    raw: Path, tmp_path: Path
+) -> None:
+    first, second, cache = tmp_path / "first", tmp_path / "second", tmp_path / "cache"
+    build(raw, first, cache=cache)
+    post = next(
+        path
+        for path in sorted((raw / "registry" / "posts").glob("*.yaml"))
+        if len(_users(raw, path.stem)) == 1
+    )
+    kept = post.read_text(encoding="utf-8")
+    post.write_text(kept + "# ghi chú\n", encoding="utf-8")
+    # Another output from the same cache: the block of the post's article is checked under
+    # the edited registries, and kept so.
+    build(raw, second, cache=cache)
+    post.write_text(kept, encoding="utf-8")
+    edited = _free_article(raw, 20)
+    edit_text(raw)  # so that the first output is not up to date
+    before = _identities(first)
+    # The registries of the first output again: its registry tables are taken whole, but the
+    # block kept under the edited post is checked again, since it was made under another.
+    build(raw, first, cache=cache)
+    _same_as_cold(raw, first, tmp_path)
+    rewritten = _rewritten(before, first) - _registry_tables(first)
+    assert rewritten == _block_shards(raw, first, [*_users(raw, post.stem), edited])

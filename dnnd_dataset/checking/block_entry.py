@@ -1,10 +1,10 @@
 """What a block of articles gave the run, kept so that an unchanged block is not checked again.
 
-A block (:mod:`dnnd_dataset.checking.shard_blocks`) whose documents and registries are
-byte for byte what they were when its entry was made gives the run exactly what checking
-it again would: for each document what the checks across documents and the registry tables
-need (never its text or its rows: those stay in the shards already written), and the number
-of rows of each table. Only a block without any problem is kept.
+A block (:mod:`dnnd_dataset.checking.shard_blocks`) whose documents, and what they read of
+the registries, are byte for byte what they were when its entry was made gives the run
+exactly what checking it again would: for each document what the checks across documents
+and the registry tables need (never its text or its rows: those stay in the shards already
+written), and the number of rows of each table. Only a block without any problem is kept.
 
 A block is kept as two entries of the document cache. Its summary (the documents, their
 counts for the report and the card, the digests of their texts, its rows per table) is read
@@ -17,17 +17,22 @@ digests of every block's contribution make the key of the registry tables
 the registry tables of the earlier output without reading any contribution.
 
 The key binds everything an outcome depends on: the checking code and libraries, the raw
-folder as given, the build date, the bytes of every registry file as loaded (their digests
-remembered with the registry memo, so that unchanged files are not read) and each
-document's own key (its text and annotation). Entries are JSON read back through a strict schema,
-sealed by the document cache like any entry: reading one never runs code.
+folder as given, the build date, what the documents read of the registries
+(:mod:`dnnd_dataset.checking.registry_view`: the names and printed values of every entry,
+and the bytes of the files of the entries that quote the documents, as loaded; their
+digests are remembered with the registry memo, so that unchanged files are not read) and
+each document's own key (its text and annotation). The entries the documents use are
+named in the summary with their digest, compared when the block is reused. The registry
+tables are keyed by every registry file's bytes (:func:`world_digest`). Entries are JSON
+read back through a strict schema, sealed by the document cache like any entry: reading one
+never runs code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +77,11 @@ class BlockSummary:
     rows: dict[str, int]
     # The SHA-256 of the block's contribution as kept (:func:`contribution_bytes`).
     contribution: str
+    # The world digest when the block was checked, and the digest of the registry entries
+    # its documents use (``RegistryView.used``) then: under other registries, the block is
+    # reused only while the entries it uses are the same.
+    world: str
+    used_digest: str
 
 
 @with_config(ConfigDict(strict=True))
@@ -94,6 +104,8 @@ class BlockContribution:
     forms: list[tuple[str, str]]
     # Per document: the positions it states
     positions: list[list[Position]]
+    # The registry entries its documents use, sorted
+    used: list[str]
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,7 @@ class BlockBuilder:
         self.links: list[tuple[list[str], list[str]]] = []
         self.forms: set[tuple[str, str]] = set()
         self.positions: list[list[Position]] = []
+        self.used: set[str] = set()
 
     def add(
         self,
@@ -134,6 +147,7 @@ class BlockBuilder:
         printed: set[str],
         printed_as: dict[str, str],
         contribution: Contribution,
+        used: list[str],
     ) -> None:
         if not self._column(self.coverage, coverage) or not self._column(self.counts, counts):
             self.fits = False
@@ -152,6 +166,7 @@ class BlockBuilder:
         self.links.append((body, [entity for entity, chrome in contribution.links if chrome]))
         self.forms.update(contribution.forms)
         self.positions.append([_position(stated, stem) for stated in contribution.positions])
+        self.used.update(used)
 
     def _column(self, columns: dict[str, list[int]], values: dict[str, int]) -> bool:
         """Append a document's values; False when its keys differ from the block's."""
@@ -161,8 +176,14 @@ class BlockBuilder:
             columns.setdefault(name, []).append(value)
         return True
 
-    def entry(self, rows: dict[str, int]) -> BlockEntry | None:
-        if not self.fits:
+    def entry(
+        self, rows: dict[str, int], world: str, used_digest: Callable[[list[str]], str | None]
+    ) -> BlockEntry | None:
+        """The block's entry under the registries of ``world``; None when a document did not
+        fit or an entry it uses is not known by ``used_digest``."""
+        used = sorted(self.used)
+        digest = used_digest(used)
+        if not self.fits or digest is None:
             return None
         contribution = BlockContribution(
             quoted=self.quoted,
@@ -173,6 +194,7 @@ class BlockBuilder:
             links=self.links,
             forms=sorted(self.forms),
             positions=self.positions,
+            used=used,
         )
         data = _CONTRIBUTION.dump_json(contribution)
         summary = BlockSummary(
@@ -183,6 +205,8 @@ class BlockBuilder:
             texts=self.texts,
             rows=rows,
             contribution=hashlib.sha256(data).hexdigest(),
+            world=world,
+            used_digest=digest,
         )
         return BlockEntry(summary, contribution, data)
 
@@ -295,9 +319,10 @@ def world_digest(raw: Path, today: dt.date, registry_files: Mapping[str, str]) -
     return digest.hexdigest()
 
 
-def block_key(world: str, documents: list[tuple[str, str]]) -> str:
-    """The key of a block: the world digest and each (stem, document key) in order."""
-    digest = hashlib.sha256(_KIND + world.encode())
+def block_key(view: str, documents: list[tuple[str, str]]) -> str:
+    """The key of a block: what its documents read of the registries besides the entries
+    they use (``RegistryView.block``) and each (stem, document key) in order."""
+    digest = hashlib.sha256(_KIND + view.encode())
     for stem, key in documents:
         digest.update(f"{stem}\0{key}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

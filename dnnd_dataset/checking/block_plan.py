@@ -25,6 +25,7 @@ from dnnd_dataset.checking.block_entry import (
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered
+from dnnd_dataset.checking.registry_view import RegistryView
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.sinks import RowSink, ShardSink
 from dnnd_dataset.file_tree import Snapshot
@@ -55,6 +56,7 @@ def plan_blocks(
     kept_keys: list[str | None],
     snapshot: Snapshot | None,
     registry_files: Mapping[str, str] | None,
+    view: RegistryView | None,
 ) -> tuple[list[Block], str | None]:
     """The blocks of the run, each marked when it needs no checking, and the world digest.
 
@@ -64,7 +66,8 @@ def plan_blocks(
     A block is reused when its entry is kept and its rows are not wanted (no sink) or the
     sink still has its shards; the checks of its documents are then skipped altogether.
     Keys are made only with a cache, for a corpus of more than one block whose registries
-    have no problem.
+    have no problem. A block's key binds what its documents read of the registries
+    (``view``); the world digest, of every registry file, keys the registry tables.
     """
     cut = shard_blocks(stems)
     # One block is one shard of each table, always written: nothing to keep for it.
@@ -78,7 +81,8 @@ def plan_blocks(
     for stems_of_block in cut:
         keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
         known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
-        key = block_key(world, known) if world is not None and len(known) == len(keys) else None
+        read = view.block(stems_of_block) if world is not None and view is not None else None
+        key = block_key(read, known) if read is not None and len(known) == len(keys) else None
         planned.append(Block(stems_of_block, key, keys))
     if stats is not None:
         kept_keys.append(stats.save())
@@ -96,6 +100,14 @@ def kept_summary(cache: DocumentCache, block: Block) -> BlockSummary | None:
     """The summary the cache keeps for ``block``; None when it is gone or does not read."""
     data = cache.get_many([block.key]).get(block.key) if block.key else None
     return summary_from_bytes(data, block.stems) if data is not None else None
+
+
+def kept_contribution(cache: DocumentCache, block: Block, digest: str) -> BlockContribution | None:
+    """The contribution the cache keeps for ``block``, if it reads and its SHA-256 is
+    ``digest`` (its summary's)."""
+    key = contribution_key(block.key) if block.key else None
+    data = cache.get_many([key]).get(key) if key else None
+    return contribution_from_bytes(data, digest, len(block.stems)) if data is not None else None
 
 
 @dataclass
@@ -123,11 +135,8 @@ def gather_contribution(
     written.
     """
     stems, contribution = part.block.stems, part.contribution
-    if contribution is None and part.outcomes is None and part.block.key and part.digest:
-        key = contribution_key(part.block.key)
-        data = cache.get_many([key]).get(key)
-        if data is not None:
-            contribution = contribution_from_bytes(data, part.digest, len(stems))
+    if contribution is None and part.outcomes is None and part.digest:
+        contribution = kept_contribution(cache, part.block, part.digest)
     if contribution is not None:
         gathered.block_contribution(stems, contribution)
         return

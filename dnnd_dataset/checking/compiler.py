@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
@@ -797,16 +798,31 @@ def registry_quotes(state: CheckState) -> dict[str, list[tuple[str, SourcedAncho
     own text where it is checked (``resolve_quotes``), so no text is needed after it.
     """
     quotes: dict[str, list[tuple[str, SourcedAnchor]]] = {}
+    for _, entity_id, anchor in _quote_sources(state):
+        quotes.setdefault(anchor.article, []).append((entity_id, anchor))
+    return quotes
+
+
+def quoting_entries(state: CheckState) -> dict[str, set[str]]:
+    """Article id -> the ids of the entries whose quotes from it a document's check reads:
+    the entry that holds each quote and the entity the quote links to."""
+    entries: dict[str, set[str]] = {}
+    for holder, entity_id, anchor in _quote_sources(state):
+        entries.setdefault(anchor.article, set()).update((holder, entity_id))
+    return entries
+
+
+def _quote_sources(state: CheckState) -> Iterator[tuple[str, str, SourcedAnchor]]:
+    """(the entry that holds it, the entity it links, the anchor) of every registry quote."""
     for registry in ("directives", "meetings"):
         for entry in state.entries(registry):
             entity_id = _id_of(entry)
             for _, anchor in _registry_anchors(entry):
-                quotes.setdefault(anchor.article, []).append((entity_id, anchor))
+                yield entity_id, entity_id, anchor
             if isinstance(entry.model, MeetingEntry):
                 for participant in entry.model.participants:
                     for anchor in participant.evidence:
-                        quotes.setdefault(anchor.article, []).append((participant.person, anchor))
-    return quotes
+                        yield entity_id, participant.person, anchor
 
 
 def resolve_quotes(

@@ -35,14 +35,19 @@ def entity_names(model: BaseModel) -> list[str]:
     return []
 
 
-def name_automaton(state: CheckState) -> ahocorasick.Automaton:
-    """Every normalized known name, mapped to its length and the first entity that has it."""
+def name_owners(state: CheckState) -> dict[str, str]:
+    """Every normalized known name and the first entity (by id) that has it."""
     owners: dict[str, str] = {}
     for entity_id, (_, entry) in state.entities.items():
         for name in entity_names(entry.model):
             key = normalize(name)
             if key not in owners or entity_id < owners[key]:
                 owners[key] = entity_id
+    return owners
+
+
+def name_automaton(owners: dict[str, str]) -> ahocorasick.Automaton:
+    """The names of :func:`name_owners`, each mapped to its length and its entity."""
     automaton = ahocorasick.Automaton()
     for name, entity_id in sorted(owners.items()):
         automaton.add_word(name, (len(name), entity_id))

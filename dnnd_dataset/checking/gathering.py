@@ -11,7 +11,7 @@ the contributions they gave before needs no contribution at all.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dnnd_dataset.checking.assembly import Links
 from dnnd_dataset.checking.block_entry import (
@@ -49,6 +49,8 @@ class DocumentOutcome:
     rows: dict[str, list[Row]] | None = None
     counts: dict[str, int] | None = None
     contribution: Contribution | None = None
+    # The registry entries its checks read (``compiler.used_ids``).
+    used: list[str] = field(default_factory=list)
 
 
 class Gathered:
@@ -161,4 +163,5 @@ def keep_in_block(builder: BlockBuilder, outcome: DocumentOutcome) -> None:
         printed=outcome.printed,
         printed_as=outcome.printed_as,
         contribution=outcome.contribution,
+        used=outcome.used,
     )

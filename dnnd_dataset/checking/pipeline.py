@@ -29,11 +29,20 @@ from pydantic import BaseModel
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
+    BlockContribution,
+    BlockSummary,
     contribution_key,
     registries_key,
     summary_bytes,
 )
-from dnnd_dataset.checking.block_plan import Part, gather_contribution, kept_summary, plan_blocks
+from dnnd_dataset.checking.block_plan import (
+    Block,
+    Part,
+    gather_contribution,
+    kept_contribution,
+    kept_summary,
+    plan_blocks,
+)
 from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
 from dnnd_dataset.checking.compiler import (
     check_document,
@@ -47,7 +56,7 @@ from dnnd_dataset.checking.compiler import (
     used_ids,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.coverage import check_coverage, name_automaton
+from dnnd_dataset.checking.coverage import check_coverage, name_automaton, name_owners
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Row,
@@ -71,6 +80,7 @@ from dnnd_dataset.checking.printed_names import (
     printed_values,
 )
 from dnnd_dataset.checking.registry_files import keep, recall
+from dnnd_dataset.checking.registry_view import RegistryView
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.sinks import Prepare, RowSink, ShardSink
 from dnnd_dataset.checking.state import CheckState
@@ -251,11 +261,19 @@ def _check_corpus(
     )
     check_registries(state)
     values = printed_values(state)
+    owners = name_owners(state)
+    # What documents read of the registries keys their blocks; only registries without a
+    # problem, each file known by its digest, are read alike by the next run.
+    view = (
+        RegistryView(raw, state.today, state, owners, values, registry_files)
+        if registry_files is not None and not state.issues
+        else None
+    )
     context = _Context(
         raw,
         state.today,
         _slim(state.entities),
-        name_automaton(state),
+        name_automaton(owners),
         cache.folder,
         rejected,
         registry_quotes(state),
@@ -293,6 +311,7 @@ def _check_corpus(
         gathered.keys,
         snapshot,
         registry_files,
+        view,
     )
     if snapshot is not None:
         snapshot.clear()  # a hundred thousand identities at 50,000 articles: used
@@ -313,11 +332,16 @@ def _check_corpus(
             # Read here, one block at a time: the entries of a large corpus, read at once,
             # would take more room than everything else the run holds.
             summary = kept_summary(cache, block) if block.kept else None
+            read = None
+            if summary is not None and summary.world != world:
+                read = _still_used(view, cache, block, summary)
+                if read is None:
+                    summary = None  # an entry its documents use has changed: checked here
             if summary is not None:
                 done += len(block.stems)
                 progress(done, total)
                 gathered.block_summary(summary)
-                parts.append(Part(block, summary.contribution))
+                parts.append(Part(block, summary.contribution, read))
                 if not deferred:
                     gather_contribution(check_here, cache, gathered, parts[-1])
                 for table, count in summary.rows.items():
@@ -345,7 +369,11 @@ def _check_corpus(
                         give(table, chunk.tables[table])
                 done += len(chunk.outcomes)
                 progress(done, total)
-            made = builder.entry(block_rows) if not state.issues else None
+            made = (
+                builder.entry(block_rows, world, view.used)
+                if view is not None and world is not None and not state.issues
+                else None
+            )
             kept = block.key if made is not None else None
             if shards is not None and not state.issues:
                 shards.end_block(kept)
@@ -424,6 +452,17 @@ def _check_corpus(
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
+
+
+def _still_used(
+    view: RegistryView | None, cache: DocumentCache, block: Block, summary: BlockSummary
+) -> BlockContribution | None:
+    """The contribution of a block checked under other registries, when the entries its
+    documents use are what they were (read from the cache to name them); None otherwise."""
+    contribution = kept_contribution(cache, block, summary.contribution)
+    if view is None or contribution is None:
+        return None
+    return contribution if view.used(contribution.used) == summary.used_digest else None
 
 
 def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
@@ -566,6 +605,7 @@ def _outcome(context: _Context, result: DocumentResult, key: str | None) -> Docu
         has_document=result.document is not None,
         unreadable=result.unreadable,
         proposals=result.proposals,
+        used=result.used,
         coverage=None,
         quoted={},
         printed=set(),
