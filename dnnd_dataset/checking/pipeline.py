@@ -341,9 +341,13 @@ def _check_corpus(
                 done += len(block.stems)
                 progress(done, total)
                 gathered.block_summary(summary)
-                parts.append(Part(block, summary.contribution, read))
+                # Deferred, a contribution read to check the entries used is read again
+                # when gathered: held, every block's would be held at once.
+                part = Part(block, summary.contribution, None if deferred else read)
+                parts.append(part)
                 if not deferred:
-                    gather_contribution(check_here, cache, gathered, parts[-1])
+                    gather_contribution(check_here, cache, gathered, part)
+                    part.contribution = None  # gathered: not held through the run
                 for table, count in summary.rows.items():
                     counted[table] += count
                 if shards is not None and block.key is not None and not state.issues:
