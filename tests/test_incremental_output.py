@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dnnd_dataset.builder import build
+from dnnd_dataset.builder import build, check
 from dnnd_dataset.checking import block_plan, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 from dnnd_dataset.publishing.dataset_meta import data_file
@@ -474,3 +474,45 @@ def test_a_block_checked_under_other_registries_is_checked_again_when_they_come_
     _same_as_cold(raw, first, tmp_path)
     rewritten = _rewritten(before, first) - _registry_tables(first)
     assert rewritten == _block_shards(raw, first, [*_users(raw, post.stem), edited])
+
+
+def _author(raw: Path) -> Path:
+    """The registry file of a person whom some article gives as its author."""
+    for path in sorted((raw / "registry" / "persons").glob("*.yaml")):
+        for annotation in sorted((raw / "documents").glob("*.yaml")):
+            if f"authors:\n- person: {path.stem}\n" in annotation.read_text(encoding="utf-8"):
+                return path
+    raise AssertionError("no article has an author")
+
+
+def _name_with_a_no_break_space(path: Path) -> None:
+    """The person's name with a no-break space for its last space: the same name where texts
+    are searched (look-alikes are one), another value in the authors of the articles."""
+    text = path.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("name: "))
+    assert line.count(" ") >= 2
+    head, tail = line.rsplit(" ", 1)
+    path.write_text(text.replace(line, f"{head}\u00a0{tail}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("between", ["check", "another output"])
+def test_shards_written_under_other_registry_entries_are_not_taken(
+    raw: Path, tmp_path: Path, between: str
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    person = _author(raw)
+    _name_with_a_no_break_space(person)
+    # The blocks of the person's articles are checked under the edited entry, and kept so
+    # in the cache, while the output still holds their shards written under the old one.
+    if between == "check":
+        assert check(raw, cache=cache).valid
+    else:
+        build(raw, tmp_path / "other", cache=cache)
+    before = _identities(out)
+    build(raw, out, cache=cache)
+    _same_as_cold(raw, out, tmp_path)
+    assert snapshot(out) != expected
+    rewritten = _rewritten(before, out) - _registry_tables(out)
+    assert rewritten == _block_shards(raw, out, _users(raw, person.stem))

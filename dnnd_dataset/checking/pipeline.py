@@ -337,6 +337,15 @@ def _check_corpus(
                 read = _still_used(view, cache, block, summary)
                 if read is None:
                     summary = None  # an entry its documents use has changed: checked here
+            if (
+                summary is not None
+                and shards is not None
+                and block.key is not None
+                and not shards.reusable(block.key, summary.used_digest)
+            ):
+                # Its shards were written with other entries than its entry was kept with
+                # (a run with other registries, into another output or none, kept it since).
+                summary, read = None, None
             if summary is not None:
                 done += len(block.stems)
                 progress(done, total)
@@ -376,7 +385,7 @@ def _check_corpus(
             )
             kept = block.key if made is not None else None
             if shards is not None and not state.issues:
-                shards.end_block(kept)
+                shards.end_block(kept, made.summary.used_digest if made is not None else None)
             if kept is not None and made is not None:
                 cache.put_many(
                     {
