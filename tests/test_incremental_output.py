@@ -516,3 +516,34 @@ def test_shards_written_under_other_registry_entries_are_not_taken(
     assert snapshot(out) != expected
     rewritten = _rewritten(before, out) - _registry_tables(out)
     assert rewritten == _block_shards(raw, out, _users(raw, person.stem))
+
+
+def test_a_dangling_reference_suggests_what_a_cold_build_suggests(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    person = _author(raw)
+    assert person.stem[-1] in "0123456"
+    typo, closer = person.stem[:-1] + "7", person.stem[:-1] + "8"
+    annotation = next(
+        path
+        for path in sorted((raw / "documents").glob("*.yaml"))
+        if f"authors:\n- person: {person.stem}\n" in path.read_text(encoding="utf-8")
+    )
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(
+        text.replace(f"authors:\n- person: {person.stem}\n", f"authors:\n- person: {typo}\n"),
+        encoding="utf-8",
+    )
+    found = _problems(raw, out, cache)
+    assert [f"did you mean {person.stem!r}? " in line for line in found[0]] == [True]
+    # A new person whose id is as close to the typo, and sorts after: the one suggested now.
+    entry = person.read_text(encoding="utf-8").replace(f"id: {person.stem}", f"id: {closer}")
+    name = next(line for line in entry.splitlines() if line.startswith("name: "))
+    (person.parent / f"{closer}.yaml").write_text(
+        entry.replace(name, "name: Tên Chưa In Ở Đâu"), encoding="utf-8"
+    )
+    found = _problems(raw, out, cache)
+    assert [f"did you mean {closer!r}? " in line for line in found[0]] == [True]
+    assert found == _problems(raw, tmp_path / "cold", None)

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import json
 import multiprocessing
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -56,7 +57,12 @@ from dnnd_dataset.checking.compiler import (
     used_ids,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.coverage import check_coverage, name_automaton, name_owners
+from dnnd_dataset.checking.coverage import (
+    check_coverage,
+    entity_names,
+    name_automaton,
+    name_owners,
+)
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Row,
@@ -580,7 +586,9 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
         key = keys[stem]
         entry, found = cached.pop(key, None) if key else None, files[stem]
         result = from_entry(entry, stem, found.text) if entry and found else None
-        if result is not None and result.used_digest == _used_digest(context, result.used):
+        if result is not None and result.used_digest == _used_digest(
+            context, result.used, result.issues
+        ):
             outcome = _outcome(context, result, key)
             if outcome.issues == result.issues:
                 outcomes.append(outcome)
@@ -689,7 +697,7 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
             result.rows, result.positions = _document_rows(state, loaded.document.model)
     if loaded.document is not None:
         result.used = used_ids(loaded.document.model)
-    result.used_digest = _used_digest(context, result.used)
+    result.used_digest = _used_digest(context, result.used, result.issues)
     return result
 
 
@@ -709,8 +717,12 @@ def _document_rows(
     return rows, stated_positions(ann, text, state.spans)
 
 
-def _used_digest(context: _Context, used: list[str]) -> str:
+def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str:
+    """The digest of what a document's result read of the registries: the entries ``used``,
+    and every id and name when ``issues`` suggest an id for one that is not there."""
     digest = hashlib.sha256()
+    if any(issue.code == "dangling-reference" for issue in issues):
+        digest.update(_suggested_from(context).encode())
     for entity_id in used:
         described = _described.get(entity_id)
         if described is None:
@@ -723,5 +735,22 @@ def _used_digest(context: _Context, used: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _suggested_from(context: _Context) -> str:
+    """The digest of what an id is suggested from (``compiler._closest_id``): every entry's
+    id, registry and names; made once per run and process, by the first document that
+    needs it."""
+    found = _described.get(_EVERY_ID)
+    if found is None:
+        every = [
+            (entity_id, registry, entity_names(entry.model))
+            for entity_id, (registry, entry) in sorted(context.entities.items())
+        ]
+        found = hashlib.sha256(json.dumps(every).encode()).hexdigest()
+        _described[_EVERY_ID] = found
+    return found
+
+
 # Each entry's content as the cache compares it, described once per run and process.
 _described: dict[str, str] = {}
+# Not an id: where ``_described`` keeps the digest of ``_suggested_from``.
+_EVERY_ID = "\0every id"
