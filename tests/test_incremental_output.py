@@ -547,3 +547,28 @@ def test_a_dangling_reference_suggests_what_a_cold_build_suggests(
     found = _problems(raw, out, cache)
     assert [f"did you mean {closer!r}? " in line for line in found[0]] == [True]
     assert found == _problems(raw, tmp_path / "cold", None)
+
+
+def test_after_a_registry_edit_a_rebuild_reads_no_block_contribution_again(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    posts = sorted((raw / "registry" / "posts").glob("*.yaml"))
+    post = next(path for path in posts if len(_users(raw, path.stem)) == 1)
+    with post.open("a", encoding="utf-8") as file:
+        file.write("# ghi chú của người biên tập\n")
+    # Every block is read to know the entries it uses, once: its entry then says that it
+    # was checked under the registries of this run.
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    edit_text(raw)
+
+    def unread(data: bytes, digest: str, count: int) -> None:
+        raise AssertionError("a contribution was read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(block_plan, "contribution_from_bytes", unread)
+        build(raw, out, cache=cache)
+    assert _registry_tables(out) and not _rewritten(before, out) & _registry_tables(out)
+    _same_as_cold(raw, out, tmp_path)

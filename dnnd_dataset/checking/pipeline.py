@@ -20,7 +20,7 @@ import hashlib
 import json
 import multiprocessing
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -328,6 +328,10 @@ def _check_corpus(
     # gathered after the blocks, and only if those tables cannot be taken as they are.
     deferred = shards is not None and world is not None and shards.registries_kept()
     parts: list[Part] = []
+    # Summaries of blocks reused under other registries than they were made under, with the
+    # same entries: restamped with this run's, so that the next run need not read the
+    # contributions again to name the entries.
+    restamped: dict[str, bytes] = {}
     to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
@@ -357,6 +361,8 @@ def _check_corpus(
                 progress(done, total)
                 gathered.block_summary(summary)
                 parts.append(Part(block, summary.contribution, read))
+                if read is not None and block.key is not None and world is not None:
+                    restamped[block.key] = summary_bytes(replace(summary, world=world))
                 if not deferred:
                     gather_contribution(check_here, cache, gathered, parts[-1])
                 for table, count in summary.rows.items():
@@ -430,6 +436,7 @@ def _check_corpus(
         for part in parts:
             gather_contribution(check_here, cache, gathered, part)
     coverage, documents = gathered.coverage, gathered.documents
+    cache.put_many(restamped)
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
         cache.keep_only(keys)
