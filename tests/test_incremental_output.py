@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dnnd_dataset.builder import build
+from dnnd_dataset.builder import build, check
 from dnnd_dataset.checking import block_plan, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
 from dnnd_dataset.publishing.dataset_meta import data_file
@@ -474,3 +474,101 @@ def test_a_block_checked_under_other_registries_is_checked_again_when_they_come_
     _same_as_cold(raw, first, tmp_path)
     rewritten = _rewritten(before, first) - _registry_tables(first)
     assert rewritten == _block_shards(raw, first, [*_users(raw, post.stem), edited])
+
+
+def _author(raw: Path) -> Path:
+    """The registry file of a person whom some article gives as its author."""
+    for path in sorted((raw / "registry" / "persons").glob("*.yaml")):
+        for annotation in sorted((raw / "documents").glob("*.yaml")):
+            if f"authors:\n- person: {path.stem}\n" in annotation.read_text(encoding="utf-8"):
+                return path
+    raise AssertionError("no article has an author")
+
+
+def _name_with_a_no_break_space(path: Path) -> None:
+    """The person's name with a no-break space for its last space: the same name where texts
+    are searched (look-alikes are one), another value in the authors of the articles."""
+    text = path.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("name: "))
+    assert line.count(" ") >= 2
+    head, tail = line.rsplit(" ", 1)
+    path.write_text(text.replace(line, f"{head}\u00a0{tail}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("between", ["check", "another output"])
+def test_shards_written_under_other_registry_entries_are_not_taken(
+    raw: Path, tmp_path: Path, between: str
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    expected = snapshot(out)
+    person = _author(raw)
+    _name_with_a_no_break_space(person)
+    # The blocks of the person's articles are checked under the edited entry, and kept so
+    # in the cache, while the output still holds their shards written under the old one.
+    if between == "check":
+        assert check(raw, cache=cache).valid
+    else:
+        build(raw, tmp_path / "other", cache=cache)
+    before = _identities(out)
+    build(raw, out, cache=cache)
+    _same_as_cold(raw, out, tmp_path)
+    assert snapshot(out) != expected
+    rewritten = _rewritten(before, out) - _registry_tables(out)
+    assert rewritten == _block_shards(raw, out, _users(raw, person.stem))
+
+
+def test_a_dangling_reference_suggests_what_a_cold_build_suggests(
+    raw: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    person = _author(raw)
+    assert person.stem[-1] in "0123456"
+    typo, closer = person.stem[:-1] + "7", person.stem[:-1] + "8"
+    annotation = next(
+        path
+        for path in sorted((raw / "documents").glob("*.yaml"))
+        if f"authors:\n- person: {person.stem}\n" in path.read_text(encoding="utf-8")
+    )
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(
+        text.replace(f"authors:\n- person: {person.stem}\n", f"authors:\n- person: {typo}\n"),
+        encoding="utf-8",
+    )
+    found = _problems(raw, out, cache)
+    assert [f"did you mean {person.stem!r}? " in line for line in found[0]] == [True]
+    # A new person whose id is as close to the typo, and sorts after: the one suggested now.
+    entry = person.read_text(encoding="utf-8").replace(f"id: {person.stem}", f"id: {closer}")
+    name = next(line for line in entry.splitlines() if line.startswith("name: "))
+    (person.parent / f"{closer}.yaml").write_text(
+        entry.replace(name, "name: Tên Chưa In Ở Đâu"), encoding="utf-8"
+    )
+    found = _problems(raw, out, cache)
+    assert [f"did you mean {closer!r}? " in line for line in found[0]] == [True]
+    assert found == _problems(raw, tmp_path / "cold", None)
+
+
+def test_after_a_registry_edit_a_rebuild_reads_no_block_contribution_again(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    posts = sorted((raw / "registry" / "posts").glob("*.yaml"))
+    post = next(path for path in posts if len(_users(raw, path.stem)) == 1)
+    with post.open("a", encoding="utf-8") as file:
+        file.write("# ghi chú của người biên tập\n")
+    # Every block is read to know the entries it uses, once: its entry then says that it
+    # was checked under the registries of this run.
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    edit_text(raw)
+
+    def unread(data: bytes, digest: str, count: int) -> None:
+        raise AssertionError("a contribution was read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(block_plan, "contribution_from_bytes", unread)
+        build(raw, out, cache=cache)
+    assert _registry_tables(out) and not _rewritten(before, out) & _registry_tables(out)
+    _same_as_cold(raw, out, tmp_path)

@@ -77,9 +77,10 @@ class BlockSummary:
     rows: dict[str, int]
     # The SHA-256 of the block's contribution as kept (:func:`contribution_bytes`).
     contribution: str
-    # The world digest when the block was checked, and the digest of the registry entries
-    # its documents use (``RegistryView.used``) then: under other registries, the block is
-    # reused only while the entries it uses are the same.
+    # The world digest when the block was checked (or last reused with the same entries
+    # under other registries), and the digest of the registry entries its documents use
+    # (``RegistryView.used``): under other registries, the block is reused only while the
+    # entries it uses are the same.
     world: str
     used_digest: str
 

@@ -17,9 +17,10 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import json
 import multiprocessing
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,12 @@ from dnnd_dataset.checking.compiler import (
     used_ids,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.coverage import check_coverage, name_automaton, name_owners
+from dnnd_dataset.checking.coverage import (
+    check_coverage,
+    entity_names,
+    name_automaton,
+    name_owners,
+)
 from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
 from dnnd_dataset.checking.document_rows import (
     Row,
@@ -322,6 +328,10 @@ def _check_corpus(
     # gathered after the blocks, and only if those tables cannot be taken as they are.
     deferred = shards is not None and world is not None and shards.registries_kept()
     parts: list[Part] = []
+    # Summaries of blocks reused under other registries than they were made under, with the
+    # same entries: restamped with this run's, so that the next run need not read the
+    # contributions again to name the entries.
+    restamped: dict[str, bytes] = {}
     to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
     checked = _check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
@@ -337,6 +347,15 @@ def _check_corpus(
                 read = _still_used(view, cache, block, summary)
                 if read is None:
                     summary = None  # an entry its documents use has changed: checked here
+            if (
+                summary is not None
+                and shards is not None
+                and block.key is not None
+                and not shards.reusable(block.key, summary.used_digest)
+            ):
+                # Its shards were written with other entries than its entry was kept with
+                # (a run with other registries, into another output or none, kept it since).
+                summary, read = None, None
             if summary is not None:
                 done += len(block.stems)
                 progress(done, total)
@@ -345,6 +364,8 @@ def _check_corpus(
                 # when gathered: held, every block's would be held at once.
                 part = Part(block, summary.contribution, None if deferred else read)
                 parts.append(part)
+                if read is not None and block.key is not None and world is not None:
+                    restamped[block.key] = summary_bytes(replace(summary, world=world))
                 if not deferred:
                     gather_contribution(check_here, cache, gathered, part)
                     part.contribution = None  # gathered: not held through the run
@@ -380,7 +401,7 @@ def _check_corpus(
             )
             kept = block.key if made is not None else None
             if shards is not None and not state.issues:
-                shards.end_block(kept)
+                shards.end_block(kept, made.summary.used_digest if made is not None else None)
             if kept is not None and made is not None:
                 cache.put_many(
                     {
@@ -419,6 +440,7 @@ def _check_corpus(
         for part in parts:
             gather_contribution(check_here, cache, gathered, part)
     coverage, documents = gathered.coverage, gathered.documents
+    cache.put_many(restamped)
     # A cache that cannot be tidied only takes room.
     with contextlib.suppress(OSError):
         cache.keep_only(keys)
@@ -575,7 +597,9 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
         key = keys[stem]
         entry, found = cached.pop(key, None) if key else None, files[stem]
         result = from_entry(entry, stem, found.text) if entry and found else None
-        if result is not None and result.used_digest == _used_digest(context, result.used):
+        if result is not None and result.used_digest == _used_digest(
+            context, result.used, result.issues
+        ):
             outcome = _outcome(context, result, key)
             if outcome.issues == result.issues:
                 outcomes.append(outcome)
@@ -684,7 +708,7 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
             result.rows, result.positions = _document_rows(state, loaded.document.model)
     if loaded.document is not None:
         result.used = used_ids(loaded.document.model)
-    result.used_digest = _used_digest(context, result.used)
+    result.used_digest = _used_digest(context, result.used, result.issues)
     return result
 
 
@@ -704,8 +728,12 @@ def _document_rows(
     return rows, stated_positions(ann, text, state.spans)
 
 
-def _used_digest(context: _Context, used: list[str]) -> str:
+def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str:
+    """The digest of what a document's result read of the registries: the entries ``used``,
+    and every id and name when ``issues`` suggest an id for one that is not there."""
     digest = hashlib.sha256()
+    if any(issue.code == "dangling-reference" for issue in issues):
+        digest.update(_suggested_from(context).encode())
     for entity_id in used:
         described = _described.get(entity_id)
         if described is None:
@@ -718,5 +746,22 @@ def _used_digest(context: _Context, used: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _suggested_from(context: _Context) -> str:
+    """The digest of what an id is suggested from (``compiler._closest_id``): every entry's
+    id, registry and names; made once per run and process, by the first document that
+    needs it."""
+    found = _described.get(_EVERY_ID)
+    if found is None:
+        every = [
+            (entity_id, registry, entity_names(entry.model))
+            for entity_id, (registry, entry) in sorted(context.entities.items())
+        ]
+        found = hashlib.sha256(json.dumps(every).encode()).hexdigest()
+        _described[_EVERY_ID] = found
+    return found
+
+
 # Each entry's content as the cache compares it, described once per run and process.
 _described: dict[str, str] = {}
+# Not an id: where ``_described`` keeps the digest of ``_suggested_from``.
+_EVERY_ID = "\0every id"

@@ -29,18 +29,25 @@ class ShardSink(RowSink, Protocol):
 
     ``start_blocks`` comes first, with the number of blocks; then for each block in order
     either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
-    the block of that key are still at hand. A key of None is a block that is never reused.
+    the block of that key, written with the registry entries its documents use now, are
+    still at hand. A key of None is a block that is never reused.
     After the blocks, the registry tables are either taken whole (``reuse_registries``) or
     given as rows, after ``registries_made_under``.
     """
 
     def start_blocks(self, count: int) -> None: ...
 
-    def reusable(self, key: str) -> bool: ...
+    def reusable(self, key: str, used: str | None = None) -> bool:
+        """Whether the shards of the block of ``key`` are at hand; written with the registry
+        entries of digest ``used`` (``RegistryView.used``), when it is given."""
+        ...
 
     def reuse(self, key: str) -> None: ...
 
-    def end_block(self, key: str | None) -> None: ...
+    def end_block(self, key: str | None, used: str | None) -> None:
+        """The rows of the block are all in; ``used``: the digest of the registry entries its
+        documents use, given with its key."""
+        ...
 
     def registries_kept(self) -> bool:
         """Whether the earlier output's registry tables may be taken, under some key."""

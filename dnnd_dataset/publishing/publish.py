@@ -106,8 +106,9 @@ class DatasetWriter:
             for name in TABLES
         }
         self._blocks = 0
-        # block key -> table -> shard number, and the block's share of the ner counts
-        self._block_shards: dict[str, tuple[dict[str, int], NerSummary]] = {}
+        # block key -> table -> shard number, the block's share of the ner counts, and the
+        # digest of the registry entries its documents use
+        self._block_shards: dict[str, tuple[dict[str, int], NerSummary, str]] = {}
         self._block_ner = NerSummary()
         self._ended = 0
         # What :meth:`finish` wrote of each block whose key was given: for the next build.
@@ -187,8 +188,8 @@ class DatasetWriter:
         """Articles come in ``count`` blocks: with more than one, a shard per block."""
         self._blocks = count
 
-    def reusable(self, key: str) -> bool:
-        return self.previous is not None and self.previous.reusable(key, ARTICLE_TABLES)
+    def reusable(self, key: str, used: str | None = None) -> bool:
+        return self.previous is not None and self.previous.reusable(key, ARTICLE_TABLES, used)
 
     def registries_kept(self) -> bool:
         """Whether the earlier output's registry tables are recorded with their key."""
@@ -221,10 +222,10 @@ class DatasetWriter:
             )
         ner = NerSummary(found.ner.sentences, Counter(found.ner.tags), Counter(found.ner.articles))
         self._merge_ner(ner)
-        self._block_shards[key] = (shards, ner)
+        self._block_shards[key] = (shards, ner, found.used)
         self._ended += 1
 
-    def end_block(self, key: str | None) -> None:
+    def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of a block are all in: end its shards (a single block ends nowhere)."""
         ner, self._block_ner = self._block_ner, NerSummary()
         self._merge_ner(ner)
@@ -232,8 +233,8 @@ class DatasetWriter:
         if self._blocks < 2:
             return
         shards = {table: self.writers[table].end_shard() for table in ARTICLE_TABLES}
-        if key is not None:
-            self._block_shards[key] = (shards, ner)
+        if key is not None and used is not None:
+            self._block_shards[key] = (shards, ner, used)
 
     def _merge_ner(self, part: NerSummary) -> None:
         self.ner.sentences += part.sentences
@@ -256,14 +257,14 @@ class DatasetWriter:
         for name in TABLES:
             written.append(self.writers[name].close())
             progress(written[-1].path)
-        for key, (shards, ner) in self._block_shards.items():
+        for key, (shards, ner, used) in self._block_shards.items():
             tables = {}
             for table, shard in shards.items():
                 writer = self.writers[table]
                 file = writer.files[shard]
                 tables[table] = (file.path, file.num_rows, writer.shard_bytes[shard], file.sha256)
             self.written_blocks[key] = WrittenBlock(
-                tables, ner_part(ner.sentences, ner.tags, ner.articles)
+                tables, ner_part(ner.sentences, ner.tags, ner.articles), used
             )
         for table, (digest, shard) in self._held_shards.items():
             writer = self.writers[table]

@@ -3,13 +3,15 @@
 Each table of article rows has one shard per block of articles
 (:mod:`dnnd_dataset.checking.shard_blocks`). After a build, the cache folder records, per
 output folder, for each block's key: each table's shard (its name, rows, checksum and the
-file's identity on disk: device, inode, size, modification and change times) and the
-block's share of the ``ner`` counts of the card. A later build whose block has the same key
-(the same documents, registries, checking code and date) and whose writing code is the same
-takes the shard from the output folder by a hard link, provided the file is still the one
-recorded: any change to it, even one that keeps its size and times, changes its change time
-(``st_ctime``, which no program can set back). A record is only ever a hint: anything that
-does not match is written afresh, and the bytes are the same either way.
+file's identity on disk: device, inode, size, modification and change times), the digest of
+the registry entries its documents used when it was written, and the block's share of the
+``ner`` counts of the card. A later build whose block has the same key (the same documents,
+what they read of the registries, checking code and date) and uses entries of the same
+digest, and whose writing code is the same, takes the shard from the output folder by a hard
+link, provided the file is still the one recorded: any change to it, even one that keeps
+its size and times, changes its change time (``st_ctime``, which no program can set back).
+A record is only ever a hint: anything that does not match is written afresh, and the bytes
+are the same either way.
 
 Records live in ``<cache>/shards/<digest of the output path>.json``.
 """
@@ -62,6 +64,10 @@ class NerPart:
 class BlockShards:
     tables: dict[str, ShardFacts]
     ner: NerPart
+    # The digest of the registry entries the block's documents used (``checking.
+    # registry_view.RegistryView.used``): a block's key does not bind them, and a build with
+    # other registries, into another output or with no output, may keep the block's entry.
+    used: str
 
 
 @with_config(ConfigDict(strict=True))
@@ -134,9 +140,13 @@ class PreviousOutput:
             and _usable(self.folder, table, found.shard)
         )
 
-    def reusable(self, key: str, tables: tuple[str, ...]) -> bool:
+    def reusable(self, key: str, tables: tuple[str, ...], used: str | None = None) -> bool:
+        """Whether the shards of the block of ``key`` are at hand, written with the registry
+        entries of digest ``used`` when it is given."""
         found = self.blocks.get(key)
         if found is None or set(found.tables) != set(tables):
+            return False
+        if used is not None and found.used != used:
             return False
         return all(_usable(self.folder, table, facts) for table, facts in found.tables.items())
 
@@ -159,10 +169,12 @@ def previous_output(cache: Path, out: Path, version: str) -> PreviousOutput | No
 
 @dataclass
 class WrittenBlock:
-    """A block's shards as a build wrote them: (table, shard facts without identity)."""
+    """A block's shards as a build wrote them: (table, shard facts without identity), its
+    share of the ner counts, and the digest of the registry entries its documents used."""
 
     tables: dict[str, tuple[str, int, int, str]]
     ner: NerPart
+    used: str
 
 
 @dataclass
@@ -202,7 +214,7 @@ def record_shards(
                 break
             tables[table] = facts
         else:
-            blocks[key] = BlockShards(tables, block.ner)
+            blocks[key] = BlockShards(tables, block.ner, block.used)
     tables_whole = {
         table: WholeShard(table_whole.digest, facts)
         for table, table_whole in whole.items()
