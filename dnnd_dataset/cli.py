@@ -315,7 +315,10 @@ def _progress_bar(watched: bool) -> Any:
 
 def _build(args: argparse.Namespace) -> int:
     from dnnd_dataset.builder import build
+    from dnnd_dataset.pandas_free import spare_pandas
     from dnnd_dataset.publishing.verify import SUMS_DIGEST_LABEL, sums_digest
+
+    spare_pandas()  # this process converts no pandas data
 
     # A bar only for a person watching a terminal; logs, pipes and --json get the summary,
     # and need no progress library at all.

@@ -25,6 +25,7 @@ RANK = {
     "roles_lexicon": 0,
     "sealing": 0,
     "file_tree": 0,
+    "pandas_free": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,

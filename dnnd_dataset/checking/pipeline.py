@@ -92,6 +92,7 @@ from dnnd_dataset.checking.sinks import Prepare, RowSink, ShardSink
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.file_tree import Identity
+from dnnd_dataset.pandas_free import spare_pandas
 from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
@@ -571,6 +572,7 @@ def _start_worker(context: _Context | None) -> None:
     _cache = DocumentCache(context.cache if context is not None else None)
     if context is not None:
         _rest_collector()  # in a worker of ours, its settings are its own
+        spare_pandas()  # and it converts no pandas data
 
 
 # The cache as this process reads and writes it during a run.

@@ -44,13 +44,10 @@ def arrow_schema(table_name: str, version: str) -> pa.Schema:
 @functools.cache
 def huggingface_metadata(table_name: str) -> bytes:
     """The ``huggingface`` schema metadata of a table: its features, written by ``datasets``."""
-    # Imported here: reading a table (``dnnd.load``) checks its columns, not this metadata,
-    # and so never imports ``datasets``.
-    from dnnd_dataset.publishing.hf_features import features
+    # Imported here: reading a table (``dnnd.load``) checks its columns, not this metadata.
+    from dnnd_dataset.publishing import hf_memo
 
-    hf_schema = features(table_name).arrow_schema
-    value: bytes = (hf_schema.metadata or {})[HUGGINGFACE_KEY]
-    return value
+    return hf_memo.huggingface_metadata(table_name)
 
 
 def to_arrow(table_name: str, records: Iterable[Record], version: str) -> pa.Table:

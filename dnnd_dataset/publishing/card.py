@@ -28,7 +28,7 @@ from dnnd_dataset.publishing.arrow_fields import (
     table_spec,
 )
 from dnnd_dataset.publishing.dataset_meta import WrittenTable
-from dnnd_dataset.publishing.hf_features import dataset_info
+from dnnd_dataset.publishing.hf_memo import dataset_info
 from dnnd_dataset.publishing.ner_protocol import FIXED_SPLITS_FROM, folds
 from dnnd_dataset.records import MENTION_LABELS, NER_TAGS
 

@@ -28,6 +28,13 @@ def features(table_name: str) -> Features:
     return Features({field.name: _labelled(field, derived[field.name]) for field in fields})
 
 
+def huggingface_metadata(table_name: str) -> bytes:
+    """The ``huggingface`` schema metadata of a table: its features, written by ``datasets``."""
+    hf_schema = features(table_name).arrow_schema
+    value: bytes = (hf_schema.metadata or {})[b"huggingface"]
+    return value
+
+
 def _labelled(field: pa.Field, feature: Any) -> Any:
     """``feature`` with a ClassLabel wherever the model marks label indices."""
     names = class_labels(field)

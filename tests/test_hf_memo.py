@@ -1,0 +1,101 @@
+"""What ``datasets`` writes of each table, remembered: equal to what it writes, and kept
+only when sealed and whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dnnd_dataset.publishing import hf_features, hf_memo
+from dnnd_dataset.records import TABLES
+
+from .conftest import RAW, python, snapshot
+
+sizes = st.integers(min_value=0, max_value=2**53)
+
+
+@pytest.fixture
+def fresh_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty user cache folder, and the memo forgotten before and after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    hf_memo._memo.cache_clear()
+    yield tmp_path / "dnnd-dataset" / hf_memo.FOLDER
+    hf_memo._memo.cache_clear()
+
+
+@given(
+    table=st.sampled_from(list(TABLES)),
+    num_examples=sizes,
+    num_bytes=sizes,
+    download_size=sizes,
+)
+def test_the_memo_fills_in_as_datasets_writes(
+    table: str, num_examples: int, num_bytes: int, download_size: int
+) -> None:
+    sized = {"num_examples": num_examples, "num_bytes": num_bytes, "download_size": download_size}
+    assert hf_memo.dataset_info(table, **sized) == hf_features.dataset_info(table, **sized)
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_the_memo_holds_the_metadata_datasets_writes(table: str) -> None:
+    assert hf_memo.huggingface_metadata(table) == hf_features.huggingface_metadata(table)
+
+
+def test_a_memo_is_kept_and_read_back(fresh_memo: Path) -> None:
+    made = hf_memo._memo()
+    (kept,) = fresh_memo.iterdir()
+    hf_memo._memo.cache_clear()
+    assert hf_memo._memo() == made
+    assert list(fresh_memo.iterdir()) == [kept]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda body: body[:32] + body[32:].replace(b'"train"', b'"tests"'),  # seal broken
+        lambda body: body[:-1],
+        lambda body: b"",
+        lambda body: b"\0" * 32 + b"{}",
+    ],
+)
+def test_a_memo_that_does_not_open_is_made_again(fresh_memo: Path, damage: object) -> None:
+    made = hf_memo._memo()
+    (kept,) = fresh_memo.iterdir()
+    body = kept.read_bytes()
+    kept.write_bytes(damage(body))  # type: ignore[operator]
+    hf_memo._memo.cache_clear()
+    assert hf_memo._memo() == made
+    assert kept.read_bytes() == body
+
+
+def test_a_sealed_memo_of_other_tables_is_made_again(fresh_memo: Path) -> None:
+    made = hf_memo._memo()
+    assert made is not None
+    (kept,) = fresh_memo.iterdir()
+    name = kept.stem
+    hf_memo._write(kept, name, {"persons": made["persons"]})
+    hf_memo._memo.cache_clear()
+    assert hf_memo._memo() == made
+
+
+BUILD_SCRIPT = """
+import sys
+from dnnd_dataset.cli import main
+code = main(["build", "--raw", sys.argv[1], "--out", sys.argv[2], "--cache", sys.argv[3]])
+print(code, "datasets" in sys.modules, "pandas" in sys.modules)
+"""
+
+
+def test_a_build_with_the_memo_imports_neither_datasets_nor_pandas(tmp_path: Path) -> None:
+    outcomes = []
+    for run in ("first", "second"):
+        done = python("-c", BUILD_SCRIPT, RAW, tmp_path / run, tmp_path / f"cache-{run}")
+        assert done.returncode == 0, done.stderr
+        outcomes.append(done.stdout.splitlines()[-1])
+    # The first build of this code in the tests' user cache may have to ask datasets.
+    assert outcomes[1] == "0 False False"
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
