@@ -541,15 +541,18 @@ class TableSpec:
     sort_key: tuple[str, ...]
     description: str
 
-    def row_key(self, row: Mapping[str, Any]) -> tuple[tuple[bool, Any], ...]:
+    def row_key(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         """The sort key of a row (a dict of the columns): a missing value sorts first.
 
-        (False, "") comes before (True, value) without comparing None to a value.
+        Each column gives two items, False and "" when the value is missing, True and the
+        value otherwise, so that None is never compared to a value. One flat tuple: the
+        registries' evidence sorts a key per quote.
         """
-        return tuple(
-            (row[column] is not None, "" if row[column] is None else row[column])
-            for column in self.sort_key
-        )
+        key: list[Any] = []
+        for column in self.sort_key:
+            value = row[column]
+            key += (False, "") if value is None else (True, value)
+        return tuple(key)
 
 
 TABLES: dict[str, TableSpec] = {

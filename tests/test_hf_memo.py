@@ -3,6 +3,7 @@ only when sealed and whole."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from dnnd_dataset.publishing import hf_features, hf_memo
 from dnnd_dataset.records import TABLES
+from dnnd_dataset.sealing import seal
 
 from .conftest import RAW, python, snapshot
 
@@ -22,9 +24,9 @@ sizes = st.integers(min_value=0, max_value=2**53)
 def fresh_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty user cache folder, and the memo forgotten before and after."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    hf_memo._memo.cache_clear()
+    hf_memo.forget()
     yield tmp_path / "dnnd-dataset" / hf_memo.FOLDER
-    hf_memo._memo.cache_clear()
+    hf_memo.forget()
 
 
 @given(
@@ -46,10 +48,10 @@ def test_the_memo_holds_the_metadata_datasets_writes(table: str) -> None:
 
 
 def test_a_memo_is_kept_and_read_back(fresh_memo: Path) -> None:
-    made = hf_memo._memo()
+    made = hf_memo.known()
     (kept,) = fresh_memo.iterdir()
-    hf_memo._memo.cache_clear()
-    assert hf_memo._memo() == made
+    hf_memo.forget()
+    assert hf_memo.known() == made
     assert list(fresh_memo.iterdir()) == [kept]
 
 
@@ -63,23 +65,24 @@ def test_a_memo_is_kept_and_read_back(fresh_memo: Path) -> None:
     ],
 )
 def test_a_memo_that_does_not_open_is_made_again(fresh_memo: Path, damage: object) -> None:
-    made = hf_memo._memo()
+    made = hf_memo.known()
     (kept,) = fresh_memo.iterdir()
     body = kept.read_bytes()
     kept.write_bytes(damage(body))  # type: ignore[operator]
-    hf_memo._memo.cache_clear()
-    assert hf_memo._memo() == made
+    hf_memo.forget()
+    assert hf_memo.known() == made
     assert kept.read_bytes() == body
 
 
 def test_a_sealed_memo_of_other_tables_is_made_again(fresh_memo: Path) -> None:
-    made = hf_memo._memo()
+    made = hf_memo.known()
     assert made is not None
     (kept,) = fresh_memo.iterdir()
     name = kept.stem
-    hf_memo._write(kept, name, {"persons": made["persons"]})
-    hf_memo._memo.cache_clear()
-    assert hf_memo._memo() == made
+    body = json.dumps({"persons": made["persons"]}).encode()
+    kept.write_bytes(seal(name, body) + body)
+    hf_memo.forget()
+    assert hf_memo.known() == made
 
 
 BUILD_SCRIPT = """

@@ -88,11 +88,13 @@ class Links:
         return not self.body[entity_id] and bool(self.chrome[entity_id])
 
 
-def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, list[Row]]]:
+def assemble_registries(
+    state: CheckState, links: Links
+) -> Iterator[tuple[str, list[Record | Row]]]:
     """The rows of each registry table, then the evidence rows of registries and positions.
 
-    Rows as dicts, like the rows of each document, a table at a time: only one table's
-    records and rows are held at once. ``links.stated`` is used up.
+    Records, or rows as dicts, unsorted, a table at a time: only one table's records are
+    made at once. ``links.stated`` is used up.
     """
     positions, evidence = _positions(state, links.stated)
     links.stated.clear()  # as many as the articles state: not kept twice
@@ -104,8 +106,8 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
         "posts": lambda: _posts(state, positions),
     }
     for name, made in tables.items():
-        yield name, [record.model_dump() for record in made()]
-    yield "evidence", [record.model_dump() for record in state.evidence] + evidence
+        yield name, list(made())
+    yield "evidence", [*state.evidence, *evidence]
 
 
 def _meetings(state: CheckState, links: Links) -> list[Record]:

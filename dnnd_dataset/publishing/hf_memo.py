@@ -80,6 +80,17 @@ def _filled(template: Any, sizes: dict[int, int]) -> Any:
     return template
 
 
+def forget() -> None:
+    """Read the memo again at its next use (after the user's cache folder changed)."""
+    _memo.cache_clear()
+
+
+def known() -> dict[str, tuple[str, dict[str, Any]]] | None:
+    """Every table's memo (metadata, card entry with stand-in sizes); None when ``datasets``
+    is asked each time."""
+    return _memo()
+
+
 @functools.cache
 def _memo() -> _Memo | None:
     """Every table's memo: kept, or made and kept; None when ``datasets`` is to be asked."""
