@@ -4,10 +4,14 @@ only when sealed and whole."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -102,3 +106,71 @@ def test_a_build_with_the_memo_imports_neither_datasets_nor_pandas(tmp_path: Pat
     # The first build of this code in the tests' user cache may have to ask datasets.
     assert outcomes[1] == "0 False False"
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+
+
+def _card_yaml(entry: dict[str, object]) -> str:
+    # As the card writes it: in the order of the keys.
+    return yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=1000)
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_card_entry_keeps_the_order_datasets_writes(fresh_memo: Path, kept: bool) -> None:
+    hf_memo.known()
+    if kept:
+        hf_memo.forget()
+        assert list(fresh_memo.iterdir())
+    sized = {"num_examples": 3, "num_bytes": 4096, "download_size": 1024}
+    for table in TABLES:
+        memo = hf_memo.dataset_info(table, **sized)
+        assert _card_yaml(memo) == _card_yaml(hf_features.dataset_info(table, **sized))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to a fifo", "folder", "over the cap"])
+def test_a_memo_that_is_no_plain_file_is_not_waited_for(fresh_memo: Path, kind: str) -> None:
+    made = hf_memo.known()
+    (kept,) = fresh_memo.iterdir()
+    kept.unlink()
+    if kind == "fifo":
+        os.mkfifo(kept)
+    elif kind == "link to a fifo":
+        os.mkfifo(fresh_memo / "elsewhere")
+        kept.symlink_to(fresh_memo / "elsewhere")
+    elif kind == "folder":
+        kept.mkdir()
+    else:
+        kept.write_bytes(b" " * (hf_memo.MAX_BYTES + 1))
+    hf_memo.forget()
+    # Read in a thread: a read that waits for a writer must fail the test, not hang it.
+    read: list[object] = []
+    reader = threading.Thread(target=lambda: read.append(hf_memo.known()), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    assert read == [made]
+
+
+def test_without_a_cache_folder_datasets_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    hf_memo.forget()
+    try:
+        sized = {"num_examples": 5, "num_bytes": 10, "download_size": 20}
+        for table in TABLES:
+            memo = hf_memo.dataset_info(table, **sized)
+            assert _card_yaml(memo) == _card_yaml(hf_features.dataset_info(table, **sized))
+            assert hf_memo.huggingface_metadata(table) == hf_features.huggingface_metadata(table)
+    finally:
+        hf_memo.forget()
+
+
+def test_without_a_datasets_release_datasets_is_asked(fresh_memo: Path) -> None:
+    def version(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(metadata, "version", version)
+        assert hf_memo.known() is None
+        assert hf_memo.huggingface_metadata("ner") == hf_features.huggingface_metadata("ner")
+    assert not fresh_memo.exists()

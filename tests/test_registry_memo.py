@@ -3,13 +3,18 @@ problem is reported at the same place as without the cache."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from dnnd_dataset import file_tree
 from dnnd_dataset.builder import check
+from dnnd_dataset.checking import compiler, pipeline
+from dnnd_dataset.checking.state import CheckState
+from dnnd_dataset.errors import Report
 from dnnd_dataset.reading import raw_loading
 
 from .conftest import RAW
@@ -75,3 +80,43 @@ def test_a_problem_in_a_remembered_file_is_located_as_without_the_cache(
         issue.path.endswith(f"meetings/{MEETING}.yaml") and issue.line == 2
         for issue in cached.issues
     ), cached.format()
+
+
+DIRECTIVE = "chi-thi-38-ct-tw-2019"
+
+
+@pytest.mark.parametrize("change", ["kept", "deleted", "rewritten", "invalid", "folder", "fifo"])
+def test_a_problem_found_late_is_located_in_the_file_as_it_is(
+    raw: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    path = raw / "registry" / "directives" / f"{DIRECTIVE}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    supports: [number," in text.splitlines()[15]
+    path.write_text(text.replace("supports: [number,", "supports: [bogus, number,"), "utf-8")
+    real = compiler.check_registry_evidence
+
+    def after_a_change(state: CheckState) -> None:
+        if change == "deleted":
+            path.unlink()
+        elif change == "rewritten":
+            path.write_text("# a line\n" * 40 + text, "utf-8")
+        elif change == "invalid":
+            path.write_bytes(b"\xff\tnot: [yaml")
+        elif change == "folder":
+            path.unlink()
+            path.mkdir()
+        elif change == "fifo":
+            path.unlink()
+            os.mkfifo(path)
+        real(state)
+
+    monkeypatch.setattr(pipeline, "check_registry_evidence", after_a_change)
+    # Checked in a thread: a read that waits for a writer must fail the test, not hang it.
+    reports: list[Report] = []
+    checking = threading.Thread(target=lambda: reports.append(check(raw)), daemon=True)
+    checking.start()
+    checking.join(timeout=120)
+    (report,) = reports
+    (bogus,) = [issue for issue in report.issues if "bogus" in issue.message]
+    # The line of the file as read at the start; when it no longer holds it, the file's.
+    assert bogus.line == {"kept": 16, "rewritten": 56}.get(change, 1)

@@ -552,7 +552,7 @@ def _check_documents(
         return
     # 'spawn': a forked child would inherit the threads of pyarrow and of the caller.
     pool = multiprocessing.get_context("spawn").Pool(
-        jobs, initializer=_start_worker, initargs=(context,)
+        jobs, initializer=_start_pool_worker, initargs=(context,)
     )
     try:
         yield from pool.imap(_check_chunk, chunks)
@@ -593,7 +593,16 @@ def _start_worker(context: _Context | None) -> None:
     _cache = DocumentCache(context.cache if context is not None else None)
     if context is not None:
         _rest_collector()  # in a worker of ours, its settings are its own
-        spare_pandas()  # and it converts no pandas data
+
+
+def _start_pool_worker(context: _Context) -> None:
+    """Start a worker process of the run's pool, which converts no pandas data.
+
+    Not for a run checked in the caller's process: pyarrow there would take pandas for
+    absent for good, and turn a pandas categorical column into plain strings.
+    """
+    _start_worker(context)
+    spare_pandas()
 
 
 # The cache as this process reads and writes it during a run.

@@ -14,6 +14,7 @@ comes back from JSON equal is remembered.
 from __future__ import annotations
 
 import json
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,9 @@ def _survives_json(data: Any) -> bool:
 class FileLines(LoadedYaml):
     """A file's data as remembered, and its line table read from the file when first asked.
 
-    The file is the one remembered (same identity); should it have changed since, a line
-    it no longer has reads 1.
+    The file is the one read (same identity); should it have changed since, its lines are
+    those of the file as it is then, and a line it no longer has (or a file that is gone or
+    no longer a regular file) reads 1.
     """
 
     def __init__(self, data: Any, path: Path, shown: str) -> None:
@@ -89,6 +91,9 @@ class FileLines(LoadedYaml):
         table: dict[Loc, int] | None = object.__getattribute__(self, "_table")
         if table is None:
             try:
+                # Only a regular file: one put in its place since (a FIFO) is not waited for.
+                if not stat.S_ISREG(self._path.stat().st_mode):
+                    raise RawFileError([])
                 table = load_yaml(self._path, self._shown).lines
             except (RawFileError, OSError, RecursionError):
                 table = {}
