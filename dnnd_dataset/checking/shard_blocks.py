@@ -3,8 +3,10 @@
 An article ends its block when its id hashes to a multiple of ``MEAN`` (so a block holds
 ``MEAN`` articles on average), or when the block has reached ``MOST`` articles. The ends
 depend only on the ids from the start of the block, never on a count from the start of the
-corpus: adding, removing or editing one article changes its own block and no other (an
-article that ends a block joins or splits two). Every table of article rows writes one
+corpus: editing one article changes its own block and no other; adding or removing one
+changes its own block (an article that ends a block joins or splits two) and, where more
+than ``MOST`` articles lie between two ids that end blocks, the blocks after it up to the
+next such id. Every table of article rows writes one
 shard per block, so that a rebuild after a small change writes only the shards of the
 blocks that changed and takes every other file as it was.
 """
@@ -15,9 +17,11 @@ import hashlib
 from collections.abc import Sequence
 
 # Articles per block on average, and at most. Part of the output format: changing either
-# changes which shard an article's rows are in.
-MEAN = 512
-MOST = 2048
+# changes which shard an article's rows are in. A one-article edit writes its block again,
+# in time that grows with the block: at most 512 keeps it near the cost of a block of
+# average size (at 50,000 articles, 230 blocks).
+MEAN = 256
+MOST = 512
 # The tables of article rows: their rows come article by article, in the order of the ids.
 ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
 
