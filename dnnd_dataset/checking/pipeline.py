@@ -591,17 +591,18 @@ def _start_worker(context: _Context | None) -> None:
     _described.clear()
     _cache.close()
     _cache = DocumentCache(context.cache if context is not None else None)
-    if context is not None:
-        _rest_collector()  # in a worker of ours, its settings are its own
 
 
 def _start_pool_worker(context: _Context) -> None:
     """Start a worker process of the run's pool, which converts no pandas data.
 
     Not for a run checked in the caller's process: pyarrow there would take pandas for
-    absent for good, and turn a pandas categorical column into plain strings.
+    absent for good, and turn a pandas categorical column into plain strings; and the
+    collector's settings there are the caller's, set back after the run
+    (:func:`_fewer_collections`).
     """
     _start_worker(context)
+    _rest_collector()  # in a worker of ours, its settings are its own
     spare_pandas()
 
 

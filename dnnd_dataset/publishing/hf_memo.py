@@ -12,6 +12,7 @@ that does not open under the seal, or says anything else than expected, is made 
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import hashlib
 import hmac
@@ -97,8 +98,8 @@ def forget() -> None:
 
 def known() -> dict[str, tuple[str, dict[str, Any]]] | None:
     """Every table's memo (metadata, card entry with stand-in sizes); None when ``datasets``
-    is asked each time."""
-    return _memo()
+    is asked each time. A copy: the memo the build fills in stays as made."""
+    return copy.deepcopy(_memo())
 
 
 @functools.cache

@@ -100,8 +100,5 @@ class FileLines(LoadedYaml):
             object.__setattr__(self, "_table", table)
         return table
 
-    def without_data(self) -> FileLines:
-        return FileLines(None, self._path, self._shown)
-
     _path: Path
     _shown: str
