@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnnd_dataset.checking import pipeline
+from dnnd_dataset.checking import assembly
 from dnnd_dataset.records import TABLES, Evidence
 
 
@@ -74,7 +74,7 @@ def test_registry_rows_come_sorted_in_batches(items: list[Any]) -> None:
     dumped = [item if isinstance(item, dict) else item.model_dump() for item in items]
     expected = sorted(dumped, key=lambda row: _nested_key(spec.sort_key, row))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "ROW_BATCH", 3)
-        batches = list(pipeline._sorted_rows("evidence", items))
+        patch.setattr(assembly, "ROW_BATCH", 3)
+        batches = list(assembly.sorted_row_batches("evidence", items))
     assert all(1 <= len(batch) <= 3 for batch in batches)
     assert list(itertools.chain.from_iterable(batches)) == expected

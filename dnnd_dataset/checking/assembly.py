@@ -23,6 +23,7 @@ from dnnd_dataset.reading.raw_models import (
     PostEntry,
 )
 from dnnd_dataset.records import (
+    TABLES,
     Directive,
     Meeting,
     Organization,
@@ -313,3 +314,32 @@ def _posts(state: CheckState, positions: dict[str, list[Position]]) -> list[Reco
         for entry in state.entries("posts")
         for post in [cast(PostEntry, entry.model)]
     ]
+
+
+# Rows of a registry table turned into dicts at once.
+ROW_BATCH = 8192
+
+
+def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[Row]]:
+    """The rows of ``items`` (records, or rows as dicts) in the table's order, in batches of
+    ``ROW_BATCH``: the registries' evidence has a row for every quote, and only its sort
+    keys and one batch of dicts are held at once."""
+    spec = TABLES[table]
+    # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
+    # quote), and ties keep an order that depends on neither jobs nor cache.
+    order = sorted(
+        range(len(items)),
+        key=lambda index: spec.row_key(_sort_fields(items[index], spec.sort_key)),
+    )
+    for start in range(0, len(order), ROW_BATCH):
+        yield [_dumped(items[index]) for index in order[start : start + ROW_BATCH]]
+
+
+def _sort_fields(item: Record | Row, columns: tuple[str, ...]) -> Row:
+    if isinstance(item, dict):
+        return item
+    return {column: getattr(item, column) for column in columns}
+
+
+def _dumped(item: Record | Row) -> Row:
+    return item if isinstance(item, dict) else item.model_dump()

@@ -27,7 +27,7 @@ from typing import Any
 import ahocorasick
 from pydantic import BaseModel
 
-from dnnd_dataset.checking.assembly import assemble_registries
+from dnnd_dataset.checking.assembly import assemble_registries, sorted_row_batches
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
     BlockContribution,
@@ -111,8 +111,6 @@ from dnnd_dataset.textnorm import normalize
 
 # Documents handed to a worker at a time: large enough to amortize the hand-over.
 CHUNK = 16
-# Rows of a registry table turned into dicts at once.
-ROW_BATCH = 8192
 # Allocations between two collections of the youngest generation (CPython's default: 700).
 GC_THRESHOLD = 50_000
 DOCUMENT_TABLES = ARTICLE_TABLES
@@ -473,7 +471,7 @@ def _check_corpus(
     if shards is not None:
         shards.registries_made_under(made_under)
     for table, unsorted in assemble_registries(state, links):
-        for rows in _sorted_rows(table, unsorted):
+        for rows in sorted_row_batches(table, unsorted):
             # Evidence of articles went out with each article; these rows sort after them.
             assert table != "evidence" or all(row["table"] != "articles" for row in rows)
             give(table, rows)
@@ -503,31 +501,6 @@ def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
 
 def _chunks(stems: list[str]) -> list[list[str]]:
     return [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
-
-
-def _sorted_rows(table: str, items: list[Record | Row]) -> Iterator[list[Row]]:
-    """The rows of ``items`` (records, or rows as dicts) in the table's order, in batches of
-    ``ROW_BATCH``: the registries' evidence has a row for every quote, and only its sort
-    keys and one batch of dicts are held at once."""
-    spec = TABLES[table]
-    # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
-    # quote), and ties keep an order that depends on neither jobs nor cache.
-    order = sorted(
-        range(len(items)),
-        key=lambda index: spec.row_key(_sort_fields(items[index], spec.sort_key)),
-    )
-    for start in range(0, len(order), ROW_BATCH):
-        yield [_dumped(items[index]) for index in order[start : start + ROW_BATCH]]
-
-
-def _sort_fields(item: Record | Row, columns: tuple[str, ...]) -> Row:
-    if isinstance(item, dict):
-        return item
-    return {column: getattr(item, column) for column in columns}
-
-
-def _dumped(item: Record | Row) -> Row:
-    return item if isinstance(item, dict) else item.model_dump()
 
 
 def _slim(

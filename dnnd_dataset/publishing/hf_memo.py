@@ -19,13 +19,13 @@ import hmac
 import json
 import os
 import secrets
-import stat
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from dnnd_dataset.file_tree import plain_file_bytes
 from dnnd_dataset.records import TABLES
 from dnnd_dataset.sealing import seal, user_cache
 
@@ -36,13 +36,6 @@ _EXAMPLES, _BYTES, _DOWNLOAD = 2**62 + 1, 2**62 + 3, 2**62 + 5
 _MAC_SIZE = 32
 # A memo is some 20 KiB; a file far larger is none.
 MAX_BYTES = 4 * 1024 * 1024
-# Opened without following a link or waiting for a writer: a FIFO in its place is no memo.
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 # A table's metadata as ``datasets`` writes it (UTF-8 JSON) and its card entry with the
@@ -129,17 +122,12 @@ def _name() -> str | None:
 
 
 def _read(path: Path, name: str) -> _Memo | None:
+    # Only a regular file, not a link: a FIFO in its place is no memo and is not waited for.
+    content = plain_file_bytes(path, MAX_BYTES)
+    if content is None:
+        return None
+    mac, body = content[:_MAC_SIZE], content[_MAC_SIZE:]
     try:
-        descriptor = os.open(path, _READ_FLAGS)
-        try:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES:
-                return None
-            with os.fdopen(os.dup(descriptor), "rb") as file:
-                content = file.read(MAX_BYTES + 1)
-        finally:
-            os.close(descriptor)
-        mac, body = content[:_MAC_SIZE], content[_MAC_SIZE:]
         if not hmac.compare_digest(mac, seal(name, body)):
             return None
         memo = _ADAPTER.validate_json(body, strict=True)

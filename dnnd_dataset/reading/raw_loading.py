@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.file_tree import Identity
+from dnnd_dataset.file_tree import Identity, plain_file_bytes
 from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -465,11 +465,6 @@ class DocumentFiles:
     annotation: bytes
 
 
-# Where the platform has it, a link is refused by open itself, between no check and the read.
-_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
-_READ_FLAGS = os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
 def documents_folder_inside(raw: Path) -> bool:
     """True when ``raw/documents`` is a folder that lies inside ``raw``, link or not."""
     folder = raw / "documents"
@@ -487,27 +482,11 @@ def read_document_files(raw: Path, stem: str) -> DocumentFiles | None:
     and reports it, as it does every problem.
     """
     folder = raw / "documents"
-    text = _plain_bytes(folder / f"{stem}.txt")
+    text = plain_file_bytes(folder / f"{stem}.txt", rawio.MAX_FILE_BYTES)
     if text is None:
         return None
-    annotation = _plain_bytes(folder / f"{stem}.yaml")
+    annotation = plain_file_bytes(folder / f"{stem}.yaml", rawio.MAX_FILE_BYTES)
     return None if annotation is None else DocumentFiles(text, annotation)
-
-
-def _plain_bytes(path: Path) -> bytes | None:
-    try:
-        if not _NO_LINK and path.is_symlink():
-            return None
-        # Non-blocking: a FIFO in place of the file must not stop the run.
-        with open(os.open(path, _READ_FLAGS), "rb") as file:
-            info = os.fstat(file.fileno())
-            cap = rawio.MAX_FILE_BYTES
-            if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-                return None
-            data = file.read(cap + 1)
-    except OSError:
-        return None
-    return data if len(data) <= cap else None
 
 
 def load_document(
