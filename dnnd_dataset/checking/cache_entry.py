@@ -6,19 +6,23 @@ Nothing in it names a type or a callable, so no entry can run code, as a pickle 
 
 An entry leaves out what the files give again: the text, decoded again from the bytes that
 the entry's key binds; the annotation's line table, needed only to locate a problem; the
-``ner`` columns that are slices of the text. Rows keep their columns' order and values:
-JSON's strings, whole numbers, booleans, null and lists are all a row holds.
+``ner`` rows, whose layer it keeps as the bytes of its token bounds (base64) and its
+sentence sizes, the flat layer following from the mention rows. Rows keep their columns'
+order and values: JSON's strings, whole numbers, booleans, null and lists are all a row
+holds.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
-from dnnd_dataset.checking.document_rows import Row, StatedPosition
-from dnnd_dataset.checking.ner_table import SLICES, with_slices
+from dnnd_dataset.checking.document_rows import Row, StatedPosition, flat_spans
+from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.state import ResolvedSpans
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import AnchorKey, Span
@@ -45,8 +49,10 @@ class DocumentResult:
     used_digest: str
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
-    # mentions, evidence and ner rows, and the stated positions; None with any issue.
+    # mentions and evidence rows, the ner rows' layer, and the stated positions; None
+    # with any issue.
     rows: dict[str, list[Row]] | None = None
+    ner: NerLayer | None = None
     positions: list[StatedPosition] = field(default_factory=list)
 
 
@@ -70,6 +76,8 @@ class _Entry:
     # JSON values, given back as they were: checking each one would double the time an
     # entry takes to read, and the seal already says that the cache wrote them.
     rows: dict[str, list[dict[str, Any]]] | None
+    # The ner layer's token bounds (base64) and sentence sizes, with the rows.
+    ner: tuple[str, list[int]] | None
     positions: list[StatedPosition]
 
 
@@ -78,12 +86,12 @@ _ADAPTER: TypeAdapter[_Entry] = TypeAdapter(_Entry)
 
 def to_entry(result: DocumentResult) -> bytes:
     """The result as the cache keeps it (the text and the line table left out)."""
-    rows: dict[str, list[dict[str, Any]]] | None = None
-    if result.rows is not None:
-        ner = [
-            {name: row[name] for name in row if name not in SLICES} for row in result.rows["ner"]
-        ]
-        rows = {**result.rows, "ner": ner}
+    layer = result.ner
+    ner = (
+        (base64.b64encode(layer.bounds_bytes()).decode("ascii"), layer.sizes.tolist())
+        if layer is not None
+        else None
+    )
     document = result.document
     entry = _Entry(
         stem=result.stem,
@@ -98,7 +106,8 @@ def to_entry(result: DocumentResult) -> bytes:
         used=result.used,
         used_digest=result.used_digest,
         proposals=result.proposals,
-        rows=rows,
+        rows=result.rows,
+        ner=ner,
         positions=result.positions,
     )
     return _ADAPTER.dump_json(entry)
@@ -122,13 +131,17 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
             source = SourceText(stem, kept.text_shown, text.decode("utf-8"))
         except UnicodeDecodeError:
             return None
-    rows: dict[str, list[Row]] | None = None
+    layer = None
     if kept.rows is not None:
-        if source is None or set(kept.rows) != {"mentions", "evidence", "ner"}:
+        if (
+            source is None
+            or kept.annotation is None
+            or kept.ner is None
+            or set(kept.rows) != {"mentions", "evidence"}
+        ):
             return None
-        try:
-            rows = {**kept.rows, "ner": with_slices(kept.rows["ner"], source.text)}
-        except (KeyError, TypeError):  # a row without its offsets: not one the cache wrote
+        layer = _layer(kept.annotation.article_id, source.text, kept.ner, kept.rows["mentions"])
+        if layer is None:
             return None
     document = None
     if kept.annotation is not None:
@@ -146,6 +159,19 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
         used=kept.used,
         used_digest=kept.used_digest,
         proposals=kept.proposals,
-        rows=rows,
+        rows=kept.rows,
+        ner=layer,
         positions=kept.positions,
     )
+
+
+def _layer(
+    article_id: str, text: str, kept: tuple[str, list[int]], mentions: list[Row]
+) -> NerLayer | None:
+    """The ner layer an entry keeps, or None when it is not one the cache wrote."""
+    try:
+        data = base64.b64decode(kept[0], validate=True)
+        flat = flat_spans(mentions)
+    except (binascii.Error, KeyError, TypeError):
+        return None
+    return NerLayer.of_bytes(article_id, text, data, kept[1], flat)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from dnnd_dataset.bio import TaggedSpan
-from dnnd_dataset.checking.ner_table import in_boilerplate, ner_rows, outermost
+from dnnd_dataset.checking.ner_table import NerLayer, in_boilerplate, outermost
 from dnnd_dataset.checking.state import ResolvedSpans
 from dnnd_dataset.reading.anchoring import AnchorKey, Span, anchor_key
 from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
@@ -129,18 +129,22 @@ def evidence_row(table: str, record_id: str, name: str, article_id: str, s: Span
     }
 
 
-def document_ner_rows(
-    article_id: str, text: str, grid: Sequence[Sentence], mentions: Sequence[Row]
-) -> list[Row]:
-    """The ner rows: the flat layer of the mentions outside boilerplate on the sentence grid."""
+def flat_spans(mentions: Sequence[Row]) -> list[TaggedSpan]:
+    """The flat layer of an article's mention rows: outside boilerplate, in no other, in order."""
     outside = [m for m in mentions if not m["in_boilerplate"]]
     kept = outermost((m["start"], m["end"]) for m in outside)
-    flat = sorted(
+    return sorted(
         TaggedSpan(m["start"], m["end"], m["label"], m["entity_id"])
         for m in outside
         if (m["start"], m["end"]) in kept
     )
-    return ner_rows(article_id, text, grid, flat)
+
+
+def document_ner_layer(
+    article_id: str, text: str, grid: Sequence[Sentence], mentions: Sequence[Row]
+) -> NerLayer:
+    """The ner rows' layer: the flat layer of the mentions on the sentence grid."""
+    return NerLayer.of_grid(article_id, text, grid, flat_spans(mentions))
 
 
 def stated_positions(ann: DocumentAnnotation, text: str, spans: Spans) -> list[StatedPosition]:

@@ -23,6 +23,7 @@ from dnnd_dataset.checking.block_entry import (
 )
 from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.document_rows import Contribution, Row
+from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -47,6 +48,7 @@ class DocumentOutcome:
     text_digest: tuple[str, str] | None = None
     # With no issue: its rows per table, its counts for the card, what it adds to registries.
     rows: dict[str, list[Row]] | None = None
+    ner: NerLayer | None = None
     counts: dict[str, int] | None = None
     contribution: Contribution | None = None
     # The registry entries its checks read (``compiler.used_ids``).

@@ -10,8 +10,11 @@ overlaps another flat mention, before any row is built.
 from __future__ import annotations
 
 import bisect
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from dnnd_dataset.bio import TaggedSpan, encode
@@ -183,21 +186,83 @@ def ner_rows(
     return rows
 
 
-# Columns of a ner row that are slices of its article's text.
-SLICES = ("text", "tokens")
-_COLUMNS = tuple(NerSentence.model_fields)
+@dataclass(frozen=True)
+class NerLayer:
+    """One article's ``ner`` rows as what they are made of: its tokens, sentences and flat layer.
 
-
-def with_slices(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-    """``ner`` rows whole again: the columns in :data:`SLICES` sliced from their ``text``.
-
-    The columns come in the table's order, as :func:`ner_rows` gives them.
+    ``bounds`` holds the start and end of every token in text order (int32), ``sizes`` the
+    number of tokens of each sentence (each has one at least). A token is two numbers here,
+    where a row of Python objects holds a string and three list items for it: the rows of
+    a run's articles are made from their layers in bulk (``publishing.ner_columns``), and
+    the document cache keeps a layer as its bytes.
     """
-    whole = []
-    for row in rows:
-        sliced = _slices(text, row["start"], row["end"], row["token_starts"], row["token_ends"])
-        whole.append({name: row[name] if name in row else sliced[name] for name in _COLUMNS})
-    return whole
+
+    article_id: str
+    text: str
+    bounds: array[int]
+    sizes: array[int]
+    flat: tuple[TaggedSpan, ...]
+
+    @classmethod
+    def of_grid(
+        cls, article_id: str, text: str, grid: Sequence[Sentence], flat: Sequence[TaggedSpan]
+    ) -> NerLayer:
+        """The layer of an article's sentences and its flat layer of mentions in text order."""
+        bounds = array("i", chain.from_iterable(chain.from_iterable(s.tokens for s in grid)))
+        sizes = array("i", [len(sentence.tokens) for sentence in grid])
+        return cls(article_id, text, bounds, sizes, tuple(flat))
+
+    @classmethod
+    def of_bytes(
+        cls,
+        article_id: str,
+        text: str,
+        data: bytes,
+        sizes: Sequence[int],
+        flat: Sequence[TaggedSpan],
+    ) -> NerLayer | None:
+        """The layer whose bounds :meth:`bounds_bytes` gave, or None when they do not fit
+        ``text`` and ``sizes``: tokens in order, within the text, sentences not empty."""
+        if len(data) % 8:
+            return None
+        bounds = array("i")
+        bounds.frombytes(data)
+        if _BIG_ENDIAN:
+            bounds.byteswap()
+        counted = array("i", sizes)
+        if sum(counted) * 2 != len(bounds) or (counted and min(counted) < 1):
+            return None
+        if bounds and (bounds[0] < 0 or bounds[-1] > len(text)):
+            return None
+        if bounds.tolist() != sorted(bounds):
+            return None
+        return cls(article_id, text, bounds, counted, tuple(flat))
+
+    def bounds_bytes(self) -> bytes:
+        """The bounds as little-endian int32s, the same bytes on every machine."""
+        if not _BIG_ENDIAN:
+            return self.bounds.tobytes()
+        swapped = array("i", self.bounds)
+        swapped.byteswap()
+        return swapped.tobytes()
+
+    def sentences(self) -> list[Sentence]:
+        """The article's sentences, as :func:`dnnd_dataset.segmentation.sentences` gave them."""
+        tokens = list(zip(self.bounds[::2], self.bounds[1::2], strict=True))
+        found = []
+        first = 0
+        for size in self.sizes:
+            part = tuple(tokens[first : first + size])
+            found.append(Sentence(part[0][0], part[-1][1], part))
+            first += size
+        return found
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The ``ner`` rows of the article as plain rows of the table (:func:`ner_rows`)."""
+        return ner_rows(self.article_id, self.text, self.sentences(), self.flat)
+
+
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
 def _slices(

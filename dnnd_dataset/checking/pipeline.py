@@ -71,13 +71,14 @@ from dnnd_dataset.checking.document_rows import (
     boilerplate_offsets,
     contribution,
     document_counts,
-    document_ner_rows,
+    document_ner_layer,
     evidence_rows,
     mention_rows,
     stated_positions,
 )
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
+from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.printed_names import (
     check_positions_printed,
     check_printed,
@@ -617,14 +618,26 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
             fresh[key] = to_entry(result)
         outcomes.append(_outcome(context, result, key))
     _cache.put_many(fresh)
-    with_rows = [outcome.rows for outcome in outcomes if outcome.rows is not None]
+    with_rows = [
+        (outcome.rows, outcome.ner)
+        for outcome in outcomes
+        if outcome.rows is not None and outcome.ner is not None
+    ]
     tables: dict[str, Any] = {}
     if with_rows:
         for table in DOCUMENT_TABLES:
-            rows = [row for document in with_rows for row in document[table]]
+            if table == "ner":
+                layers = [layer for _, layer in with_rows]
+                tables[table] = (
+                    context.prepare(table, layers)
+                    if context.prepare
+                    else [row for layer in layers for row in layer.rows()]
+                )
+                continue
+            rows = [row for document, _ in with_rows for row in document[table]]
             tables[table] = context.prepare(table, rows) if context.prepare else rows
     for outcome in outcomes:
-        outcome.rows = None  # handed over once, in the chunk's tables
+        outcome.rows = outcome.ner = None  # handed over once, in the chunk's tables
     return ChunkOutcome(outcomes, tables)
 
 
@@ -679,6 +692,7 @@ def _outcome(context: _Context, result: DocumentResult, key: str | None) -> Docu
         context.person_names,
     )
     outcome.rows = {"articles": [article], **result.rows}
+    outcome.ner = result.ner
     outcome.counts = document_counts(article, mentions, outcome.coverage)
     return outcome
 
@@ -711,7 +725,7 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
         result.spans = state.spans
         result.proposals = state.proposals
         if not issues and result.resolved is not None:
-            result.rows, result.positions = _document_rows(state, loaded.document.model)
+            result.rows, result.ner, result.positions = _document_rows(state, loaded.document.model)
     if loaded.document is not None:
         result.used = used_ids(loaded.document.model)
     result.used_digest = _used_digest(context, result.used, result.issues)
@@ -720,18 +734,15 @@ def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> 
 
 def _document_rows(
     state: CheckState, ann: DocumentAnnotation
-) -> tuple[dict[str, list[Row]], list[StatedPosition]]:
+) -> tuple[dict[str, list[Row]], NerLayer, list[StatedPosition]]:
     article_id = ann.article_id
     text = state.raw.texts[article_id].text
     mentions = mention_rows(
         article_id, text, state.resolved[article_id], boilerplate_offsets(ann, state.spans)
     )
-    rows = {
-        "mentions": mentions,
-        "evidence": evidence_rows(ann, text, state.spans),
-        "ner": document_ner_rows(article_id, text, state.sentences[article_id], mentions),
-    }
-    return rows, stated_positions(ann, text, state.spans)
+    rows = {"mentions": mentions, "evidence": evidence_rows(ann, text, state.spans)}
+    layer = document_ner_layer(article_id, text, state.sentences[article_id], mentions)
+    return rows, layer, stated_positions(ann, text, state.spans)
 
 
 def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str:

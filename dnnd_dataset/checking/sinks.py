@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from dnnd_dataset.checking.document_rows import Row
+from dnnd_dataset.checking.ner_table import NerLayer
 
-Prepare = Callable[[str, list[Row]], Any]
+Prepare = Callable[[str, list[Row] | list[NerLayer]], Any]
 
 
 class RowSink(Protocol):
@@ -15,6 +16,8 @@ class RowSink(Protocol):
 
     ``prepare``, when not None, turns a table's rows into what ``add`` takes; it runs where
     the documents are checked (a worker process with ``jobs`` > 1), so it must be picklable.
+    The ``ner`` rows reach it as their articles' layers (:class:`NerLayer`); a sink without
+    it receives them as rows.
     """
 
     @property

@@ -17,11 +17,12 @@ import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.publishing.arrow_schema import arrow_schema
 from dnnd_dataset.publishing.checksums import sha256_file
 from dnnd_dataset.publishing.dataset_meta import (
@@ -30,6 +31,7 @@ from dnnd_dataset.publishing.dataset_meta import (
     data_file,
     data_files_pattern,
 )
+from dnnd_dataset.publishing.ner_columns import ner_table
 
 Row = dict[str, Any]
 
@@ -263,6 +265,12 @@ def table_writer(
     )
 
 
-def arrow_rows(table: str, rows: list[Row], *, version: str) -> pa.Table:
-    """Rows as an Arrow table of the published schema (what :meth:`TableWriter.add` takes)."""
-    return pa.Table.from_pylist(rows, schema=arrow_schema(table, version))
+def arrow_rows(table: str, rows: list[Row] | list[NerLayer], *, version: str) -> pa.Table:
+    """Rows as an Arrow table of the published schema (what :meth:`TableWriter.add` takes).
+
+    The ``ner`` rows may come as their articles' layers instead, made into columns in bulk.
+    """
+    schema = arrow_schema(table, version)
+    if rows and isinstance(rows[0], NerLayer):
+        return ner_table(rows, schema)
+    return pa.Table.from_pylist(cast(list[Row], rows), schema=schema)
