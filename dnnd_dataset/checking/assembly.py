@@ -161,14 +161,18 @@ def _meetings(state: CheckState, links: Links) -> list[Record]:
 
 def _positions(
     state: CheckState, stated: Iterable[StatedPosition]
-) -> tuple[dict[str, list[Position]], list[Row]]:
-    """Each person's positions in article order, and the evidence row of each by its index."""
+) -> tuple[dict[str, list[Row]], list[Row]]:
+    """Each person's positions in article order, and the evidence row of each by its index.
+
+    Positions are the fields of :class:`Position` as dicts, a third of a record's size: a
+    corpus states tens of thousands, held until the persons' records are made.
+    """
     meetings = {
         cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
         for e in state.entries("meetings")
     }
     posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
-    positions: dict[str, list[Position]] = defaultdict(list)
+    positions: dict[str, list[Row]] = defaultdict(list)
     evidence: list[Row] = []
     for position in stated:
         meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
@@ -186,20 +190,20 @@ def _positions(
             }
         )
         held.append(
-            Position(
-                title=position.title,
-                post_id=position.post,
-                organization_id=position.organization
+            {
+                "title": position.title,
+                "post_id": position.post,
+                "organization_id": position.organization
                 or (post.organization if post is not None else None),
-                as_of=meeting.date if meeting else None,
-                as_of_inferred=meeting.date_inferred if meeting else False,
-                article_id=position.article_id,
-            )
+                "as_of": meeting.date if meeting else None,
+                "as_of_inferred": meeting.date_inferred if meeting else False,
+                "article_id": position.article_id,
+            }
         )
     return positions, evidence
 
 
-def _persons(state: CheckState, links: Links, positions: dict[str, list[Position]]) -> list[Record]:
+def _persons(state: CheckState, links: Links, positions: dict[str, list[Row]]) -> list[Record]:
     rows: list[Record] = []
     for entry in state.entries("persons"):
         p = cast(PersonEntry, entry.model)
@@ -208,7 +212,7 @@ def _persons(state: CheckState, links: Links, positions: dict[str, list[Position
                 person_id=p.id,
                 name=p.name,
                 other_names=_other_names(p.name, p.other_names, links, p.id),
-                positions=positions[p.id],
+                positions=[Position(**held) for held in positions[p.id]],
                 roles=list(p.roles),
                 wikidata_id=p.wikidata_id,
                 article_ids=links.article_ids(p.id),
@@ -295,14 +299,14 @@ def _organizations(state: CheckState, links: Links) -> list[Record]:
     return rows
 
 
-def _posts(state: CheckState, positions: dict[str, list[Position]]) -> list[Record]:
+def _posts(state: CheckState, positions: dict[str, list[Row]]) -> list[Record]:
     titles: dict[str, set[str]] = defaultdict(set)
     holders: dict[str, set[str]] = defaultdict(set)
     for person_id, held in positions.items():
         for position in held:
-            if position.post_id is not None:
-                titles[position.post_id].add(position.title)
-                holders[position.post_id].add(person_id)
+            if position["post_id"] is not None:
+                titles[position["post_id"]].add(position["title"])
+                holders[position["post_id"]].add(person_id)
     return [
         Post(
             post_id=post.id,

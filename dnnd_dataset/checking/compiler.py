@@ -53,7 +53,6 @@ from dnnd_dataset.reading.raw_models import (
     PostEntry,
     SourcedAnchor,
 )
-from dnnd_dataset.records import Evidence
 from dnnd_dataset.span_index import strictly_inside_another
 from dnnd_dataset.suggestions import closest, did_you_mean
 from dnnd_dataset.textnorm import fold, normalize
@@ -777,15 +776,15 @@ def _record_evidence(
     span, quote = found
     for field in sorted(set(facts.values())):
         state.evidence.append(
-            Evidence(
-                table=registry,
-                record_id=entity_id,
-                field=field,
-                article_id=anchor.article,
-                start=span.start,
-                end=span.end,
-                quote=quote,
-            )
+            {
+                "table": registry,
+                "record_id": entity_id,
+                "field": field,
+                "article_id": anchor.article,
+                "start": span.start,
+                "end": span.end,
+                "quote": quote,
+            }
         )
     return True
 

@@ -13,7 +13,6 @@ from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span, resol
 from dnnd_dataset.reading.raw_loading import Located, RawCorpus
 from dnnd_dataset.reading.raw_models import Anchor
 from dnnd_dataset.reading.rawio import dotted
-from dnnd_dataset.records import Evidence
 from dnnd_dataset.segmentation import Sentence
 
 
@@ -37,7 +36,9 @@ class CheckState:
     resolved: dict[str, ResolvedSpans] = field(default_factory=dict)
     # Spans of the document anchors, resolved once here and read again by the assembly.
     spans: dict[tuple[str, AnchorKey], Span] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
+    # The registries' evidence rows, as the table's columns: a record would take three
+    # times the room, for each of a corpus's registry quotes.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
     # The sentences of each checked text: the grid of its ner rows.
