@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 # Articles per block on average, and at most. Part of the output format: changing either
 # changes which shard an article's rows are in. A one-article edit writes its block again,
-# in time that grows with the block: at most 512 keeps it near the cost of a block of
-# average size (at 50,000 articles, 230 blocks).
+# in time that grows with the block: at most 384 keeps it near the cost of a block of
+# average size (at 50,000 articles, about 250 blocks).
 MEAN = 256
-MOST = 512
+MOST = 384
 # The tables of article rows: their rows come article by article, in the order of the ids.
 ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
 
