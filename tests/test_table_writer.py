@@ -7,11 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.publishing import table_writer
+from dnnd_dataset.publishing.shard_reuse import DIGEST_ROWS, rows_digest
 from dnnd_dataset.publishing.table_writer import TableWriter, arrow_rows
 
 VERSION = "9.9.9"
@@ -112,3 +114,23 @@ def test_a_table_without_rows_is_one_file_with_the_schema(tmp_path: Path) -> Non
         "entity_id",
         "in_boilerplate",
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3 * DIGEST_ROWS), max_size=4), st.integers(1, 2 * DIGEST_ROWS))
+def test_the_digest_of_rows_is_the_same_however_they_are_chunked(
+    cuts: list[int], size: int
+) -> None:
+    """Registry tables are compared with an earlier output's by this digest: it must not
+    depend on how the rows were handed over, and must see every row."""
+    rows = pa.table(
+        {
+            "id": [f"id-{i}" for i in range(size)],
+            "note": [None if i % 5 else "ghi chú" for i in range(size)],
+            "article_ids": [[f"a-{j}" for j in range(i % 3)] for i in range(size)],
+        }
+    )
+    bounds = sorted({0, size, *(cut % (size + 1) for cut in cuts)})
+    chunked = pa.concat_tables(rows.slice(a, b - a) for a, b in itertools.pairwise(bounds))
+    assert rows_digest(chunked) == rows_digest(rows) == rows_digest(rows.combine_chunks())
+    assert rows_digest(rows.slice(0, size - 1)) != rows_digest(rows)

@@ -162,7 +162,9 @@ class DatasetWriter:
             )
             self._held_shards[table] = (whole.digest, shard)
         for table, parts in self._held.items():
-            rows = pa.concat_tables(parts).combine_chunks()
+            # Chunked as held: the digest and the writer each combine a batch at a time.
+            rows = pa.concat_tables(parts)
+            parts.clear()
             digest = rows_digest(rows)
             writer = self.writers[table]
             if self.previous is not None and self.previous.table_reusable(table, digest):

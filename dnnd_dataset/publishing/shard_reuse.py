@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
@@ -103,12 +104,42 @@ def writer_digest(version: str) -> str:
     return hashlib.sha256(package_digest() + version.encode()).hexdigest()
 
 
+# Rows per record batch of the stream a table's digest is made from.
+DIGEST_ROWS = 8192
+
+
 def rows_digest(rows: pa.Table) -> str:
-    """The digest of a table's rows, from its Arrow stream: equal rows, equal digests."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, rows.schema) as stream:
-        stream.write_table(rows)
-    return hashlib.sha256(sink.getvalue()).hexdigest()
+    """The digest of a table's rows, from its Arrow stream: equal rows, equal digests.
+
+    The stream holds batches of ``DIGEST_ROWS`` rows, each taken into buffers of its own
+    (a stream's bytes depend on how the buffers under a slice lie, not only on the rows),
+    and goes to the hash as it is written: neither the table nor its stream is held whole.
+    """
+    digest = hashlib.sha256()
+    every = pa.array(range(min(DIGEST_ROWS, rows.num_rows)), pa.int64())
+    with pa.ipc.new_stream(pa.PythonFile(_Hashing(digest), mode="w"), rows.schema) as stream:
+        for start in range(0, rows.num_rows, DIGEST_ROWS):
+            batch = rows.slice(start, DIGEST_ROWS)
+            stream.write_table(batch.take(every.slice(0, batch.num_rows)))
+    return digest.hexdigest()
+
+
+class _Hashing:
+    """A file to write to that only hashes what it is given."""
+
+    def __init__(self, digest: Any) -> None:
+        self.digest = digest
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.digest.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def _usable(folder: Path, table: str, facts: ShardFacts) -> bool:
