@@ -235,8 +235,9 @@ def test_a_database_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
             base64.b64encode(bytes(8) + base64.b64decode(data)).decode(),
             [sizes[0] + 1, *sizes[1:]],
         ],
+        lambda data, sizes: [f"{data}é", sizes],  # no base64 alphabet
     ],
-    ids=["huge-size", "empty-token"],
+    ids=["huge-size", "empty-token", "not-ascii"],
 )
 def test_a_sealed_entry_whose_ner_layer_fits_no_table_is_checked_again(
     layer: Callable[[str, list[int]], list[Any]], tmp_path: Path, cold: dict[str, str]
