@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import pickle
 import shutil
 import sqlite3
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,3 +224,35 @@ def test_a_database_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
         kept.put_many({"k": b"{}"})
         assert kept.folder is None
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda data, sizes: [data, [2**40, *sizes[1:]]],  # a size no int32 holds
+        # A token without a character first, as no segmentation makes one.
+        lambda data, sizes: [
+            base64.b64encode(bytes(8) + base64.b64decode(data)).decode(),
+            [sizes[0] + 1, *sizes[1:]],
+        ],
+        lambda data, sizes: [f"{data}é", sizes],  # no base64 alphabet
+    ],
+    ids=["huge-size", "empty-token", "not-ascii"],
+)
+def test_a_sealed_entry_whose_ner_layer_fits_no_table_is_checked_again(
+    layer: Callable[[str, list[int]], list[Any]], tmp_path: Path, cold: dict[str, str]
+) -> None:
+    raw, cache = _corpus(tmp_path), tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache", str(cache))
+    with DocumentCache(cache) as kept:
+        entries = kept.get_many(_values(cache))
+        changed = {}
+        for key, entry in entries.items():
+            value = json.loads(entry)
+            if value["ner"] is not None:
+                value["ner"] = layer(*value["ner"])
+                changed[key] = json.dumps(value, ensure_ascii=False).encode()
+        assert changed
+        kept.put_many(changed)
+    _build(raw, tmp_path / "out", "--cache", str(cache))
+    assert snapshot(tmp_path / "out") == cold

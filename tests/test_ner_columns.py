@@ -166,3 +166,32 @@ def test_bytes_that_do_not_fit_the_text_give_no_layer() -> None:
     ]
     for bad, counted in cases:
         assert NerLayer.of_bytes("a", text, bad, counted, ()) is None
+
+
+def test_bytes_a_sealed_entry_could_hold_that_fit_no_table_give_no_layer() -> None:
+    """What no segmentation gives, nor any flat layer of the checked mentions: refused here,
+    so that the build checks the document again rather than stop or write other rows."""
+    text = "Hà Nội. Đảng"
+    layer = NerLayer.of_grid("a", text, sentences(text), [])
+    data, sizes = layer.bounds_bytes(), layer.sizes.tolist()
+    empty_token = (0).to_bytes(4, "little") * 2 + data
+    cases = [
+        (data, [2**40, 1]),  # a size no int32 holds
+        (data, [-(2**40), 2**40 + sum(sizes)]),
+        (empty_token, [sizes[0] + 1, *sizes[1:]]),  # a token without a character
+    ]
+    for bad, counted in cases:
+        assert NerLayer.of_bytes("a", text, bad, counted, ()) is None
+    for flat in (
+        [TaggedSpan(0, 5, "PERSON", None)],  # not on token boundaries
+        [TaggedSpan(3, 9, "PERSON", None)],  # over the end of a sentence
+        [TaggedSpan(0, 6, "LOCATION", None), TaggedSpan(3, 6, "LOCATION", None)],  # overlapping
+        [TaggedSpan(3, 6, "LOCATION", None), TaggedSpan(0, 2, "LOCATION", None)],  # not in order
+        [TaggedSpan(0, 6, "PLACE", None)],  # a label the tags do not name
+        [TaggedSpan(0, 6, "PERSON", 7)],  # type: ignore[arg-type]  # an id that is no string
+        [TaggedSpan(0, 6.0, "PERSON", None)],  # type: ignore[arg-type]
+        [TaggedSpan(0, 99, "PERSON", None)],
+    ):
+        assert NerLayer.of_bytes("a", text, data, sizes, flat) is None
+    fine = [TaggedSpan(0, 2, "LOCATION", None), TaggedSpan(3, 6, "LOCATION", "x")]
+    assert NerLayer.of_bytes("a", text, data, sizes, fine) is not None

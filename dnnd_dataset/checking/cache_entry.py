@@ -15,7 +15,6 @@ holds.
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,8 +169,9 @@ def _layer(
 ) -> NerLayer | None:
     """The ner layer an entry keeps, or None when it is not one the cache wrote."""
     try:
+        # A character outside ASCII is a ValueError; outside the base64 alphabet, its subclass.
         data = base64.b64decode(kept[0], validate=True)
         flat = flat_spans(mentions)
-    except (binascii.Error, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     return NerLayer.of_bytes(article_id, text, data, kept[1], flat)

@@ -14,11 +14,11 @@ import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 
 from dnnd_dataset.bio import TaggedSpan, encode
-from dnnd_dataset.records import Article, Mention, NerSentence
+from dnnd_dataset.records import MENTION_LABELS, Article, Mention, NerSentence
 from dnnd_dataset.segmentation import Sentence, sentences
 
 Offsets = tuple[int, int]
@@ -222,21 +222,55 @@ class NerLayer:
         flat: Sequence[TaggedSpan],
     ) -> NerLayer | None:
         """The layer whose bounds :meth:`bounds_bytes` gave, or None when they do not fit
-        ``text`` and ``sizes``: tokens in order, within the text, sentences not empty."""
+        ``text``, ``sizes`` and ``flat``: tokens of a character at least, in order, within the
+        text; sentences not empty; the flat spans as :func:`ner_rows` takes them."""
         if len(data) % 8:
             return None
         bounds = array("i")
         bounds.frombytes(data)
         if _BIG_ENDIAN:
             bounds.byteswap()
-        counted = array("i", sizes)
+        try:
+            counted = array("i", sizes)
+        except (OverflowError, TypeError):
+            return None
         if sum(counted) * 2 != len(bounds) or (counted and min(counted) < 1):
             return None
         if bounds and (bounds[0] < 0 or bounds[-1] > len(text)):
             return None
-        if bounds.tolist() != sorted(bounds):
+        if bounds.tolist() != sorted(bounds) or not all(map(int.__lt__, bounds[::2], bounds[1::2])):
             return None
-        return cls(article_id, text, bounds, counted, tuple(flat))
+        layer = cls(article_id, text, bounds, counted, tuple(flat))
+        return layer if layer._flat_fits() else None
+
+    def _flat_fits(self) -> bool:
+        """True when the flat spans are in order, apart, of known labels, and each whole
+        tokens of one sentence: what :func:`ner_rows` takes without raising."""
+        starts, ends = self.bounds[::2], self.bounds[1::2]
+        first_tokens = list(accumulate(self.sizes, initial=0))
+        reach = -1  # the last token of the span before
+        for span in self.flat:
+            if not (
+                type(span.start) is int
+                and type(span.end) is int
+                and span.label in MENTION_LABELS
+                and (span.entity_id is None or type(span.entity_id) is str)
+            ):
+                return False
+            first = bisect.bisect_left(starts, span.start)
+            last = bisect.bisect_left(starts, span.end) - 1
+            if (
+                first >= len(starts)
+                or starts[first] != span.start
+                or last < first
+                or ends[last] != span.end
+                or first <= reach
+                or bisect.bisect_right(first_tokens, first)
+                != bisect.bisect_right(first_tokens, last)
+            ):
+                return False
+            reach = last
+        return True
 
     def bounds_bytes(self) -> bytes:
         """The bounds as little-endian int32s, the same bytes on every machine."""
