@@ -433,6 +433,7 @@ def _check_corpus(
     # What the summaries hold is checked on every run: a duplicate text is a problem of its
     # own, whatever the registry tables.
     check_duplicate_texts(state, gathered.texts)
+    gathered.texts.clear()  # a digest and a path per article, not needed again
     taken = (
         shards.reuse_registries(made_under)
         if deferred and shards is not None and made_under is not None and not state.issues

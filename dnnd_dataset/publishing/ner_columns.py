@@ -62,8 +62,8 @@ def _table(layers: Sequence[NerLayer], schema: pa.Schema) -> pa.Table:
     sentences_of = np.fromiter((len(layer.sizes) for layer in layers), np.int64, len(layers))
     tokens_of = np.fromiter((len(layer.bounds) // 2 for layer in layers), np.int64, len(layers))
     # Token bounds in ``text``: sorted, since articles follow one another.
-    starts = bounds[0::2] + np.repeat(base[:-1], tokens_of)
-    ends = bounds[1::2] + np.repeat(base[:-1], tokens_of)
+    starts = _ints(bounds[0::2] + np.repeat(base[:-1], tokens_of))
+    ends = _ints(bounds[1::2] + np.repeat(base[:-1], tokens_of))
     first_token = _cumulative(sizes)
     byte_at = _byte_offsets(text)
     data = np.frombuffer(text.encode("utf-8"), np.uint8) if text else np.zeros(0, np.uint8)
@@ -97,6 +97,10 @@ def _table(layers: Sequence[NerLayer], schema: pa.Schema) -> pa.Table:
 
 def _array(values: object, kind: pa.DataType) -> pa.Array:
     return values if isinstance(values, pa.Array) else pa.array(values, kind)
+
+
+def _ints(values: npt.ArrayLike) -> Ints:
+    return np.asarray(values, np.int64)
 
 
 def _cumulative(counts: Sequence[int] | Ints) -> Ints:

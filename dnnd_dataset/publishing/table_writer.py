@@ -228,6 +228,10 @@ class TableWriter:
         self._temporary.append(path)
         self._writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
 
+    def settle(self) -> None:
+        """Let the row group in flight finish; its error, if any, is raised here."""
+        self._wait()
+
     def _wait(self) -> None:
         """Let the row group in flight finish; its error, if any, is raised here."""
         if self._in_flight is not None:
@@ -272,5 +276,5 @@ def arrow_rows(table: str, rows: list[Row] | list[NerLayer], *, version: str) ->
     """
     schema = arrow_schema(table, version)
     if rows and isinstance(rows[0], NerLayer):
-        return ner_table(rows, schema)
+        return ner_table([row for row in rows if isinstance(row, NerLayer)], schema)
     return pa.Table.from_pylist(cast(list[Row], rows), schema=schema)
