@@ -12,7 +12,7 @@ import pytest
 
 from dnnd_dataset import file_tree
 from dnnd_dataset.builder import check
-from dnnd_dataset.checking import compiler, pipeline
+from dnnd_dataset.checking import pipeline, registry_evidence
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Report
 from dnnd_dataset.reading import raw_loading
@@ -93,7 +93,7 @@ def test_a_problem_found_late_is_located_in_the_file_as_it_is(
     text = path.read_text(encoding="utf-8")
     assert "    supports: [number," in text.splitlines()[15]
     path.write_text(text.replace("supports: [number,", "supports: [bogus, number,"), "utf-8")
-    real = compiler.check_registry_evidence
+    real = registry_evidence.check_registry_evidence
 
     def after_a_change(state: CheckState) -> None:
         if change == "deleted":

@@ -50,10 +50,7 @@ from dnnd_dataset.checking.compiler import (
     check_duplicate_texts,
     check_page_date,
     check_registries,
-    check_registry_evidence,
     raw_folder_problem,
-    registry_quotes,
-    resolve_quotes,
     used_ids,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
@@ -85,6 +82,11 @@ from dnnd_dataset.checking.printed_names import (
     find_printed,
     printed_automaton,
     printed_values,
+)
+from dnnd_dataset.checking.registry_evidence import (
+    check_registry_evidence,
+    registry_quotes,
+    resolve_quotes,
 )
 from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.registry_view import RegistryView

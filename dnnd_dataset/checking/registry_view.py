@@ -23,8 +23,8 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from dnnd_dataset.checking.compiler import quoting_entries
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
+from dnnd_dataset.checking.registry_evidence import quoting_entries
 from dnnd_dataset.checking.state import CheckState
 
 _KIND = b"registry view\0"
