@@ -173,7 +173,11 @@ def plain_file_bytes(path: Path, cap: int) -> bytes | None:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
                 return None
-            data = file.read(cap + 1)
+            # A read of ``cap`` bytes would allocate them all for every small file; a file
+            # that grew since ``fstat`` is read on, up to one byte past the cap.
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += file.read(cap + 1 - len(data))
     except OSError:
         return None
     return data if len(data) <= cap else None

@@ -100,3 +100,40 @@ def test_the_settled_digest_comes_from_the_same_look_and_only_when_all_have_sett
     assert settled.hexdigest() == by_identity.hexdigest() != by_content.hexdigest()
     _unsettle(monkeypatch)
     assert digest_identities(hashlib.sha256(), folder) == (["a.txt", "sub/b.yaml"], False)
+
+
+@pytest.mark.parametrize(("size", "kept"), [(0, True), (1, True), (7, True), (8, True), (9, False)])
+def test_plain_file_bytes_keeps_files_up_to_the_cap(tmp_path: Path, size: int, kept: bool) -> None:
+    path = tmp_path / "f.txt"
+    path.write_bytes(bytes(range(size)))
+    assert file_tree.plain_file_bytes(path, 8) == (bytes(range(size)) if kept else None)
+
+
+@pytest.mark.parametrize(("grown", "kept"), [(3, True), (5, True), (6, False), (40, False)])
+def test_plain_file_bytes_reads_a_file_that_grew_since_it_was_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown: int, kept: bool
+) -> None:
+    # fstat reports the size before the file grew to ``grown`` bytes.
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"x" * grown)
+    real = os.fstat
+
+    def stale(fd: int) -> os.stat_result:
+        info = real(fd)
+        fields = list(info)
+        fields[6] = 2  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", stale)
+    assert file_tree.plain_file_bytes(path, 5) == (b"x" * grown if kept else None)
+
+
+def test_plain_file_bytes_refuses_links_and_fifos(tmp_path: Path) -> None:
+    target = tmp_path / "t.txt"
+    target.write_bytes(b"abc")
+    (tmp_path / "link.txt").symlink_to(target)
+    os.mkfifo(tmp_path / "fifo.txt")
+    assert file_tree.plain_file_bytes(target, 8) == b"abc"
+    assert file_tree.plain_file_bytes(tmp_path / "link.txt", 8) is None
+    assert file_tree.plain_file_bytes(tmp_path / "fifo.txt", 8) is None
+    assert file_tree.plain_file_bytes(tmp_path / "missing.txt", 8) is None
