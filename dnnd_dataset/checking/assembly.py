@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast, get_args
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition
 from dnnd_dataset.checking.printed_dates import printed_edtf
@@ -89,74 +90,79 @@ class Links:
         return not self.body[entity_id] and bool(self.chrome[entity_id])
 
 
-def assemble_registries(
-    state: CheckState, links: Links
-) -> Iterator[tuple[str, list[Record | Row]]]:
+def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, list[Row]]]:
     """The rows of each registry table, then the evidence rows of registries and positions.
 
-    Records, or rows as dicts, unsorted, a table at a time: only one table's records are
-    made at once. ``links.stated`` is used up.
+    Each table's rows come sorted, as dicts, in batches of at most ``ROW_BATCH``: only one
+    batch's records are made at once (a person's record holds every position stated of
+    them, and a corpus states tens of thousands). ``links.stated`` is used up.
     """
     positions, evidence = _positions(state, links.stated)
     links.stated.clear()  # as many as the articles state: not kept twice
-    tables: dict[str, Callable[[], list[Record]]] = {
-        "meetings": lambda: _meetings(state, links),
-        "persons": lambda: _persons(state, links, positions),
-        "directives": lambda: _directives(state, links),
-        "organizations": lambda: _organizations(state, links),
-        "posts": lambda: _posts(state, positions),
+    tables: dict[str, Callable[[], Callable[[Any], Record]]] = {
+        "meetings": lambda: _meeting_of(state, links),
+        "persons": lambda: _person_of(links, positions),
+        "directives": lambda: _directive_of(state, links),
+        "organizations": lambda: _organization_of(links),
+        "posts": lambda: _post_of(positions),
     }
     for name, made in tables.items():
-        yield name, list(made())
-    yield "evidence", [*state.evidence, *evidence]
+        record_of = made()
+        # The table's order: by its id column, which every entry's id gives.
+        entries = sorted(state.entries(name), key=attrgetter("model.id"))
+        for start in range(0, len(entries), ROW_BATCH):
+            batch = entries[start : start + ROW_BATCH]
+            yield name, [record_of(entry.model).model_dump() for entry in batch]
+    rows: list[Record | Row] = [*state.evidence, *evidence]
+    del evidence
+    for batch_rows in sorted_row_batches("evidence", rows):
+        yield "evidence", batch_rows
 
 
-def _meetings(state: CheckState, links: Links) -> list[Record]:
+def _meeting_of(state: CheckState, links: Links) -> Callable[[MeetingEntry], Record]:
     adopted: dict[str, list[str]] = defaultdict(list)
     for entry in state.entries("directives"):
         directive = cast(DirectiveEntry, entry.model)
         if directive.adopted_at is not None:
             adopted[directive.adopted_at].append(directive.id)
-    rows: list[Record] = []
-    for entry in state.entries("meetings"):
-        m = cast(MeetingEntry, entry.model)
-        rows.append(
-            Meeting(
-                meeting_id=m.id,
-                name=m.name,
-                full_name=m.full_name or m.name,
-                full_name_inferred=m.full_name_inferred,
-                full_name_basis=m.full_name_basis,
-                kind=m.kind,
-                date=m.date,
-                date_precision=m.date_precision,
-                date_inferred=m.date_inferred,
-                date_basis=m.date_basis,
-                date_edtf=printed_edtf(m),
-                location=m.location,
-                organizer_ids=list(m.organizers),
-                participants=[
-                    Participant(
-                        person_id=p.person,
-                        roles=sorted(p.roles, key=ROLE_ORDER.index),
-                        position=p.position,
-                        inferred=p.inferred,
-                        basis=p.basis,
-                    )
-                    for p in m.participants
-                ],
-                participant_organization_ids=list(m.participant_organizations),
-                participant_groups=list(m.participant_groups),
-                attendance=m.attendance,
-                attendance_qualifier=m.attendance_qualifier,
-                directive_ids=list(m.directives),
-                adopted_directive_ids=sorted(adopted[m.id]),
-                article_ids=links.article_ids(m.id),
-                boilerplate_article_ids=links.boilerplate_article_ids(m.id),
-                only_in_boilerplate=links.only_in_boilerplate(m.id),
-            )
+
+    def record(m: MeetingEntry) -> Record:
+        return Meeting(
+            meeting_id=m.id,
+            name=m.name,
+            full_name=m.full_name or m.name,
+            full_name_inferred=m.full_name_inferred,
+            full_name_basis=m.full_name_basis,
+            kind=m.kind,
+            date=m.date,
+            date_precision=m.date_precision,
+            date_inferred=m.date_inferred,
+            date_basis=m.date_basis,
+            date_edtf=printed_edtf(m),
+            location=m.location,
+            organizer_ids=list(m.organizers),
+            participants=[
+                Participant(
+                    person_id=p.person,
+                    roles=sorted(p.roles, key=ROLE_ORDER.index),
+                    position=p.position,
+                    inferred=p.inferred,
+                    basis=p.basis,
+                )
+                for p in m.participants
+            ],
+            participant_organization_ids=list(m.participant_organizations),
+            participant_groups=list(m.participant_groups),
+            attendance=m.attendance,
+            attendance_qualifier=m.attendance_qualifier,
+            directive_ids=list(m.directives),
+            adopted_directive_ids=sorted(adopted[m.id]),
+            article_ids=links.article_ids(m.id),
+            boilerplate_article_ids=links.boilerplate_article_ids(m.id),
+            only_in_boilerplate=links.only_in_boilerplate(m.id),
         )
-    return rows
+
+    return record
 
 
 def _positions(
@@ -203,24 +209,21 @@ def _positions(
     return positions, evidence
 
 
-def _persons(state: CheckState, links: Links, positions: dict[str, list[Row]]) -> list[Record]:
-    rows: list[Record] = []
-    for entry in state.entries("persons"):
-        p = cast(PersonEntry, entry.model)
-        rows.append(
-            Person(
-                person_id=p.id,
-                name=p.name,
-                other_names=_other_names(p.name, p.other_names, links, p.id),
-                positions=[Position(**held) for held in positions[p.id]],
-                roles=list(p.roles),
-                wikidata_id=p.wikidata_id,
-                article_ids=links.article_ids(p.id),
-                boilerplate_article_ids=links.boilerplate_article_ids(p.id),
-                only_in_boilerplate=links.only_in_boilerplate(p.id),
-            )
+def _person_of(links: Links, positions: dict[str, list[Row]]) -> Callable[[PersonEntry], Record]:
+    def record(p: PersonEntry) -> Record:
+        return Person(
+            person_id=p.id,
+            name=p.name,
+            other_names=_other_names(p.name, p.other_names, links, p.id),
+            positions=[Position(**held) for held in positions[p.id]],
+            roles=list(p.roles),
+            wikidata_id=p.wikidata_id,
+            article_ids=links.article_ids(p.id),
+            boilerplate_article_ids=links.boilerplate_article_ids(p.id),
+            only_in_boilerplate=links.only_in_boilerplate(p.id),
         )
-    return rows
+
+    return record
 
 
 def _other_names(name: str, declared: list[str], links: Links, entity_id: str) -> list[str]:
@@ -236,70 +239,65 @@ def _other_names(name: str, declared: list[str], links: Links, entity_id: str) -
     return [*declared, *printed]
 
 
-def _directives(state: CheckState, links: Links) -> list[Record]:
+def _directive_of(state: CheckState, links: Links) -> Callable[[DirectiveEntry], Record]:
     meeting_ids: dict[str, list[str]] = defaultdict(list)
     for entry in state.entries("meetings"):
         meeting = cast(MeetingEntry, entry.model)
         for directive_id in meeting.directives:
             meeting_ids[directive_id].append(meeting.id)
-    rows: list[Record] = []
-    for entry in state.entries("directives"):
-        d = cast(DirectiveEntry, entry.model)
-        rows.append(
-            Directive(
-                directive_id=d.id,
-                name=d.name,
-                full_name=d.full_name or d.name,
-                full_name_inferred=d.full_name_inferred,
-                full_name_basis=d.full_name_basis,
-                kind=d.kind,
-                number=d.number,
-                code=d.code,
-                code_derived=d.code_derived,
-                code_basis=d.code_basis,
-                issuer_id=d.issuer,
-                term=d.term,
-                term_inferred=d.term_inferred,
-                term_basis=d.term_basis,
-                issued_on=d.issued_on,
-                subject=d.subject,
-                adopted_at_meeting_id=d.adopted_at,
-                surface_forms=sorted(links.forms[d.id]),
-                article_ids=links.article_ids(d.id),
-                boilerplate_article_ids=links.boilerplate_article_ids(d.id),
-                only_in_boilerplate=links.only_in_boilerplate(d.id),
-                meeting_ids=sorted(meeting_ids[d.id]),
-                note=d.note,
-            )
+
+    def record(d: DirectiveEntry) -> Record:
+        return Directive(
+            directive_id=d.id,
+            name=d.name,
+            full_name=d.full_name or d.name,
+            full_name_inferred=d.full_name_inferred,
+            full_name_basis=d.full_name_basis,
+            kind=d.kind,
+            number=d.number,
+            code=d.code,
+            code_derived=d.code_derived,
+            code_basis=d.code_basis,
+            issuer_id=d.issuer,
+            term=d.term,
+            term_inferred=d.term_inferred,
+            term_basis=d.term_basis,
+            issued_on=d.issued_on,
+            subject=d.subject,
+            adopted_at_meeting_id=d.adopted_at,
+            surface_forms=sorted(links.forms[d.id]),
+            article_ids=links.article_ids(d.id),
+            boilerplate_article_ids=links.boilerplate_article_ids(d.id),
+            only_in_boilerplate=links.only_in_boilerplate(d.id),
+            meeting_ids=sorted(meeting_ids[d.id]),
+            note=d.note,
         )
-    return rows
+
+    return record
 
 
-def _organizations(state: CheckState, links: Links) -> list[Record]:
-    rows: list[Record] = []
-    for entry in state.entries("organizations"):
-        o = cast(OrganizationEntry, entry.model)
-        rows.append(
-            Organization(
-                organization_id=o.id,
-                name=o.name,
-                other_names=_other_names(o.name, o.other_names, links, o.id),
-                kind=o.kind,
-                kind_inferred=o.kind_inferred,
-                kind_basis=o.kind_basis,
-                parent_id=o.parent,
-                parent_inferred=o.parent_inferred,
-                parent_basis=o.parent_basis,
-                note=o.note,
-                article_ids=links.article_ids(o.id),
-                boilerplate_article_ids=links.boilerplate_article_ids(o.id),
-                only_in_boilerplate=links.only_in_boilerplate(o.id),
-            )
+def _organization_of(links: Links) -> Callable[[OrganizationEntry], Record]:
+    def record(o: OrganizationEntry) -> Record:
+        return Organization(
+            organization_id=o.id,
+            name=o.name,
+            other_names=_other_names(o.name, o.other_names, links, o.id),
+            kind=o.kind,
+            kind_inferred=o.kind_inferred,
+            kind_basis=o.kind_basis,
+            parent_id=o.parent,
+            parent_inferred=o.parent_inferred,
+            parent_basis=o.parent_basis,
+            note=o.note,
+            article_ids=links.article_ids(o.id),
+            boilerplate_article_ids=links.boilerplate_article_ids(o.id),
+            only_in_boilerplate=links.only_in_boilerplate(o.id),
         )
-    return rows
+
+    return record
 
 
-def _posts(state: CheckState, positions: dict[str, list[Row]]) -> list[Record]:
+def _post_of(positions: dict[str, list[Row]]) -> Callable[[PostEntry], Record]:
     titles: dict[str, set[str]] = defaultdict(set)
     holders: dict[str, set[str]] = defaultdict(set)
     for person_id, held in positions.items():
@@ -307,21 +305,21 @@ def _posts(state: CheckState, positions: dict[str, list[Row]]) -> list[Record]:
             if position["post_id"] is not None:
                 titles[position["post_id"]].add(position["title"])
                 holders[position["post_id"]].add(person_id)
-    return [
-        Post(
+
+    def record(post: PostEntry) -> Record:
+        return Post(
             post_id=post.id,
             name=post.name,
             organization_id=post.organization,
             titles=sorted(titles[post.id]),
             person_ids=sorted(holders[post.id]),
         )
-        for entry in state.entries("posts")
-        for post in [cast(PostEntry, entry.model)]
-    ]
+
+    return record
 
 
-# Rows of a registry table turned into dicts at once.
-ROW_BATCH = 8192
+# Rows of a registry table made and turned into dicts at once.
+ROW_BATCH = 2048
 
 
 def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[Row]]:

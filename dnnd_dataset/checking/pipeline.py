@@ -27,7 +27,7 @@ from typing import Any
 import ahocorasick
 from pydantic import BaseModel
 
-from dnnd_dataset.checking.assembly import assemble_registries, sorted_row_batches
+from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
     BlockContribution,
@@ -474,12 +474,10 @@ def _check_corpus(
         return report
     if shards is not None:
         shards.registries_made_under(made_under)
-    for table, unsorted in assemble_registries(state, links):
-        for rows in sorted_row_batches(table, unsorted):
-            # Evidence of articles went out with each article; these rows sort after them.
-            assert table != "evidence" or all(row["table"] != "articles" for row in rows)
-            give(table, rows)
-        del unsorted
+    for table, rows in assemble_registries(state, links):
+        # Evidence of articles went out with each article; these rows sort after them.
+        assert table != "evidence" or all(row["table"] != "articles" for row in rows)
+        give(table, rows)
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
