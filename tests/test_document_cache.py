@@ -197,7 +197,7 @@ def test_documents_checked_in_the_main_process_describe_the_registries_afresh() 
 
     from dnnd_dataset.checking import pipeline
 
-    # As if an earlier build in this process had described an entry another way.
-    pipeline._described["nguyen-van-a"] = "persons:stale"
+    # As if an earlier build in this process had described every id of other registries.
+    pipeline._suggested[pipeline._EVERY_ID] = "stale"
     list(pipeline._check_here(SimpleNamespace(cache=None), []))  # type: ignore[arg-type]
-    assert pipeline._described == {}
+    assert pipeline._suggested == {}

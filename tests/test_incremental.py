@@ -7,11 +7,13 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench import synth
 from dnnd_dataset.builder import build
+from dnnd_dataset.checking import pipeline
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.checking.registry_files import entry_key
@@ -95,6 +97,33 @@ def test_a_changed_registry_entry_invalidates_the_documents_that_use_it(
     assert "mention-not-an-alias" in {issue.code for issue in fresh.issues}
     assert cached.format() == fresh.format()
     assert cached.stats == fresh.stats
+
+
+def test_an_entry_edited_without_a_new_name_checks_no_document_again(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A document's check reads an entry's registry, names and file, and nothing else of it.
+    raw = _copy(corpus, tmp_path / "roles")
+    cache = tmp_path / "cache"
+    build(raw, tmp_path / "before", cache=cache)
+    persons = min((raw / "registry" / "persons").glob("*.yaml"))
+    text = persons.read_text(encoding="utf-8")
+    assert "wikidata_id" not in text
+    persons.write_text(f"{text.rstrip()}\nwikidata_id: Q1\n", encoding="utf-8")
+    checked: list[str] = []
+    real = pipeline._check_afresh
+
+    def check_afresh(context: Any, stem: str, files: Any) -> Any:
+        checked.append(stem)
+        return real(context, stem, files)
+
+    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    build(raw, tmp_path / "cached", cache=cache)
+    assert checked == []
+    monkeypatch.undo()
+    build(raw, tmp_path / "fresh")
+    assert snapshot(tmp_path / "cached") == snapshot(tmp_path / "fresh")
+    assert snapshot(tmp_path / "cached") != snapshot(tmp_path / "before")
 
 
 def test_every_error_is_reported_with_jobs_and_cache(corpus: Path, tmp_path: Path) -> None:

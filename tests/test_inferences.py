@@ -277,6 +277,20 @@ def test_a_credit_from_initials_unflagged_is_refused(raw_copy: Path) -> None:
     )
 
 
+def test_a_credit_naming_an_organization_as_its_person_is_one_problem(raw_copy: Path) -> None:
+    _replace(
+        raw_copy / "documents/002-a35811e9377ab383.yaml",
+        "    organization: thong-tan-xa-viet-nam\n    inferred: true\n    basis: TTXVN are "
+        "the initials of Thông tấn xã Việt Nam; the full name is not printed.\n",
+        "    person: thong-tan-xa-viet-nam\n",
+    )
+    assert _only_issue(raw_copy) == (
+        "documents/002-a35811e9377ab383.yaml:18: credits[0].person: dangling-reference: "
+        "'thong-tan-xa-viet-nam' is not an id in the persons registry (fix: correct the id, "
+        "or add it as raw/registry/persons/thong-tan-xa-viet-nam.yaml)"
+    )
+
+
 def test_an_outlet_from_a_tag_unflagged_is_refused(raw_copy: Path) -> None:
     _replace(
         raw_copy / "documents/002-a35811e9377ab383.yaml",

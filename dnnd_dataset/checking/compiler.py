@@ -25,7 +25,7 @@ from dnnd_dataset.checking.ner_table import TokenGrid, in_boilerplate, outermost
 from dnnd_dataset.checking.page_dates import check_page_dates
 from dnnd_dataset.checking.participant_roles import check_participant_roles
 from dnnd_dataset.checking.printed_dates import check_printed_dates
-from dnnd_dataset.checking.state import CheckState, ResolvedSpans
+from dnnd_dataset.checking.state import CheckState, Entity, ResolvedSpans
 from dnnd_dataset.checking.waived_phrases import outside_waived_phrases, resolve_waivers
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.reading.anchoring import (
@@ -123,12 +123,13 @@ def _index_entities(state: CheckState) -> None:
     # already reported as such; it yields to a well-named entry of the same id rather than
     # giving that root cause a second error.
     located = [(registry, entry) for registry in REGISTRIES for entry in state.entries(registry)]
+    first_of: dict[str, Located[BaseModel]] = {}
     for registry, entry in sorted(located, key=lambda pair: _misnamed(pair[1])):
         entity_id = entry_id(entry)
-        if entity_id in state.entities:
+        first = first_of.get(entity_id)
+        if first is not None:
             if _misnamed(entry):
                 continue
-            _, first = state.entities[entity_id]
             state.issue(
                 entry,
                 ("id",),
@@ -137,7 +138,8 @@ def _index_entities(state: CheckState) -> None:
                 "keep one of the two entries, or give one of them another id",
             )
             continue
-        state.entities[entity_id] = (registry, entry)
+        first_of[entity_id] = entry
+        state.entities[entity_id] = Entity(registry, tuple(entity_names(entry.model)), entry.shown)
 
 
 def _expect(
@@ -150,7 +152,7 @@ def _expect(
     if entity_id is None:
         return True
     found = state.entities.get(entity_id)
-    if found is None or found[0] != registry:
+    if found is None or found.registry != registry:
         if state.raw.rejected_ids.get(entity_id) == registry:
             return False  # its entry did not load, and that is reported already
         state.issue(
@@ -168,10 +170,10 @@ def _expect(
 def _closest_id(state: CheckState, written: str, registry: str | None) -> str | None:
     """The id an unknown id most likely means, by the ids and the names of the entries."""
     ids: dict[str, str] = {}
-    for entity_id, (name, entry) in state.entities.items():
-        if registry is None or name == registry:
+    for entity_id, entity in state.entities.items():
+        if registry is None or entity.registry == registry:
             ids[entity_id] = entity_id
-            for alias in entity_names(entry.model):
+            for alias in entity.names:
                 ids.setdefault(re.sub(r"[^a-z0-9]+", "-", fold(alias)).strip("-"), entity_id)
     found = closest(written, ids)
     return ids[found] if found is not None else None
@@ -496,7 +498,7 @@ def _mention_label(
     if mention.entity is None:
         return "LOCATION"
     found = state.entities.get(mention.entity)
-    if found is None or found[0] not in LABEL_OF_REGISTRY:
+    if found is None or found.registry not in LABEL_OF_REGISTRY:
         if mention.entity not in state.raw.rejected_ids:
             state.issue(
                 document,
@@ -508,7 +510,7 @@ def _mention_label(
                 "organizations/, directives/, meetings/)",
             )
         return None
-    return LABEL_OF_REGISTRY[found[0]]
+    return LABEL_OF_REGISTRY[found.registry]
 
 
 def _written_as_named(
@@ -518,10 +520,10 @@ def _written_as_named(
     mention = document.model.mentions[index]
     if mention.entity is None:
         return True
-    registry, entry = state.entities[mention.entity]
+    registry, known, shown = state.entities[mention.entity]
     written = state.raw.texts[document.model.article_id].text[span.start : span.end]
     if registry in ("persons", "organizations"):
-        names = {normalize(name) for name in entity_names(entry.model)}
+        names = {normalize(name) for name in known}
         if registry == "persons":
             # A person may be named by a title the same text gives them ("Thường trực Ban Bí
             # thư" alone for its holder), never by a title of someone else.
@@ -536,11 +538,11 @@ def _written_as_named(
                 ("mentions", index),
                 "mention-not-an-alias",
                 f"{written!r} is not a name of {mention.entity!r}",
-                f"add {written!r} to other_names in {entry.shown}, or correct the quote",
+                f"add {written!r} to other_names in {shown}, or correct the quote",
             )
             return False
     if registry == "directives":
-        code = cast(DirectiveEntry, entry.model).code
+        code = known[0] if known else None
         for written_code in directive_codes.find_codes(written):
             if written_code != code:
                 state.issue(

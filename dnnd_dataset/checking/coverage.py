@@ -38,8 +38,8 @@ def entity_names(model: BaseModel) -> list[str]:
 def name_owners(state: CheckState) -> dict[str, str]:
     """Every normalized known name and the first entity (by id) that has it."""
     owners: dict[str, str] = {}
-    for entity_id, (_, entry) in state.entities.items():
-        for name in entity_names(entry.model):
+    for entity_id, entity in state.entities.items():
+        for name in entity.names:
             key = normalize(name)
             if key not in owners or entity_id < owners[key]:
                 owners[key] = entity_id

@@ -33,7 +33,6 @@ from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
     DocumentAnnotation,
     OrganizationEntry,
-    PersonEntry,
 )
 from dnnd_dataset.textnorm import normalize
 
@@ -132,10 +131,10 @@ def check_document_inferences(state: CheckState, document: Located[DocumentAnnot
             )
     for index, author in enumerate(ann.authors):
         person = state.entities.get(author.person)
-        if author.inferred or person is None:
+        # An id of no person is reported as such, and is no second problem here.
+        if author.inferred or person is None or person.registry != "persons":
             continue
-        model = cast(PersonEntry, person[1].model)
-        if _key(author.evidence.quote) not in {_key(n) for n in (model.name, *model.other_names)}:
+        if _key(author.evidence.quote) not in {_key(n) for n in person.names}:
             state.issue(
                 document,
                 ("authors", index),
@@ -147,11 +146,14 @@ def check_document_inferences(state: CheckState, document: Located[DocumentAnnot
     for index, credit in enumerate(ann.credits):
         if credit.inferred:
             continue
-        for entity_id in (credit.person, credit.organization):
+        for entity_id, registry in (
+            (credit.person, "persons"),
+            (credit.organization, "organizations"),
+        ):
             entity = state.entities.get(entity_id) if entity_id else None
-            if entity is None:
+            if entity is None or entity.registry != registry:
                 continue
-            name = cast(PersonEntry | OrganizationEntry, entity[1].model).name
+            name = entity.names[0]  # a person's or an organization's name comes first
             if not _holds(credit.evidence.quote, name):
                 state.issue(
                     document,

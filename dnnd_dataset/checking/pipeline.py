@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
-from pydantic import BaseModel
 
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
@@ -56,7 +55,6 @@ from dnnd_dataset.checking.compiler import (
 from dnnd_dataset.checking.counts_table import CountsTable
 from dnnd_dataset.checking.coverage import (
     check_coverage,
-    entity_names,
     name_automaton,
     name_owners,
 )
@@ -92,7 +90,7 @@ from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.registry_view import RegistryView
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.sinks import Prepare, RowSink, ShardSink
-from dnnd_dataset.checking.state import CheckState
+from dnnd_dataset.checking.state import CheckState, Entity
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.file_tree import Identity
 from dnnd_dataset.pandas_free import spare_pandas
@@ -100,7 +98,6 @@ from dnnd_dataset.reading.anchoring import Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     DocumentFiles,
-    Located,
     RawCorpus,
     document_stems,
     documents_folder_inside,
@@ -148,7 +145,7 @@ class _Context:
 
     raw: Path
     today: dt.date
-    entities: dict[str, tuple[str, Located[BaseModel]]]
+    entities: dict[str, Entity]
     automaton: ahocorasick.Automaton
     cache: Path | None
     # id -> registry of entries that did not load: references to them are no new error.
@@ -282,7 +279,7 @@ def _check_corpus(
     context = _Context(
         raw,
         state.today,
-        _slim(state.entities),
+        state.entities,
         name_automaton(owners),
         cache.folder,
         rejected,
@@ -290,9 +287,9 @@ def _check_corpus(
         printed_automaton(values, normalized=False),
         printed_automaton(values, normalized=True),
         {
-            entity_id: LABEL_OF_REGISTRY[registry]
-            for entity_id, (registry, _) in state.entities.items()
-            if registry in LABEL_OF_REGISTRY
+            entity_id: LABEL_OF_REGISTRY[entity.registry]
+            for entity_id, entity in state.entities.items()
+            if entity.registry in LABEL_OF_REGISTRY
         },
         {
             entity.model.id: entity.model.name
@@ -505,16 +502,6 @@ def _chunks(stems: list[str]) -> list[list[str]]:
     return [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
 
 
-def _slim(
-    entities: dict[str, tuple[str, Located[BaseModel]]],
-) -> dict[str, tuple[str, Located[BaseModel]]]:
-    # A worker reads only the models: leave the registry files' line tables behind.
-    return {
-        entity_id: (registry, entry.without_lines())
-        for entity_id, (registry, entry) in entities.items()
-    }
-
-
 def _check_documents(
     context: _Context, chunks: list[list[str]], jobs: int
 ) -> Generator[ChunkOutcome, None, None]:
@@ -541,14 +528,14 @@ def _check_here(context: _Context, stems: list[str]) -> Iterator[ChunkOutcome]:
     global _context, _cache
     saved = _context, _cache
     _context, _cache = context, DocumentCache(context.cache)
-    # The descriptions are of the registries of one run: those of another are not reused.
-    _described.clear()
+    # The digest is of the registries of one run: that of another is not reused.
+    _suggested.clear()
     try:
         outcomes = [_check_chunk(chunk) for chunk in _chunks(stems)]
     finally:
         _cache.close()
         _context, _cache = saved
-        _described.clear()
+        _suggested.clear()
     return iter(outcomes)
 
 
@@ -563,7 +550,7 @@ _context: _Context | None = None
 def _start_worker(context: _Context | None) -> None:
     global _context, _cache
     _context = context
-    _described.clear()
+    _suggested.clear()
     _cache.close()
     _cache = DocumentCache(context.cache if context is not None else None)
 
@@ -753,14 +740,11 @@ def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str
     if any(issue.code == "dangling-reference" for issue in issues):
         digest.update(_suggested_from(context).encode())
     for entity_id in used:
-        described = _described.get(entity_id)
-        if described is None:
-            found: Any = context.entities.get(entity_id)
-            described = f"{found[0]}:{found[1].model.model_dump_json()}" if found else "-"
-            if entity_id in context.rejected:  # a reference to it is excused, not dangling
-                described = f"rejected:{context.rejected[entity_id]}"
-            _described[entity_id] = described
-        digest.update(f"{entity_id}\0{described}\0".encode())
+        found = context.entities.get(entity_id)
+        described = json.dumps(found, ensure_ascii=False) if found else "-"
+        if entity_id in context.rejected:  # a reference to it is excused, not dangling
+            described = f"rejected:{context.rejected[entity_id]}"
+        digest.update(f"{entity_id}\0{described}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -768,18 +752,18 @@ def _suggested_from(context: _Context) -> str:
     """The digest of what an id is suggested from (``compiler._closest_id``): every entry's
     id, registry and names; made once per run and process, by the first document that
     needs it."""
-    found = _described.get(_EVERY_ID)
+    found = _suggested.get(_EVERY_ID)
     if found is None:
         every = [
-            (entity_id, registry, entity_names(entry.model))
-            for entity_id, (registry, entry) in sorted(context.entities.items())
+            (entity_id, entity.registry, entity.names)
+            for entity_id, entity in sorted(context.entities.items())
         ]
         found = hashlib.sha256(json.dumps(every).encode()).hexdigest()
-        _described[_EVERY_ID] = found
+        _suggested[_EVERY_ID] = found
     return found
 
 
 # Each entry's content as the cache compares it, described once per run and process.
-_described: dict[str, str] = {}
-# Not an id: where ``_described`` keeps the digest of ``_suggested_from``.
-_EVERY_ID = "\0every id"
+# The digest of ``_suggested_from``, made once per run and process.
+_suggested: dict[str, str] = {}
+_EVERY_ID = "every id"

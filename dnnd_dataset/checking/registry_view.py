@@ -53,8 +53,8 @@ class RegistryView:
         self.whole = whole.hexdigest()
         # entity id -> the id, its registry and file, and the SHA-256 of the file's bytes
         self._entries: dict[str, bytes] = {}
-        for entity_id, (registry, entry) in state.entities.items():
-            file = f"{registry}/{os.path.basename(entry.shown)}"
+        for entity_id, entity in state.entities.items():
+            file = f"{entity.registry}/{os.path.basename(entity.shown)}"
             digest = registry_files.get(file)
             if digest is not None:
                 described = f"{entity_id}\0{file}\0{digest}\0"

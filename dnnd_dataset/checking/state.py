@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -26,12 +26,27 @@ class ResolvedSpans:
     excused: list[Span] = field(default_factory=list)
 
 
+class Entity(NamedTuple):
+    """What the check of a document reads of a registry entry, and all it reads of it.
+
+    A worker holds these rather than the entries (a few hundred bytes each, not several
+    kilobytes), and a document's cached result is reused while the entities it uses are
+    the same.
+    """
+
+    registry: str
+    # The names it is known by in texts (``coverage.entity_names``): a directive's code.
+    names: tuple[str, ...]
+    # Its file, as messages name it.
+    shown: str
+
+
 @dataclass
 class CheckState:
     raw: RawCorpus
     today: dt.date
     issues: list[Issue] = field(default_factory=list)
-    entities: dict[str, tuple[str, Located[BaseModel]]] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
     normalized: dict[str, str] = field(default_factory=dict)
     resolved: dict[str, ResolvedSpans] = field(default_factory=dict)
     # Spans of the document anchors, resolved once here and read again by the assembly.
