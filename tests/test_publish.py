@@ -323,3 +323,18 @@ def test_progress_names_each_file_as_it_is_written(tmp_path: Path) -> None:
         "croissant.json",
         SHA256SUMS,
     ]
+
+
+def test_one_thread_encodes_every_table_and_ends_with_the_writer(tmp_path: Path) -> None:
+    import threading
+
+    before = {thread.name for thread in threading.enumerate()}
+    writer = publish.DatasetWriter(tmp_path / "out", "1.1.0", package=tmp_path / "package")
+    writers = [*writer.writers.values(), *writer.package_writers.values()]
+    assert len(writers) == 2 * len(TABLES)
+    assert {id(table._thread) for table in writers} == {id(writer._thread)}
+    for table in TABLES:
+        writer.writers[table].add([])
+    writer.abandon()
+    assert writer._thread._shutdown
+    assert {thread.name for thread in threading.enumerate()} <= before

@@ -115,6 +115,7 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
             yield name, [record_of(entry.model).model_dump() for entry in batch]
     rows: list[Record | Row] = [*state.evidence, *evidence]
     del evidence
+    state.evidence.clear()  # a row for every registry quote: held once, in ``rows``
     for batch_rows in sorted_row_batches("evidence", rows):
         yield "evidence", batch_rows
 
@@ -325,7 +326,7 @@ ROW_BATCH = 2048
 def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[Row]]:
     """The rows of ``items`` (records, or rows as dicts) in the table's order, in batches of
     ``ROW_BATCH``: the registries' evidence has a row for every quote, and only its sort
-    keys and one batch of dicts are held at once."""
+    keys and the rows not yet given are held. ``items`` is used up as the batches go."""
     spec = TABLES[table]
     # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
     # quote), and ties keep an order that depends on neither jobs nor cache.
@@ -334,7 +335,14 @@ def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[R
         key=lambda index: spec.row_key(_sort_fields(items[index], spec.sort_key)),
     )
     for start in range(0, len(order), ROW_BATCH):
-        yield [_dumped(items[index]) for index in order[start : start + ROW_BATCH]]
+        batch = order[start : start + ROW_BATCH]
+        yield [_dumped(items[index]) for index in batch]
+        for index in batch:
+            items[index] = _GIVEN
+
+
+# What stands in ``sorted_row_batches``' items for a row already given.
+_GIVEN: Row = {}
 
 
 def _sort_fields(item: Record | Row, columns: tuple[str, ...]) -> Row:

@@ -23,6 +23,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,12 @@ CARD_PROSE = Path(__file__).resolve().parents[2] / "DATASET_CARD.md"
 # fixed row counts, so that the same rows always give the same files. A small corpus
 # gives one file per table. The tables of article rows have one shard per block of
 # articles instead (``checking/shard_blocks.py``), so that a change rewrites few files.
-# A row group is held whole while it is encoded: a ``ner`` group of 5,000 sentences is
-# about 5 MB of Arrow data.
+# A row group is held whole while it is encoded, and its encoding takes several times its
+# size: a ``ner`` group of 5,000 sentences is about 5 MB of Arrow data, one of 10,000
+# evidence rows about 2.5 MB (100,000 rows took some 50 MB more memory to write).
 DEFAULT_ROWS_PER_SHARD = 1_000_000
 ROW_GROUP_ROWS = {"articles": 1_000, "ner": 5_000}
-DEFAULT_ROW_GROUP_ROWS = 100_000
+DEFAULT_ROW_GROUP_ROWS = 10_000
 
 
 class DatasetWriter:
@@ -97,6 +99,8 @@ class DatasetWriter:
         self.package = package
         # The shards of the earlier output that may be taken instead of written again.
         self.previous = previous if package is None else None
+        # One thread encodes the row groups of every table, in the order they come.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
         self.writers = {
             name: table_writer(
                 name,
@@ -104,6 +108,7 @@ class DatasetWriter:
                 folder,
                 rows_per_shard=None if name in ARTICLE_TABLES else DEFAULT_ROWS_PER_SHARD,
                 row_group_rows=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+                thread=self._thread,
             )
             for name in TABLES
         }
@@ -126,7 +131,7 @@ class DatasetWriter:
         # Set by :meth:`finish` when every registry table is one shard: for the next build.
         self.written_registries: str | None = None
         self.package_writers = (
-            {name: _package_writer(name, version, package) for name in TABLES}
+            {name: _package_writer(name, version, package, self._thread) for name in TABLES}
             if package is not None
             else {}
         )
@@ -312,13 +317,17 @@ class DatasetWriter:
             for writer in self.package_writers.values():
                 writer.close()
             _write_text(self.package / SHA256SUMS, sha256sums(self.package))
+        self._thread.shutdown()
 
     def abandon(self) -> None:
         for writer in [*self.writers.values(), *self.package_writers.values()]:
             writer.abandon()
+        self._thread.shutdown()
 
 
-def _package_writer(name: str, version: str, folder: Path) -> TableWriter:
+def _package_writer(
+    name: str, version: str, folder: Path, thread: ThreadPoolExecutor
+) -> TableWriter:
     """A writer of ``<name>.parquet``: one file, whatever its size."""
     path = f"{name}.parquet"
     return TableWriter(
@@ -329,6 +338,7 @@ def _package_writer(name: str, version: str, folder: Path) -> TableWriter:
         row_group_rows=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
         final_of=lambda _shard, _count: path,
         pattern=path,
+        thread=thread,
     )
 
 

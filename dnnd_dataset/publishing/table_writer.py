@@ -66,6 +66,7 @@ class TableWriter:
         row_group_rows: int,
         final_of: Callable[[int, int], str],
         pattern: str,
+        thread: ThreadPoolExecutor | None = None,
     ) -> None:
         self.name = name
         self.schema = arrow_schema(name, version)
@@ -78,7 +79,11 @@ class TableWriter:
         self._converted: list[pa.Table] = []
         self._converted_rows = 0
         self._writer: pq.ParquetWriter | None = None
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"write-{name}")
+        # Row groups are encoded on a thread of their own, which the writers of a dataset
+        # share (``thread``): what a thread's allocators keep of the buffers it freed is kept
+        # once, not once per table.
+        self._owns_thread = thread is None
+        self._thread = thread or ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
         self._in_flight: Future[None] | None = None
         self._shard_rows = 0
         self._temporary: list[Path] = []
@@ -147,7 +152,8 @@ class TableWriter:
         if not self._temporary:  # a table without rows still gets its one file
             self._open_shard()
         self._close_shard()
-        self._thread.shutdown()
+        if self._owns_thread:
+            self._thread.shutdown()
         count = len(self._temporary)
         written = []
         for shard, (temporary, rows) in enumerate(
@@ -180,7 +186,8 @@ class TableWriter:
         # The failure that led here is the one reported, not a write it interrupted.
         with contextlib.suppress(Exception):
             self._wait()
-        self._thread.shutdown()
+        if self._owns_thread:
+            self._thread.shutdown()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -214,7 +221,7 @@ class TableWriter:
         # Encoding and compression release the GIL: the next rows are built meanwhile. One
         # row group in flight at a time keeps the order of the rows and bounds the memory.
         self._wait()
-        self._in_flight = self._thread.submit(self._writer.write_table, group, count)
+        self._in_flight = self._thread.submit(_write_and_release, self._writer, group, count)
         self.num_rows += count
         self.num_bytes += group.nbytes
         self._open_bytes += group.nbytes
@@ -249,13 +256,26 @@ class TableWriter:
             self._open_bytes = 0
 
 
+def _write_and_release(writer: pq.ParquetWriter, group: pa.Table, count: int) -> None:
+    writer.write_table(group, count)
+    # Arrow's allocator keeps freed pages for the thread that freed them, for reuse; the
+    # next row group may be of another table, or come only after many documents.
+    pa.default_memory_pool().release_unused()
+
+
 def shard_path(name: str) -> Callable[[int, int], str]:
     """The Hugging Face name of a shard of ``name`` in the output folder."""
     return lambda shard, count: data_file(name, shard, count)
 
 
 def table_writer(
-    name: str, version: str, folder: Path, *, rows_per_shard: int | None, row_group_rows: int
+    name: str,
+    version: str,
+    folder: Path,
+    *,
+    rows_per_shard: int | None,
+    row_group_rows: int,
+    thread: ThreadPoolExecutor | None = None,
 ) -> TableWriter:
     """A writer of the output folder's shards of ``name``."""
     return TableWriter(
@@ -266,6 +286,7 @@ def table_writer(
         row_group_rows=row_group_rows,
         final_of=shard_path(name),
         pattern=data_files_pattern(name),
+        thread=thread,
     )
 
 
