@@ -94,7 +94,7 @@ from dnnd_dataset.checking.state import CheckState, Entity
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.file_tree import Identity
 from dnnd_dataset.pandas_free import spare_pandas
-from dnnd_dataset.reading.anchoring import Span
+from dnnd_dataset.reading.anchoring import Quote, Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
     DocumentFiles,
@@ -105,7 +105,7 @@ from dnnd_dataset.reading.raw_loading import (
     load_registries,
     read_document_files,
 )
-from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry, SourcedAnchor
+from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry
 from dnnd_dataset.records import TABLES, Record
 from dnnd_dataset.textnorm import normalize
 
@@ -151,7 +151,7 @@ class _Context:
     # id -> registry of entries that did not load: references to them are no new error.
     rejected: dict[str, str]
     # article id -> (entity, anchor) of the registry quotes from that article.
-    quotes: dict[str, list[tuple[str, SourcedAnchor]]]
+    quotes: dict[str, list[tuple[str, Quote]]]
     printed_verbatim: ahocorasick.Automaton
     printed_normalized: ahocorasick.Automaton
     label_of: dict[str, str]

@@ -19,6 +19,7 @@ from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.reading.anchoring import (
     AnchorKey,
     AnchorProblem,
+    Quote,
     Span,
     anchor_key,
     resolve,
@@ -266,16 +267,16 @@ def _record_evidence(
     return True
 
 
-def registry_quotes(state: CheckState) -> dict[str, list[tuple[str, SourcedAnchor]]]:
+def registry_quotes(state: CheckState) -> dict[str, list[tuple[str, Quote]]]:
     """Article id -> (entity, anchor) of every registry quote from it, in registry order.
 
     The entity is the one the quote links to the article: the entry for its evidence, the
     participant for a participant's evidence. Each document resolves the quotes from its
     own text where it is checked (``resolve_quotes``), so no text is needed after it.
     """
-    quotes: dict[str, list[tuple[str, SourcedAnchor]]] = {}
+    quotes: dict[str, list[tuple[str, Quote]]] = {}
     for _, entity_id, anchor in _quote_sources(state):
-        quotes.setdefault(anchor.article, []).append((entity_id, anchor))
+        quotes.setdefault(anchor.article, []).append((entity_id, Quote(*anchor_key(anchor))))
     return quotes
 
 
@@ -302,7 +303,7 @@ def _quote_sources(state: CheckState) -> Iterator[tuple[str, str, SourcedAnchor]
 
 
 def resolve_quotes(
-    text: str, normalized: str, article_id: str, quotes: list[tuple[str, SourcedAnchor]]
+    text: str, normalized: str, article_id: str, quotes: list[tuple[str, Quote]]
 ) -> tuple[dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem], list[tuple[str, Span]]]:
     """Registry quotes resolved in one text: by anchor, and (entity, span) of those found."""
     resolved: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem] = {}

@@ -8,8 +8,8 @@ offsets then point into the verbatim text, where the printed form is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
-from dnnd_dataset.reading.raw_models import Anchor
 from dnnd_dataset.suggestions import closest_passage, did_you_mean
 from dnnd_dataset.textnorm import at_word_boundaries, normalize, splits_grapheme
 
@@ -34,12 +34,35 @@ class AnchorProblem:
 AnchorKey = tuple[str, str | None, str | None, int | None]
 
 
-def anchor_key(anchor: Anchor) -> AnchorKey:
+class Quoted(Protocol):
+    """What resolving an anchor reads of it (``raw_models.Anchor``, or a :class:`Quote`)."""
+
+    @property
+    def quote(self) -> str: ...
+    @property
+    def prefix(self) -> str | None: ...
+    @property
+    def suffix(self) -> str | None: ...
+    @property
+    def occurrence(self) -> int | None: ...
+
+
+class Quote(NamedTuple):
+    """An anchor as a tuple: a tenth of the room of its model, for quotes held by the
+    thousand (the registry quotes each worker resolves)."""
+
+    quote: str
+    prefix: str | None
+    suffix: str | None
+    occurrence: int | None
+
+
+def anchor_key(anchor: Quoted) -> AnchorKey:
     """What a resolution depends on: equal keys resolve to the same span in one text."""
     return (anchor.quote, anchor.prefix, anchor.suffix, anchor.occurrence)
 
 
-def occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
+def occurrences(normalized_text: str, anchor: Quoted) -> list[Span]:
     quote = normalize(anchor.quote)
     prefix = normalize(anchor.prefix) if anchor.prefix else ""
     suffix = normalize(anchor.suffix) if anchor.suffix else ""
@@ -55,7 +78,7 @@ def occurrences(normalized_text: str, anchor: Anchor) -> list[Span]:
     return spans
 
 
-def resolve(normalized_text: str, anchor: Anchor) -> Span | AnchorProblem:
+def resolve(normalized_text: str, anchor: Quoted) -> Span | AnchorProblem:
     """The one span an anchor designates, or why it designates none."""
     spans = occurrences(normalized_text, anchor)
     if not spans:
@@ -80,7 +103,7 @@ def resolve(normalized_text: str, anchor: Anchor) -> Span | AnchorProblem:
     return _checked(normalized_text, span)
 
 
-def resolve_all(normalized_text: str, anchor: Anchor) -> list[Span] | AnchorProblem:
+def resolve_all(normalized_text: str, anchor: Quoted) -> list[Span] | AnchorProblem:
     """Every whole-word occurrence of the quote (for ``all: true``)."""
     spans = [
         span
@@ -96,7 +119,7 @@ def resolve_all(normalized_text: str, anchor: Anchor) -> list[Span] | AnchorProb
     return spans
 
 
-def _not_found(normalized_text: str, anchor: Anchor, how: str) -> AnchorProblem:
+def _not_found(normalized_text: str, anchor: Quoted, how: str) -> AnchorProblem:
     narrowed = anchor.prefix or anchor.suffix
     if narrowed and normalize(anchor.quote) in normalized_text:
         return AnchorProblem(
