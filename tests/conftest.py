@@ -71,6 +71,21 @@ def synthetic_corpus(articles: int, seed: int) -> tuple[Any, Any]:
     return pristine, raw
 
 
+def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents that runs in this process check afresh from now on, as they come."""
+    from dnnd_dataset.checking import pipeline
+
+    checked: list[str] = []
+    real = pipeline._check_afresh
+
+    def check_afresh(context: Any, stem: str, files: Any) -> Any:
+        checked.append(stem)
+        return real(context, stem, files)
+
+    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    return checked
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below ``folder``, by relative path."""
     return {

@@ -13,7 +13,7 @@ from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, Docum
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.checking.registry_files import entry_key
 
-from .conftest import RAW
+from .conftest import RAW, checked_afresh
 
 ARTICLES = len(list((RAW / "documents").glob("*.txt")))
 
@@ -144,14 +144,7 @@ def test_a_warm_run_checks_no_document_afresh(
 ) -> None:
     # Every entry the cache wrote is read back whole: none fails its seal or its schema.
     cold = compile_corpus(RAW, cache=tmp_path)
-    checked: list[str] = []
-    real = pipeline._check_afresh
-
-    def check_afresh(context: Any, stem: str, files: Any) -> Any:
-        checked.append(stem)
-        return real(context, stem, files)
-
-    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    checked = checked_afresh(monkeypatch)
     warm = compile_corpus(RAW, cache=tmp_path)
     assert checked == []
     assert warm.tables == cold.tables
@@ -194,8 +187,6 @@ def test_the_databases_of_other_versions_of_the_code_go_and_nothing_else(tmp_pat
 
 def test_documents_checked_in_the_main_process_describe_the_registries_afresh() -> None:
     from types import SimpleNamespace
-
-    from dnnd_dataset.checking import pipeline
 
     # As if an earlier build in this process had described every id of other registries.
     pipeline._suggested[pipeline._EVERY_ID] = "stale"

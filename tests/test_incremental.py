@@ -7,19 +7,17 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bench import synth
 from dnnd_dataset.builder import build
-from dnnd_dataset.checking import pipeline
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.checking.registry_files import entry_key
 from dnnd_dataset.errors import InvalidCorpusError
 
-from .conftest import snapshot
+from .conftest import checked_afresh, snapshot
 
 ARTICLES = 40  # more than one chunk of documents, so two workers share them
 
@@ -110,14 +108,7 @@ def test_an_entry_edited_without_a_new_name_checks_no_document_again(
     text = persons.read_text(encoding="utf-8")
     assert "wikidata_id" not in text
     persons.write_text(f"{text.rstrip()}\nwikidata_id: Q1\n", encoding="utf-8")
-    checked: list[str] = []
-    real = pipeline._check_afresh
-
-    def check_afresh(context: Any, stem: str, files: Any) -> Any:
-        checked.append(stem)
-        return real(context, stem, files)
-
-    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    checked = checked_afresh(monkeypatch)
     build(raw, tmp_path / "cached", cache=cache)
     assert checked == []
     monkeypatch.undo()
