@@ -97,6 +97,27 @@ def test_a_changed_registry_entry_invalidates_the_documents_that_use_it(
     assert cached.stats == fresh.stats
 
 
+def test_an_entry_named_like_a_file_that_did_not_load_invalidates_its_documents(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # The id of ban-bi-thu is also the name of a posts file that does not load: references
+    # to it are read against the organization, whose names decide the documents' problems.
+    raw = _copy(corpus, tmp_path / "rejected")
+    (raw / "registry" / "posts" / "ban-bi-thu.yaml").write_text("name: [\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert "mention-not-an-alias" not in {
+        i.code for i in compile_corpus(raw, cache=cache).report.issues
+    }
+    entry = raw / "registry" / "organizations" / "ban-bi-thu.yaml"
+    text = entry.read_text(encoding="utf-8")
+    assert "other_names:\n- Ban Bí thư\n" in text
+    entry.write_text(text.replace("other_names:\n- Ban Bí thư\n", ""), encoding="utf-8")
+    cached = compile_corpus(raw, cache=cache).report
+    fresh = compile_corpus(raw).report
+    assert "mention-not-an-alias" in {issue.code for issue in fresh.issues}
+    assert cached.format() == fresh.format()
+
+
 def test_an_entry_edited_without_a_new_name_checks_no_document_again(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

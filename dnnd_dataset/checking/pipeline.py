@@ -743,7 +743,9 @@ def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str
         found = context.entities.get(entity_id)
         described = json.dumps(found, ensure_ascii=False) if found else "-"
         if entity_id in context.rejected:  # a reference to it is excused, not dangling
-            described = f"rejected:{context.rejected[entity_id]}"
+            # An entry of that id may still have loaded, from a file of another name or
+            # registry: what is read of it counts as well.
+            described = f"rejected:{context.rejected[entity_id]}\0{described}"
         digest.update(f"{entity_id}\0{described}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
