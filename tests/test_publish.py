@@ -338,3 +338,25 @@ def test_one_thread_encodes_every_table_and_ends_with_the_writer(tmp_path: Path)
     writer.abandon()
     assert writer._thread._shutdown
     assert {thread.name for thread in threading.enumerate()} <= before
+
+
+def test_a_shard_that_cannot_be_closed_leaves_no_thread_and_no_other_shard_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    before = {thread.name for thread in threading.enumerate()}
+    writer = publish.DatasetWriter(tmp_path / "out", "1.1.0", package=tmp_path / "package")
+    writers = [*writer.writers.values(), *writer.package_writers.values()]
+    for table in writers:
+        table._open_shard()
+    writer._thread.submit(lambda: None).result()  # the thread runs, as after a row group
+
+    def close() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.writers["articles"]._writer, "close", close)
+    writer.abandon()  # after a failure, which is the one reported
+    assert all(table._writer is None for table in writers)
+    assert writer._thread._shutdown
+    assert {thread.name for thread in threading.enumerate()} <= before

@@ -320,9 +320,11 @@ class DatasetWriter:
         self._thread.shutdown()
 
     def abandon(self) -> None:
-        for writer in [*self.writers.values(), *self.package_writers.values()]:
-            writer.abandon()
-        self._thread.shutdown()
+        try:
+            for writer in [*self.writers.values(), *self.package_writers.values()]:
+                writer.abandon()
+        finally:
+            self._thread.shutdown()
 
 
 def _package_writer(

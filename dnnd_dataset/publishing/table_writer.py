@@ -189,8 +189,10 @@ class TableWriter:
         if self._owns_thread:
             self._thread.shutdown()
         if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+            writer, self._writer = self._writer, None
+            # A file that cannot be closed either (a full disk) goes with the staging folder.
+            with contextlib.suppress(Exception):
+                writer.close()
 
     def _convert(self, count: int) -> None:
         if count:
