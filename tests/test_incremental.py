@@ -118,6 +118,31 @@ def test_an_entry_named_like_a_file_that_did_not_load_invalidates_its_documents(
     assert cached.format() == fresh.format()
 
 
+def test_an_id_suggested_among_entries_of_one_name_is_the_one_a_fresh_check_suggests(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # Two entries share a name that a dangling id is close to: the first one read is
+    # suggested. A file renamed away from its id is read after the others.
+    raw = _copy(corpus, tmp_path / "suggested")
+    persons = raw / "registry" / "persons"
+    for entity_id in ("aa-one", "ab-two"):
+        (persons / f"{entity_id}.yaml").write_text(
+            f"id: {entity_id}\nname: Anh Ba\nroles:\n- official\n", encoding="utf-8"
+        )
+    document = raw / "documents" / "000000-syn.yaml"
+    text = document.read_text(encoding="utf-8")
+    located = "- quote: Hà Nội\n  label: LOCATION\n"
+    assert located in text
+    document.write_text(text.replace(located, "- quote: Hà Nội\n  entity: anh-bax\n"), "utf-8")
+    cache = tmp_path / "cache"
+    assert "'aa-one'?" in compile_corpus(raw, cache=cache).report.format()
+    (persons / "aa-one.yaml").rename(persons / "zz-one.yaml")
+    cached = compile_corpus(raw, cache=cache).report
+    fresh = compile_corpus(raw).report
+    assert "'ab-two'?" in fresh.format()
+    assert cached.format() == fresh.format()
+
+
 def test_an_entry_edited_without_a_new_name_checks_no_document_again(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

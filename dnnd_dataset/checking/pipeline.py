@@ -756,9 +756,11 @@ def _suggested_from(context: _Context) -> str:
     needs it."""
     found = _suggested.get(_EVERY_ID)
     if found is None:
+        # In the order the suggestion reads them: where two entries share a name, the first
+        # one read is suggested, and a renamed file can change which one comes first.
         every = [
             (entity_id, entity.registry, entity.names)
-            for entity_id, entity in sorted(context.entities.items())
+            for entity_id, entity in context.entities.items()
         ]
         found = hashlib.sha256(json.dumps(every).encode()).hexdigest()
         _suggested[_EVERY_ID] = found
