@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -360,3 +361,43 @@ def test_a_shard_that_cannot_be_closed_leaves_no_thread_and_no_other_shard_open(
     assert all(table._writer is None for table in writers)
     assert writer._thread._shutdown
     assert {thread.name for thread in threading.enumerate()} <= before
+
+
+def test_a_row_group_whose_wait_was_interrupted_is_written_before_its_file_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+    import time
+
+    from dnnd_dataset.publishing import table_writer
+
+    writer = publish.DatasetWriter(tmp_path / "out", "1.1.0")
+    written: list[bool] = []
+    real = table_writer._write_and_release
+
+    def slow(parquet: pq.ParquetWriter, group: Any, count: int) -> None:
+        time.sleep(0.3)  # still encoding when the wait for it is interrupted
+        written.append(parquet.is_open)
+        real(parquet, group, count)
+
+    monkeypatch.setattr(table_writer, "_write_and_release", slow)
+    posts = writer.writers["posts"]
+    posts.row_group_rows = 1
+    row: dict[str, Any] = {
+        "post_id": "p",
+        "name": "P",
+        "organization_id": None,
+        "titles": [],
+        "person_ids": [],
+    }
+    posts.add(table_writer.arrow_rows("posts", [row], version="1.1.0"))
+
+    def interrupted(self: Any, timeout: float | None = None) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:  # Ctrl-C while the build waits for the row group
+        patch.setattr(concurrent.futures.Future, "result", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            posts.settle()
+    writer.abandon()
+    assert written == [True]

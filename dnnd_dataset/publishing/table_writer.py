@@ -243,9 +243,15 @@ class TableWriter:
 
     def _wait(self) -> None:
         """Let the row group in flight finish; its error, if any, is raised here."""
-        if self._in_flight is not None:
-            in_flight, self._in_flight = self._in_flight, None
-            in_flight.result()
+        in_flight = self._in_flight
+        if in_flight is not None:
+            try:
+                in_flight.result()
+            finally:
+                # One still running (its wait interrupted) is waited for again before its
+                # file is closed: the thread may be another table's, not shut down here.
+                if in_flight.done():
+                    self._in_flight = None
 
     def _close_shard(self) -> None:
         self._wait()
