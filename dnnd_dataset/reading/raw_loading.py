@@ -64,10 +64,6 @@ LABEL_OF_REGISTRY: dict[str, str] = {
 }
 
 
-# The line table of a copy that never locates a problem.
-_NO_LINES = LoadedYaml(None, {})
-
-
 @dataclass(frozen=True)
 class Located(Generic[M]):
     """A validated model with the file it came from and the lines of its nodes."""
@@ -79,13 +75,6 @@ class Located(Generic[M]):
 
     def line(self, *sub: str | int) -> int:
         return self.source.line_of((*self.loc, *sub))
-
-    def without_lines(self) -> Located[M]:
-        """The same model and place, without the line table (every line then reads 1).
-
-        For copies that are pickled (worker processes, the cache) and never locate a problem.
-        """
-        return Located(self.model, self.shown, _NO_LINES, self.loc)
 
 
 @dataclass(frozen=True)
