@@ -28,8 +28,8 @@ import pyarrow.parquet as pq
 import yaml
 
 from dnnd_dataset._version import __version__
+from dnnd_dataset.checking.collector import GC_THRESHOLD
 from dnnd_dataset.checking.ner_table import ner_rows
-from dnnd_dataset.checking.pipeline import GC_THRESHOLD
 from dnnd_dataset.publishing.arrow_schema import arrow_schema
 from dnnd_dataset.publishing.publish import PARQUET_OPTIONS
 from dnnd_dataset.reading.raw_loading import REGISTRIES
@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("raw", type=Path, metavar="RAW")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: temp)")
     args = parser.parse_args(argv)
-    # The builder's collector setting (checking.pipeline.GC_THRESHOLD), so that the floor
+    # The builder's collector setting (checking.collector.GC_THRESHOLD), so that the floor
     # is not slowed by what the builder avoids.
     gc.set_threshold(GC_THRESHOLD, 20, 20)
     with tempfile.TemporaryDirectory(prefix="dnnd-floor-") as scratch:

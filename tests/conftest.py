@@ -73,16 +73,16 @@ def synthetic_corpus(articles: int, seed: int) -> tuple[Any, Any]:
 
 def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents that runs in this process check afresh from now on, as they come."""
-    from dnnd_dataset.checking import pipeline
+    from dnnd_dataset.checking import document_worker
 
     checked: list[str] = []
-    real = pipeline._check_afresh
+    real = document_worker._check_afresh
 
     def check_afresh(context: Any, stem: str, files: Any) -> Any:
         checked.append(stem)
         return real(context, stem, files)
 
-    monkeypatch.setattr(pipeline, "_check_afresh", check_afresh)
+    monkeypatch.setattr(document_worker, "_check_afresh", check_afresh)
     return checked
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dnnd_dataset.checking import document_cache, pipeline
+from dnnd_dataset.checking import document_cache, document_worker
 from dnnd_dataset.checking.document_cache import APPLICATION_ID, DATABASE, DocumentCache
 from dnnd_dataset.checking.pipeline import compile_corpus
 from dnnd_dataset.checking.registry_files import entry_key
@@ -189,6 +189,6 @@ def test_documents_checked_in_the_main_process_describe_the_registries_afresh() 
     from types import SimpleNamespace
 
     # As if an earlier build in this process had described every id of other registries.
-    pipeline._suggested[pipeline._EVERY_ID] = "stale"
-    list(pipeline._check_here(SimpleNamespace(cache=None), []))  # type: ignore[arg-type]
-    assert pipeline._suggested == {}
+    document_worker._suggested[document_worker._EVERY_ID] = "stale"
+    list(document_worker.check_here(SimpleNamespace(cache=None), []))  # type: ignore[arg-type]
+    assert document_worker._suggested == {}

@@ -50,7 +50,7 @@ def test_a_spared_process_imports_pandas_only_when_asked() -> None:
 WORKERS = """
 import sys
 from pathlib import Path
-from dnnd_dataset.checking import pipeline
+from dnnd_dataset.checking import document_worker
 
 def chunk(stems):
     outcome = checked(stems)
@@ -58,8 +58,8 @@ def chunk(stems):
     print("worker", flush=True)
     return outcome
 
-checked = pipeline._check_chunk
-pipeline._check_chunk = chunk
+checked = document_worker._check_chunk
+document_worker._check_chunk = chunk
 if __name__ == "__main__":
     from dnnd_dataset.builder import build
     build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2)

@@ -15,16 +15,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
-import hashlib
-import json
-import multiprocessing
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import ahocorasick
 
 from dnnd_dataset.checking.assembly import assemble_registries
 from dnnd_dataset.checking.block_entry import (
@@ -43,78 +37,42 @@ from dnnd_dataset.checking.block_plan import (
     kept_summary,
     plan_blocks,
 )
-from dnnd_dataset.checking.cache_entry import DocumentResult, from_entry, to_entry
+from dnnd_dataset.checking.collector import fewer_collections
 from dnnd_dataset.checking.compiler import (
-    check_document,
     check_duplicate_texts,
-    check_page_date,
     check_registries,
     raw_folder_problem,
-    used_ids,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.coverage import (
-    check_coverage,
-    name_automaton,
-    name_owners,
-)
-from dnnd_dataset.checking.document_cache import DocumentCache, document_key, usable_cache
-from dnnd_dataset.checking.document_rows import (
-    Row,
-    StatedPosition,
-    article_row,
-    boilerplate_offsets,
-    contribution,
-    document_counts,
-    document_ner_layer,
-    evidence_rows,
-    mention_rows,
-    stated_positions,
+from dnnd_dataset.checking.coverage import name_automaton, name_owners
+from dnnd_dataset.checking.document_cache import DocumentCache, usable_cache
+from dnnd_dataset.checking.document_rows import Row
+from dnnd_dataset.checking.document_worker import (
+    DOCUMENT_TABLES,
+    WorkerContext,
+    check_documents,
+    check_here,
+    in_chunks,
+    outcomes_here,
 )
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
-from dnnd_dataset.checking.inferences import check_document_inferences, check_unnamed_directives
-from dnnd_dataset.checking.ner_table import NerLayer
-from dnnd_dataset.checking.printed_names import (
-    check_positions_printed,
-    check_printed,
-    find_printed,
-    printed_automaton,
-    printed_values,
-)
-from dnnd_dataset.checking.registry_evidence import (
-    check_registry_evidence,
-    registry_quotes,
-    resolve_quotes,
-)
+from dnnd_dataset.checking.inferences import check_unnamed_directives
+from dnnd_dataset.checking.printed_names import check_printed, printed_automaton, printed_values
+from dnnd_dataset.checking.registry_evidence import check_registry_evidence, registry_quotes
 from dnnd_dataset.checking.registry_files import keep, recall
 from dnnd_dataset.checking.registry_view import RegistryView
-from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.sinks import Prepare, RowSink, ShardSink
-from dnnd_dataset.checking.state import CheckState, Entity
+from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue, Report
 from dnnd_dataset.file_tree import Identity
-from dnnd_dataset.pandas_free import spare_pandas
-from dnnd_dataset.reading.anchoring import Quote, Span
 from dnnd_dataset.reading.raw_loading import (
     LABEL_OF_REGISTRY,
-    DocumentFiles,
     RawCorpus,
     document_stems,
-    documents_folder_inside,
-    load_document,
     load_registries,
-    read_document_files,
 )
-from dnnd_dataset.reading.raw_models import DocumentAnnotation, PersonEntry
+from dnnd_dataset.reading.raw_models import PersonEntry
 from dnnd_dataset.records import TABLES, Record
-from dnnd_dataset.textnorm import normalize
-
-# Documents handed to a worker at a time: large enough to amortize the hand-over.
-CHUNK = 16
-# Allocations between two collections of the youngest generation (CPython's default: 700).
-GC_THRESHOLD = 50_000
-DOCUMENT_TABLES = ARTICLE_TABLES
-
 
 Progress = Callable[[int, int], None]
 
@@ -125,40 +83,6 @@ class CompileResult:
 
     tables: dict[str, list[Record]]
     report: Report
-
-
-@dataclass
-class ChunkOutcome:
-    """A run of consecutive documents: each one's outcome, and their rows prepared together.
-
-    ``tables`` holds the rows of the documents without issues, in document order, per table
-    (prepared by the sink's ``prepare`` when it has one): fewer, larger hand-overs.
-    """
-
-    outcomes: list[DocumentOutcome]
-    tables: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What a worker needs to check any document: registries, names, build date, cache."""
-
-    raw: Path
-    today: dt.date
-    entities: dict[str, Entity]
-    automaton: ahocorasick.Automaton
-    cache: Path | None
-    # id -> registry of entries that did not load: references to them are no new error.
-    rejected: dict[str, str]
-    # article id -> (entity, anchor) of the registry quotes from that article.
-    quotes: dict[str, list[tuple[str, Quote]]]
-    printed_verbatim: ahocorasick.Automaton
-    printed_normalized: ahocorasick.Automaton
-    label_of: dict[str, str]
-    person_names: dict[str, str]
-    # False when the registries have problems: no rows are built, the build fails anyway.
-    rows_wanted: bool
-    prepare: Prepare | None
 
 
 def compile_corpus(
@@ -218,28 +142,8 @@ def check_corpus(
         return Report(issues=[problem])
     # Opened (made) here before any worker opens it; None when git tracks it: a cache that
     # came with a checkout is neither read nor written.
-    with _fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
+    with fewer_collections(), DocumentCache(usable_cache(cache)) as kept:
         return _check_corpus(raw, today, jobs, kept, sink, progress or _quiet, snapshot)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run with the cyclic garbage collector at rest between large batches of allocations.
-
-    Checking a thousand documents makes millions of short-lived lists and tuples and no
-    cycles among them; at the default thresholds the collector scans the long-lived
-    registries and rows over and over, a third of the time. The caller's settings return.
-    """
-    threshold = gc.get_threshold()
-    _rest_collector()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-
-
-def _rest_collector() -> None:
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def _quiet(done: int, total: int) -> None:
@@ -276,7 +180,7 @@ def _check_corpus(
         if registry_files is not None and not state.issues
         else None
     )
-    context = _Context(
+    context = WorkerContext(
         raw,
         state.today,
         state.entities,
@@ -307,7 +211,7 @@ def _check_corpus(
             sink.add(table, rows)
 
     gathered = Gathered(state)
-    check_here = functools.partial(_outcomes_here, context)
+    recheck = functools.partial(outcomes_here, context)
     plan, world = plan_blocks(
         context.raw,
         context.today,
@@ -333,8 +237,8 @@ def _check_corpus(
     # same entries: restamped with this run's, so that the next run need not read the
     # contributions again to name the entries.
     restamped: dict[str, bytes] = {}
-    to_check = [chunk for block in plan if not block.kept for chunk in _chunks(block.stems)]
-    checked = _check_documents(context, to_check, jobs)
+    to_check = [chunk for block in plan if not block.kept for chunk in in_chunks(block.stems)]
+    checked = check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
     progress(done, total)
     try:
@@ -368,7 +272,7 @@ def _check_corpus(
                 if read is not None and block.key is not None and world is not None:
                     restamped[block.key] = summary_bytes(replace(summary, world=world))
                 if not deferred:
-                    gather_contribution(check_here, cache, gathered, part)
+                    gather_contribution(recheck, cache, gathered, part)
                     part.contribution = None  # gathered: not held through the run
                 for table, count in summary.rows.items():
                     counted[table] += count
@@ -376,11 +280,11 @@ def _check_corpus(
                     shards.reuse(block.key)
                 continue
             # A block whose entry is gone since the plan, or does not read, is checked here.
-            chunks = _check_here(context, block.stems) if block.kept else checked
+            chunks = check_here(context, block.stems) if block.kept else checked
             builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
             held: list[DocumentOutcome] = []
-            for _ in _chunks(block.stems):
+            for _ in in_chunks(block.stems):
                 chunk = next(chunks)
                 for outcome in chunk.outcomes:
                     if deferred:
@@ -440,7 +344,7 @@ def _check_corpus(
     )
     if deferred and taken is None:
         for part in parts:
-            gather_contribution(check_here, cache, gathered, part)
+            gather_contribution(recheck, cache, gathered, part)
     coverage, documents = gathered.coverage, gathered.documents
     cache.put_many(restamped)
     # A cache that cannot be tidied only takes room.
@@ -496,278 +400,3 @@ def _stats(coverage: CountsTable, state: CheckState) -> dict[str, Any]:
         "coverage": coverage,
         "proposals": dict(sorted(state.proposals.items())),
     }
-
-
-def _chunks(stems: list[str]) -> list[list[str]]:
-    return [stems[start : start + CHUNK] for start in range(0, len(stems), CHUNK)]
-
-
-def _check_documents(
-    context: _Context, chunks: list[list[str]], jobs: int
-) -> Generator[ChunkOutcome, None, None]:
-    if jobs <= 1 or len(chunks) <= 1:
-        _start_worker(context)
-        try:
-            yield from map(_check_chunk, chunks)
-        finally:
-            _start_worker(None)  # the registries are not kept after the run
-        return
-    # 'spawn': a forked child would inherit the threads of pyarrow and of the caller.
-    pool = multiprocessing.get_context("spawn").Pool(
-        jobs, initializer=_start_pool_worker, initargs=(context,)
-    )
-    try:
-        yield from pool.imap(_check_chunk, chunks)
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def _check_here(context: _Context, stems: list[str]) -> Iterator[ChunkOutcome]:
-    """The chunks of ``stems`` checked in this process, beside the run's own workers."""
-    global _context, _cache
-    saved = _context, _cache
-    _context, _cache = context, DocumentCache(context.cache)
-    # The digest is of the registries of one run: that of another is not reused.
-    _suggested.clear()
-    try:
-        outcomes = [_check_chunk(chunk) for chunk in _chunks(stems)]
-    finally:
-        _cache.close()
-        _context, _cache = saved
-        _suggested.clear()
-    return iter(outcomes)
-
-
-def _outcomes_here(context: _Context, stems: list[str]) -> list[DocumentOutcome]:
-    """The outcomes of ``stems`` checked in this process, in their order."""
-    return [outcome for chunk in _check_here(context, stems) for outcome in chunk.outcomes]
-
-
-_context: _Context | None = None
-
-
-def _start_worker(context: _Context | None) -> None:
-    global _context, _cache
-    _context = context
-    _suggested.clear()
-    _cache.close()
-    _cache = DocumentCache(context.cache if context is not None else None)
-
-
-def _start_pool_worker(context: _Context) -> None:
-    """Start a worker process of the run's pool, which converts no pandas data.
-
-    Not for a run checked in the caller's process: pyarrow there would take pandas for
-    absent for good, and turn a pandas categorical column into plain strings; and the
-    collector's settings there are the caller's, set back after the run
-    (:func:`_fewer_collections`).
-    """
-    _start_worker(context)
-    _rest_collector()  # in a worker of ours, its settings are its own
-    spare_pandas()
-
-
-# The cache as this process reads and writes it during a run.
-_cache = DocumentCache(None)
-
-
-def _check_chunk(stems: list[str]) -> ChunkOutcome:
-    context = _context
-    assert context is not None, "the worker was started without its context"
-    # Checked once per run of documents, not per file: a file in a folder inside raw/ lies
-    # inside raw/ unless it is a link, which the reading refuses.
-    inside = documents_folder_inside(context.raw)
-    # Each file is read once: the bytes that give the key are the bytes checked. Files that
-    # are missing, links or otherwise odd are read and reported by the loader, never cached.
-    files = {stem: read_document_files(context.raw, stem) if inside else None for stem in stems}
-    keys = {
-        stem: document_key(str(context.raw), stem, found) if context.cache and found else None
-        for stem, found in files.items()
-    }
-    cached = _cache.get_many(key for key in keys.values() if key)
-    fresh: dict[str, bytes] = {}
-    outcomes = []
-    for stem in stems:
-        key = keys[stem]
-        entry, found = cached.pop(key, None) if key else None, files[stem]
-        result = from_entry(entry, stem, found.text) if entry and found else None
-        if result is not None and result.used_digest == _used_digest(
-            context, result.used, result.issues
-        ):
-            outcome = _outcome(context, result, key)
-            if outcome.issues == result.issues:
-                outcomes.append(outcome)
-                continue
-            # A new problem is located with the annotation's line table, which the entry
-            # leaves out: such a document is read and checked again.
-        result = _check_afresh(context, stem, files[stem])
-        if key:
-            fresh[key] = to_entry(result)
-        outcomes.append(_outcome(context, result, key))
-    _cache.put_many(fresh)
-    with_rows = [
-        (outcome.rows, outcome.ner)
-        for outcome in outcomes
-        if outcome.rows is not None and outcome.ner is not None
-    ]
-    tables: dict[str, Any] = {}
-    if with_rows:
-        for table in DOCUMENT_TABLES:
-            if table == "ner":
-                layers = [layer for _, layer in with_rows]
-                tables[table] = (
-                    context.prepare(table, layers)
-                    if context.prepare
-                    else [row for layer in layers for row in layer.rows()]
-                )
-                continue
-            rows = [row for document, _ in with_rows for row in document[table]]
-            tables[table] = context.prepare(table, rows) if context.prepare else rows
-    for outcome in outcomes:
-        outcome.rows = outcome.ner = None  # handed over once, in the chunk's tables
-    return ChunkOutcome(outcomes, tables)
-
-
-def _outcome(context: _Context, result: DocumentResult, key: str | None) -> DocumentOutcome:
-    """Add to a document's result what reads every registry entry or the day: never cached."""
-    state = _document_state(context, result)
-    outcome = DocumentOutcome(
-        stem=result.stem,
-        key=key,
-        issues=result.issues,
-        has_text=result.source is not None,
-        has_document=result.document is not None,
-        unreadable=result.unreadable,
-        proposals=result.proposals,
-        used=result.used,
-        coverage=None,
-        quoted={},
-        printed=set(),
-        printed_as={},
-    )
-    if result.document is not None:
-        check_page_date(state, result.document)
-    if result.resolved is not None:
-        outcome.coverage = check_coverage(state, context.automaton, result.stem)
-    cited: list[tuple[str, Span]] = []
-    if result.source is not None:
-        text, normalized = result.source.text, state.normalized[result.stem]
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        outcome.text_digest = (digest, result.source.shown)
-        outcome.printed, outcome.printed_as = find_printed(
-            context.printed_verbatim, context.printed_normalized, text, normalized
-        )
-        outcome.quoted, cited = resolve_quotes(
-            text, normalized, result.stem, context.quotes.get(result.stem, [])
-        )
-    outcome.issues = [*result.issues, *state.issues]
-    if outcome.issues or result.rows is None or result.document is None:
-        return outcome
-    if not context.rows_wanted:
-        return outcome
-    assert result.source is not None and outcome.coverage is not None
-    ann = result.document.model
-    mentions = result.rows["mentions"]
-    outcome.contribution = contribution(ann, mentions, result.spans, cited, result.positions)
-    article = article_row(
-        ann,
-        result.source.text,
-        state.normalized[result.stem],
-        result.spans,
-        outcome.contribution.links,
-        context.label_of,
-        context.person_names,
-    )
-    outcome.rows = {"articles": [article], **result.rows}
-    outcome.ner = result.ner
-    outcome.counts = document_counts(article, mentions, outcome.coverage)
-    return outcome
-
-
-def _document_state(context: _Context, result: DocumentResult) -> CheckState:
-    documents = [result.document] if result.document else []
-    texts = {result.stem: result.source} if result.source else {}
-    state = CheckState(RawCorpus({}, documents, texts, set(), context.rejected), context.today)
-    state.entities = context.entities
-    if result.source is not None:
-        state.normalized[result.stem] = normalize(result.source.text)
-    if result.resolved is not None:
-        state.resolved[result.stem] = result.resolved
-    return state
-
-
-def _check_afresh(context: _Context, stem: str, files: DocumentFiles | None) -> DocumentResult:
-    issues: list[Issue] = []
-    loaded = load_document(context.raw, stem, issues, files)
-    result = DocumentResult(
-        stem, loaded.source, loaded.document, loaded.unreadable, issues, None, {}, [], ""
-    )
-    state = _document_state(context, result)
-    state.issues = issues
-    if loaded.document is not None and loaded.source is not None:
-        check_document(state, loaded.document)
-        check_positions_printed(state, loaded.document)
-        check_document_inferences(state, loaded.document)
-        result.resolved = state.resolved.get(stem)
-        result.spans = state.spans
-        result.proposals = state.proposals
-        if not issues and result.resolved is not None:
-            result.rows, result.ner, result.positions = _document_rows(state, loaded.document.model)
-    if loaded.document is not None:
-        result.used = used_ids(loaded.document.model)
-    result.used_digest = _used_digest(context, result.used, result.issues)
-    return result
-
-
-def _document_rows(
-    state: CheckState, ann: DocumentAnnotation
-) -> tuple[dict[str, list[Row]], NerLayer, list[StatedPosition]]:
-    article_id = ann.article_id
-    text = state.raw.texts[article_id].text
-    mentions = mention_rows(
-        article_id, text, state.resolved[article_id], boilerplate_offsets(ann, state.spans)
-    )
-    rows = {"mentions": mentions, "evidence": evidence_rows(ann, text, state.spans)}
-    layer = document_ner_layer(article_id, text, state.sentences[article_id], mentions)
-    return rows, layer, stated_positions(ann, text, state.spans)
-
-
-def _used_digest(context: _Context, used: list[str], issues: list[Issue]) -> str:
-    """The digest of what a document's result read of the registries: the entries ``used``,
-    and every id and name when ``issues`` suggest an id for one that is not there."""
-    digest = hashlib.sha256()
-    if any(issue.code == "dangling-reference" for issue in issues):
-        digest.update(_suggested_from(context).encode())
-    for entity_id in used:
-        found = context.entities.get(entity_id)
-        described = json.dumps(found, ensure_ascii=False) if found else "-"
-        if entity_id in context.rejected:  # a reference to it is excused, not dangling
-            # An entry of that id may still have loaded, from a file of another name or
-            # registry: what is read of it counts as well.
-            described = f"rejected:{context.rejected[entity_id]}\0{described}"
-        digest.update(f"{entity_id}\0{described}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def _suggested_from(context: _Context) -> str:
-    """The digest of what an id is suggested from (``compiler._closest_id``): every entry's
-    id, registry and names; made once per run and process, by the first document that
-    needs it."""
-    found = _suggested.get(_EVERY_ID)
-    if found is None:
-        # In the order the suggestion reads them: where two entries share a name, the first
-        # one read is suggested, and a renamed file can change which one comes first.
-        every = [
-            (entity_id, entity.registry, entity.names)
-            for entity_id, entity in context.entities.items()
-        ]
-        found = hashlib.sha256(json.dumps(every).encode()).hexdigest()
-        _suggested[_EVERY_ID] = found
-    return found
-
-
-# Each entry's content as the cache compares it, described once per run and process.
-# The digest of ``_suggested_from``, made once per run and process.
-_suggested: dict[str, str] = {}
-_EVERY_ID = "every id"
