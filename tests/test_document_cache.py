@@ -190,5 +190,7 @@ def test_documents_checked_in_the_main_process_describe_the_registries_afresh() 
 
     # As if an earlier build in this process had described every id of other registries.
     document_worker._suggested[document_worker._EVERY_ID] = "stale"
+    document_worker._described["P-0001"] = b"stale"
     list(document_worker.check_here(SimpleNamespace(cache=None), []))  # type: ignore[arg-type]
     assert document_worker._suggested == {}
+    assert document_worker._described == {}

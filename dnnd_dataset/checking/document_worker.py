@@ -137,14 +137,14 @@ def check_here(context: WorkerContext, stems: list[str]) -> Iterator[ChunkOutcom
     global _context, _cache
     saved = _context, _cache
     _context, _cache = context, DocumentCache(context.cache)
-    # The digest is of the registries of one run: that of another is not reused.
-    _suggested.clear()
+    # The descriptions are of the registries of one run: those of another are not reused.
+    _forget()
     try:
         outcomes = [_check_chunk(chunk) for chunk in in_chunks(stems)]
     finally:
         _cache.close()
         _context, _cache = saved
-        _suggested.clear()
+        _forget()
     return iter(outcomes)
 
 
@@ -159,7 +159,7 @@ _context: WorkerContext | None = None
 def _start_worker(context: WorkerContext | None) -> None:
     global _context, _cache
     _context = context
-    _suggested.clear()
+    _forget()
     _cache.close()
     _cache = DocumentCache(context.cache if context is not None else None)
 
@@ -349,14 +349,22 @@ def _used_digest(context: WorkerContext, used: list[str], issues: list[Issue]) -
     if any(issue.code == "dangling-reference" for issue in issues):
         digest.update(_suggested_from(context).encode())
     for entity_id in used:
-        found = context.entities.get(entity_id)
-        described = json.dumps(found, ensure_ascii=False) if found else "-"
-        if entity_id in context.rejected:  # a reference to it is excused, not dangling
-            # An entry of that id may still have loaded, from a file of another name or
-            # registry: what is read of it counts as well.
-            described = f"rejected:{context.rejected[entity_id]}\0{described}"
-        digest.update(f"{entity_id}\0{described}\0".encode("utf-8", "surrogateescape"))
+        described = _described.get(entity_id)
+        if described is None:
+            described = _described[entity_id] = _describe(context, entity_id)
+        digest.update(described)
     return digest.hexdigest()
+
+
+def _describe(context: WorkerContext, entity_id: str) -> bytes:
+    """What a document's check reads of the entry ``entity_id``, as the digest takes it."""
+    found = context.entities.get(entity_id)
+    described = json.dumps(found, ensure_ascii=False) if found else "-"
+    if entity_id in context.rejected:  # a reference to it is excused, not dangling
+        # An entry of that id may still have loaded, from a file of another name or
+        # registry: what is read of it counts as well.
+        described = f"rejected:{context.rejected[entity_id]}\0{described}"
+    return f"{entity_id}\0{described}\0".encode("utf-8", "surrogateescape")
 
 
 def _suggested_from(context: WorkerContext) -> str:
@@ -376,7 +384,15 @@ def _suggested_from(context: WorkerContext) -> str:
     return found
 
 
-# Each entry's content as the cache compares it, described once per run and process.
+def _forget() -> None:
+    """Let go of what was described of the registries of a run."""
+    _described.clear()
+    _suggested.clear()
+
+
+# Each entry as ``_used_digest`` takes it, described once per run and process: a
+# document uses a few entries of thousands, and other documents use them again.
+_described: dict[str, bytes] = {}
 # The digest of ``_suggested_from``, made once per run and process.
 _suggested: dict[str, str] = {}
 _EVERY_ID = "every id"
