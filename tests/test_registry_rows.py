@@ -78,3 +78,39 @@ def test_registry_rows_come_sorted_in_batches(items: list[Any]) -> None:
         batches = list(assembly.sorted_row_batches("evidence", items))
     assert all(1 <= len(batch) <= 3 for batch in batches)
     assert list(itertools.chain.from_iterable(batches)) == expected
+
+
+def _fresh(text: str) -> str:
+    """An equal string that is another object, as each article's positions arrive."""
+    return "".join(list(text))
+
+
+def test_the_positions_kept_to_the_end_share_their_repeated_strings() -> None:
+    from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
+
+    def stated(article_id: str, start: int) -> StatedPosition:
+        return StatedPosition(
+            _fresh("p-nguyen-van-a"),
+            _fresh("Chủ tịch"),
+            None,
+            _fresh("o-hoi-huu-nghi"),
+            _fresh("m-dai-hoi"),
+            _fresh(article_id),
+            start,
+            start + 8,
+            _fresh("Chủ tịch"),
+        )
+
+    first, second = stated("a-0001", 3), stated("a-0002", 40)
+    assert first.person is not second.person
+    links = assembly.Links()
+    links.add("a-0001", Contribution(positions=[first]))
+    links.add("a-0002", Contribution(positions=[second]))
+    assert links.stated == [first, second]
+    kept_first, kept_second = links.stated
+    assert kept_first.person is kept_second.person
+    assert kept_first.title is kept_second.title is kept_first.quote
+    assert kept_first.organization is kept_second.organization
+    assert kept_first.as_of_meeting is kept_second.as_of_meeting
+    assert kept_first.post is None and kept_second.post is None
+    assert (kept_first.article_id, kept_second.article_id) == ("a-0001", "a-0002")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition
+from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition, kept_position
 from dnnd_dataset.checking.printed_dates import printed_edtf
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -65,7 +65,7 @@ class Links:
             self.link(entity_id, article_id, in_chrome)
         for entity_id, form in contribution.forms:
             self.forms[entity_id].add(form)
-        self.stated += contribution.positions
+        self.stated += map(kept_position, contribution.positions)
 
     def link(self, entity_id: str, article_id: str, in_chrome: bool) -> None:
         found = (self.chrome if in_chrome else self.body)[entity_id]

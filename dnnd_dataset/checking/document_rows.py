@@ -12,6 +12,7 @@ their names and the positions it states.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,26 @@ class StatedPosition:
     start: int
     end: int
     quote: str
+
+
+def kept_position(position: StatedPosition) -> StatedPosition:
+    """``position`` as a run keeps it to the end: one string for each repeated value.
+
+    Every article's positions are kept until the registry tables are made, each received
+    with strings of its own; the ids, titles and quotes repeat across articles.
+    """
+    intern = sys.intern
+    return StatedPosition(
+        intern(position.person),
+        intern(position.title),
+        None if position.post is None else intern(position.post),
+        None if position.organization is None else intern(position.organization),
+        None if position.as_of_meeting is None else intern(position.as_of_meeting),
+        intern(position.article_id),
+        position.start,
+        position.end,
+        intern(position.quote),
+    )
 
 
 @dataclass(slots=True)

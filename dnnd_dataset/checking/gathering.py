@@ -22,7 +22,7 @@ from dnnd_dataset.checking.block_entry import (
     stated_position,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.document_rows import Contribution, Row
+from dnnd_dataset.checking.document_rows import Contribution, Row, kept_position
 from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue
@@ -127,7 +127,9 @@ class Gathered:
         ):
             links.link_all(body, stem, in_chrome=False)
             links.link_all(chrome, stem, in_chrome=True)
-            links.stated += [stated_position(position, stem) for position in positions]
+            links.stated += [
+                kept_position(stated_position(position, stem)) for position in positions
+            ]
         for entity_id, form in contribution.forms:
             links.forms[entity_id].add(form)
 
