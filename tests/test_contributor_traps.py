@@ -97,7 +97,7 @@ def test_build_py_without_the_dependencies_says_what_to_install(tmp_path: Path) 
     done = python("-S", str(REPO / "build.py"), "--out", str(tmp_path / "dataset"), cwd=REPO)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        "dnnd: error: the library 'ahocorasick' that dnnd needs is not installed for this Python "
+        "dnnd: error: the library 'pydantic' that dnnd needs is not installed for this Python "
         "(fix: run 'pip install .' in the checkout, or 'pip install dnnd-dataset')\n"
     )
     assert not (tmp_path / "dataset").exists()
