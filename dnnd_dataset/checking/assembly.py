@@ -57,15 +57,30 @@ class Links:
     # the room of a list.
     body: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     chrome: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # (entity, form) as the articles print it: a corpus repeats each pair in many articles,
+    # gathered by one set update per block; read through ``forms``.
+    form_pairs: set[tuple[str, str]] = field(default_factory=set)
     stated: list[StatedPosition] = field(default_factory=list)
+    _forms: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def add(self, article_id: str, contribution: Contribution) -> None:
         for entity_id, in_chrome in contribution.links:
             self.link(entity_id, article_id, in_chrome)
-        for entity_id, form in contribution.forms:
-            self.forms[entity_id].add(form)
+        self.add_forms(contribution.forms)
         self.stated += map(kept_position, contribution.positions)
+
+    def add_forms(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.form_pairs.update(pairs)
+        self._forms = None
+
+    @property
+    def forms(self) -> dict[str, set[str]]:
+        """entity -> the forms the articles print it in."""
+        if self._forms is None:
+            self._forms = defaultdict(set)
+            for entity_id, form in self.form_pairs:
+                self._forms[entity_id].add(form)
+        return self._forms
 
     def link(self, entity_id: str, article_id: str, in_chrome: bool) -> None:
         found = (self.chrome if in_chrome else self.body)[entity_id]

@@ -38,6 +38,13 @@ from pathlib import Path
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
+from dnnd_dataset.checking.block_contribution import (
+    BlockContribution,
+    Position,
+    Quoted,
+    contribution_bytes,
+    contribution_of,
+)
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
 from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
@@ -47,14 +54,6 @@ from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 _KIND = b"block\0"
 _CONTRIBUTION_KIND = b"contribution\0"
 _REGISTRIES_KIND = b"registries\0"
-
-
-# (article, anchor, its span and the text printed there, None when that is the anchor's
-# quote, or the problem found)
-Quoted = tuple[str, AnchorKey, tuple[Span, str | None] | AnchorProblem]
-# A StatedPosition as a tuple of its fields, in their order, without the article (the block's
-# document it came with).
-Position = tuple[str, str, str | None, str | None, str | None, int, int, str]
 
 
 @with_config(ConfigDict(strict=True))
@@ -83,30 +82,6 @@ class BlockSummary:
     # entries it uses are the same.
     world: str
     used_digest: str
-
-
-@with_config(ConfigDict(strict=True))
-@dataclass(frozen=True)
-class BlockContribution:
-    """What the documents of a block give the checks across documents and the registry tables.
-
-    Each list in the order the documents gave it. Read only when the registry tables are
-    made again: a run whose every block gives what it gave before takes them as they were.
-    """
-
-    quoted: list[Quoted]
-    printed: list[str]
-    # (value, form, or None when it is the value) in the order the documents gave them: the
-    # first form of a value counts
-    printed_as: list[tuple[str, str | None]]
-    # Per document: the entities it links to in its body, and those only in page chrome
-    links: list[tuple[list[str], list[str]]]
-    # (entity, form)
-    forms: list[tuple[str, str]]
-    # Per document: the positions it states
-    positions: list[list[Position]]
-    # The registry entries its documents use, sorted
-    used: list[str]
 
 
 @dataclass(frozen=True)
@@ -181,7 +156,8 @@ class BlockBuilder:
         self, rows: dict[str, int], world: str, used_digest: Callable[[list[str]], str | None]
     ) -> BlockEntry | None:
         """The block's entry under the registries of ``world``; None when a document did not
-        fit or an entry it uses is not known by ``used_digest``."""
+        fit, an entry it uses is not known by ``used_digest``, or its contribution cannot be
+        kept (``contribution_bytes``)."""
         used = sorted(self.used)
         digest = used_digest(used)
         if not self.fits or digest is None:
@@ -197,7 +173,9 @@ class BlockBuilder:
             positions=self.positions,
             used=used,
         )
-        data = _CONTRIBUTION.dump_json(contribution)
+        data = contribution_bytes(contribution)
+        if data is None:
+            return None
         summary = BlockSummary(
             stems=self.stems,
             proposals=self.proposals,
@@ -251,7 +229,6 @@ def stated_position(position: Position, stem: str) -> StatedPosition:
 
 
 _SUMMARY: TypeAdapter[BlockSummary] = TypeAdapter(BlockSummary)
-_CONTRIBUTION: TypeAdapter[BlockContribution] = TypeAdapter(BlockContribution)
 
 
 def summary_bytes(summary: BlockSummary) -> bytes:
@@ -276,13 +253,7 @@ def contribution_from_bytes(data: bytes, digest: str, count: int) -> BlockContri
     """The contribution of ``count`` documents that ``data`` holds, if its SHA-256 is ``digest``."""
     if hashlib.sha256(data).hexdigest() != digest:
         return None
-    try:
-        contribution = _CONTRIBUTION.validate_json(data)
-    except ValidationError:
-        return None
-    if len(contribution.links) != count or len(contribution.positions) != count:
-        return None
-    return contribution
+    return contribution_of(data, count)
 
 
 def contribution_key(key: str) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dnnd_dataset.checking.block_contribution import BlockContribution
 from dnnd_dataset.checking.block_entry import (
-    BlockContribution,
     BlockSummary,
     block_key,
     contribution_from_bytes,

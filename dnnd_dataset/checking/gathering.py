@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass, field
 
 from dnnd_dataset.checking.assembly import Links
+from dnnd_dataset.checking.block_contribution import BlockContribution
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
-    BlockContribution,
     BlockSummary,
     resolved_quote,
     stated_position,
@@ -130,8 +130,7 @@ class Gathered:
             links.stated += [
                 kept_position(stated_position(position, stem)) for position in positions
             ]
-        for entity_id, form in contribution.forms:
-            links.forms[entity_id].add(form)
+        links.add_forms(contribution.forms)
 
     def _common(
         self,

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from dnnd_dataset.checking.assembly import assemble_registries
+from dnnd_dataset.checking.block_contribution import BlockContribution
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
-    BlockContribution,
     BlockSummary,
     contribution_key,
     registries_key,

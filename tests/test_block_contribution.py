@@ -1,0 +1,133 @@
+"""A block's contribution as kept: read back equal, and damaged bytes give none, never an error."""
+
+from __future__ import annotations
+
+import struct
+from array import array
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dnnd_dataset.checking.block_contribution import (
+    BlockContribution,
+    Position,
+    Quoted,
+    contribution_bytes,
+    contribution_of,
+)
+from dnnd_dataset.reading.anchoring import AnchorProblem, Span
+
+# Any text a valid document can hold: no surrogate, and no NUL, which separates the kept
+# strings (``rawio`` refuses both).
+_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=8)
+_FEW = 4
+
+
+def _quoted() -> st.SearchStrategy[Quoted]:
+    anchor = st.tuples(
+        _TEXT, st.none() | _TEXT, st.none() | _TEXT, st.none() | st.integers(0, 2**40)
+    )
+    span = st.builds(Span, st.integers(0, 2**40), st.integers(0, 2**40))
+    problem = st.builds(AnchorProblem, _TEXT, _TEXT, _TEXT, st.none() | _TEXT)
+    return st.tuples(_TEXT, anchor, st.tuples(span, st.none() | _TEXT) | problem)
+
+
+def _position() -> st.SearchStrategy[Position]:
+    optional = st.none() | _TEXT
+    number = st.integers(0, 2**62)
+    return st.tuples(_TEXT, _TEXT, optional, optional, optional, number, number, _TEXT)
+
+
+@st.composite
+def contributions(draw: st.DrawFn) -> BlockContribution:
+    count = draw(st.integers(0, 4))
+    entities = st.lists(_TEXT, max_size=_FEW)
+    return BlockContribution(
+        quoted=draw(st.lists(_quoted(), max_size=_FEW)),
+        printed=draw(st.lists(_TEXT, max_size=_FEW)),
+        printed_as=draw(st.lists(st.tuples(_TEXT, st.none() | _TEXT), max_size=_FEW)),
+        links=draw(st.lists(st.tuples(entities, entities), min_size=count, max_size=count)),
+        forms=draw(st.lists(st.tuples(_TEXT, _TEXT), max_size=_FEW)),
+        positions=draw(
+            st.lists(st.lists(_position(), max_size=_FEW), min_size=count, max_size=count)
+        ),
+        used=draw(st.lists(_TEXT, max_size=_FEW)),
+    )
+
+
+def _kept(contribution: BlockContribution) -> bytes:
+    data = contribution_bytes(contribution)
+    assert data is not None
+    return data
+
+
+@given(contributions())
+def test_a_contribution_reads_back_equal(contribution: BlockContribution) -> None:
+    data = _kept(contribution)
+    assert contribution_of(data, len(contribution.links)) == contribution
+    assert contribution_bytes(contribution) == data  # its digest names it
+
+
+@given(contributions(), st.data())
+def test_a_contribution_with_a_separator_in_a_string_is_not_kept(
+    contribution: BlockContribution, data: st.DataObject
+) -> None:
+    entity = data.draw(_TEXT)
+    at = data.draw(st.integers(0, len(entity)))
+    odd = entity[:at] + "\0" + entity[at:]
+    assert contribution_bytes(replace(contribution, used=[*contribution.used, odd])) is None
+
+
+@given(contributions())
+def test_a_contribution_of_another_number_of_documents_is_none(
+    contribution: BlockContribution,
+) -> None:
+    assert contribution_of(_kept(contribution), len(contribution.links) + 1) is None
+
+
+@settings(max_examples=300)
+@given(contributions(), st.data())
+def test_damaged_bytes_give_none_or_a_contribution_never_an_error(
+    contribution: BlockContribution, data: st.DataObject
+) -> None:
+    kept = bytearray(_kept(contribution))
+    at = data.draw(st.integers(0, len(kept) - 1))
+    how = data.draw(st.sampled_from(["flip", "cut", "grow"]))
+    if how == "flip":
+        kept[at] ^= data.draw(st.integers(1, 255))
+    elif how == "cut":
+        del kept[at:]
+    else:
+        kept[at:at] = data.draw(st.binary(min_size=1, max_size=9))
+    found = contribution_of(bytes(kept), len(contribution.links))
+    assert found is None or isinstance(found, BlockContribution)
+
+
+def _one_link(index: int) -> bytes:
+    """The bytes of a one-document contribution linking to ``entity``, its index set to
+    ``index``."""
+    data = _kept(BlockContribution([], [], [], [(["entity"], [])], [], [[]], []))
+    ints = array("Q", data[-8 * 4 :])  # body count, the link, chrome count, positions count
+    assert ints.tolist() == [1, 0, 0, 0]
+    ints[1] = index
+    return data[: -8 * 4] + ints.tobytes()
+
+
+def test_an_index_past_the_strings_gives_none() -> None:
+    assert contribution_of(_one_link(0), 1) == BlockContribution(
+        [], [], [], [(["entity"], [])], [], [[]], []
+    )
+    assert contribution_of(_one_link(1), 1) is None  # None, where a value may not be None
+    assert contribution_of(_one_link(2), 1) is None
+    assert contribution_of(_one_link(2**64 - 1), 1) is None
+
+
+def test_bytes_of_another_kind_give_none() -> None:
+    assert contribution_of(b'{"quoted": []}', 0) is None
+    assert contribution_of(b"", 0) is None
+    head = struct.Struct("<" + "Q" * 11)
+    # A header whose sizes overflow what the bytes hold.
+    empty = _kept(BlockContribution([], [], [], [], [], [], []))
+    magic = empty[: empty.index(b"\n") + 1]
+    assert contribution_of(magic + head.pack(*[2**63] * 11), 0) is None
