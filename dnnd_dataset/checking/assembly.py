@@ -87,13 +87,17 @@ class Links:
         if not found or found[-1] != article_id:  # an article's links come together
             found.append(article_id)
 
-    def link_all(self, entity_ids: list[str], article_id: str, *, in_chrome: bool) -> None:
-        """Links of one article to each of ``entity_ids``, all in its body or all in chrome."""
-        side = self.chrome if in_chrome else self.body
-        for entity_id in entity_ids:
-            found = side[entity_id]
-            if not found or found[-1] != article_id:
-                found.append(article_id)
+    def link_block(self, stems: list[str], links: list[tuple[list[str], list[str]]]) -> None:
+        """The links of the articles ``stems``: for each, the entities it names in its body,
+        then those it names only in page chrome. Each entity once per article and side (as
+        ``document_rows.contribution`` gives them), so no link is looked for before it is
+        added: what reads the links reads them as sets."""
+        body, chrome = self.body, self.chrome
+        for stem, (in_body, in_chrome) in zip(stems, links, strict=True):
+            for entity_id in in_body:
+                body[entity_id].append(stem)
+            for entity_id in in_chrome:
+                chrome[entity_id].append(stem)
 
     def article_ids(self, entity_id: str) -> list[str]:
         return sorted(set(self.body[entity_id]))

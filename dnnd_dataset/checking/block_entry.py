@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,9 +224,21 @@ def _position(stated: StatedPosition, stem: str) -> Position:
 
 
 def stated_position(position: Position, stem: str) -> StatedPosition:
-    """The StatedPosition that ``position`` of the document ``stem`` holds."""
+    """The StatedPosition that ``position`` of the document ``stem`` holds, as a run keeps it
+    to the end (``document_rows.kept_position``): one string for each repeated value."""
+    intern = sys.intern
     person, title, post, organization, as_of_meeting, start, end, quote = position
-    return StatedPosition(person, title, post, organization, as_of_meeting, stem, start, end, quote)
+    return StatedPosition(
+        intern(person),
+        intern(title),
+        post and intern(post),
+        organization and intern(organization),
+        as_of_meeting and intern(as_of_meeting),
+        intern(stem),
+        start,
+        end,
+        intern(quote),
+    )
 
 
 _SUMMARY: TypeAdapter[BlockSummary] = TypeAdapter(BlockSummary)

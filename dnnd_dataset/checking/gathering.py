@@ -22,7 +22,7 @@ from dnnd_dataset.checking.block_entry import (
     stated_position,
 )
 from dnnd_dataset.checking.counts_table import CountsTable
-from dnnd_dataset.checking.document_rows import Contribution, Row, kept_position
+from dnnd_dataset.checking.document_rows import Contribution, Row
 from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue
@@ -122,14 +122,9 @@ class Gathered:
         }
         self._common(quoted, set(contribution.printed), printed_as)
         stems = [sys.intern(stem) for stem in stems]
-        for stem, (body, chrome), positions in zip(
-            stems, contribution.links, contribution.positions, strict=True
-        ):
-            links.link_all(body, stem, in_chrome=False)
-            links.link_all(chrome, stem, in_chrome=True)
-            links.stated += [
-                kept_position(stated_position(position, stem)) for position in positions
-            ]
+        links.link_block(stems, contribution.links)
+        for stem, positions in zip(stems, contribution.positions, strict=True):
+            links.stated += [stated_position(position, stem) for position in positions]
         links.add_forms(contribution.forms)
 
     def _common(
