@@ -8,11 +8,12 @@ themselves were written as each document was checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, cast, get_args
+from typing import TYPE_CHECKING, Any, NamedTuple, cast, get_args
 
 from dnnd_dataset.checking.document_rows import Contribution, Row, StatedPosition, kept_position
 from dnnd_dataset.checking.printed_dates import printed_edtf
@@ -132,7 +133,7 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
         for start in range(0, len(entries), ROW_BATCH):
             batch = entries[start : start + ROW_BATCH]
             yield name, [record_of(entry.model).model_dump() for entry in batch]
-    rows: list[Record | Row] = [*state.evidence, *evidence]
+    rows: list[Record | Row | _PositionEvidence] = [*state.evidence, *evidence]
     del evidence
     state.evidence.clear()  # a row for every registry quote: held once, in ``rows``
     for batch_rows in sorted_row_batches("evidence", rows):
@@ -185,57 +186,78 @@ def _meeting_of(state: CheckState, links: Links) -> Callable[[MeetingEntry], Rec
     return record
 
 
+class _HeldPosition(NamedTuple):
+    """The fields of a :class:`Position`: a tuple, a third of a dict's room, since a corpus
+    states tens of thousands, all held until the persons' records are made."""
+
+    title: str
+    post_id: str | None
+    organization_id: str | None
+    as_of: dt.date | None
+    as_of_inferred: bool
+    article_id: str
+
+
+class _PositionEvidence(NamedTuple):
+    """The evidence row of a stated position, as a tuple until it is written."""
+
+    table: str
+    record_id: str
+    field: str
+    article_id: str
+    start: int
+    end: int
+    quote: str
+
+
 def _positions(
     state: CheckState, stated: Iterable[StatedPosition]
-) -> tuple[dict[str, list[Row]], list[Row]]:
-    """Each person's positions in article order, and the evidence row of each by its index.
-
-    Positions are the fields of :class:`Position` as dicts, a third of a record's size: a
-    corpus states tens of thousands, held until the persons' records are made.
-    """
+) -> tuple[dict[str, list[_HeldPosition]], list[_PositionEvidence]]:
+    """Each person's positions in article order, and the evidence row of each by its index."""
     meetings = {
         cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
         for e in state.entries("meetings")
     }
     posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
-    positions: dict[str, list[Row]] = defaultdict(list)
-    evidence: list[Row] = []
+    positions: dict[str, list[_HeldPosition]] = defaultdict(list)
+    evidence: list[_PositionEvidence] = []
     for position in stated:
         meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
         post = posts.get(position.post) if position.post else None
         held = positions[position.person]
         evidence.append(
-            {
-                "table": "persons",
-                "record_id": position.person,
-                "field": f"positions[{len(held)}]",
-                "article_id": position.article_id,
-                "start": position.start,
-                "end": position.end,
-                "quote": position.quote,
-            }
+            _PositionEvidence(
+                "persons",
+                position.person,
+                f"positions[{len(held)}]",
+                position.article_id,
+                position.start,
+                position.end,
+                position.quote,
+            )
         )
         held.append(
-            {
-                "title": position.title,
-                "post_id": position.post,
-                "organization_id": position.organization
-                or (post.organization if post is not None else None),
-                "as_of": meeting.date if meeting else None,
-                "as_of_inferred": meeting.date_inferred if meeting else False,
-                "article_id": position.article_id,
-            }
+            _HeldPosition(
+                position.title,
+                position.post,
+                position.organization or (post.organization if post is not None else None),
+                meeting.date if meeting else None,
+                meeting.date_inferred if meeting else False,
+                position.article_id,
+            )
         )
     return positions, evidence
 
 
-def _person_of(links: Links, positions: dict[str, list[Row]]) -> Callable[[PersonEntry], Record]:
+def _person_of(
+    links: Links, positions: dict[str, list[_HeldPosition]]
+) -> Callable[[PersonEntry], Record]:
     def record(p: PersonEntry) -> Record:
         return Person(
             person_id=p.id,
             name=p.name,
             other_names=_other_names(p.name, p.other_names, links, p.id),
-            positions=[Position(**held) for held in positions[p.id]],
+            positions=[Position(**held._asdict()) for held in positions[p.id]],
             roles=list(p.roles),
             wikidata_id=p.wikidata_id,
             article_ids=links.article_ids(p.id),
@@ -317,14 +339,14 @@ def _organization_of(links: Links) -> Callable[[OrganizationEntry], Record]:
     return record
 
 
-def _post_of(positions: dict[str, list[Row]]) -> Callable[[PostEntry], Record]:
+def _post_of(positions: dict[str, list[_HeldPosition]]) -> Callable[[PostEntry], Record]:
     titles: dict[str, set[str]] = defaultdict(set)
     holders: dict[str, set[str]] = defaultdict(set)
     for person_id, held in positions.items():
         for position in held:
-            if position["post_id"] is not None:
-                titles[position["post_id"]].add(position["title"])
-                holders[position["post_id"]].add(person_id)
+            if position.post_id is not None:
+                titles[position.post_id].add(position.title)
+                holders[position.post_id].add(person_id)
 
     def record(post: PostEntry) -> Record:
         return Post(
@@ -342,10 +364,12 @@ def _post_of(positions: dict[str, list[Row]]) -> Callable[[PostEntry], Record]:
 ROW_BATCH = 2048
 
 
-def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[Row]]:
-    """The rows of ``items`` (records, or rows as dicts) in the table's order, in batches of
-    ``ROW_BATCH``: the registries' evidence has a row for every quote, and only its sort
-    keys and the rows not yet given are held. ``items`` is used up as the batches go."""
+def sorted_row_batches(
+    table: str, items: list[Record | Row | _PositionEvidence]
+) -> Iterator[list[Row]]:
+    """The rows of ``items`` (records, rows as dicts, or named tuples) in the table's order,
+    in batches of ``ROW_BATCH``: the registries' evidence has a row for every quote, and only
+    its sort keys and the rows not yet given are held. ``items`` is used up as the batches go."""
     spec = TABLES[table]
     # Rows equal on the key are equal throughout (ids are unique; an evidence span fixes its
     # quote), and ties keep an order that depends on neither jobs nor cache.
@@ -364,11 +388,13 @@ def sorted_row_batches(table: str, items: list[Record | Row]) -> Iterator[list[R
 _GIVEN: Row = {}
 
 
-def _sort_fields(item: Record | Row, columns: tuple[str, ...]) -> Row:
+def _sort_fields(item: Record | Row | _PositionEvidence, columns: tuple[str, ...]) -> Row:
     if isinstance(item, dict):
         return item
     return {column: getattr(item, column) for column in columns}
 
 
-def _dumped(item: Record | Row) -> Row:
-    return item if isinstance(item, dict) else item.model_dump()
+def _dumped(item: Record | Row | _PositionEvidence) -> Row:
+    if isinstance(item, dict):
+        return item
+    return item._asdict() if isinstance(item, tuple) else item.model_dump()

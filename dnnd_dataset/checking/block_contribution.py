@@ -80,15 +80,13 @@ class _Table:
         self.index: dict[str, int] = {}
 
     def of(self, value: str | None) -> int | None:
-        if value is None:
-            return None
-        found = self.index.get(value)
-        if found is None:
-            found = self.index[value] = len(self.index)
-        return found
+        return None if value is None else self.index.setdefault(value, len(self.index))
 
     def all(self, values: Iterable[str]) -> list[int]:
-        return [self.of(value) for value in values]  # type: ignore[misc]
+        # ``setdefault`` gives a new string the next index: one call per value, none in Python.
+        index = self.index
+        add = index.setdefault
+        return [add(value, len(index)) for value in values]
 
 
 def contribution_bytes(contribution: BlockContribution) -> bytes | None:
