@@ -77,28 +77,48 @@ def settled(found: Identity, now_ns: int) -> bool:
 
 def walk(folder: Path) -> list[Found]:
     """Everything below ``folder``, sorted by relative path; raises OSError or SpecialFile."""
-    return [Found(*item) for item in _entries(folder)]
+    root = os.fspath(folder)
+    return [
+        Found(relative, None, None)
+        if found is None
+        else Found(relative, os.path.join(root, relative), found)
+        for relative, found in _entries(root)
+    ]
 
 
-def _entries(folder: Path) -> list[tuple[str, str | None, Identity | None]]:
-    # What ``walk`` gives, as plain tuples: a corpus has a hundred thousand files, and a
-    # named tuple costs more to make than the look at the file.
-    found: list[tuple[str, str | None, Identity | None]] = []
-    pending = [(os.fspath(folder), "")]
+def _entries(root: str) -> list[tuple[str, Identity | None]]:
+    # What ``walk`` gives, as plain tuples without the path (made only where a file is
+    # read): a corpus has a hundred thousand files, and a named tuple, a path or a call per
+    # file costs more than the look at the file.
+    found: list[tuple[str, Identity | None]] = []
+    add = found.append
+    pending = [(root, "")]
     is_file, is_folder = stat.S_ISREG, stat.S_ISDIR
     while pending:
         current, prefix = pending.pop()
         with os.scandir(current) as entries:
             for entry in entries:
-                relative = prefix + entry.name
                 status = entry.stat(follow_symlinks=False)
-                if is_file(status.st_mode):
-                    found.append((relative, entry.path, identity(status)))
-                elif is_folder(status.st_mode):
-                    found.append((relative + "/", None, None))
-                    pending.append((entry.path, relative + "/"))
+                mode = status.st_mode
+                if is_file(mode):
+                    add(
+                        (
+                            prefix + entry.name,
+                            (
+                                status.st_dev,
+                                status.st_ino,
+                                status.st_size,
+                                status.st_mtime_ns,
+                                status.st_ctime_ns,
+                            ),
+                        )
+                    )
+                elif is_folder(mode):
+                    relative = prefix + entry.name + "/"
+                    add((relative, None))
+                    pending.append((entry.path, relative))
                 else:
-                    raise SpecialFile(relative)
+                    raise SpecialFile(prefix + entry.name)
     found.sort()  # by relative path: no two are equal
     return found
 
@@ -127,9 +147,10 @@ def digest_identities(
     settled_parts: list[bytes] = []
     # The parts whose file gives its bytes instead, by index.
     by_bytes: dict[int, bytes] = {}
-    for relative, path, found in _entries(folder):
+    root = os.fspath(folder)
+    for relative, found in _entries(root):
         name = relative.encode("utf-8", "surrogateescape") + b"\0"
-        if path is None or found is None:
+        if found is None:
             settled_parts.append(name)
             continue
         if snapshot is not None:
@@ -138,7 +159,7 @@ def digest_identities(
         all_settled = all_settled and not racy
         if racy or relative in by_content:
             read.append(relative)
-            with open(path, "rb") as file:
+            with open(os.path.join(root, relative), "rb") as file:
                 content = file.read()
             by_bytes[len(settled_parts)] = b"%sB%s%s" % (
                 name,
