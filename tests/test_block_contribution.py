@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-from array import array
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -108,10 +107,9 @@ def _one_link(index: int) -> bytes:
     """The bytes of a one-document contribution linking to ``entity``, its index set to
     ``index``."""
     data = _kept(BlockContribution([], [], [], [(["entity"], [])], [], [[]], []))
-    ints = array("Q", data[-8 * 4 :])  # body count, the link, chrome count, positions count
-    assert ints.tolist() == [1, 0, 0, 0]
-    ints[1] = index
-    return data[: -8 * 4] + ints.tobytes()
+    # Body count, the link, chrome count, positions count: little-endian on every machine.
+    assert data[-8 * 4 :] == struct.pack("<4Q", 1, 0, 0, 0)
+    return data[: -8 * 4] + struct.pack("<4Q", 1, index, 0, 0)
 
 
 def test_an_index_past_the_strings_gives_none() -> None:
@@ -131,3 +129,10 @@ def test_bytes_of_another_kind_give_none() -> None:
     empty = _kept(BlockContribution([], [], [], [], [], [], []))
     magic = empty[: empty.index(b"\n") + 1]
     assert contribution_of(magic + head.pack(*[2**63] * 11), 0) is None
+
+
+def test_an_offset_outside_64_bits_is_not_kept() -> None:
+    position: Position = ("person", "title", None, None, None, -1, 3, "quote")
+    assert (
+        contribution_bytes(BlockContribution([], [], [], [([], [])], [], [[position]], [])) is None
+    )

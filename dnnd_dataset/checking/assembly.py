@@ -62,7 +62,7 @@ class Links:
     # gathered by one set update per block; read through ``forms``.
     form_pairs: set[tuple[str, str]] = field(default_factory=set)
     stated: list[StatedPosition] = field(default_factory=list)
-    _forms: dict[str, set[str]] | None = field(default=None, repr=False)
+    _forms: dict[str, set[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, article_id: str, contribution: Contribution) -> None:
         for entity_id, in_chrome in contribution.links:

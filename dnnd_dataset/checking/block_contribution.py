@@ -14,6 +14,7 @@ give no contribution (the block is then checked again), never an error.
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from itertools import accumulate
 from typing import TypeVar
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
@@ -90,8 +92,9 @@ class _Table:
 
 
 def contribution_bytes(contribution: BlockContribution) -> bytes | None:
-    """``contribution`` as kept, deterministic so that its digest names it; None when a string
-    holds the separator (which no valid document does)."""
+    """``contribution`` as kept, the same bytes on every machine so that its digest names it;
+    None when it cannot be kept as such (a string holding the separator, which no valid
+    document gives)."""
     table = _Table()
     count = len(contribution.links)
     body = [table.all(entities) for entities, _ in contribution.links]
@@ -121,9 +124,13 @@ def contribution_bytes(contribution: BlockContribution) -> bytes | None:
         return None
     none = len(strings)
     ints = array(_INTS)
-    for section in sections:
-        ints.extend(none if value is None else value for value in section)
-    quoted = _QUOTED.dump_json(contribution.quoted)
+    try:
+        for section in sections:
+            ints.extend(none if value is None else value for value in section)
+        quoted = _QUOTED.dump_json(contribution.quoted)
+    except (OverflowError, PydanticSerializationError):
+        return None  # an offset outside 64 bits, a surrogate: no valid document gives one
+    _little_endian(ints)
     text = joined.encode("utf-8", "surrogatepass")
     head = _HEAD.pack(
         len(quoted),
@@ -191,6 +198,7 @@ def _read(data: bytes, count: int) -> BlockContribution | None:
     # through ``nullable``.
     nullable: list[str | None] = [*strings, None]
     ints = array(_INTS, data[ints_at:])
+    _little_endian(ints)
     parts: list[array[int]] = []
     start = 0
     for size in sizes:
@@ -252,3 +260,9 @@ def _strings(table: Sequence[_S], indices: array[int]) -> list[_S]:
 
 def _split(values: list[_T], counts: array[int]) -> list[list[_T]]:
     return [values[end - size : end] for size, end in zip(counts, accumulate(counts), strict=True)]
+
+
+def _little_endian(ints: array[int]) -> None:
+    """Turn ``ints`` from or to little-endian order, in which they are kept."""
+    if sys.byteorder == "big":
+        ints.byteswap()
