@@ -88,8 +88,8 @@ def walk(folder: Path) -> list[Found]:
 
 def _entries(root: str) -> list[tuple[str, Identity | None]]:
     # What ``walk`` gives, as plain tuples without the path (made only where a file is
-    # read): a corpus has a hundred thousand files, and a named tuple, a path or a call per
-    # file costs more than the look at the file.
+    # read): a corpus has a hundred thousand files, and a named tuple or a path per file
+    # costs more than the look at the file.
     found: list[tuple[str, Identity | None]] = []
     add = found.append
     pending = [(root, "")]
@@ -101,18 +101,7 @@ def _entries(root: str) -> list[tuple[str, Identity | None]]:
                 status = entry.stat(follow_symlinks=False)
                 mode = status.st_mode
                 if is_file(mode):
-                    add(
-                        (
-                            prefix + entry.name,
-                            (
-                                status.st_dev,
-                                status.st_ino,
-                                status.st_size,
-                                status.st_mtime_ns,
-                                status.st_ctime_ns,
-                            ),
-                        )
-                    )
+                    add((prefix + entry.name, identity(status)))
                 elif is_folder(mode):
                     relative = prefix + entry.name + "/"
                     add((relative, None))

@@ -66,9 +66,8 @@ _HEAD = struct.Struct("<QQQ" + "Q" * 8)
 # a value may be None (see ``_read``).
 _INTS = "Q"
 _SEPARATOR = "\0"  # no text of the corpus holds a control character (``rawio``)
-# The fields of a position: which are indices (nullable or not), which are numbers.
+# The fields of a position: which may be None, which are numbers (the rest are strings).
 _POSITION_FIELDS = 8
-_TEXT_FIELDS = (0, 1, 7)
 _NULLABLE_FIELDS = (2, 3, 4)
 _NUMBER_FIELDS = (5, 6)
 _QUOTED: TypeAdapter[list[Quoted]] = TypeAdapter(list[Quoted], config=ConfigDict(strict=True))
@@ -106,16 +105,20 @@ def contribution_bytes(contribution: BlockContribution) -> bytes | None:
         ]
         for stated in contribution.positions
     ]
+    body_flat = [index for entities in body for index in entities]
+    chrome_flat = [index for entities in chrome for index in entities]
+    stated_flat = [number for stated in positions for position in stated for number in position]
+    # In the order ``_read`` takes them.
     sections: list[Sequence[int | None]] = [
         table.all(contribution.printed),
         [table.of(part) for pair in contribution.printed_as for part in pair],
         [len(entities) for entities in body],
-        [index for entities in body for index in entities],
+        body_flat,
         [len(entities) for entities in chrome],
-        [index for entities in chrome for index in entities],
+        chrome_flat,
         [table.of(part) for pair in contribution.forms for part in pair],
         [len(stated) for stated in positions],
-        [number for stated in positions for position in stated for number in position],
+        stated_flat,
         table.all(contribution.used),
     ]
     strings = list(table.index)
@@ -139,10 +142,10 @@ def contribution_bytes(contribution: BlockContribution) -> bytes | None:
         len(contribution.printed),
         len(contribution.printed_as),
         count,
-        len(sections[3]),
-        len(sections[5]),
+        len(body_flat),
+        len(chrome_flat),
         len(contribution.forms),
-        len(sections[8]) // _POSITION_FIELDS,
+        len(stated_flat) // _POSITION_FIELDS,
         len(contribution.used),
     )
     return b"".join((_MAGIC, head, quoted, text, ints.tobytes()))

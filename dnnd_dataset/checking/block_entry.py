@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,7 @@ from dnnd_dataset.checking.block_contribution import (
     contribution_of,
 )
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
-from dnnd_dataset.checking.document_rows import Contribution, StatedPosition
+from dnnd_dataset.checking.document_rows import Contribution, StatedPosition, kept_stated
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
 # Mark the keys of a block, of its contribution and of the registry tables, so that none
@@ -225,20 +224,9 @@ def _position(stated: StatedPosition, stem: str) -> Position:
 
 def stated_position(position: Position, stem: str) -> StatedPosition:
     """The StatedPosition that ``position`` of the document ``stem`` holds, as a run keeps it
-    to the end (``document_rows.kept_position``): one string for each repeated value."""
-    intern = sys.intern
+    to the end (``document_rows.kept_position``)."""
     person, title, post, organization, as_of_meeting, start, end, quote = position
-    return StatedPosition(
-        intern(person),
-        intern(title),
-        post and intern(post),
-        organization and intern(organization),
-        as_of_meeting and intern(as_of_meeting),
-        intern(stem),
-        start,
-        end,
-        intern(quote),
-    )
+    return kept_stated(person, title, post, organization, as_of_meeting, stem, start, end, quote)
 
 
 _SUMMARY: TypeAdapter[BlockSummary] = TypeAdapter(BlockSummary)

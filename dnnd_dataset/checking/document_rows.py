@@ -60,17 +60,42 @@ def kept_position(position: StatedPosition) -> StatedPosition:
     Every article's positions are kept until the registry tables are made, each received
     with strings of its own; the ids, titles and quotes repeat across articles.
     """
-    intern = sys.intern
-    return StatedPosition(
-        intern(position.person),
-        intern(position.title),
-        None if position.post is None else intern(position.post),
-        None if position.organization is None else intern(position.organization),
-        None if position.as_of_meeting is None else intern(position.as_of_meeting),
-        intern(position.article_id),
+    return kept_stated(
+        position.person,
+        position.title,
+        position.post,
+        position.organization,
+        position.as_of_meeting,
+        position.article_id,
         position.start,
         position.end,
-        intern(position.quote),
+        position.quote,
+    )
+
+
+def kept_stated(
+    person: str,
+    title: str,
+    post: str | None,
+    organization: str | None,
+    as_of_meeting: str | None,
+    article_id: str,
+    start: int,
+    end: int,
+    quote: str,
+) -> StatedPosition:
+    """The StatedPosition of these fields, as :func:`kept_position` keeps it."""
+    intern = sys.intern
+    return StatedPosition(
+        intern(person),
+        intern(title),
+        None if post is None else intern(post),
+        None if organization is None else intern(organization),
+        None if as_of_meeting is None else intern(as_of_meeting),
+        intern(article_id),
+        start,
+        end,
+        intern(quote),
     )
 
 
