@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dnnd_dataset.builder import build, check
 from dnnd_dataset.checking import block_plan, shard_blocks
 from dnnd_dataset.errors import InvalidCorpusError
+from dnnd_dataset.publishing import publish
 from dnnd_dataset.publishing.dataset_meta import data_file
 
 from .conftest import snapshot, synthetic_corpus
@@ -370,6 +371,76 @@ def test_a_rebuild_with_problems_reports_what_a_cold_build_reports(
     # Back to what the earlier output was made from: its registry tables are taken whole.
     assert not _rewritten(before, out) & _registry_tables(out)
     assert snapshot(out) == expected
+
+
+def _taken_blocks(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The keys of the blocks whose shards a worker wrote, as the builds take them."""
+    taken: list[str | None] = []
+    take = publish.DatasetWriter.take_block
+
+    def counted(
+        writer: publish.DatasetWriter, written: object, key: str | None, used: str | None
+    ) -> None:
+        taken.append(key)
+        take(writer, written, key, used)
+
+    monkeypatch.setattr(publish.DatasetWriter, "take_block", counted)
+    return taken
+
+
+def test_workers_write_the_shards_of_their_blocks_in_the_bytes_of_one_process(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _taken_blocks(monkeypatch)
+    one, two, cache = tmp_path / "one", tmp_path / "two", tmp_path / "cache"
+    build(raw, one)
+    build(raw, two, jobs=2, cache=cache)
+    assert len(taken) == _shards(one, "articles") >= 6
+    assert snapshot(two) == snapshot(one)
+    assert sorted(path.name for path in two.iterdir()) == [
+        "README.md",
+        "SHA256SUMS",
+        "croissant.json",
+        "data",
+    ]
+    # Two blocks changed, checked by the workers; every other block is taken as it was.
+    taken.clear()
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    for stem in (_free_article(raw, 2), _free_article(raw, len(stems) - 8)):
+        text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+        _set_text(raw, stem, text + "\n\nCác đại biểu thống nhất kiến nghị.")
+    build(raw, two, jobs=2, cache=cache)
+    assert len(taken) == 2 and None not in taken
+    _same_as_cold(raw, two, tmp_path)
+
+
+def test_a_block_with_a_problem_checked_by_a_worker_fails_as_in_one_process(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _taken_blocks(monkeypatch)
+    out, _, expected = _built(raw, tmp_path)
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    annotation = raw / "documents" / f"{stems[-1]}.yaml"
+    bad = "mentions:\n- quote: Không có ở đây\n  entity: ban-bi-thu\n"
+    annotation.write_text(
+        annotation.read_text(encoding="utf-8").replace("mentions:\n", bad, 1), encoding="utf-8"
+    )
+    with pytest.raises(InvalidCorpusError) as two:
+        build(raw, out, jobs=2)
+    with pytest.raises(InvalidCorpusError) as one:
+        build(raw, out)
+    found = [issue.format() for issue in two.value.report.sorted_issues()]
+    assert found == [issue.format() for issue in one.value.report.sorted_issues()]
+    assert len(found) == 1 and ": quote-not-found: " in found[0]
+    # The blocks before it were written by the workers; no file of theirs is left.
+    assert len(taken) == _shards(out, "articles") - 1
+    assert snapshot(out) == expected
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "DATASET_CARD.md",
+        "cache",
+        "out",
+        "raw",
+    ]
 
 
 def _users(raw: Path, entity_id: str) -> list[str]:

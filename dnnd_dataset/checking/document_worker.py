@@ -49,7 +49,7 @@ from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.printed_names import check_positions_printed, find_printed
 from dnnd_dataset.checking.registry_evidence import resolve_quotes
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
-from dnnd_dataset.checking.sinks import Prepare
+from dnnd_dataset.checking.sinks import Prepare, WriteBlock
 from dnnd_dataset.checking.state import CheckState, Entity
 from dnnd_dataset.errors import Issue
 from dnnd_dataset.pandas_free import spare_pandas
@@ -101,6 +101,19 @@ class WorkerContext:
     # False when the registries have problems: no rows are built, the build fails anyway.
     rows_wanted: bool
     prepare: Prepare | None
+    # Set for a run whose workers write the shards of each block they check themselves.
+    write_block: WriteBlock | None = None
+
+
+@dataclass
+class BlockOutcome:
+    """A block of documents checked in a worker, which wrote its shards
+    (``WorkerContext.write_block``): its chunks' outcomes (without rows), what the worker
+    wrote and the rows of each table."""
+
+    chunks: list[ChunkOutcome]
+    written: object
+    rows: dict[str, int]
 
 
 def in_chunks(stems: list[str]) -> list[list[str]]:
@@ -127,6 +140,22 @@ def check_documents(
     )
     try:
         yield from pool.imap(_check_chunk, chunks)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def check_blocks(
+    context: WorkerContext, blocks: list[tuple[int, list[str]]], jobs: int
+) -> Generator[BlockOutcome, None, None]:
+    """The outcome of each of ``blocks`` (its number in the run, its stems), in their order,
+    checked by a pool of ``jobs`` worker processes that write each block's shards
+    (``context.write_block``); the pool ends when the generator is closed."""
+    pool = multiprocessing.get_context("spawn").Pool(
+        jobs, initializer=_start_pool_worker, initargs=(context,)
+    )
+    try:
+        yield from pool.imap(_check_block, blocks)
     finally:
         pool.terminate()
         pool.join()
@@ -179,6 +208,30 @@ def _start_pool_worker(context: WorkerContext) -> None:
 
 # The cache as this process reads and writes it during a run.
 _cache = DocumentCache(None)
+
+
+def _check_block(block: tuple[int, list[str]]) -> BlockOutcome:
+    index, stems = block
+    context = _context
+    assert context is not None and context.write_block is not None
+    # The rows of each chunk are written as they come, whatever documents give them: a
+    # block with a document without rows (one with problems) fails the build, and its
+    # shards are not taken.
+    writer = context.write_block(index)
+    rows = dict.fromkeys(DOCUMENT_TABLES, 0)
+    chunks = []
+    try:
+        for stems_of_chunk in in_chunks(stems):
+            chunk = _check_chunk(stems_of_chunk)
+            writer.add(chunk.tables)
+            for table, given in chunk.tables.items():
+                rows[table] += len(given)
+            chunk.tables = {}
+            chunks.append(chunk)
+        written = writer.close()
+    finally:
+        writer.abandon()
+    return BlockOutcome(chunks, written, rows)
 
 
 def _check_chunk(stems: list[str]) -> ChunkOutcome:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,10 @@ from dnnd_dataset.checking.document_cache import DocumentCache, usable_cache
 from dnnd_dataset.checking.document_rows import Row
 from dnnd_dataset.checking.document_worker import (
     DOCUMENT_TABLES,
+    BlockOutcome,
+    ChunkOutcome,
     WorkerContext,
+    check_blocks,
     check_documents,
     check_here,
     in_chunks,
@@ -237,8 +240,18 @@ def _check_corpus(
     # same entries: restamped with this run's, so that the next run need not read the
     # contributions again to name the entries.
     restamped: dict[str, bytes] = {}
-    to_check = [chunk for block in plan if not block.kept for chunk in in_chunks(block.stems)]
-    checked = check_documents(context, to_check, jobs)
+    fresh = [(index, block.stems) for index, block in enumerate(plan) if not block.kept]
+    # With several blocks to check in worker processes, each block's shards are written
+    # where it is checked: its rows are not sent here to be written.
+    write_block = shards.write_block if shards is not None and len(plan) > 1 else None
+    in_workers = jobs > 1 and len(fresh) > 1 and write_block is not None and context.rows_wanted
+    checked: Generator[ChunkOutcome, None, None] | None = None
+    checked_blocks: Generator[BlockOutcome, None, None] | None = None
+    if in_workers:
+        checked_blocks = check_blocks(replace(context, write_block=write_block), fresh, jobs)
+    else:
+        to_check = [chunk for _, stems in fresh for chunk in in_chunks(stems)]
+        checked = check_documents(context, to_check, jobs)
     done, total = 0, len(stems)
     progress(done, total)
     try:
@@ -280,9 +293,21 @@ def _check_corpus(
                     shards.reuse(block.key)
                 continue
             # A block whose entry is gone since the plan, or does not read, is checked here.
-            chunks = check_here(context, block.stems) if block.kept else checked
+            written: BlockOutcome | None = None
+            if block.kept:
+                chunks: Iterator[ChunkOutcome] = check_here(context, block.stems)
+            elif checked_blocks is not None:
+                written = next(checked_blocks)
+                chunks = iter(written.chunks)
+            else:
+                assert checked is not None
+                chunks = checked
             builder = BlockBuilder()
             block_rows = dict.fromkeys(DOCUMENT_TABLES, 0)
+            if written is not None and not state.issues:
+                for table, count in written.rows.items():
+                    block_rows[table] += count
+                    counted[table] += count
             held: list[DocumentOutcome] = []
             for _ in in_chunks(block.stems):
                 chunk = next(chunks)
@@ -306,7 +331,11 @@ def _check_corpus(
             )
             kept = block.key if made is not None else None
             if shards is not None and not state.issues:
-                shards.end_block(kept, made.summary.used_digest if made is not None else None)
+                used = made.summary.used_digest if made is not None else None
+                if written is not None:
+                    shards.take_block(written.written, kept, used)
+                else:
+                    shards.end_block(kept, used)
             if kept is not None and made is not None:
                 cache.put_many(
                     {
@@ -324,7 +353,9 @@ def _check_corpus(
                     part.outcomes = held
             parts.append(part)
     finally:
-        checked.close()
+        for generator in (checked, checked_blocks):
+            if generator is not None:
+                generator.close()
     given = [(part.block.stems, part.digest) for part in parts if part.digest is not None]
     made_under = (
         registries_key(world, given)

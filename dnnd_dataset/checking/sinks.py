@@ -11,6 +11,21 @@ from dnnd_dataset.checking.ner_table import NerLayer
 Prepare = Callable[[str, list[Row] | list[NerLayer]], Any]
 
 
+class BlockWriter(Protocol):
+    """Writes the shards of a block in a worker process: each chunk's prepared rows per
+    table, in order; ``close`` gives what the sink's ``take_block`` takes."""
+
+    def add(self, tables: dict[str, Any]) -> None: ...
+
+    def close(self) -> object: ...
+
+    def abandon(self) -> None: ...
+
+
+# The block's number in the run -> the writer of its shards.
+WriteBlock = Callable[[int], BlockWriter]
+
+
 class RowSink(Protocol):
     """Where rows go: called per table with rows in the table's order, a few documents at a time.
 
@@ -33,7 +48,8 @@ class ShardSink(RowSink, Protocol):
     ``start_blocks`` comes first, with the number of blocks; then for each block in order
     either its rows and ``end_block``, or ``reuse`` when ``reusable`` said that the shards of
     the block of that key, written with the registry entries its documents use now, are
-    still at hand. A key of None is a block that is never reused.
+    still at hand, or ``take_block`` with what ``write_block`` wrote of its rows where its
+    documents were checked. A key of None is a block that is never reused.
     After the blocks, the registry tables are either taken whole (``reuse_registries``) or
     given as rows, after ``registries_made_under``.
     """
@@ -46,6 +62,17 @@ class ShardSink(RowSink, Protocol):
         ...
 
     def reuse(self, key: str) -> None: ...
+
+    @property
+    def write_block(self) -> WriteBlock | None:
+        """Writes a block's shards from its prepared rows, in a worker process (so it must
+        be picklable); None when every row must come through ``add``."""
+        ...
+
+    def take_block(self, written: object, key: str | None, used: str | None) -> None:
+        """The block's shards as ``write_block`` wrote them; ``key`` and ``used`` as for
+        ``end_block``."""
+        ...
 
     def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of the block are all in; ``used``: the digest of the registry entries its

@@ -17,6 +17,7 @@ time).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -30,6 +31,7 @@ from typing import Any
 import pyarrow as pa
 
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
+from dnnd_dataset.checking.sinks import WriteBlock
 from dnnd_dataset.errors import OutputError, printable
 from dnnd_dataset.publishing.arrow_fields import table_spec
 from dnnd_dataset.publishing.arrow_schema import to_arrow
@@ -59,6 +61,11 @@ from dnnd_dataset.publishing.table_writer import (
     TableWriter,
     arrow_rows,
     table_writer,
+)
+from dnnd_dataset.publishing.worker_shards import (
+    BLOCKS_FOLDER,
+    BlockShards,
+    block_shard_writer,
 )
 from dnnd_dataset.records import TABLES, Record
 
@@ -138,6 +145,18 @@ class DatasetWriter:
         self.ner = NerSummary()
         # Run where documents are checked: rows reach add() as Arrow tables.
         self.prepare = functools.partial(arrow_rows, version=version)
+        # Run where a block's documents were checked, in a worker process: the block's
+        # shards written there (not with a package folder, which takes every row here).
+        self.write_block: WriteBlock | None = (
+            functools.partial(
+                block_shard_writer,
+                folder,
+                version,
+                {table: self.writers[table].row_group_rows for table in ARTICLE_TABLES},
+            )
+            if package is None
+            else None
+        )
 
     def add(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
         if self.package is not None:
@@ -241,6 +260,27 @@ class DatasetWriter:
         self._block_shards[key] = (shards, ner, found.used)
         self._ended += 1
 
+    def take_block(self, written: object, key: str | None, used: str | None) -> None:
+        """Move in the shards a worker wrote of a block (``write_block``), as ``end_block``
+        after its rows would."""
+        assert isinstance(written, BlockShards), "a block's shards come from write_block"
+        shards = {}
+        for table in ARTICLE_TABLES:
+            facts = written.files[table]
+            shards[table] = self.writers[table].reuse_shard(
+                self.folder / facts.path,
+                rows=facts.rows,
+                num_bytes=facts.num_bytes,
+                sha256=facts.sha256,
+                move=True,
+            )
+        # Its folder is empty now: removed, so that the blocks' folder is empty at the end.
+        (self.folder / written.files[ARTICLE_TABLES[0]].path).parent.rmdir()
+        self._merge_ner(written.ner)
+        self._ended += 1
+        if key is not None and used is not None:
+            self._block_shards[key] = (shards, written.ner, used)
+
     def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of a block are all in: end its shards (a single block ends nowhere)."""
         ner, self._block_ner = self._block_ner, NerSummary()
@@ -267,6 +307,8 @@ class DatasetWriter:
     ) -> None:
         self._merge_ner(self._block_ner)
         self._block_ner = NerSummary()
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / BLOCKS_FOLDER).rmdir()
         if self._write_held():
             self.written_registries = self._registries
         written = []

@@ -119,8 +119,12 @@ class TableWriter:
         self._close_shard()
         return len(self._temporary) - 1
 
-    def reuse_shard(self, source: Path, *, rows: int, num_bytes: int, sha256: str) -> int:
-        """Take ``source``, a shard of an earlier output with the rows due next, as the next shard.
+    def reuse_shard(
+        self, source: Path, *, rows: int, num_bytes: int, sha256: str, move: bool = False
+    ) -> int:
+        """Take ``source``, a shard with the rows due next, as the next shard: one of an
+        earlier output, or with ``move`` one written beside this one (by a worker process),
+        which is moved in.
 
         Only between shards: rows that came since the last shard ended are written first.
         The file is linked where the file system allows it, so no byte is written.
@@ -129,10 +133,13 @@ class TableWriter:
             self.end_shard()
         path = self.folder / f".{self.name}-{len(self._temporary):05d}.partial"
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, path, follow_symlinks=False)
-        except OSError:
-            shutil.copyfile(source, path, follow_symlinks=False)
+        if move:
+            os.replace(source, path)
+        else:
+            try:
+                os.link(source, path, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(source, path, follow_symlinks=False)
         self._known[len(self._temporary)] = sha256
         self._temporary.append(path)
         self._shard_counts.append(rows)
