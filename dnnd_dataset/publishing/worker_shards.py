@@ -53,9 +53,6 @@ class BlockShardWriter:
         self, folder: Path, version: str, row_groups: Mapping[str, int], index: int
     ) -> None:
         self.relative = f"{BLOCKS_FOLDER}/{index:06d}"
-        # One thread encodes the row groups of the block's tables while the next documents
-        # are checked.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
         self._writers = {
             table: TableWriter(
                 table,
@@ -65,7 +62,7 @@ class BlockShardWriter:
                 row_group_rows=row_groups[table],
                 final_of=_named(f"{table}.parquet"),
                 pattern=f"{table}.parquet",
-                thread=self._thread,
+                thread=_encoding_thread(),
             )
             for table in ARTICLE_TABLES
         }
@@ -88,15 +85,11 @@ class BlockShardWriter:
                 written.num_bytes,
                 written.sha256,
             )
-        self._thread.shutdown()
         return BlockShards(files, self._ner)
 
     def abandon(self) -> None:
-        try:
-            for writer in self._writers.values():
-                writer.abandon()
-        finally:
-            self._thread.shutdown()
+        for writer in self._writers.values():
+            writer.abandon()
 
 
 def block_shard_writer(
@@ -104,6 +97,19 @@ def block_shard_writer(
 ) -> BlockShardWriter:
     """What ``DatasetWriter.write_block`` gives a worker: a writer of the block ``index``."""
     return BlockShardWriter(folder, version, row_groups, index)
+
+
+_thread: ThreadPoolExecutor | None = None
+
+
+def _encoding_thread() -> ThreadPoolExecutor:
+    """The thread that encodes the row groups of every block this process writes, while
+    the next documents are checked: one for the life of the process, since what a thread's
+    allocators keep of the buffers it freed is kept once per thread."""
+    global _thread
+    if _thread is None:
+        _thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
+    return _thread
 
 
 def _named(name: str) -> Callable[[int, int], str]:
