@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build, check
 from dnnd_dataset.checking import block_plan, shard_blocks
+from dnnd_dataset.checking.document_worker import CHUNK
 from dnnd_dataset.errors import InvalidCorpusError
 from dnnd_dataset.publishing import publish
 from dnnd_dataset.publishing.dataset_meta import data_file
@@ -403,15 +404,31 @@ def test_workers_write_the_shards_of_their_blocks_in_the_bytes_of_one_process(
         "croissant.json",
         "data",
     ]
-    # Two blocks changed, checked by the workers; every other block is taken as it was.
+    # Many documents changed: their blocks are checked by the workers, every other block is
+    # taken as it was.
     taken.clear()
-    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
-    for stem in (_free_article(raw, 2), _free_article(raw, len(stems) - 8)):
-        text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
-        _set_text(raw, stem, text + "\n\nCác đại biểu thống nhất kiến nghị.")
+    free = sorted(set(_stems(raw)) - _quoted_by_registries(raw))
+    for stem in free[: CHUNK + 1]:
+        _append(raw, stem, "Các đại biểu thống nhất kiến nghị.")
     build(raw, two, jobs=2, cache=cache)
-    assert len(taken) == 2 and None not in taken
+    assert 2 <= len(taken) < _shards(one, "articles") and None not in taken
     _same_as_cold(raw, two, tmp_path)
+    # One document changed: its block is checked in this process, no worker starts.
+    taken.clear()
+    _append(raw, free[-1], "Hội nghị kết thúc tốt đẹp.")
+    build(raw, two, jobs=2, cache=cache)
+    assert taken == []
+    shutil.rmtree(tmp_path / "cold")
+    _same_as_cold(raw, two, tmp_path)
+
+
+def _stems(raw: Path) -> list[str]:
+    return sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+
+
+def _append(raw: Path, stem: str, sentence: str) -> None:
+    text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+    _set_text(raw, stem, f"{text}\n\n{sentence}")
 
 
 def test_a_block_with_a_problem_checked_by_a_worker_fails_as_in_one_process(

@@ -48,6 +48,7 @@ from dnnd_dataset.checking.coverage import name_automaton, name_owners
 from dnnd_dataset.checking.document_cache import DocumentCache, usable_cache
 from dnnd_dataset.checking.document_rows import Row
 from dnnd_dataset.checking.document_worker import (
+    CHUNK,
     DOCUMENT_TABLES,
     BlockOutcome,
     ChunkOutcome,
@@ -241,17 +242,20 @@ def _check_corpus(
     # contributions again to name the entries.
     restamped: dict[str, bytes] = {}
     fresh = [(index, block.stems) for index, block in enumerate(plan) if not block.kept]
+    # Workers, each loading the registries, start only for more documents than a chunk to
+    # check afresh: the documents of an edited block mostly come from the cache.
+    pool = jobs > 1 and _afresh(cache, [block for block in plan if not block.kept]) > CHUNK
     # With several blocks to check in worker processes, each block's shards are written
     # where it is checked: its rows are not sent here to be written.
     write_block = shards.write_block if shards is not None and len(plan) > 1 else None
-    in_workers = jobs > 1 and len(fresh) > 1 and write_block is not None and context.rows_wanted
+    in_workers = pool and len(fresh) > 1 and write_block is not None and context.rows_wanted
     checked: Generator[ChunkOutcome, None, None] | None = None
     checked_blocks: Generator[BlockOutcome, None, None] | None = None
     if in_workers:
         checked_blocks = check_blocks(replace(context, write_block=write_block), fresh, jobs)
     else:
         to_check = [chunk for _, stems in fresh for chunk in in_chunks(stems)]
-        checked = check_documents(context, to_check, jobs)
+        checked = check_documents(context, to_check, jobs if pool else 1)
     done, total = 0, len(stems)
     progress(done, total)
     try:
@@ -413,6 +417,13 @@ def _check_corpus(
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
+
+
+def _afresh(cache: DocumentCache, blocks: list[Block]) -> int:
+    """How many documents of ``blocks`` have no result in the cache, or no key (a hint)."""
+    keys = [key for block in blocks for key in block.document_keys]
+    present = cache.present(key for key in keys if key is not None)
+    return sum(key is None or key not in present for key in keys)
 
 
 def _still_used(
