@@ -10,17 +10,20 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build, check
-from dnnd_dataset.checking import block_plan, shard_blocks
-from dnnd_dataset.checking.document_worker import CHUNK
-from dnnd_dataset.errors import InvalidCorpusError
+from dnnd_dataset.checking import block_plan, document_worker, pipeline, shard_blocks
+from dnnd_dataset.checking.document_cache import DocumentCache
+from dnnd_dataset.checking.document_worker import CHUNK, WorkerContext
+from dnnd_dataset.errors import InvalidCorpusError, OutputError
 from dnnd_dataset.publishing import publish
 from dnnd_dataset.publishing.dataset_meta import data_file
 
+from . import worker_failures
 from .conftest import snapshot, synthetic_corpus
 
 ARTICLES = 48
@@ -392,12 +395,17 @@ def _taken_blocks(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 def test_workers_write_the_shards_of_their_blocks_in_the_bytes_of_one_process(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Row groups of a few rows: a block's shards hold several, as the workers write them.
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", {"articles": 3, "ner": 7})
+    monkeypatch.setattr(publish, "DEFAULT_ROW_GROUP_ROWS", 11)
     taken = _taken_blocks(monkeypatch)
     one, two, cache = tmp_path / "one", tmp_path / "two", tmp_path / "cache"
     build(raw, one)
     build(raw, two, jobs=2, cache=cache)
     assert len(taken) == _shards(one, "articles") >= 6
     assert snapshot(two) == snapshot(one)
+    groups = [pq.ParquetFile(path).num_row_groups for path in (two / "data" / "ner").iterdir()]
+    assert max(groups) > 1
     assert sorted(path.name for path in two.iterdir()) == [
         "README.md",
         "SHA256SUMS",
@@ -405,19 +413,40 @@ def test_workers_write_the_shards_of_their_blocks_in_the_bytes_of_one_process(
         "data",
     ]
     # Many documents changed: their blocks are checked by the workers, every other block is
-    # taken as it was.
+    # taken as it was, but for one whose kept entry does not read: checked here, between
+    # blocks that the workers wrote.
     taken.clear()
+    lost: list[str | None] = []
+    summary = block_plan.kept_summary
+
+    def losing(cache: DocumentCache, block: block_plan.Block) -> object:
+        if not lost:
+            lost.append(block.key)
+            return None
+        return summary(cache, block)
+
+    monkeypatch.setattr(pipeline, "kept_summary", losing)
     free = sorted(set(_stems(raw)) - _quoted_by_registries(raw))
-    for stem in free[: CHUNK + 1]:
+    for stem in free[2 : CHUNK + 3]:
         _append(raw, stem, "Các đại biểu thống nhất kiến nghị.")
     build(raw, two, jobs=2, cache=cache)
-    assert 2 <= len(taken) < _shards(one, "articles") and None not in taken
+    assert len(lost) == 1 and lost[0] not in taken
+    assert 2 <= len(taken) < _shards(one, "articles") - 1 and None not in taken
     _same_as_cold(raw, two, tmp_path)
+    monkeypatch.setattr(pipeline, "kept_summary", summary)
     # One document changed: its block is checked in this process, no worker starts.
-    taken.clear()
-    _append(raw, free[-1], "Hội nghị kết thúc tốt đẹp.")
+    jobs: list[int] = []
+    check_documents = document_worker.check_documents
+
+    def checking(context: WorkerContext, chunks: list[list[str]], given: int) -> object:
+        jobs.append(given)
+        return check_documents(context, chunks, given)
+
+    monkeypatch.setattr(pipeline, "check_documents", checking)
+    _append(raw, free[0], "Hội nghị kết thúc tốt đẹp.")
+    before = len(taken)
     build(raw, two, jobs=2, cache=cache)
-    assert taken == []
+    assert jobs == [1] and len(taken) == before
     shutil.rmtree(tmp_path / "cold")
     _same_as_cold(raw, two, tmp_path)
 
@@ -436,8 +465,8 @@ def test_a_block_with_a_problem_checked_by_a_worker_fails_as_in_one_process(
 ) -> None:
     taken = _taken_blocks(monkeypatch)
     out, _, expected = _built(raw, tmp_path)
-    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
-    annotation = raw / "documents" / f"{stems[-1]}.yaml"
+    # In the first block: the blocks after it that the workers wrote are not taken.
+    annotation = raw / "documents" / f"{_stems(raw)[1]}.yaml"
     bad = "mentions:\n- quote: Không có ở đây\n  entity: ban-bi-thu\n"
     annotation.write_text(
         annotation.read_text(encoding="utf-8").replace("mentions:\n", bad, 1), encoding="utf-8"
@@ -449,8 +478,24 @@ def test_a_block_with_a_problem_checked_by_a_worker_fails_as_in_one_process(
     found = [issue.format() for issue in two.value.report.sorted_issues()]
     assert found == [issue.format() for issue in one.value.report.sorted_issues()]
     assert len(found) == 1 and ": quote-not-found: " in found[0]
-    # The blocks before it were written by the workers; no file of theirs is left.
-    assert len(taken) == _shards(out, "articles") - 1
+    assert taken == []
+    assert snapshot(out) == expected
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "DATASET_CARD.md",
+        "cache",
+        "out",
+        "raw",
+    ]
+
+
+def test_a_worker_that_cannot_write_fails_the_build_with_the_reason(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _, expected = _built(raw, tmp_path)
+    # Pickled by name, so that the workers call it too.
+    monkeypatch.setattr(publish, "block_shard_writer", worker_failures.full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        build(raw, out, jobs=2)
     assert snapshot(out) == expected
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "DATASET_CARD.md",

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ from dnnd_dataset.textnorm import normalize
 
 # Documents handed to a worker at a time: large enough to amortize the hand-over.
 CHUNK = 16
+# 'spawn': a forked child would inherit the threads of pyarrow and of the caller.
+_SPAWN = multiprocessing.get_context("spawn")
 DOCUMENT_TABLES = ARTICLE_TABLES
 
 
@@ -112,7 +115,8 @@ class BlockOutcome:
     wrote and the rows of each table."""
 
     chunks: list[ChunkOutcome]
-    written: object
+    # None once the build has failed (the rows are not written)
+    written: object | None
     rows: dict[str, int]
 
 
@@ -134,10 +138,7 @@ def check_documents(
         finally:
             _start_worker(None)  # the registries are not kept after the run
         return
-    # 'spawn': a forked child would inherit the threads of pyarrow and of the caller.
-    pool = multiprocessing.get_context("spawn").Pool(
-        jobs, initializer=_start_pool_worker, initargs=(context,)
-    )
+    pool = _SPAWN.Pool(jobs, initializer=_start_pool_worker, initargs=(context,))
     try:
         yield from pool.imap(_check_chunk, chunks)
     finally:
@@ -145,15 +146,19 @@ def check_documents(
         pool.join()
 
 
+def rows_stop() -> Event:
+    """What tells the workers of :func:`check_blocks` to write no more shards, once set."""
+    return _SPAWN.Event()
+
+
 def check_blocks(
-    context: WorkerContext, blocks: list[tuple[int, list[str]]], jobs: int
+    context: WorkerContext, blocks: list[tuple[int, list[str]]], jobs: int, stop: Event
 ) -> Generator[BlockOutcome, None, None]:
     """The outcome of each of ``blocks`` (its number in the run, its stems), in their order,
     checked by a pool of ``jobs`` worker processes that write each block's shards
-    (``context.write_block``); the pool ends when the generator is closed."""
-    pool = multiprocessing.get_context("spawn").Pool(
-        jobs, initializer=_start_pool_worker, initargs=(context,)
-    )
+    (``context.write_block``) until ``stop`` is set; the pool ends when the generator is
+    closed."""
+    pool = _SPAWN.Pool(jobs, initializer=_start_block_worker, initargs=(context, stop))
     try:
         yield from pool.imap(_check_block, blocks)
     finally:
@@ -210,6 +215,16 @@ def _start_pool_worker(context: WorkerContext) -> None:
 _cache = DocumentCache(None)
 
 
+def _start_block_worker(context: WorkerContext, stop: Event) -> None:
+    global _stop
+    _start_pool_worker(context)
+    _stop = stop
+
+
+# Set by the run's main process once the build fails: no more shards are written.
+_stop: Event | None = None
+
+
 def _check_block(block: tuple[int, list[str]]) -> BlockOutcome:
     index, stems = block
     context = _context
@@ -217,20 +232,22 @@ def _check_block(block: tuple[int, list[str]]) -> BlockOutcome:
     # The rows of each chunk are written as they come, whatever documents give them: a
     # block with a document without rows (one with problems) fails the build, and its
     # shards are not taken.
-    writer = context.write_block(index)
+    writer = context.write_block(index) if _stop is None or not _stop.is_set() else None
     rows = dict.fromkeys(DOCUMENT_TABLES, 0)
     chunks = []
     try:
         for stems_of_chunk in in_chunks(stems):
             chunk = _check_chunk(stems_of_chunk)
-            writer.add(chunk.tables)
+            if writer is not None:
+                writer.add(chunk.tables)
             for table, given in chunk.tables.items():
                 rows[table] += len(given)
             chunk.tables = {}
             chunks.append(chunk)
-        written = writer.close()
+        written = writer.close() if writer is not None else None
     finally:
-        writer.abandon()
+        if writer is not None:
+            writer.abandon()
     return BlockOutcome(chunks, written, rows)
 
 

@@ -58,6 +58,7 @@ from dnnd_dataset.checking.document_worker import (
     check_here,
     in_chunks,
     outcomes_here,
+    rows_stop,
 )
 from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered, keep_in_block
 from dnnd_dataset.checking.inferences import check_unnamed_directives
@@ -242,17 +243,24 @@ def _check_corpus(
     # contributions again to name the entries.
     restamped: dict[str, bytes] = {}
     fresh = [(index, block.stems) for index, block in enumerate(plan) if not block.kept]
-    # Workers, each loading the registries, start only for more documents than a chunk to
-    # check afresh: the documents of an edited block mostly come from the cache.
-    pool = jobs > 1 and _afresh(cache, [block for block in plan if not block.kept]) > CHUNK
+    # Workers, each loading the registries, start for more than one block to write, or for
+    # more documents than a chunk to check afresh: one edited block's documents mostly
+    # come from the cache, and are checked and written here in less time.
+    pool = jobs > 1 and (
+        len(fresh) > 1 or _afresh(cache, [block for block in plan if not block.kept]) > CHUNK
+    )
     # With several blocks to check in worker processes, each block's shards are written
     # where it is checked: its rows are not sent here to be written.
     write_block = shards.write_block if shards is not None and len(plan) > 1 else None
     in_workers = pool and len(fresh) > 1 and write_block is not None and context.rows_wanted
     checked: Generator[ChunkOutcome, None, None] | None = None
     checked_blocks: Generator[BlockOutcome, None, None] | None = None
+    # Set once a document has a problem: the build fails, and the workers write no more.
+    no_more_rows = rows_stop()
     if in_workers:
-        checked_blocks = check_blocks(replace(context, write_block=write_block), fresh, jobs)
+        checked_blocks = check_blocks(
+            replace(context, write_block=write_block), fresh, jobs, no_more_rows
+        )
     else:
         to_check = [chunk for _, stems in fresh for chunk in in_chunks(stems)]
         checked = check_documents(context, to_check, jobs if pool else 1)
@@ -337,9 +345,15 @@ def _check_corpus(
             if shards is not None and not state.issues:
                 used = made.summary.used_digest if made is not None else None
                 if written is not None:
+                    assert written.written is not None, "workers stop writing once it fails"
                     shards.take_block(written.written, kept, used)
                 else:
                     shards.end_block(kept, used)
+            elif written is not None:
+                # The build fails: the workers write no more, and what they wrote goes now.
+                no_more_rows.set()
+                if shards is not None and written.written is not None:
+                    shards.drop_block(written.written)
             if kept is not None and made is not None:
                 cache.put_many(
                     {

@@ -74,6 +74,11 @@ class ShardSink(RowSink, Protocol):
         ``end_block``."""
         ...
 
+    def drop_block(self, written: object) -> None:
+        """Delete what ``write_block`` wrote of a block whose rows are not wanted after all
+        (the build fails)."""
+        ...
+
     def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of the block are all in; ``used``: the digest of the registry entries its
         documents use, given with its key."""

@@ -281,6 +281,13 @@ class DatasetWriter:
         if key is not None and used is not None:
             self._block_shards[key] = (shards, written.ner, used)
 
+    def drop_block(self, written: object) -> None:
+        """Delete the shards a worker wrote of a block that is not taken (the build fails)."""
+        assert isinstance(written, BlockShards), "a block's shards come from write_block"
+        for facts in written.files.values():
+            (self.folder / facts.path).unlink(missing_ok=True)
+        (self.folder / written.files[ARTICLE_TABLES[0]].path).parent.rmdir()
+
     def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of a block are all in: end its shards (a single block ends nowhere)."""
         ner, self._block_ner = self._block_ner, NerSummary()
