@@ -74,4 +74,5 @@ def test_the_workers_of_a_run_import_no_pandas(tmp_path: Path) -> None:
     script.write_text(WORKERS, encoding="utf-8")
     done = python(script, raw, tmp_path / "out")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["worker"] * 3 + ["built"]
+    # Two workers print side by side: their lines may run together.
+    assert (done.stdout.count("worker"), done.stdout.split()[-1]) == (3, "built")
