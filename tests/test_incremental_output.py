@@ -24,7 +24,7 @@ from dnnd_dataset.publishing import publish
 from dnnd_dataset.publishing.dataset_meta import data_file
 
 from . import worker_failures
-from .conftest import snapshot, synthetic_corpus
+from .conftest import python, snapshot, synthetic_corpus
 
 ARTICLES = 48
 ARTICLE_TABLES = ("articles", "mentions", "evidence", "ner")
@@ -481,6 +481,23 @@ def test_a_block_with_a_problem_checked_by_a_worker_fails_as_in_one_process(
     assert taken == []
     assert snapshot(out) == expected
     _nothing_left_beside(tmp_path / "out")
+
+
+ONE_PROCESS = """
+import sys
+from multiprocessing import resource_tracker
+from pathlib import Path
+from dnnd_dataset.builder import build
+build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1, cache=Path(sys.argv[3]))
+print(resource_tracker._resource_tracker._pid)
+"""
+
+
+def test_a_build_in_one_process_starts_no_other(raw: Path, tmp_path: Path) -> None:
+    # No pool, and nothing a pool needs: an event would start multiprocessing's tracker.
+    done = python("-c", ONE_PROCESS, raw, tmp_path / "out", tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None"]
 
 
 def _nothing_left_beside(out: Path) -> None:

@@ -256,8 +256,8 @@ def _check_corpus(
     checked: Generator[ChunkOutcome, None, None] | None = None
     checked_blocks: Generator[BlockOutcome, None, None] | None = None
     # Set once a document has a problem: the build fails, and the workers write no more.
-    no_more_rows = rows_stop()
-    if in_workers:
+    no_more_rows = rows_stop() if in_workers else None
+    if no_more_rows is not None:
         checked_blocks = check_blocks(
             replace(context, write_block=write_block), fresh, jobs, no_more_rows
         )
@@ -349,7 +349,7 @@ def _check_corpus(
                     shards.take_block(written.written, kept, used)
                 else:
                     shards.end_block(kept, used)
-            elif written is not None:
+            elif written is not None and no_more_rows is not None:
                 # The build fails: the workers write no more, and what they wrote goes now.
                 no_more_rows.set()
                 if shards is not None and written.written is not None:
