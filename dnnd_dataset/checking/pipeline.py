@@ -242,13 +242,11 @@ def _check_corpus(
     # same entries: restamped with this run's, so that the next run need not read the
     # contributions again to name the entries.
     restamped: dict[str, bytes] = {}
-    fresh = [(index, block.stems) for index, block in enumerate(plan) if not block.kept]
+    fresh = [(index, block) for index, block in enumerate(plan) if not block.kept]
     # Workers, each loading the registries, start for more than one block to write, or for
     # more documents than a chunk to check afresh: one edited block's documents mostly
     # come from the cache, and are checked and written here in less time.
-    pool = jobs > 1 and (
-        len(fresh) > 1 or _afresh(cache, [block for block in plan if not block.kept]) > CHUNK
-    )
+    pool = jobs > 1 and (len(fresh) > 1 or _afresh(cache, [block for _, block in fresh]) > CHUNK)
     # With several blocks to check in worker processes, each block's shards are written
     # where it is checked: its rows are not sent here to be written.
     write_block = shards.write_block if shards is not None and len(plan) > 1 else None
@@ -259,10 +257,13 @@ def _check_corpus(
     no_more_rows = rows_stop() if in_workers else None
     if no_more_rows is not None:
         checked_blocks = check_blocks(
-            replace(context, write_block=write_block), fresh, jobs, no_more_rows
+            replace(context, write_block=write_block),
+            [(index, block.stems) for index, block in fresh],
+            jobs,
+            no_more_rows,
         )
     else:
-        to_check = [chunk for _, stems in fresh for chunk in in_chunks(stems)]
+        to_check = [chunk for _, block in fresh for chunk in in_chunks(block.stems)]
         checked = check_documents(context, to_check, jobs if pool else 1)
     done, total = 0, len(stems)
     progress(done, total)

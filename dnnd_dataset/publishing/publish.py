@@ -50,6 +50,7 @@ from dnnd_dataset.publishing.owned_folder import OUTPUT_LAYOUT, replace_folder
 from dnnd_dataset.publishing.rai import rai_fields
 from dnnd_dataset.publishing.shard_reuse import (
     PreviousOutput,
+    ShardFacts,
     WholeShard,
     WrittenBlock,
     WrittenWhole,
@@ -64,7 +65,8 @@ from dnnd_dataset.publishing.table_writer import (
 )
 from dnnd_dataset.publishing.worker_shards import (
     BLOCKS_FOLDER,
-    BlockShards,
+    ShardFile,
+    WorkerBlock,
     block_shard_writer,
 )
 from dnnd_dataset.records import TABLES, Record
@@ -246,15 +248,7 @@ class DatasetWriter:
         """Take the block's shards from the earlier output: its rows are the same."""
         assert self.previous is not None
         found = self.previous.blocks[key]
-        shards = {}
-        for table in ARTICLE_TABLES:
-            facts = found.tables[table]
-            shards[table] = self.writers[table].reuse_shard(
-                self.previous.folder / facts.path,
-                rows=facts.rows,
-                num_bytes=facts.num_bytes,
-                sha256=facts.sha256,
-            )
+        shards = self._take_shards(self.previous.folder, found.tables, move=False)
         ner = NerSummary(found.ner.sentences, Counter(found.ner.tags), Counter(found.ner.articles))
         self._merge_ner(ner)
         self._block_shards[key] = (shards, ner, found.used)
@@ -263,19 +257,10 @@ class DatasetWriter:
     def take_block(self, written: object, key: str | None, used: str | None) -> None:
         """Move in the shards a worker wrote of a block (``write_block``), as ``end_block``
         after its rows would."""
-        assert isinstance(written, BlockShards), "a block's shards come from write_block"
-        shards = {}
-        for table in ARTICLE_TABLES:
-            facts = written.files[table]
-            shards[table] = self.writers[table].reuse_shard(
-                self.folder / facts.path,
-                rows=facts.rows,
-                num_bytes=facts.num_bytes,
-                sha256=facts.sha256,
-                move=True,
-            )
+        assert isinstance(written, WorkerBlock), "a block's shards come from write_block"
+        shards = self._take_shards(self.folder, written.files, move=True)
         # Its folder is empty now: removed, so that the blocks' folder is empty at the end.
-        (self.folder / written.files[ARTICLE_TABLES[0]].path).parent.rmdir()
+        (self.folder / written.folder).rmdir()
         self._merge_ner(written.ner)
         self._ended += 1
         if key is not None and used is not None:
@@ -283,10 +268,26 @@ class DatasetWriter:
 
     def drop_block(self, written: object) -> None:
         """Delete the shards a worker wrote of a block that is not taken (the build fails)."""
-        assert isinstance(written, BlockShards), "a block's shards come from write_block"
+        assert isinstance(written, WorkerBlock), "a block's shards come from write_block"
         for facts in written.files.values():
             (self.folder / facts.path).unlink(missing_ok=True)
-        (self.folder / written.files[ARTICLE_TABLES[0]].path).parent.rmdir()
+        (self.folder / written.folder).rmdir()
+
+    def _take_shards(
+        self, source: Path, found: Mapping[str, ShardFacts] | Mapping[str, ShardFile], *, move: bool
+    ) -> dict[str, int]:
+        """Take the shard of each table of article rows at ``source / found[table].path``
+        (linked, or moved), as the next shard of its table; each one's number."""
+        return {
+            table: self.writers[table].reuse_shard(
+                source / found[table].path,
+                rows=found[table].rows,
+                num_bytes=found[table].num_bytes,
+                sha256=found[table].sha256,
+                move=move,
+            )
+            for table in ARTICLE_TABLES
+        }
 
     def end_block(self, key: str | None, used: str | None) -> None:
         """The rows of a block are all in: end its shards (a single block ends nowhere)."""

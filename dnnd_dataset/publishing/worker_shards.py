@@ -35,9 +35,11 @@ class ShardFile:
 
 
 @dataclass(frozen=True)
-class BlockShards:
-    """What a worker wrote of a block: each table's shard, and the block's ``ner`` counts."""
+class WorkerBlock:
+    """What a worker wrote of a block: the folder of its shards in the staging folder, each
+    table's shard, and the block's ``ner`` counts."""
 
+    folder: str
     files: dict[str, ShardFile]
     ner: NerSummary
 
@@ -75,7 +77,7 @@ class BlockShardWriter:
             if table == "ner":
                 self._ner.add(rows)
 
-    def close(self) -> BlockShards:
+    def close(self) -> WorkerBlock:
         files = {}
         for table, writer in self._writers.items():
             written = writer.close()
@@ -85,7 +87,7 @@ class BlockShardWriter:
                 written.num_bytes,
                 written.sha256,
             )
-        return BlockShards(files, self._ner)
+        return WorkerBlock(self.relative, files, self._ner)
 
     def abandon(self) -> None:
         for writer in self._writers.values():
