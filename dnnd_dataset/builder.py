@@ -220,6 +220,7 @@ def build(
                 written.written_blocks,
                 written.written_tables,
                 written.written_registries,
+                written.written_shapes,
             )
         else:
             forget_shards(Path(cache), Path(out))

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from dnnd_dataset.builder import build, check
 from dnnd_dataset.checking import block_plan, document_worker, pipeline, shard_blocks
+from dnnd_dataset.checking.block_entry import evidence_from_bytes
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.document_worker import CHUNK, WorkerContext
 from dnnd_dataset.errors import InvalidCorpusError, OutputError
@@ -72,6 +73,44 @@ def edit_text(raw: Path) -> None:
     _set_text(raw, stem, text + "\n\nCác đại biểu thống nhất kiến nghị.")
 
 
+def _insert_sentence(raw: Path, stem: str, sentence: str) -> None:
+    """Insert ``sentence``, which names nothing, after the first paragraph of ``stem``:
+    everything after it moves."""
+    text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
+    first = text.index("\n\n")
+    _set_text(raw, stem, f"{text[:first]}\n\n{sentence}{text[first:]}")
+
+
+def _quoted_and_stating(raw: Path) -> str:
+    """An article that registry entries quote and that states positions."""
+    quoted = _quoted_by_registries(raw)
+    for path in sorted((raw / "documents").glob("*.yaml")):
+        if path.stem in quoted and "positions:\n-" in path.read_text(encoding="utf-8"):
+            return path.stem
+    raise AssertionError("no article is quoted and states a position")
+
+
+def insert_text(raw: Path) -> None:
+    _insert_sentence(raw, _quoted_and_stating(raw), "Các đại biểu thống nhất kiến nghị.")
+
+
+def drop_position(raw: Path) -> None:
+    """Drop the first position an article states, of one that states several: the same
+    documents and offsets, another persons table."""
+    for path in sorted((raw / "documents").glob("*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        if "positions:\n" not in lines:
+            continue
+        first = lines.index("positions:\n") + 1
+        items = [at for at in range(first, len(lines)) if lines[at].startswith("- person:")]
+        end = next(at for at in range(first, len(lines)) if not lines[at].startswith(("-", " ")))
+        items = [at for at in items if at < end]
+        if len(items) > 1:
+            path.write_text("".join(lines[: items[0]] + lines[items[1] :]), encoding="utf-8")
+            return
+    raise AssertionError("no article states two positions")
+
+
 def _copy_as(raw: Path, stem: str, new: str) -> None:
     folder = raw / "documents"
     shutil.copyfile(folder / f"{stem}.txt", folder / f"{new}.txt")
@@ -112,6 +151,8 @@ def change_registry(raw: Path) -> None:
 
 EDITS: list[Callable[[Path], None]] = [
     edit_text,
+    insert_text,
+    drop_position,
     add_document,
     delete_document,
     rename_document,
@@ -272,6 +313,34 @@ def test_an_edit_that_changes_no_registry_row_reads_no_block_contribution(
     _same_as_cold(raw, out, tmp_path)
 
 
+def test_an_edit_that_moves_registry_quotes_makes_only_the_evidence_again(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    before = _identities(out)
+    stem = _quoted_and_stating(raw)
+    insert_text(raw)
+    # Only where the block's quotes and positions lie is read of each block's contribution.
+    read: list[int] = []
+    def evidence(data: bytes, digest: str, count: int) -> object:
+        read.append(count)
+        return evidence_from_bytes(data, digest, count)
+
+    monkeypatch.setattr(block_plan, "evidence_from_bytes", evidence)
+    _build_reading_no_contribution(raw, out, cache, monkeypatch)
+    blocks = shard_blocks.blocks(_stems(raw))
+    # Every block's, from the cache: the edited block's as this run kept it.
+    assert sorted(read) == sorted(len(block) for block in blocks)
+    rewritten = _rewritten(before, out)
+    assert rewritten & _registry_tables(out) == {_last(out, "evidence")}
+    evidence_rows = pq.read_table(out / _last(out, "evidence")).to_pylist()
+    moved = [row for row in evidence_rows if row["article_id"] == stem]
+    # Its positions, and the registry quotes from it.
+    assert {"persons"} < {row["table"] for row in moved}
+    _same_as_cold(raw, out, tmp_path)
+
+
 @pytest.mark.parametrize("contributions", ["kept", "lost"])
 def test_registry_tables_that_changed_on_disk_are_made_again_from_every_block(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contributions: str
@@ -290,7 +359,7 @@ def test_registry_tables_that_changed_on_disk_are_made_again_from_every_block(
     _same_as_cold(raw, out, tmp_path)
 
 
-KINDS = ("edit", "add", "delete", "rename")
+KINDS = ("edit", "insert", "add", "delete", "rename")
 
 
 def _apply(raw: Path, kind: str, which: int, step: int) -> None:
@@ -302,6 +371,9 @@ def _apply(raw: Path, kind: str, which: int, step: int) -> None:
     if kind == "edit":
         text = (raw / "documents" / f"{stem}.txt").read_text(encoding="utf-8")
         _set_text(raw, stem, text + f"\n\nĐoạn {step}.")
+    elif kind == "insert":
+        # Into an article that registries quote: their quotes move.
+        _insert_sentence(raw, sorted(quoted)[which % len(quoted)], f"Đoạn {step}.")
     elif kind == "add":
         _copy_as(raw, stem, f"{stem[:6]}-add{step}")
         text = (raw / "documents" / f"{stem[:6]}-add{step}.txt").read_text(encoding="utf-8")

@@ -68,7 +68,10 @@ class Links:
         for entity_id, in_chrome in contribution.links:
             self.link(entity_id, article_id, in_chrome)
         self.add_forms(contribution.forms)
-        self.stated += map(kept_position, contribution.positions)
+        self.add_stated(contribution.positions)
+
+    def add_stated(self, positions: Iterable[StatedPosition]) -> None:
+        self.stated += map(kept_position, positions)
 
     def add_forms(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.form_pairs.update(pairs)
@@ -117,7 +120,8 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
     batch's records are made at once (a person's record holds every position stated of
     them, and a corpus states tens of thousands). ``links.stated`` is used up.
     """
-    positions, evidence = _positions(state, links.stated)
+    positions = _held_positions(state, links.stated)
+    evidence = _position_evidence(links.stated)
     links.stated.clear()  # as many as the articles state: not kept twice
     tables: dict[str, Callable[[], Callable[[Any], Record]]] = {
         "meetings": lambda: _meeting_of(state, links),
@@ -133,8 +137,22 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
         for start in range(0, len(entries), ROW_BATCH):
             batch = entries[start : start + ROW_BATCH]
             yield name, [record_of(entry.model).model_dump() for entry in batch]
+    yield from _evidence_batches(state, evidence)
+
+
+def assemble_evidence(state: CheckState, links: Links) -> Iterator[tuple[str, list[Row]]]:
+    """The evidence rows of registries and positions alone, as :func:`assemble_registries`
+    gives them; ``links.stated`` is used up."""
+    evidence = _position_evidence(links.stated)
+    links.stated.clear()
+    return _evidence_batches(state, evidence)
+
+
+def _evidence_batches(
+    state: CheckState, evidence: list[_PositionEvidence]
+) -> Iterator[tuple[str, list[Row]]]:
     rows: list[Record | Row | _PositionEvidence] = [*state.evidence, *evidence]
-    del evidence
+    evidence.clear()
     state.evidence.clear()  # a row for every registry quote: held once, in ``rows``
     for batch_rows in sorted_row_batches("evidence", rows):
         yield "evidence", batch_rows
@@ -210,33 +228,41 @@ class _PositionEvidence(NamedTuple):
     quote: str
 
 
-def _positions(
-    state: CheckState, stated: Iterable[StatedPosition]
-) -> tuple[dict[str, list[_HeldPosition]], list[_PositionEvidence]]:
-    """Each person's positions in article order, and the evidence row of each by its index."""
-    meetings = {
-        cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
-        for e in state.entries("meetings")
-    }
-    posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
-    positions: dict[str, list[_HeldPosition]] = defaultdict(list)
+def _position_evidence(stated: Iterable[StatedPosition]) -> list[_PositionEvidence]:
+    """The evidence row of each position, which names it by its index among its person's."""
+    held: dict[str, int] = defaultdict(int)
     evidence: list[_PositionEvidence] = []
     for position in stated:
-        meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
-        post = posts.get(position.post) if position.post else None
-        held = positions[position.person]
+        index = held[position.person]
+        held[position.person] = index + 1
         evidence.append(
             _PositionEvidence(
                 "persons",
                 position.person,
-                f"positions[{len(held)}]",
+                f"positions[{index}]",
                 position.article_id,
                 position.start,
                 position.end,
                 position.quote,
             )
         )
-        held.append(
+    return evidence
+
+
+def _held_positions(
+    state: CheckState, stated: Iterable[StatedPosition]
+) -> dict[str, list[_HeldPosition]]:
+    """Each person's positions in article order."""
+    meetings = {
+        cast(MeetingEntry, e.model).id: cast(MeetingEntry, e.model)
+        for e in state.entries("meetings")
+    }
+    posts = {cast(PostEntry, e.model).id: cast(PostEntry, e.model) for e in state.entries("posts")}
+    positions: dict[str, list[_HeldPosition]] = defaultdict(list)
+    for position in stated:
+        meeting = meetings.get(position.as_of_meeting) if position.as_of_meeting else None
+        post = posts.get(position.post) if position.post else None
+        positions[position.person].append(
             _HeldPosition(
                 position.title,
                 position.post,
@@ -246,7 +272,7 @@ def _positions(
                 position.article_id,
             )
         )
-    return positions, evidence
+    return positions
 
 
 def _person_of(

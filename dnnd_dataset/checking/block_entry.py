@@ -14,7 +14,10 @@ stated positions) is read
 only when the registry tables are made again; the summary names it by its SHA-256, and the
 digests of every block's contribution make the key of the registry tables
 (:func:`registries_key`), so that a run whose blocks all give what they gave before takes
-the registry tables of the earlier output without reading any contribution.
+the registry tables of the earlier output without reading any contribution. The summary
+also names the contribution's shape (all of it but where quotes and positions lie in
+their articles): a run whose blocks all have the shapes they had takes every registry
+table but the evidence, which it makes from the evidence of each contribution alone.
 
 The key binds everything an outcome depends on: the checking code and libraries, the raw
 folder as given, the build date, what the documents read of the registries
@@ -40,10 +43,12 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
 from dnnd_dataset.checking.block_contribution import (
     BlockContribution,
+    BlockEvidence,
     Position,
     Quoted,
     contribution_bytes,
     contribution_of,
+    evidence_of,
 )
 from dnnd_dataset.checking.document_cache import CODE_DIGEST
 from dnnd_dataset.checking.document_rows import Contribution, StatedPosition, kept_stated
@@ -54,6 +59,7 @@ from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 _KIND = b"block\0"
 _CONTRIBUTION_KIND = b"contribution\0"
 _REGISTRIES_KIND = b"registries\0"
+_SHAPES_KIND = b"registries but evidence\0"
 
 
 @with_config(ConfigDict(strict=True))
@@ -74,8 +80,10 @@ class BlockSummary:
     texts: list[tuple[str, str]]
     # Rows per table of article rows.
     rows: dict[str, int]
-    # The SHA-256 of the block's contribution as kept (:func:`contribution_bytes`).
+    # The SHA-256 of the block's contribution as kept (:func:`contribution_bytes`), and the
+    # digest of its shape, which all but the evidence table are made from.
     contribution: str
+    shape: str
     # The world digest when the block was checked (or last reused with the same entries
     # under other registries), and the digest of the registry entries its documents use
     # (``RegistryView.used``): under other registries, the block is reused only while the
@@ -173,8 +181,8 @@ class BlockBuilder:
             positions=self.positions,
             used=used,
         )
-        data = contribution_bytes(contribution)
-        if data is None:
+        kept = contribution_bytes(contribution)
+        if kept is None:
             return None
         summary = BlockSummary(
             stems=self.stems,
@@ -183,11 +191,12 @@ class BlockBuilder:
             counts=self.counts,
             texts=self.texts,
             rows=rows,
-            contribution=hashlib.sha256(data).hexdigest(),
+            contribution=hashlib.sha256(kept.data).hexdigest(),
+            shape=kept.shape,
             world=world,
             used_digest=digest,
         )
-        return BlockEntry(summary, contribution, data)
+        return BlockEntry(summary, contribution, kept.data)
 
 
 def _kept_quote(
@@ -257,19 +266,30 @@ def contribution_from_bytes(data: bytes, digest: str, count: int) -> BlockContri
     return contribution_of(data, count)
 
 
+def evidence_from_bytes(data: bytes, digest: str, count: int) -> BlockEvidence | None:
+    """What the contribution that ``data`` holds gives the evidence table, if its SHA-256 is
+    ``digest``."""
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    return evidence_of(data, count)
+
+
 def contribution_key(key: str) -> str:
     """The key under which the contribution of the block of ``key`` is kept."""
     return hashlib.sha256(_CONTRIBUTION_KIND + key.encode()).hexdigest()
 
 
-def registries_key(world: str, blocks: list[tuple[list[str], str]]) -> str:
+def registries_key(world: str, blocks: list[tuple[list[str], str]], *, shapes: bool = False) -> str:
     """The key of what the registry tables are made from: the world and every block's
     documents and contribution digest, in order.
 
     Two runs with the same key check the same contributions across documents against the
-    same registries, and make the same registry tables.
+    same registries, and make the same registry tables. With ``shapes``, the digests are
+    those of the contributions' shapes: two runs with the same key find the same problems
+    across documents and make the same tables but for the evidence.
     """
-    digest = hashlib.sha256(_REGISTRIES_KIND + world.encode())
+    kind = _SHAPES_KIND if shapes else _REGISTRIES_KIND
+    digest = hashlib.sha256(kind + world.encode())
     for stems, contribution in blocks:
         digest.update(f"{len(stems)}\0{contribution}\0".encode())
         digest.update("\0".join(stems).encode("utf-8", "surrogateescape"))

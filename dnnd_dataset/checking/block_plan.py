@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dnnd_dataset.checking.block_contribution import BlockContribution
+from dnnd_dataset.checking.block_contribution import BlockContribution, BlockEvidence
 from dnnd_dataset.checking.block_entry import (
     BlockSummary,
     block_key,
     contribution_from_bytes,
     contribution_key,
+    evidence_from_bytes,
     summary_from_bytes,
     world_digest,
 )
@@ -105,22 +106,34 @@ def kept_summary(cache: DocumentCache, block: Block) -> BlockSummary | None:
 def kept_contribution(cache: DocumentCache, block: Block, digest: str) -> BlockContribution | None:
     """The contribution the cache keeps for ``block``, if it reads and its SHA-256 is
     ``digest`` (its summary's)."""
-    key = contribution_key(block.key) if block.key else None
-    data = cache.get_many([key]).get(key) if key else None
+    data = _kept_bytes(cache, block)
     return contribution_from_bytes(data, digest, len(block.stems)) if data is not None else None
+
+
+def kept_evidence(cache: DocumentCache, block: Block, digest: str) -> BlockEvidence | None:
+    """What the contribution the cache keeps for ``block`` gives the evidence table, as
+    :func:`kept_contribution` reads it."""
+    data = _kept_bytes(cache, block)
+    return evidence_from_bytes(data, digest, len(block.stems)) if data is not None else None
+
+
+def _kept_bytes(cache: DocumentCache, block: Block) -> bytes | None:
+    key = contribution_key(block.key) if block.key else None
+    return cache.get_many([key]).get(key) if key else None
 
 
 @dataclass
 class Part:
     """A block as the checks across documents see it, until its contribution is gathered.
 
-    ``digest`` is its contribution's SHA-256 (None: it has none, having problems); the
-    contribution itself is in the cache under the block's key, or held here: whole, or as
-    its documents' outcomes.
+    ``digest`` is its contribution's SHA-256 and ``shape`` the digest of its shape (None:
+    it has none, having problems); the contribution itself is in the cache under the
+    block's key, or held here: whole, or as its documents' outcomes.
     """
 
     block: Block
     digest: str | None
+    shape: str | None
     contribution: BlockContribution | None = None
     outcomes: list[DocumentOutcome] | None = None
 
@@ -140,11 +153,32 @@ def gather_contribution(
     if contribution is not None:
         gathered.block_contribution(stems, contribution)
         return
-    outcomes = part.outcomes
-    if outcomes is None:
-        outcomes = list(check_here(stems))
-        for outcome in outcomes:
-            # The block's summary said it had none: found now, they are reported all the same.
-            gathered.state.issues += outcome.issues
-    for outcome in outcomes:
+    for outcome in _outcomes(check_here, gathered, part):
         gathered.outcome_contribution(outcome)
+
+
+def gather_evidence(
+    check_here: CheckHere, cache: DocumentCache, gathered: Gathered, part: Part
+) -> None:
+    """Gather what the block of ``part`` gives the evidence table alone, as
+    :func:`gather_contribution` gathers the whole."""
+    stems = part.block.stems
+    evidence: BlockEvidence | None = part.contribution
+    if evidence is None and part.outcomes is None and part.digest:
+        evidence = kept_evidence(cache, part.block, part.digest)
+    if evidence is not None:
+        gathered.block_evidence(stems, evidence)
+        return
+    for outcome in _outcomes(check_here, gathered, part):
+        gathered.outcome_evidence(outcome)
+
+
+def _outcomes(check_here: CheckHere, gathered: Gathered, part: Part) -> list[DocumentOutcome]:
+    """The outcomes ``part`` holds, or those of its documents checked again."""
+    if part.outcomes is not None:
+        return part.outcomes
+    outcomes = list(check_here(part.block.stems))
+    for outcome in outcomes:
+        # The block's summary said it had none: found now, they are reported all the same.
+        gathered.state.issues += outcome.issues
+    return outcomes

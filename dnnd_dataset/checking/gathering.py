@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 
 from dnnd_dataset.checking.assembly import Links
-from dnnd_dataset.checking.block_contribution import BlockContribution
+from dnnd_dataset.checking.block_contribution import BlockContribution, BlockEvidence
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
     BlockSummary,
@@ -100,6 +100,12 @@ class Gathered:
         if outcome.contribution is not None and outcome.counts is not None:
             self.links.add(stem, outcome.contribution)
 
+    def outcome_evidence(self, outcome: DocumentOutcome) -> None:
+        """What a checked document gives the evidence table."""
+        self.state.quoted.update(outcome.quoted)
+        if outcome.contribution is not None and outcome.counts is not None:
+            self.links.add_stated(outcome.contribution.positions)
+
     def block_summary(self, summary: BlockSummary) -> None:
         """The documents of a block whose entry was reused: what they give the report."""
         stems = [sys.intern(stem) for stem in summary.stems]
@@ -112,20 +118,25 @@ class Gathered:
 
     def block_contribution(self, stems: list[str], contribution: BlockContribution) -> None:
         """The documents ``stems`` of a reused block: what they give the checks across them."""
-        links = self.links
-        quoted = {
-            (article, anchor): resolved_quote(anchor, value)
-            for article, anchor, value in contribution.quoted
-        }
+        stems = [sys.intern(stem) for stem in stems]
+        self.block_evidence(stems, contribution)
         printed_as = {
             value: value if form is None else form for value, form in contribution.printed_as
         }
-        self._common(quoted, set(contribution.printed), printed_as)
-        stems = [sys.intern(stem) for stem in stems]
-        links.link_block(stems, contribution.links)
-        for stem, positions in zip(stems, contribution.positions, strict=True):
-            links.stated += [stated_position(position, stem) for position in positions]
-        links.add_forms(contribution.forms)
+        self._common({}, set(contribution.printed), printed_as)
+        self.links.link_block(stems, contribution.links)
+        self.links.add_forms(contribution.forms)
+
+    def block_evidence(self, stems: list[str], evidence: BlockEvidence) -> None:
+        """The documents ``stems`` of a reused block: what they give the evidence table."""
+        self.state.quoted.update(
+            ((article, anchor), resolved_quote(anchor, value))
+            for article, anchor, value in evidence.quoted
+        )
+        stated = self.links.stated
+        for stem, positions in zip(stems, evidence.positions, strict=True):
+            stem = sys.intern(stem)
+            stated += [stated_position(position, stem) for position in positions]
 
     def _common(
         self,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from dnnd_dataset.checking.assembly import assemble_registries
+from dnnd_dataset.checking.assembly import assemble_evidence, assemble_registries
 from dnnd_dataset.checking.block_contribution import BlockContribution
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
@@ -33,6 +33,7 @@ from dnnd_dataset.checking.block_plan import (
     Block,
     Part,
     gather_contribution,
+    gather_evidence,
     kept_contribution,
     kept_summary,
     plan_blocks,
@@ -293,7 +294,7 @@ def _check_corpus(
                 gathered.block_summary(summary)
                 # Deferred, a contribution read to check the entries used is read again
                 # when gathered: held, every block's would be held at once.
-                part = Part(block, summary.contribution, None if deferred else read)
+                part = Part(block, summary.contribution, summary.shape, None if deferred else read)
                 parts.append(part)
                 if read is not None and block.key is not None and world is not None:
                     restamped[block.key] = summary_bytes(replace(summary, world=world))
@@ -362,7 +363,11 @@ def _check_corpus(
                         contribution_key(kept): made.contribution_bytes,
                     }
                 )
-            part = Part(block, made.summary.contribution if made is not None else None)
+            part = Part(
+                block,
+                made.summary.contribution if made is not None else None,
+                made.summary.shape if made is not None else None,
+            )
             if deferred:
                 # Kept whole only where the cache does not keep it: a block without a key,
                 # or one that did not fit (whose outcomes are few and have problems).
@@ -375,12 +380,9 @@ def _check_corpus(
         for generator in (checked, checked_blocks):
             if generator is not None:
                 generator.close()
-    given = [(part.block.stems, part.digest) for part in parts if part.digest is not None]
-    made_under = (
-        registries_key(world, given)
-        if world is not None and len(given) == len(parts) and not state.issues
-        else None
-    )
+    made_under = _made_under(world, parts, state, shapes=False)
+    # The key of every registry table but the evidence.
+    shaped = _made_under(world, parts, state, shapes=True)
     block_keys = [block.key for block in plan if block.key is not None]
     keys = [*gathered.keys, *block_keys, *map(contribution_key, block_keys), memo_key]
     # What the summaries hold is checked on every run: a duplicate text is a problem of its
@@ -392,9 +394,21 @@ def _check_corpus(
         if deferred and shards is not None and made_under is not None and not state.issues
         else None
     )
+    # Blocks of the same shapes as when the earlier tables were made: only the evidence
+    # table is made again, from the evidence of each block.
+    shapes_taken = (
+        shards.reuse_registries(shaped, but_evidence=True)
+        if deferred
+        and taken is None
+        and shards is not None
+        and shaped is not None
+        and not state.issues
+        else None
+    )
     if deferred and taken is None:
+        gather = gather_contribution if shapes_taken is None else gather_evidence
         for part in parts:
-            gather_contribution(recheck, cache, gathered, part)
+            gather(recheck, cache, gathered, part)
     coverage, documents = gathered.coverage, gathered.documents
     cache.put_many(restamped)
     # A cache that cannot be tidied only takes room.
@@ -410,28 +424,52 @@ def _check_corpus(
         report.stats["tables"] = counted
         return report
     links = gathered.links
+    # Made for the evidence rows; with the shapes of the earlier tables, it finds what it
+    # found then: nothing.
     check_registry_evidence(state)
-    check_printed(
-        state,
-        gathered.printed,
-        gathered.printed_as,
-        complete=gathered.complete and not state.raw.unreadable,
-    )
-    # The links come with the rows, which a corpus with problems does not build.
-    if not state.issues:
-        check_unnamed_directives(state, links)
+    if shapes_taken is None:
+        check_printed(
+            state,
+            gathered.printed,
+            gathered.printed_as,
+            complete=gathered.complete and not state.raw.unreadable,
+        )
+        # The links come with the rows, which a corpus with problems does not build.
+        if not state.issues:
+            check_unnamed_directives(state, links)
     report = Report(issues=state.issues, stats=_stats(coverage, state))
     if not report.valid:
         return report
     if shards is not None:
-        shards.registries_made_under(made_under)
-    for table, rows in assemble_registries(state, links):
+        shards.registries_made_under(made_under, shaped)
+    if shapes_taken is not None:
+        for table, count in shapes_taken.items():
+            counted[table] += count
+    assemble = assemble_registries if shapes_taken is None else assemble_evidence
+    for table, rows in assemble(state, links):
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
+
+
+def _made_under(
+    world: str | None, parts: list[Part], state: CheckState, *, shapes: bool
+) -> str | None:
+    """The key of the registry tables made from ``parts`` (with ``shapes``, of every one
+    but the evidence); None when one has no contribution kept, or with problems."""
+    if world is None or state.issues:
+        return None
+    given = [
+        (part.block.stems, digest)
+        for part in parts
+        if (digest := part.shape if shapes else part.digest) is not None
+    ]
+    if len(given) != len(parts):
+        return None
+    return registries_key(world, given, shapes=shapes)
 
 
 def _afresh(cache: DocumentCache, blocks: list[Block]) -> int:

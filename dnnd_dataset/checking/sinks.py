@@ -51,7 +51,8 @@ class ShardSink(RowSink, Protocol):
     still at hand, or ``take_block`` with what ``write_block`` wrote of its rows where its
     documents were checked. A key of None is a block that is never reused.
     After the blocks, the registry tables are either taken whole (``reuse_registries``) or
-    given as rows, after ``registries_made_under``.
+    given as rows, after ``registries_made_under``; or all but the evidence are taken
+    (``reuse_registries`` with ``but_evidence``) and the evidence given as rows.
     """
 
     def start_blocks(self, count: int) -> None: ...
@@ -88,13 +89,16 @@ class ShardSink(RowSink, Protocol):
         """Whether the earlier output's registry tables may be taken, under some key."""
         ...
 
-    def reuse_registries(self, key: str) -> dict[str, int] | None:
+    def reuse_registries(self, key: str, *, but_evidence: bool = False) -> dict[str, int] | None:
         """Take the registry tables made under ``key`` instead of their rows; rows per table.
+        With ``but_evidence``, every one but the evidence, whose tables ``key`` (made with
+        ``shapes``) names.
 
         None when they are not at hand: then their rows come as usual.
         """
         ...
 
-    def registries_made_under(self, key: str | None) -> None:
-        """The registry tables that come next are made under ``key`` (None: no key)."""
+    def registries_made_under(self, key: str | None, shapes: str | None) -> None:
+        """The registry tables that come next are made under ``key``, all but the evidence
+        under ``shapes`` (None: no key)."""
         ...

@@ -136,9 +136,11 @@ class DatasetWriter:
         # The key the registry tables given are made under, and the tables taken instead
         # from the earlier output (``reuse_registries``).
         self._registries: str | None = None
+        self._shapes: str | None = None
         self._reused_whole: dict[str, WholeShard] = {}
         # Set by :meth:`finish` when every registry table is one shard: for the next build.
         self.written_registries: str | None = None
+        self.written_shapes: str | None = None
         self.package_writers = (
             {name: _package_writer(name, version, package, self._thread) for name in TABLES}
             if package is not None
@@ -225,21 +227,26 @@ class DatasetWriter:
         """Whether the earlier output's registry tables are recorded with their key."""
         return self.previous is not None and self.previous.registries is not None
 
-    def reuse_registries(self, key: str) -> dict[str, int] | None:
-        """Take the earlier output's registry tables if made under ``key``: rows per table."""
-        if self.previous is None or not self.previous.registries_reusable(key):
+    def reuse_registries(self, key: str, *, but_evidence: bool = False) -> dict[str, int] | None:
+        """Take the earlier output's registry tables if made under ``key`` (with
+        ``but_evidence``, all but the evidence, if their shapes' key is ``key``): rows per
+        table."""
+        previous = self.previous
+        if previous is None or not previous.registries_reusable(key, but_evidence=but_evidence):
             return None
-        self._reused_whole = dict(self.previous.tables)
-        self._registries = key
+        self._reused_whole = previous.registry_tables(but_evidence)
+        if not but_evidence:
+            self._registries, self._shapes = key, previous.shapes
         return {table: whole.shard.rows for table, whole in self._reused_whole.items()}
 
-    def registries_made_under(self, key: str | None) -> None:
-        """The registry tables that come next are made under ``key`` (None: none known).
+    def registries_made_under(self, key: str | None, shapes: str | None) -> None:
+        """The registry tables that come next are made under ``key``, all but the evidence
+        under ``shapes`` (None: none known).
 
         The articles' rows are all written by then: what Arrow's allocator keeps of them
         is handed back, so that the registry tables, made next, do not add to it.
         """
-        self._registries = key
+        self._registries, self._shapes = key, shapes
         for writer in self.writers.values():
             writer.settle()
         pa.default_memory_pool().release_unused()
@@ -318,7 +325,7 @@ class DatasetWriter:
         with contextlib.suppress(FileNotFoundError):
             (self.folder / BLOCKS_FOLDER).rmdir()
         if self._write_held():
-            self.written_registries = self._registries
+            self.written_registries, self.written_shapes = self._registries, self._shapes
         written = []
         for name in TABLES:
             written.append(self.writers[name].close())
@@ -335,7 +342,8 @@ class DatasetWriter:
         for table, (digest, shard) in self._held_shards.items():
             writer = self.writers[table]
             if len(writer.files) <= shard:
-                self.written_registries = None  # not recorded: the tables are not all known
+                # Not recorded: the tables are not all known.
+                self.written_registries, self.written_shapes = None, None
             else:
                 file = writer.files[shard]
                 self.written_tables[table] = WrittenWhole(

@@ -89,8 +89,10 @@ class _Record:
     # The registry tables, and the evidence of the registries after the blocks' shards.
     tables: dict[str, WholeShard]
     # The key they were made under (``checking.block_entry.registries_key``), when every
-    # one of them is in ``tables`` (the evidence only when the registries gave some).
+    # one of them is in ``tables`` (the evidence only when the registries gave some), and
+    # the key of all but the evidence (made with ``shapes``).
     registries: str | None = None
+    shapes: str | None = None
 
 
 _ADAPTER: TypeAdapter[_Record] = TypeAdapter(_Record)
@@ -156,11 +158,26 @@ class PreviousOutput:
     blocks: dict[str, BlockShards]
     tables: dict[str, WholeShard]
     registries: str | None = None
+    shapes: str | None = None
 
-    def registries_reusable(self, key: str) -> bool:
-        """Whether the registry tables were made under ``key`` and are all still at hand."""
-        return self.registries == key and all(
-            _usable(self.folder, table, whole.shard) for table, whole in self.tables.items()
+    def registry_tables(self, but_evidence: bool) -> dict[str, WholeShard]:
+        return {
+            table: whole
+            for table, whole in self.tables.items()
+            if not (but_evidence and table == "evidence")
+        }
+
+    def registries_reusable(self, key: str, *, but_evidence: bool = False) -> bool:
+        """Whether the registry tables were made under ``key`` and are all still at hand;
+        with ``but_evidence``, all but the evidence, under the key of their shapes."""
+        recorded = self.shapes if but_evidence else self.registries
+        return (
+            recorded is not None
+            and recorded == key
+            and all(
+                _usable(self.folder, table, whole.shard)
+                for table, whole in self.registry_tables(but_evidence).items()
+            )
         )
 
     def table_reusable(self, table: str, digest: str) -> bool:
@@ -195,7 +212,7 @@ def previous_output(cache: Path, out: Path, version: str) -> PreviousOutput | No
         return None
     if record.writer != writer_digest(version) or record.output != os.path.abspath(out):
         return None
-    return PreviousOutput(Path(out), record.blocks, record.tables, record.registries)
+    return PreviousOutput(Path(out), record.blocks, record.tables, record.registries, record.shapes)
 
 
 @dataclass
@@ -229,11 +246,12 @@ def record_shards(
     written: Mapping[str, WrittenBlock],
     whole: Mapping[str, WrittenWhole],
     registries: str | None = None,
+    shapes: str | None = None,
 ) -> None:
     """Record the shards of ``out`` as now on disk; a record is only a hint, so errors pass.
 
     ``registries`` is the key the tables in ``whole`` were made under, when they are all
-    the registry tables.
+    the registry tables, and ``shapes`` the key of all but the evidence.
     """
     path = _record_path(cache, out)
     blocks: dict[str, BlockShards] = {}
@@ -251,9 +269,12 @@ def record_shards(
         for table, table_whole in whole.items()
         if (facts := _facts(out, table_whole.shard)) is not None
     }
-    if len(tables_whole) != len(whole):
-        registries = None  # one is no longer the file written: the tables are not all at hand
-    record = _Record(os.path.abspath(out), writer_digest(version), blocks, tables_whole, registries)
+    if len(tables_whole) != len(whole) or registries is None:
+        # One is no longer the file written: the tables are not all at hand.
+        registries, shapes = None, None
+    record = _Record(
+        os.path.abspath(out), writer_digest(version), blocks, tables_whole, registries, shapes
+    )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
