@@ -221,6 +221,7 @@ def build(
                 written.written_tables,
                 written.written_registries,
                 written.written_shapes,
+                written.written_contributions,
             )
         else:
             forget_shards(Path(cache), Path(out))

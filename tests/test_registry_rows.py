@@ -6,8 +6,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnnd_dataset.checking import assembly
@@ -114,3 +115,94 @@ def test_the_positions_kept_to_the_end_share_their_repeated_strings() -> None:
     assert kept_first.as_of_meeting is kept_second.as_of_meeting
     assert kept_first.post is None and kept_second.post is None
     assert (kept_first.article_id, kept_second.article_id) == ("a-0001", "a-0002")
+
+
+def _position(person: str, article_id: str, start: int) -> Any:
+    from dnnd_dataset.checking.document_rows import StatedPosition
+
+    return StatedPosition(person, "Chủ tịch", None, None, None, article_id, start, start + 8, "q")
+
+
+def _earlier(person: str, index: int, article_id: str) -> dict[str, Any]:
+    return {
+        "table": "persons",
+        "record_id": person,
+        "field": f"positions[{index}]",
+        "article_id": article_id,
+        "start": 0,
+        "end": 8,
+        "quote": "q",
+    }
+
+
+def test_positions_made_again_keep_the_indices_their_earlier_rows_give() -> None:
+    stated = [_position("p-a", "a-2", 50), _position("p-b", "a-2", 60), _position("p-a", "a-2", 70)]
+    earlier = [
+        _earlier("p-a", 11, "a-2"),
+        {**_earlier("p-x", 0, "a-2"), "table": "meetings", "field": "date"},
+        _earlier("p-a", 10, "a-2"),
+        _earlier("p-b", 3, "a-2"),
+    ]
+    found = assembly.indexed_positions(stated, earlier)
+    assert found is not None
+    assert [(row.record_id, row.field, row.start) for row in found] == [
+        ("p-a", "positions[10]", 50),
+        ("p-b", "positions[3]", 60),
+        ("p-a", "positions[11]", 70),
+    ]
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        [_earlier("p-a", 0, "a-2")],  # one position fewer
+        [_earlier("p-a", 0, "a-2"), _earlier("p-a", 1, "a-2"), _earlier("p-a", 2, "a-2")],
+        [_earlier("p-a", 0, "a-2"), _earlier("p-a", 1, "a-3")],  # another article's
+        [_earlier("p-a", 0, "a-2"), {**_earlier("p-a", 1, "a-2"), "field": "positions[x]"}],
+        [_earlier("p-a", 0, "a-2"), {**_earlier("p-a", 1, "a-2"), "field": "roles[1]"}],
+    ],
+)
+def test_earlier_rows_of_other_positions_give_none(earlier: list[dict[str, Any]]) -> None:
+    stated = [_position("p-a", "a-2", 5), _position("p-a", "a-2", 9)]
+    assert assembly.indexed_positions(stated, earlier) is None
+
+
+# Code points whose order differs from UTF-16's, and combining marks.
+_EVIDENCE_TEXT = st.text(alphabet="aAđĐ\u0300\u0301\uffff\U0001f600", max_size=3)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "table": st.sampled_from(["meetings", "persons", "directives"]),
+                "record_id": _EVIDENCE_TEXT,
+                "field": _EVIDENCE_TEXT,
+                "article_id": _EVIDENCE_TEXT,
+                "start": st.integers(0, 3),
+                "end": st.integers(0, 3),
+                "quote": _EVIDENCE_TEXT,
+            }
+        ),
+        max_size=40,
+    ),
+    st.data(),
+)
+def test_evidence_sorted_in_arrow_is_the_rows_sorted_by_their_key(
+    rows: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    from dnnd_dataset._version import __version__
+    from dnnd_dataset.publishing import publish
+    from dnnd_dataset.publishing.table_writer import arrow_rows
+
+    cut = data.draw(st.integers(0, len(rows)))
+    parts = [arrow_rows("evidence", rows[:cut], version=__version__)]
+    parts.append(arrow_rows("evidence", rows[cut:], version=__version__))
+    merged = publish._sorted("evidence", pa.concat_tables(parts))
+    expected = arrow_rows(
+        "evidence", sorted(rows, key=TABLES["evidence"].row_key), version=__version__
+    )
+    assert merged.to_pylist() == expected.to_pylist()
+    # The bytes it takes in memory too: they are published.
+    assert merged.combine_chunks().nbytes == expected.combine_chunks().nbytes

@@ -137,7 +137,7 @@ def assemble_registries(state: CheckState, links: Links) -> Iterator[tuple[str, 
         for start in range(0, len(entries), ROW_BATCH):
             batch = entries[start : start + ROW_BATCH]
             yield name, [record_of(entry.model).model_dump() for entry in batch]
-    yield from _evidence_batches(state, evidence)
+    yield from evidence_batches(state, evidence)
 
 
 def assemble_evidence(state: CheckState, links: Links) -> Iterator[tuple[str, list[Row]]]:
@@ -145,13 +145,15 @@ def assemble_evidence(state: CheckState, links: Links) -> Iterator[tuple[str, li
     gives them; ``links.stated`` is used up."""
     evidence = _position_evidence(links.stated)
     links.stated.clear()
-    return _evidence_batches(state, evidence)
+    return evidence_batches(state, evidence)
 
 
-def _evidence_batches(
-    state: CheckState, evidence: list[_PositionEvidence]
+def evidence_batches(
+    state: CheckState, evidence: list[PositionEvidence]
 ) -> Iterator[tuple[str, list[Row]]]:
-    rows: list[Record | Row | _PositionEvidence] = [*state.evidence, *evidence]
+    """The rows of the registries' quotes (``state.evidence``) and of ``evidence``, in
+    the table's order; both are used up."""
+    rows: list[Record | Row | PositionEvidence] = [*state.evidence, *evidence]
     evidence.clear()
     state.evidence.clear()  # a row for every registry quote: held once, in ``rows``
     for batch_rows in sorted_row_batches("evidence", rows):
@@ -216,7 +218,7 @@ class _HeldPosition(NamedTuple):
     article_id: str
 
 
-class _PositionEvidence(NamedTuple):
+class PositionEvidence(NamedTuple):
     """The evidence row of a stated position, as a tuple until it is written."""
 
     table: str
@@ -228,25 +230,56 @@ class _PositionEvidence(NamedTuple):
     quote: str
 
 
-def _position_evidence(stated: Iterable[StatedPosition]) -> list[_PositionEvidence]:
+def _position_evidence(stated: Iterable[StatedPosition]) -> list[PositionEvidence]:
     """The evidence row of each position, which names it by its index among its person's."""
     held: dict[str, int] = defaultdict(int)
-    evidence: list[_PositionEvidence] = []
+    evidence: list[PositionEvidence] = []
     for position in stated:
         index = held[position.person]
         held[position.person] = index + 1
-        evidence.append(
-            _PositionEvidence(
-                "persons",
-                position.person,
-                f"positions[{index}]",
-                position.article_id,
-                position.start,
-                position.end,
-                position.quote,
-            )
-        )
+        evidence.append(_evidence_of(position, index))
     return evidence
+
+
+def _evidence_of(position: StatedPosition, index: int) -> PositionEvidence:
+    return PositionEvidence(
+        "persons",
+        position.person,
+        f"{_POSITIONS}[{index}]",
+        position.article_id,
+        position.start,
+        position.end,
+        position.quote,
+    )
+
+
+_POSITIONS = "positions"
+
+
+def indexed_positions(
+    stated: Iterable[StatedPosition], earlier: Iterable[Row]
+) -> list[PositionEvidence] | None:
+    """The evidence rows of the positions ``stated``, each named by the index that the
+    ``earlier`` evidence rows of the same articles give it, in order: articles that state
+    the same positions of each person, in the same order, keep their indices. None when
+    the earlier rows name other positions."""
+    indices: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in earlier:
+        if row["table"] != "persons":
+            continue
+        name, _, index = str(row["field"]).partition("[")
+        if name != _POSITIONS or not index.endswith("]") or not index[:-1].isdecimal():
+            return None
+        indices[(row["record_id"], row["article_id"])].append(int(index[:-1]))
+    for found in indices.values():
+        found.sort(reverse=True)  # taken from the end: the lowest first
+    evidence: list[PositionEvidence] = []
+    for position in stated:
+        left = indices.get((position.person, position.article_id))
+        if not left:
+            return None
+        evidence.append(_evidence_of(position, left.pop()))
+    return None if any(indices.values()) else evidence
 
 
 def _held_positions(
@@ -391,7 +424,7 @@ ROW_BATCH = 2048
 
 
 def sorted_row_batches(
-    table: str, items: list[Record | Row | _PositionEvidence]
+    table: str, items: list[Record | Row | PositionEvidence]
 ) -> Iterator[list[Row]]:
     """The rows of ``items`` (records, rows as dicts, or named tuples) in the table's order,
     in batches of ``ROW_BATCH``: the registries' evidence has a row for every quote, and only
@@ -414,13 +447,13 @@ def sorted_row_batches(
 _GIVEN: Row = {}
 
 
-def _sort_fields(item: Record | Row | _PositionEvidence, columns: tuple[str, ...]) -> Row:
+def _sort_fields(item: Record | Row | PositionEvidence, columns: tuple[str, ...]) -> Row:
     if isinstance(item, dict):
         return item
     return {column: getattr(item, column) for column in columns}
 
 
-def _dumped(item: Record | Row | _PositionEvidence) -> Row:
+def _dumped(item: Record | Row | PositionEvidence) -> Row:
     if isinstance(item, dict):
         return item
     return item._asdict() if isinstance(item, tuple) else item.model_dump()

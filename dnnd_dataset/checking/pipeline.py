@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from dnnd_dataset.checking.assembly import assemble_evidence, assemble_registries
+from dnnd_dataset.checking.assembly import (
+    PositionEvidence,
+    assemble_evidence,
+    assemble_registries,
+    evidence_batches,
+    indexed_positions,
+)
 from dnnd_dataset.checking.block_contribution import BlockContribution
 from dnnd_dataset.checking.block_entry import (
     BlockBuilder,
@@ -405,10 +411,18 @@ def _check_corpus(
         and not state.issues
         else None
     )
-    if deferred and taken is None:
-        gather = gather_contribution if shapes_taken is None else gather_evidence
+    patch: _EvidencePatch | None = None
+    if deferred and taken is None and shapes_taken is None:
         for part in parts:
-            gather(recheck, cache, gathered, part)
+            gather_contribution(recheck, cache, gathered, part)
+    elif shapes_taken is not None:
+        assert shards is not None
+        gather_part = functools.partial(gather_evidence, recheck, cache, gathered)
+        patch = _evidence_patch(shards, parts, gathered, gather_part)
+        if patch is None:
+            gathered.links.stated.clear()
+            for part in parts:
+                gather_part(part)
     coverage, documents = gathered.coverage, gathered.documents
     cache.put_many(restamped)
     # A cache that cannot be tidied only takes room.
@@ -424,8 +438,8 @@ def _check_corpus(
         report.stats["tables"] = counted
         return report
     links = gathered.links
-    # Made for the evidence rows; with the shapes of the earlier tables, it finds what it
-    # found then: nothing.
+    # Made for the evidence rows (with a patch, of the quotes gathered: from its articles);
+    # with the shapes of the earlier tables, it finds what it found then: nothing.
     check_registry_evidence(state)
     if shapes_taken is None:
         check_printed(
@@ -441,18 +455,64 @@ def _check_corpus(
     if not report.valid:
         return report
     if shards is not None:
-        shards.registries_made_under(made_under, shaped)
+        digests = [part.digest for part in parts if part.digest is not None]
+        shards.registries_made_under(
+            made_under,
+            shaped,
+            digests if made_under is not None else None,
+            evidence_but=patch.articles if patch is not None else None,
+        )
     if shapes_taken is not None:
         for table, count in shapes_taken.items():
             counted[table] += count
-    assemble = assemble_registries if shapes_taken is None else assemble_evidence
-    for table, rows in assemble(state, links):
+    if patch is not None:
+        counted["evidence"] += patch.kept
+        assembled = evidence_batches(state, patch.positions)
+    elif shapes_taken is not None:
+        assembled = assemble_evidence(state, links)
+    else:
+        assembled = assemble_registries(state, links)
+    for table, rows in assembled:
         # Evidence of articles went out with each article; these rows sort after them.
         assert table != "evidence" or all(row["table"] != "articles" for row in rows)
         give(table, rows)
     report.stats["documents"] = documents
     report.stats["tables"] = counted
     return report
+
+
+@dataclass
+class _EvidencePatch:
+    """The registries' evidence made again for ``articles`` alone: their positions' rows
+    (their quotes' come from ``check_registry_evidence``), and the earlier rows kept."""
+
+    articles: set[str]
+    positions: list[PositionEvidence]
+    kept: int
+
+
+def _evidence_patch(
+    shards: ShardSink, parts: list[Part], gathered: Gathered, gather: Callable[[Part], None]
+) -> _EvidencePatch | None:
+    """With blocks of the shapes the earlier registry tables were made from, gather the
+    evidence of the blocks whose contribution differs from what it was then: the earlier
+    evidence rows of the others stay as they are (the same quotes and positions, at the
+    same places, of the same registries). None, with no position gathered, when the
+    earlier contributions or rows are not at hand, or do not match."""
+    earlier = shards.earlier_contributions()
+    if earlier is None or len(earlier) != len(parts):
+        return None
+    changed = [part for part, digest in zip(parts, earlier, strict=True) if part.digest != digest]
+    articles = {stem for part in changed for stem in part.block.stems}
+    found = shards.earlier_evidence(articles)
+    if found is None:
+        return None
+    rows, kept = found
+    for part in changed:
+        gather(part)
+    positions = indexed_positions(gathered.links.stated, rows)
+    gathered.links.stated.clear()
+    return _EvidencePatch(articles, positions, kept) if positions is not None else None
 
 
 def _made_under(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Protocol, runtime_checkable
 
 from dnnd_dataset.checking.document_rows import Row
@@ -98,7 +98,26 @@ class ShardSink(RowSink, Protocol):
         """
         ...
 
-    def registries_made_under(self, key: str | None, shapes: str | None) -> None:
+    def earlier_contributions(self) -> list[str] | None:
+        """The digests of the blocks' contributions the earlier registry tables were made
+        from, in block order; None when not known."""
+        ...
+
+    def earlier_evidence(self, articles: Collection[str]) -> tuple[list[Row], int] | None:
+        """The earlier output's rows of the registries' evidence from ``articles``, in the
+        table's order, and the number of its other rows; None when it is not at hand."""
+        ...
+
+    def registries_made_under(
+        self,
+        key: str | None,
+        shapes: str | None,
+        contributions: list[str] | None,
+        *,
+        evidence_but: Collection[str] | None = None,
+    ) -> None:
         """The registry tables that come next are made under ``key``, all but the evidence
-        under ``shapes`` (None: no key)."""
+        under ``shapes``, from blocks of these ``contributions`` (None: no key). With
+        ``evidence_but``, only the registries' evidence of these articles comes next: the
+        earlier output's rows of the others are written with them."""
         ...

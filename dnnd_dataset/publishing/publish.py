@@ -23,12 +23,14 @@ import functools
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.sinks import WriteBlock
@@ -137,10 +139,16 @@ class DatasetWriter:
         # from the earlier output (``reuse_registries``).
         self._registries: str | None = None
         self._shapes: str | None = None
+        self._contributions: list[str] | None = None
         self._reused_whole: dict[str, WholeShard] = {}
+        # The earlier output's registries' evidence (read once), and its rows that are
+        # written again with those given (``registries_made_under``).
+        self._earlier_evidence: pa.Table | None = None
+        self._kept_evidence: pa.Table | None = None
         # Set by :meth:`finish` when every registry table is one shard: for the next build.
         self.written_registries: str | None = None
         self.written_shapes: str | None = None
+        self.written_contributions: list[str] | None = None
         self.package_writers = (
             {name: _package_writer(name, version, package, self._thread) for name in TABLES}
             if package is not None
@@ -191,9 +199,14 @@ class DatasetWriter:
                 sha256=facts.sha256,
             )
             self._held_shards[table] = (whole.digest, shard)
+        kept, self._kept_evidence = self._kept_evidence, None
+        if kept is not None:
+            self._held["evidence"] = [kept, *self._held.get("evidence", [])]
         for table, parts in self._held.items():
             # Chunked as held: the digest and the writer each combine a batch at a time.
             rows = pa.concat_tables(parts)
+            if table == "evidence" and kept is not None:
+                rows = _sorted(table, rows)
             parts.clear()
             digest = rows_digest(rows)
             writer = self.writers[table]
@@ -237,16 +250,66 @@ class DatasetWriter:
         self._reused_whole = previous.registry_tables(but_evidence)
         if not but_evidence:
             self._registries, self._shapes = key, previous.shapes
+            self._contributions = previous.contributions
         return {table: whole.shard.rows for table, whole in self._reused_whole.items()}
 
-    def registries_made_under(self, key: str | None, shapes: str | None) -> None:
+    def earlier_contributions(self) -> list[str] | None:
+        """The digests of the blocks' contributions the earlier registry tables were made
+        from, in block order; None when not known."""
+        return self.previous.contributions if self.previous is not None else None
+
+    def earlier_evidence(
+        self, articles: Collection[str]
+    ) -> tuple[list[dict[str, Any]], int] | None:
+        """The earlier output's rows of the registries' evidence from ``articles``, in the
+        table's order, and the number of its other rows; None when it is not at hand."""
+        previous = self.previous
+        found = previous.tables.get("evidence") if previous is not None else None
+        if (
+            previous is None
+            or found is None
+            or not previous.table_reusable("evidence", found.digest)
+        ):
+            return None
+        if self._earlier_evidence is None:
+            schema = self.writers["evidence"].schema
+            try:
+                self._earlier_evidence = pq.read_table(
+                    previous.folder / found.shard.path, schema=schema
+                )
+            except (OSError, pa.ArrowException):
+                return None
+        earlier = self._earlier_evidence
+        given = pa.array(list(articles), pa.string())
+        rows: list[dict[str, Any]] = earlier.filter(
+            pc.is_in(earlier["article_id"], given)
+        ).to_pylist()
+        return rows, earlier.num_rows - len(rows)
+
+    def registries_made_under(
+        self,
+        key: str | None,
+        shapes: str | None,
+        contributions: list[str] | None,
+        *,
+        evidence_but: Collection[str] | None = None,
+    ) -> None:
         """The registry tables that come next are made under ``key``, all but the evidence
-        under ``shapes`` (None: none known).
+        under ``shapes``, from blocks of these ``contributions`` (None: none known). With
+        ``evidence_but``, only the registries' evidence comes next, and only of these
+        articles: the earlier output's rows of the others (``earlier_evidence``) are
+        written with them.
 
         The articles' rows are all written by then: what Arrow's allocator keeps of them
         is handed back, so that the registry tables, made next, do not add to it.
         """
-        self._registries, self._shapes = key, shapes
+        self._registries, self._shapes, self._contributions = key, shapes, contributions
+        if evidence_but is not None:
+            earlier = self._earlier_evidence
+            assert earlier is not None, "earlier_evidence read the earlier rows"
+            given = pa.array(list(evidence_but), pa.string())
+            self._kept_evidence = earlier.filter(pc.invert(pc.is_in(earlier["article_id"], given)))
+        self._earlier_evidence = None
         for writer in self.writers.values():
             writer.settle()
         pa.default_memory_pool().release_unused()
@@ -326,6 +389,7 @@ class DatasetWriter:
             (self.folder / BLOCKS_FOLDER).rmdir()
         if self._write_held():
             self.written_registries, self.written_shapes = self._registries, self._shapes
+            self.written_contributions = self._contributions
         written = []
         for name in TABLES:
             written.append(self.writers[name].close())
@@ -344,6 +408,7 @@ class DatasetWriter:
             if len(writer.files) <= shard:
                 # Not recorded: the tables are not all known.
                 self.written_registries, self.written_shapes = None, None
+                self.written_contributions = None
             else:
                 file = writer.files[shard]
                 self.written_tables[table] = WrittenWhole(
@@ -383,6 +448,33 @@ class DatasetWriter:
                 writer.abandon()
         finally:
             self._thread.shutdown()
+
+
+def _sorted(table: str, rows: pa.Table) -> pa.Table:
+    """``rows`` in the order of ``table``, as ``TableSpec.row_key`` sorts them: the key
+    columns of the evidence hold no missing value, and strings compare alike as code points
+    and as UTF-8 bytes."""
+    keys = [(column, "ascending") for column in TABLES[table].sort_key]
+    taken = rows.take(pc.sort_indices(rows, sort_keys=keys))
+    return pa.Table.from_arrays([_unmasked(column) for column in taken.columns], schema=rows.schema)
+
+
+def _unmasked(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``column`` without a validity bitmap where it has no missing value, as rows
+    converted to Arrow are (``take`` makes one): the bytes a table takes in memory are
+    published (``num_bytes``), the same however its rows were gathered."""
+    chunks = []
+    for chunk in column.chunks:
+        buffers = chunk.buffers()
+        if chunk.null_count or buffers[0] is None or pa.types.is_nested(chunk.type):
+            chunks.append(chunk)
+        else:
+            chunks.append(
+                pa.Array.from_buffers(
+                    chunk.type, len(chunk), [None, *buffers[1:]], null_count=0, offset=chunk.offset
+                )
+            )
+    return pa.chunked_array(chunks, column.type)
 
 
 def _package_writer(

@@ -93,6 +93,8 @@ class _Record:
     # the key of all but the evidence (made with ``shapes``).
     registries: str | None = None
     shapes: str | None = None
+    # The digest of each block's contribution they were made from, in block order.
+    contributions: list[str] | None = None
 
 
 _ADAPTER: TypeAdapter[_Record] = TypeAdapter(_Record)
@@ -159,6 +161,7 @@ class PreviousOutput:
     tables: dict[str, WholeShard]
     registries: str | None = None
     shapes: str | None = None
+    contributions: list[str] | None = None
 
     def registry_tables(self, but_evidence: bool) -> dict[str, WholeShard]:
         return {
@@ -212,7 +215,14 @@ def previous_output(cache: Path, out: Path, version: str) -> PreviousOutput | No
         return None
     if record.writer != writer_digest(version) or record.output != os.path.abspath(out):
         return None
-    return PreviousOutput(Path(out), record.blocks, record.tables, record.registries, record.shapes)
+    return PreviousOutput(
+        Path(out),
+        record.blocks,
+        record.tables,
+        record.registries,
+        record.shapes,
+        record.contributions,
+    )
 
 
 @dataclass
@@ -247,11 +257,13 @@ def record_shards(
     whole: Mapping[str, WrittenWhole],
     registries: str | None = None,
     shapes: str | None = None,
+    contributions: list[str] | None = None,
 ) -> None:
     """Record the shards of ``out`` as now on disk; a record is only a hint, so errors pass.
 
     ``registries`` is the key the tables in ``whole`` were made under, when they are all
-    the registry tables, and ``shapes`` the key of all but the evidence.
+    the registry tables, ``shapes`` the key of all but the evidence, and ``contributions``
+    the digests of the blocks' contributions they were made from.
     """
     path = _record_path(cache, out)
     blocks: dict[str, BlockShards] = {}
@@ -271,9 +283,15 @@ def record_shards(
     }
     if len(tables_whole) != len(whole) or registries is None:
         # One is no longer the file written: the tables are not all at hand.
-        registries, shapes = None, None
+        registries, shapes, contributions = None, None, None
     record = _Record(
-        os.path.abspath(out), writer_digest(version), blocks, tables_whole, registries, shapes
+        os.path.abspath(out),
+        writer_digest(version),
+        blocks,
+        tables_whole,
+        registries,
+        shapes,
+        contributions,
     )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
