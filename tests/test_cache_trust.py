@@ -229,18 +229,21 @@ def test_a_database_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "layer",
     [
-        lambda data, sizes: [data, [2**40, *sizes[1:]]],  # a size no int32 holds
+        lambda data, sizes, width: [data, [2**40, *sizes[1:]], width],  # no int32 holds it
         # A token without a character first, as no segmentation makes one.
-        lambda data, sizes: [
-            base64.b64encode(bytes(8) + base64.b64decode(data)).decode(),
+        lambda data, sizes, width: [
+            base64.b64encode(bytes(2 * width) + base64.b64decode(data)).decode(),
             [sizes[0] + 1, *sizes[1:]],
+            width,
         ],
-        lambda data, sizes: [f"{data}é", sizes],  # no base64 alphabet
+        lambda data, sizes, width: [f"{data}é", sizes, width],  # no base64 alphabet
+        lambda data, sizes, width: [data, sizes, 3],  # bounds of three bytes each
+        lambda data, sizes, width: [data, sizes, 4 if width == 2 else 2],  # of another width
     ],
-    ids=["huge-size", "empty-token", "not-ascii"],
+    ids=["huge-size", "empty-token", "not-ascii", "odd-width", "other-width"],
 )
 def test_a_sealed_entry_whose_ner_layer_fits_no_table_is_checked_again(
-    layer: Callable[[str, list[int]], list[Any]], tmp_path: Path, cold: dict[str, str]
+    layer: Callable[[str, list[int], int], list[Any]], tmp_path: Path, cold: dict[str, str]
 ) -> None:
     raw, cache = _corpus(tmp_path), tmp_path / "cache"
     _build(raw, tmp_path / "first", "--cache", str(cache))
@@ -251,6 +254,24 @@ def test_a_sealed_entry_whose_ner_layer_fits_no_table_is_checked_again(
             value = json.loads(entry)
             if value["ner"] is not None:
                 value["ner"] = layer(*value["ner"])
+                changed[key] = json.dumps(value, ensure_ascii=False).encode()
+        assert changed
+        kept.put_many(changed)
+    _build(raw, tmp_path / "out", "--cache", str(cache))
+    assert snapshot(tmp_path / "out") == cold
+
+
+def test_a_sealed_entry_whose_columns_differ_in_length_is_checked_again(
+    tmp_path: Path, cold: dict[str, str]
+) -> None:
+    raw, cache = _corpus(tmp_path), tmp_path / "cache"
+    _build(raw, tmp_path / "first", "--cache", str(cache))
+    with DocumentCache(cache) as kept:
+        changed = {}
+        for key, entry in kept.get_many(_values(cache)).items():
+            value = json.loads(entry)
+            if value["rows"] is not None and value["rows"]["mentions"]:
+                value["rows"]["mentions"]["start"].pop()  # one start fewer than the rows
                 changed[key] = json.dumps(value, ensure_ascii=False).encode()
         assert changed
         kept.put_many(changed)

@@ -3,6 +3,9 @@ layer kept as bytes comes back whole or not at all."""
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -195,3 +198,30 @@ def test_bytes_a_sealed_entry_could_hold_that_fit_no_table_give_no_layer() -> No
         assert NerLayer.of_bytes("a", text, data, sizes, flat) is None
     fine = [TaggedSpan(0, 2, "LOCATION", None), TaggedSpan(3, 6, "LOCATION", "x")]
     assert NerLayer.of_bytes("a", text, data, sizes, fine) is not None
+
+
+@given(st.lists(st.integers(-(2**31), 2**31 - 1), max_size=40))
+def test_bounds_kept_in_two_bytes_each_where_they_fit_come_back(numbers: list[int]) -> None:
+    from dnnd_dataset.checking.cache_entry import _narrow, _widened
+
+    data = array("i", numbers)
+    if sys.byteorder == "big":
+        data.byteswap()
+    kept, width = _narrow(data.tobytes())
+    assert width == (2 if all(0 <= number < 2**16 for number in numbers) else 4)
+    assert len(kept) == width * len(numbers)
+    assert _widened(kept, width) == data.tobytes()
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries({"a": st.integers(), "b": st.none() | st.text(max_size=3)}),
+        max_size=5,
+    )
+)
+def test_rows_kept_as_columns_come_back(rows: list[dict[str, object]]) -> None:
+    from dnnd_dataset.checking.cache_entry import _columns, _rows
+
+    assert _rows(_columns(rows)) == rows
+    if rows:
+        assert _rows({**_columns(rows), "a": [*_columns(rows)["a"], 0]}) is None

@@ -6,10 +6,11 @@ Nothing in it names a type or a callable, so no entry can run code, as a pickle 
 
 An entry leaves out what the files give again: the text, decoded again from the bytes that
 the entry's key binds; the annotation's line table, needed only to locate a problem; the
-``ner`` rows, whose layer it keeps as the bytes of its token bounds (base64) and its
-sentence sizes, the flat layer following from the mention rows. Rows keep their columns'
-order and values: JSON's strings, whole numbers, booleans, null and lists are all a row
-holds.
+``ner`` rows, whose layer it keeps as the bytes of its token bounds (base64; two bytes for
+each where the text is short enough, half of what an entry would hold else) and its
+sentence sizes, the flat layer following from the mention rows. Rows are kept as columns
+(each column's name once, then its values) and keep their columns' order and values:
+JSON's strings, whole numbers, booleans, null and lists are all a row holds.
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ class _Entry:
     proposals: dict[str, int]
     # JSON values, given back as they were: checking each one would double the time an
     # entry takes to read, and the seal already says that the cache wrote them.
-    rows: dict[str, list[dict[str, Any]]] | None
-    # The ner layer's token bounds (base64) and sentence sizes, with the rows.
-    ner: tuple[str, list[int]] | None
+    rows: dict[str, dict[str, list[Any]]] | None
+    # The ner layer's token bounds (base64), sentence sizes and the bytes of each bound
+    # (``_narrow``), with the rows.
+    ner: tuple[str, list[int], int] | None
     positions: list[StatedPosition]
 
 
@@ -86,11 +88,10 @@ _ADAPTER: TypeAdapter[_Entry] = TypeAdapter(_Entry)
 def to_entry(result: DocumentResult) -> bytes:
     """The result as the cache keeps it (the text and the line table left out)."""
     layer = result.ner
-    ner = (
-        (base64.b64encode(layer.bounds_bytes()).decode("ascii"), layer.sizes.tolist())
-        if layer is not None
-        else None
-    )
+    ner = None
+    if layer is not None:
+        bounds, width = _narrow(layer.bounds_bytes())
+        ner = (base64.b64encode(bounds).decode("ascii"), layer.sizes.tolist(), width)
     document = result.document
     entry = _Entry(
         stem=result.stem,
@@ -105,7 +106,11 @@ def to_entry(result: DocumentResult) -> bytes:
         used=result.used,
         used_digest=result.used_digest,
         proposals=result.proposals,
-        rows=result.rows,
+        rows=(
+            {table: _columns(rows) for table, rows in result.rows.items()}
+            if result.rows is not None
+            else None
+        ),
         ner=ner,
         positions=result.positions,
     )
@@ -131,6 +136,7 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
         except UnicodeDecodeError:
             return None
     layer = None
+    rows: dict[str, list[Row]] | None = None
     if kept.rows is not None:
         if (
             source is None
@@ -139,7 +145,13 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
             or set(kept.rows) != {"mentions", "evidence"}
         ):
             return None
-        layer = _layer(kept.annotation.article_id, source.text, kept.ner, kept.rows["mentions"])
+        rows = {}
+        for table, columns in kept.rows.items():
+            found = _rows(columns)
+            if found is None:
+                return None
+            rows[table] = found
+        layer = _layer(kept.annotation.article_id, source.text, kept.ner, rows["mentions"])
         if layer is None:
             return None
     document = None
@@ -158,20 +170,60 @@ def from_entry(entry: bytes, stem: str, text: bytes) -> DocumentResult | None:
         used=kept.used,
         used_digest=kept.used_digest,
         proposals=kept.proposals,
-        rows=kept.rows,
+        rows=rows,
         ner=layer,
         positions=kept.positions,
     )
 
 
 def _layer(
-    article_id: str, text: str, kept: tuple[str, list[int]], mentions: list[Row]
+    article_id: str, text: str, kept: tuple[str, list[int], int], mentions: list[Row]
 ) -> NerLayer | None:
     """The ner layer an entry keeps, or None when it is not one the cache wrote."""
     try:
         # A character outside ASCII is a ValueError; outside the base64 alphabet, its subclass.
-        data = base64.b64decode(kept[0], validate=True)
+        data = _widened(base64.b64decode(kept[0], validate=True), kept[2])
         flat = flat_spans(mentions)
     except (ValueError, KeyError, TypeError):
         return None
-    return NerLayer.of_bytes(article_id, text, data, kept[1], flat)
+    return NerLayer.of_bytes(article_id, text, data, kept[1], flat) if data is not None else None
+
+
+def _columns(rows: list[Row]) -> dict[str, list[Any]]:
+    """Rows of the same columns as each column's values."""
+    if not rows:
+        return {}
+    return {column: [row[column] for row in rows] for column in rows[0]}
+
+
+def _rows(columns: dict[str, list[Any]]) -> list[Row] | None:
+    """The rows that :func:`_columns` gave ``columns`` of; None when their lengths differ."""
+    names = list(columns)
+    try:
+        return [
+            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+        ]
+    except ValueError:
+        return None
+
+
+def _narrow(data: bytes) -> tuple[bytes, int]:
+    """Little-endian int32s as their two low bytes when no other byte is set (every bound
+    of a text shorter than 65,536 code points), and how many bytes each takes."""
+    if (data[2::4] + data[3::4]).count(0) != len(data) // 2:
+        return data, 4
+    narrow = bytearray(len(data) // 2)
+    narrow[0::2], narrow[1::2] = data[0::4], data[1::4]
+    return bytes(narrow), 2
+
+
+def _widened(data: bytes, width: int) -> bytes | None:
+    """The little-endian int32s that :func:`_narrow` gave ``data`` of; None when it gave no
+    such bytes."""
+    if width == 4:
+        return data
+    if width != 2 or len(data) % 2:
+        return None
+    wide = bytearray(len(data) * 2)
+    wide[0::4], wide[1::4] = data[0::2], data[1::2]
+    return bytes(wide)
