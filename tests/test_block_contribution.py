@@ -82,8 +82,8 @@ def test_a_contribution_reads_back_equal(contribution: BlockContribution) -> Non
 
 
 def _moved(contribution: BlockContribution, data: st.DataObject) -> tuple[BlockContribution, bool]:
-    """``contribution`` with its quotes and positions moved in their articles and printed
-    otherwise, and whether anything changed."""
+    """``contribution`` with its quotes and positions moved in their articles (a position's
+    quote printed otherwise), and whether anything changed."""
     number = st.integers(0, 2**40)
 
     def place(
@@ -91,7 +91,7 @@ def _moved(contribution: BlockContribution, data: st.DataObject) -> tuple[BlockC
     ) -> tuple[Span, str | None] | AnchorProblem:
         if isinstance(value, AnchorProblem):
             return value
-        return Span(data.draw(number), data.draw(number)), data.draw(st.none() | _TEXT)
+        return Span(data.draw(number), data.draw(number)), value[1]
 
     moved = replace(
         contribution,
@@ -132,6 +132,34 @@ _SHAPE_CHANGES = {
     "a title": lambda c: replace(
         c, positions=[[("p", "title", None, None, None, 0, 1, "q")], *c.positions[1:]]
     ),
+    # What a registry entry states is checked against the words printed at its quote.
+    "the words printed at a quote": lambda c: replace(
+        c, quoted=[("a", ("q", "p", None, 2), (Span(3, 4), "Q"))]
+    ),
+    "the words printed at a quote, now the quote": lambda c: replace(
+        c, quoted=[("a", ("q", "p", None, 2), (Span(3, 4), "q"))]
+    ),
+    # The same strings, paired otherwise.
+    "a link from the body to the chrome": lambda c: replace(
+        c, links=[(["f"], ["e"]), *c.links[1:]]
+    ),
+    "a link of another document": lambda c: replace(c, links=[c.links[1], c.links[0]]),
+    "forms of other entities": lambda c: replace(c, forms=[("e", "F"), ("f", "E")]),
+    "a printed value's form": lambda c: replace(c, printed_as=[("n", "E")]),
+    "a position of another person": lambda c: replace(
+        c, positions=[[("e", "other title", "post", None, None, 5, 9, "q")], []]
+    ),
+    "a position's post": lambda c: replace(
+        c, positions=[[("p", "other title", None, "post", None, 5, 9, "q")], []]
+    ),
+    "a position stated in another document": lambda c: replace(c, positions=[[], c.positions[0]]),
+    "an anchor's prefix as its suffix": lambda c: replace(
+        c, quoted=[("a", ("q", None, "p", 2), (Span(3, 4), None))]
+    ),
+    "an anchor's occurrence": lambda c: replace(
+        c, quoted=[("a", ("q", "p", None, None), (Span(3, 4), None))]
+    ),
+    "the entries used": lambda c: replace(c, used=["f"]),
 }
 
 
@@ -139,11 +167,11 @@ _SHAPE_CHANGES = {
 def test_what_the_documents_name_quote_or_state_changes_the_shape(change: str) -> None:
     contribution = BlockContribution(
         quoted=[("a", ("q", "p", None, 2), (Span(3, 4), None))],
-        positions=[[("p", "other title", "post", None, None, 5, 9, "q")]],
+        positions=[[("p", "other title", "post", None, None, 5, 9, "q")], []],
         printed=["n"],
         printed_as=[("n", "N")],
-        links=[(["e"], ["f"])],
-        forms=[("e", "E")],
+        links=[(["e"], ["f"]), (["e", "f"], [])],
+        forms=[("e", "E"), ("f", "F")],
         used=["e"],
     )
     changed = _SHAPE_CHANGES[change](contribution)

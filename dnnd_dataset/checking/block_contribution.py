@@ -10,12 +10,15 @@ The problems of registry quotes, rare and of varied shape, are JSON read through
 schema. Every index is looked up in the table, which refuses one outside it: damaged bytes
 give no contribution (the block is then checked again), never an error.
 
-Where a quote or a stated position lies in its article (its offsets, and the words printed
-there) only reaches the evidence table. The rest, the contribution's *shape*, is kept
+Where a quote or a stated position lies in its article (its offsets, and the words a
+position's quote prints) only reaches the evidence table. The rest, the contribution's
+*shape*, is kept
 first, with strings of its own, and named by a digest of its own (:attr:`Kept.shape`): an
 edit that moves text without changing what the documents name, quote or state gives
 blocks of the same shapes, and a run whose every block has the shape it had needs only
-the evidence (:func:`evidence_of`) to make the evidence table again.
+the evidence (:func:`evidence_of`) to make the evidence table again. The words printed at
+a registry quote are of the shape: what a registry entry states is checked against them
+(``printed_names.check_printed``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import hashlib
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple, TypeVar
@@ -94,10 +97,10 @@ _SEPARATOR = "\0"  # no text of the corpus holds a control character (``rawio``)
 _STATED_SHAPE = 5
 _STATED_PLACE = 3
 # The fields of a quote in the shape: article, quote, two that may be None (prefix, suffix),
-# the occurrence (a number, one more than it, 0 for None); where it lies: start, end and
-# the words printed there (None when they are the quote).
-_QUOTED_SHAPE = 5
-_QUOTED_PLACE = 3
+# the occurrence (a number, one more than it, 0 for None), the words printed there (None
+# when they are the quote); where it lies: start, end.
+_QUOTED_SHAPE = 6
+_QUOTED_PLACE = 2
 # (index of the quote, its problem)
 _PROBLEMS: TypeAdapter[list[tuple[int, AnchorProblem]]] = TypeAdapter(
     list[tuple[int, AnchorProblem]], config=ConfigDict(strict=True)
@@ -162,13 +165,14 @@ def _kept(contribution: BlockContribution) -> Kept | None:
         table.all(contribution.used),
         [
             number
-            for article, (quote, prefix, suffix, occurrence), _ in quoted
+            for article, (quote, prefix, suffix, occurrence), value in quoted
             for number in (
                 of(article),
                 of(quote),
                 maybe(prefix),
                 maybe(suffix),
                 0 if occurrence is None else occurrence + 1,
+                0 if isinstance(value, AnchorProblem) else maybe(value[1]),
             )
         ],
     ]
@@ -177,7 +181,7 @@ def _kept(contribution: BlockContribution) -> Kept | None:
         [
             number
             for _, _, value in quoted
-            for number in ((0, 0, 0) if isinstance(value, AnchorProblem) else _place(value, maybe))
+            for number in ((0, 0) if isinstance(value, AnchorProblem) else _place(value[0]))
         ],
         [number for position in stated for number in (position[5], position[6], of(position[7]))],
     ]
@@ -219,11 +223,8 @@ def _kept(contribution: BlockContribution) -> Kept | None:
     return Kept(data, digest.hexdigest())
 
 
-def _place(
-    value: tuple[Span, str | None], maybe: Callable[[str | None], int]
-) -> tuple[int, int, int]:
-    span, printed = value
-    return span.start, span.end, maybe(printed)
+def _place(span: Span) -> tuple[int, int]:
+    return span.start, span.end
 
 
 def _joined(strings: list[str]) -> bytes | None:
@@ -331,7 +332,7 @@ def _evidence(parsed: _Parsed) -> BlockEvidence:
     values: list[tuple[Span, str | None] | AnchorProblem] = list(
         zip(
             map(Span, quoted_place[0::_QUOTED_PLACE], quoted_place[1::_QUOTED_PLACE]),
-            _strings(nullable, quoted_place[2::_QUOTED_PLACE]),
+            _strings(nullable, quoted_shape[5::_QUOTED_SHAPE]),
             strict=True,
         )
     )

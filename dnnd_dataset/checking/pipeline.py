@@ -418,8 +418,12 @@ def _check_corpus(
     elif shapes_taken is not None:
         assert shards is not None
         gather_part = functools.partial(gather_evidence, recheck, cache, gathered)
+        reported = len(state.issues)
         patch = _evidence_patch(shards, parts, gathered, gather_part)
         if patch is None:
+            # Every block's evidence, in order: a block checked again by the patch is
+            # checked again here, and reports its problems once.
+            del state.issues[reported:]
             gathered.links.stated.clear()
             for part in parts:
                 gather_part(part)
