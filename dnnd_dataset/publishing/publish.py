@@ -294,11 +294,7 @@ class DatasetWriter:
         *,
         evidence_but: Collection[str] | None = None,
     ) -> None:
-        """The registry tables that come next are made under ``key``, all but the evidence
-        under ``shapes``, from blocks of these ``contributions`` (None: none known). With
-        ``evidence_but``, only the registries' evidence comes next, and only of these
-        articles: the earlier output's rows of the others (``earlier_evidence``) are
-        written with them.
+        """As ``checking.sinks.ShardSink.registries_made_under`` says.
 
         The articles' rows are all written by then: what Arrow's allocator keeps of them
         is handed back, so that the registry tables, made next, do not add to it.
