@@ -96,7 +96,8 @@ class Gathered:
     def outcome_contribution(self, outcome: DocumentOutcome) -> None:
         """What a checked document gives the checks across documents and the registry tables."""
         stem = sys.intern(outcome.stem)
-        self._common(outcome.quoted, outcome.printed, outcome.printed_as)
+        self.state.quoted.update(outcome.quoted)
+        self._printed(outcome.printed, outcome.printed_as)
         if outcome.contribution is not None and outcome.counts is not None:
             self.links.add(stem, outcome.contribution)
 
@@ -123,7 +124,7 @@ class Gathered:
         printed_as = {
             value: value if form is None else form for value, form in contribution.printed_as
         }
-        self._common({}, set(contribution.printed), printed_as)
+        self._printed(set(contribution.printed), printed_as)
         self.links.link_block(stems, contribution.links)
         self.links.add_forms(contribution.forms)
 
@@ -138,13 +139,7 @@ class Gathered:
             stem = sys.intern(stem)
             stated += [stated_position(position, stem) for position in positions]
 
-    def _common(
-        self,
-        quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem],
-        printed: set[str],
-        printed_as: dict[str, str],
-    ) -> None:
-        self.state.quoted.update(quoted)
+    def _printed(self, printed: set[str], printed_as: dict[str, str]) -> None:
         self.printed |= printed
         for value, form in printed_as.items():
             self.printed_as.setdefault(value, form)

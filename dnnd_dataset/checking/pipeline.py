@@ -464,7 +464,7 @@ def _check_corpus(
             made_under,
             shaped,
             digests if made_under is not None else None,
-            evidence_but=patch.articles if patch is not None else None,
+            with_earlier_evidence=patch is not None,
         )
     if shapes_taken is not None:
         for table, count in shapes_taken.items():
@@ -487,10 +487,10 @@ def _check_corpus(
 
 @dataclass
 class _EvidencePatch:
-    """The registries' evidence made again for ``articles`` alone: their positions' rows
-    (their quotes' come from ``check_registry_evidence``), and the earlier rows kept."""
+    """The registries' evidence made again for the articles of the changed blocks alone:
+    their positions' rows (their quotes' come from ``check_registry_evidence``), and the
+    number of earlier rows kept."""
 
-    articles: set[str]
     positions: list[PositionEvidence]
     kept: int
 
@@ -516,7 +516,7 @@ def _evidence_patch(
         gather(part)
     positions = indexed_positions(gathered.links.stated, rows)
     gathered.links.stated.clear()
-    return _EvidencePatch(articles, positions, kept) if positions is not None else None
+    return _EvidencePatch(positions, kept) if positions is not None else None
 
 
 def _made_under(

@@ -114,10 +114,11 @@ class ShardSink(RowSink, Protocol):
         shapes: str | None,
         contributions: list[str] | None,
         *,
-        evidence_but: Collection[str] | None = None,
+        with_earlier_evidence: bool = False,
     ) -> None:
         """The registry tables that come next are made under ``key``, all but the evidence
         under ``shapes``, from blocks of these ``contributions`` (None: no key). With
-        ``evidence_but``, only the registries' evidence of these articles comes next: the
-        earlier output's rows of the others are written with them."""
+        ``with_earlier_evidence``, only the registries' evidence of the articles last given
+        to ``earlier_evidence`` comes next: the earlier output's rows of the others are
+        written with them."""
         ...

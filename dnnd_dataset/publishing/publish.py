@@ -141,9 +141,11 @@ class DatasetWriter:
         self._shapes: str | None = None
         self._contributions: list[str] | None = None
         self._reused_whole: dict[str, WholeShard] = {}
-        # The earlier output's registries' evidence (read once), and its rows that are
-        # written again with those given (``registries_made_under``).
+        # The earlier output's registries' evidence (read once), its rows of other articles
+        # than ``earlier_evidence`` gave, and those once they are to be written again with
+        # the rows given (``registries_made_under``).
         self._earlier_evidence: pa.Table | None = None
+        self._earlier_others: pa.Table | None = None
         self._kept_evidence: pa.Table | None = None
         # Set by :meth:`finish` when every registry table is one shard: for the next build.
         self.written_registries: str | None = None
@@ -280,11 +282,10 @@ class DatasetWriter:
             except (OSError, pa.ArrowException):
                 return None
         earlier = self._earlier_evidence
-        given = pa.array(list(articles), pa.string())
-        rows: list[dict[str, Any]] = earlier.filter(
-            pc.is_in(earlier["article_id"], given)
-        ).to_pylist()
-        return rows, earlier.num_rows - len(rows)
+        given = pc.is_in(earlier["article_id"], pa.array(list(articles), pa.string()))
+        rows: list[dict[str, Any]] = earlier.filter(given).to_pylist()
+        self._earlier_others = earlier.filter(pc.invert(given))
+        return rows, self._earlier_others.num_rows
 
     def registries_made_under(
         self,
@@ -292,7 +293,7 @@ class DatasetWriter:
         shapes: str | None,
         contributions: list[str] | None,
         *,
-        evidence_but: Collection[str] | None = None,
+        with_earlier_evidence: bool = False,
     ) -> None:
         """As ``checking.sinks.ShardSink.registries_made_under`` says.
 
@@ -300,12 +301,10 @@ class DatasetWriter:
         is handed back, so that the registry tables, made next, do not add to it.
         """
         self._registries, self._shapes, self._contributions = key, shapes, contributions
-        if evidence_but is not None:
-            earlier = self._earlier_evidence
-            assert earlier is not None, "earlier_evidence read the earlier rows"
-            given = pa.array(list(evidence_but), pa.string())
-            self._kept_evidence = earlier.filter(pc.invert(pc.is_in(earlier["article_id"], given)))
-        self._earlier_evidence = None
+        if with_earlier_evidence:
+            assert self._earlier_others is not None, "earlier_evidence read the earlier rows"
+            self._kept_evidence = self._earlier_others
+        self._earlier_evidence, self._earlier_others = None, None
         for writer in self.writers.values():
             writer.settle()
         pa.default_memory_pool().release_unused()
