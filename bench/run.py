@@ -42,7 +42,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from dnnd_dataset.cli import prefer_jemalloc
+from dnnd_dataset.freed_memory import freeing_environment
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -94,10 +94,10 @@ def _tree_rss_kib(pid: int) -> int:
 def measure(argv: list[str], *, log: Path) -> Timing:
     """Run ``argv``; its wall time and the peak RSS of its process tree. Exits on failure.
 
-    Every command runs with the Arrow allocator that ``dnnd`` chooses for itself.
+    Every command runs with the allocator settings that ``dnnd`` chooses for itself.
     """
     environ = dict(os.environ)
-    prefer_jemalloc(environ)
+    freeing_environment(environ)
     peak = 0
     load = os.getloadavg()[0]
     with log.open("w", encoding="utf-8") as output:

@@ -13,14 +13,14 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import sys
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from dnnd_dataset._version import __version__
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
+from dnnd_dataset.freed_memory import freeing_environment, map_large_blocks
 
 # Not dist/: Python packaging writes wheels and sdists there.
 DEFAULT_OUTPUT = Path("dataset")
@@ -565,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _escape_what_cannot_be_encoded()
     args = _parser().parse_args(argv)
     try:
-        with _arrow_allocator():
+        with _allocators():
             return COMMANDS[args.command](args)
     except InvalidCorpusError as error:
         _print_issues(error.report, sys.stderr)
@@ -603,36 +603,23 @@ def _internal_error(error: Exception) -> int:
 
 
 @contextlib.contextmanager
-def _arrow_allocator() -> Iterator[None]:
-    """Arrow allocates from jemalloc, where preferred, while a command runs (workers too).
+def _allocators() -> Iterator[None]:
+    """A command's process and its workers give back the memory they free
+    (:mod:`~dnnd_dataset.freed_memory`).
 
-    Only before pyarrow is loaded, when the setting still counts; the environment is as it
-    was once the command returns, for a caller that runs ``main`` in its own process.
+    Only before pyarrow is loaded, when the process is the command's own; the environment
+    is as it was once the command returns, for a caller that runs ``main`` in its process.
     """
-    if "pyarrow" in sys.modules or not prefer_jemalloc(os.environ):
+    if "pyarrow" in sys.modules:
         yield
         return
+    map_large_blocks()
+    added = freeing_environment(os.environ)
     try:
         yield
     finally:
-        os.environ.pop(ARROW_POOL, None)
-
-
-ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
-
-
-def prefer_jemalloc(environ: MutableMapping[str, str]) -> bool:
-    """Have Arrow allocate from jemalloc in a process run with ``environ``, unless it says
-    otherwise; True when this set it.
-
-    Only on x86-64 Linux, where the pyarrow wheels have jemalloc (those for ARM64 do not).
-    Measured on 50,000 synthetic articles, a build peaked at 922 MiB and took 170 s with
-    jemalloc, against 1,035 MiB and 178 to 192 s with pyarrow's default allocator.
-    """
-    if sys.platform != "linux" or platform.machine() != "x86_64" or ARROW_POOL in environ:
-        return False
-    environ[ARROW_POOL] = "jemalloc"
-    return True
+        for name in added:
+            os.environ.pop(name, None)
 
 
 if __name__ == "__main__":

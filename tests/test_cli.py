@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from dnnd_dataset.builder import default_cache
 from dnnd_dataset.checking.document_cache import DATABASE
 from dnnd_dataset.checking.pipeline import CompileResult
-from dnnd_dataset.cli import main, prefer_jemalloc
+from dnnd_dataset.cli import main
 from dnnd_dataset.publishing.checksums import sha256sums
 
 from .conftest import RAW, REPO, python, snapshot
@@ -190,34 +189,11 @@ def test_usage_error_exits_2() -> None:
     assert "invalid choice" in done.stderr
 
 
-def test_the_cli_prefers_jemalloc_on_x86_64_linux_unless_told_otherwise(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setattr(platform, "machine", lambda: "x86_64")
-    environ: dict[str, str] = {}
-    assert prefer_jemalloc(environ)
-    assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
-    environ = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-    assert not prefer_jemalloc(environ)
-    assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-    for system, machine in (("linux", "aarch64"), ("darwin", "x86_64")):
-        monkeypatch.setattr(sys, "platform", system)
-        monkeypatch.setattr(platform, "machine", lambda machine=machine: machine)
-        environ = {}
-        assert not prefer_jemalloc(environ)
-        assert environ == {}
-
-
-@pytest.mark.skipif(
-    sys.platform != "linux" or platform.machine() != "x86_64",
-    reason="jemalloc is preferred on x86-64 Linux only",
-)
-def test_a_cli_command_runs_with_jemalloc_and_leaves_the_environment_as_it_was(
+def test_a_cli_command_gives_back_freed_memory_and_leaves_the_environment_as_it_was(
     tmp_path: Path,
 ) -> None:
-    # In a fresh process, so that pyarrow is not loaded yet; the command's worker would see
-    # the same environment.
+    # In a fresh process, so that pyarrow is not loaded yet; the command's workers start
+    # with the same environment.
     script = (
         "import os, sys\n"
         "from dnnd_dataset import cli\n"
@@ -225,13 +201,16 @@ def test_a_cli_command_runs_with_jemalloc_and_leaves_the_environment_as_it_was(
         "def spy(args):\n"
         "    import pyarrow\n"
         "    seen.append((os.environ.get('ARROW_DEFAULT_MEMORY_POOL'),\n"
+        "                 os.environ.get('MALLOC_MMAP_THRESHOLD_'),\n"
         "                 pyarrow.default_memory_pool().backend_name))\n"
         "    return 0\n"
         "cli.COMMANDS['check'] = spy\n"
         "assert cli.main(['check', '--raw', sys.argv[1]]) == 0\n"
-        "print(seen, os.environ.get('ARROW_DEFAULT_MEMORY_POOL'))\n"
+        "print(seen, os.environ.get('ARROW_DEFAULT_MEMORY_POOL'),\n"
+        "      os.environ.get('MALLOC_MMAP_THRESHOLD_'))\n"
     )
-    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    names = ("ARROW_DEFAULT_MEMORY_POOL", "MALLOC_MMAP_THRESHOLD_")
+    environ = {k: v for k, v in os.environ.items() if k not in names}
     done = subprocess.run(
         [sys.executable, "-c", script, str(RAW)],
         capture_output=True,
@@ -240,7 +219,20 @@ def test_a_cli_command_runs_with_jemalloc_and_leaves_the_environment_as_it_was(
         check=True,
         cwd=tmp_path,
     )
-    assert (done.stdout, done.stderr) == ("[('jemalloc', 'jemalloc')] None\n", "")
+    assert (done.stdout, done.stderr) == ("[('system', '1048576', 'system')] None None\n", "")
+    # An allocator the caller names is the one used.
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(RAW)],
+        capture_output=True,
+        text=True,
+        env={**environ, "ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
+        check=True,
+        cwd=tmp_path,
+    )
+    assert (done.stdout, done.stderr) == (
+        "[('mimalloc', '1048576', 'mimalloc')] mimalloc None\n",
+        "",
+    )
 
 
 def test_verify_prints_the_digest_to_publish_and_checks_it(

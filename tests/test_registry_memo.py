@@ -16,6 +16,7 @@ from dnnd_dataset.checking import pipeline, registry_evidence
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Report
 from dnnd_dataset.reading import raw_loading
+from dnnd_dataset.reading.registry_memo import RegistryMemo
 
 from .conftest import RAW
 
@@ -120,3 +121,40 @@ def test_a_problem_found_late_is_located_in_the_file_as_it_is(
     (bogus,) = [issue for issue in report.issues if "bogus" in issue.message]
     # The line of the file as read at the start; when it no longer holds it, the file's.
     assert bogus.line == {"kept": 16, "rewritten": 56}.get(change, 1)
+
+
+IDENTITY = (1, 2, 3, 4, 0)  # changed long ago: settled
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ({"id": "a", "name": "Nguyễn Văn A"}, '{"id": "a", "name": "Nguyễn Văn A"}'),
+        ({"id": "a", "when": 2.5, "roles": []}, '{"id": "a", "when": 2.5, "roles": []}'),
+        # Not given back equal, or not UTF-8: read from the file again next time.
+        ({"id": "a", "when": float("nan")}, None),
+        ({"id": "a", "name": "\ud800"}, None),
+        ({"id": "a", 1: "one"}, None),
+        ({"id": "a", "when": (1, 2)}, None),
+    ],
+)
+def test_a_file_is_remembered_as_the_json_text_of_its_data(
+    data: dict[object, object], text: str | None
+) -> None:
+    memo = RegistryMemo()
+    memo.remember("persons/a.yaml", IDENTITY, data, "d" * 64)
+    assert memo.digests == {"persons/a.yaml": "d" * 64}
+    assert memo.seen == ({"persons/a.yaml": (IDENTITY, text, "d" * 64)} if text else {})
+    if text is not None:
+        again = RegistryMemo(memo.seen)
+        assert again.data("persons/a.yaml", IDENTITY) == (data, "d" * 64)
+        assert again.data("persons/a.yaml", (1, 2, 3, 4, 5)) is None  # another identity
+        # Data that came from the memo keeps its text as it was.
+        again.remember("persons/a.yaml", IDENTITY, data, "d" * 64)
+        assert again.seen == memo.seen
+
+
+@pytest.mark.parametrize("text", ["{", "[" * 100_000 + "]" * 100_000, ""])
+def test_a_remembered_text_that_does_not_parse_has_the_file_read(text: str) -> None:
+    memo = RegistryMemo({"persons/a.yaml": (IDENTITY, text, "d" * 64)})
+    assert memo.data("persons/a.yaml", IDENTITY) is None

@@ -53,6 +53,7 @@ from dnnd_dataset.checking.shard_blocks import ARTICLE_TABLES
 from dnnd_dataset.checking.sinks import Prepare, WriteBlock
 from dnnd_dataset.checking.state import CheckState, Entity
 from dnnd_dataset.errors import Issue
+from dnnd_dataset.freed_memory import return_freed_memory
 from dnnd_dataset.pandas_free import spare_pandas
 from dnnd_dataset.reading.anchoring import Quote, Span
 from dnnd_dataset.reading.raw_loading import (
@@ -199,7 +200,8 @@ def _start_worker(context: WorkerContext | None) -> None:
 
 
 def _start_pool_worker(context: WorkerContext) -> None:
-    """Start a worker process of the run's pool, which converts no pandas data.
+    """Start a worker process of the run's pool, which converts no pandas data and gives
+    back the memory it frees (:func:`return_freed_memory`).
 
     Not for a run checked in the caller's process: pyarrow there would take pandas for
     absent for good, and turn a pandas categorical column into plain strings; and the
@@ -209,6 +211,7 @@ def _start_pool_worker(context: WorkerContext) -> None:
     _start_worker(context)
     rest_collector()  # in a worker of ours, its settings are its own
     spare_pandas()
+    return_freed_memory()
 
 
 # The cache as this process reads and writes it during a run.

@@ -1,7 +1,8 @@
 """The registry files a run remembers for the next, kept in the document cache.
 
 One entry per raw folder (as given and as resolved), sealed like every entry and read back
-through a strict schema: the data of each registry file as parsed (``reading.registry_memo``).
+through a strict schema: the data of each registry file as parsed, as JSON text
+(``reading.registry_memo``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -17,8 +17,8 @@ from dnnd_dataset.checking.document_cache import CODE_DIGEST, DocumentCache
 from dnnd_dataset.file_tree import Snapshot
 from dnnd_dataset.reading.registry_memo import KnownFiles, RegistryMemo
 
-_ADAPTER: TypeAdapter[dict[str, tuple[tuple[int, int, int, int, int], Any, str]]] = TypeAdapter(
-    dict[str, tuple[tuple[int, int, int, int, int], Any, str]]
+_ADAPTER: TypeAdapter[dict[str, tuple[tuple[int, int, int, int, int], str, str]]] = TypeAdapter(
+    dict[str, tuple[tuple[int, int, int, int, int], str, str]]
 )
 
 

@@ -8,7 +8,9 @@ data is what parsing it again would give; the entry is validated from that data 
 Its line table is read from the file only if a problem is to be located in it.
 
 Only a file that loaded without a problem, was settled when it was seen, and whose data
-comes back from JSON equal is remembered.
+comes back from JSON equal is remembered. Each file's data is held as its JSON text and
+parsed only when its entry is made: the parsed data of every file at once would take more
+room than the entries made of it, and Python keeps the room once freed.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 from dnnd_dataset.file_tree import Identity, Snapshot, identity_in, settled
 from dnnd_dataset.reading.rawio import LoadedYaml, Loc, RawFileError, load_yaml
 
-# "<registry>/<file name>" -> (its identity, its parsed data, the SHA-256 of its bytes)
-KnownFiles = dict[str, tuple[Identity, Any, str]]
+# "<registry>/<file name>" -> (its identity, its parsed data as JSON text, the SHA-256 of
+# its bytes)
+KnownFiles = dict[str, tuple[Identity, str, str]]
 
 
 class RegistryMemo:
@@ -51,7 +54,10 @@ class RegistryMemo:
             return None
         if not settled(identity, self.now):
             return None
-        return found[1], found[2]
+        try:
+            return json.loads(found[1]), found[2]
+        except (ValueError, RecursionError):
+            return None  # not JSON after all: the file is read
 
     def remember(self, key: str, identity: Identity | None, data: Any, digest: str) -> None:
         """A file that loaded without a problem: its data and the SHA-256 of its bytes."""
@@ -59,17 +65,24 @@ class RegistryMemo:
         if identity is None or not settled(identity, self.now):
             return
         known = self.known.get(key)
-        # Data that came from the memo came through JSON: it is not tried again.
-        if (known is None or known[1] is not data) and not _survives_json(data):
-            return
-        self.seen[key] = (identity, data, digest)
+        # Data that came from the memo came from its text: the text is kept as it is.
+        if known is not None and known[0] == identity and known[2] == digest:
+            text: str | None = known[1]
+        else:
+            text = _json_text(data)
+        if text is not None:
+            self.seen[key] = (identity, text, digest)
 
 
-def _survives_json(data: Any) -> bool:
+def _json_text(data: Any) -> str | None:
+    """``data`` as JSON text, or None when the text would not give it back equal or is not
+    UTF-8 (a lone surrogate escaped in YAML)."""
     try:
-        return bool(json.loads(json.dumps(data, allow_nan=False)) == data)
-    except (TypeError, ValueError):
-        return False
+        text = json.dumps(data, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")
+        return text if json.loads(text) == data else None
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 class FileLines(LoadedYaml):
