@@ -26,6 +26,7 @@ RANK = {
     "sealing": 0,
     "file_tree": 0,
     "pandas_free": 0,
+    "freed_memory": 0,
     "reading": 1,
     "drafting": 2,
     "checking": 3,
