@@ -158,3 +158,6 @@ def test_a_file_is_remembered_as_the_json_text_of_its_data(
 def test_a_remembered_text_that_does_not_parse_has_the_file_read(text: str) -> None:
     memo = RegistryMemo({"persons/a.yaml": (IDENTITY, text, "d" * 64)})
     assert memo.data("persons/a.yaml", IDENTITY) is None
+    # The file read again, its data is remembered as its own text.
+    memo.remember("persons/a.yaml", IDENTITY, {"id": "a"}, "d" * 64)
+    assert memo.seen == {"persons/a.yaml": (IDENTITY, '{"id": "a"}', "d" * 64)}

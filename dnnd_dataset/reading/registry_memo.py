@@ -57,7 +57,8 @@ class RegistryMemo:
         try:
             return json.loads(found[1]), found[2]
         except (ValueError, RecursionError):
-            return None  # not JSON after all: the file is read
+            del self.known[key]  # the file is read, and its data remembered afresh
+            return None
 
     def remember(self, key: str, identity: Identity | None, data: Any, digest: str) -> None:
         """A file that loaded without a problem: its data and the SHA-256 of its bytes."""
