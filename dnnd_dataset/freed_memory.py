@@ -58,5 +58,5 @@ def return_freed_memory() -> None:
 def _glibc() -> bool:
     try:
         return os.confstr("CS_GNU_LIBC_VERSION") is not None
-    except (ValueError, OSError):
+    except (AttributeError, ValueError, OSError):  # no confstr (Windows), or no such name
         return False

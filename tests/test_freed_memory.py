@@ -3,6 +3,7 @@ process keeps its own allocators."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import synth
+from dnnd_dataset import freed_memory
 from dnnd_dataset.freed_memory import ENVIRONMENT, MMAP_THRESHOLD, freeing_environment
 
 from .conftest import REPO, run
@@ -105,3 +107,18 @@ def test_the_workers_of_a_run_allocate_with_malloc_and_the_caller_as_it_chose(
         assert workers == ["worker", named or "system"] * 3
         assert (caller, after) == ("caller", before)
         assert before == named or named is None
+
+
+@pytest.mark.parametrize("absent", [AttributeError, ValueError, OSError])
+def test_without_glibc_malloc_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, absent: type[Exception]
+) -> None:
+    def confstr(name: str) -> str:
+        raise absent(name)
+
+    def no_library(name: object) -> object:
+        raise AssertionError("the C library is not to be touched")
+
+    monkeypatch.setattr(os, "confstr", confstr, raising=False)
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    freed_memory.map_large_blocks()
