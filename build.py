@@ -48,6 +48,6 @@ if __name__ == "__main__":
     if __spec__ is not None and __spec__.name == "build":  # python -m build
         _run_pypa_build()
     else:
-        from dnnd_dataset.cli import main
+        from dnnd_dataset.cli import command
 
-        sys.exit(main(["build", *_arguments(sys.argv[1:])]))
+        sys.exit(command(["build", *_arguments(sys.argv[1:])]))

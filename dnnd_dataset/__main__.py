@@ -2,7 +2,7 @@
 
 import sys
 
-from dnnd_dataset.cli import main
+from dnnd_dataset.cli import command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -14,13 +14,18 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from dnnd_dataset._version import __version__
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
-from dnnd_dataset.freed_memory import freeing_environment, map_large_blocks
+from dnnd_dataset.freed_memory import (
+    MMAP_VARIABLE,
+    freeing_environment,
+    map_large_blocks,
+    threshold_tuned,
+)
 
 # Not dist/: Python packaging writes wheels and sdists there.
 DEFAULT_OUTPUT = Path("dataset")
@@ -565,8 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _escape_what_cannot_be_encoded()
     args = _parser().parse_args(argv)
     try:
-        with _allocators():
-            return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except InvalidCorpusError as error:
         _print_issues(error.report, sys.stderr)
         return 1
@@ -602,25 +606,20 @@ def _internal_error(error: Exception) -> int:
     return 1
 
 
-@contextlib.contextmanager
-def _allocators() -> Iterator[None]:
-    """A command's process and its workers give back the memory they free
-    (:mod:`~dnnd_dataset.freed_memory`).
+def command(argv: Sequence[str] | None = None) -> int:
+    """The ``dnnd`` program: :func:`main` in a process of its own, which gives back the
+    memory it frees, as its workers do (:mod:`~dnnd_dataset.freed_memory`).
 
-    Only before pyarrow is loaded, when the process is the command's own; the environment
-    is as it was once the command returns, for a caller that runs ``main`` in its process.
+    Only before pyarrow is loaded, when the process is the command's own: a caller that
+    runs :func:`main` in its process keeps its allocators. What the caller's environment
+    sets is kept.
     """
-    if "pyarrow" in sys.modules:
-        yield
-        return
-    map_large_blocks()
-    added = freeing_environment(os.environ)
-    try:
-        yield
-    finally:
-        for name in added:
-            os.environ.pop(name, None)
+    if "pyarrow" not in sys.modules:
+        added = freeing_environment(os.environ)
+        if MMAP_VARIABLE in added and not threshold_tuned(os.environ):
+            map_large_blocks()  # the variable counts from a process's start: this one is on
+    return main(argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import ctypes
 import os
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 
 # A block over this size gets a mapping of its own, unmapped when freed: a megabyte is far
 # more than a document's passing objects, and far less than the buffers above.
 MMAP_THRESHOLD = 1 << 20
 ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
+MMAP_VARIABLE = "MALLOC_MMAP_THRESHOLD_"
 # What glibc reads when a process starts; pyarrow, when it is first loaded.
-ENVIRONMENT = {ARROW_POOL: "system", "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD)}
+ENVIRONMENT = {ARROW_POOL: "system", MMAP_VARIABLE: str(MMAP_THRESHOLD)}
 # glibc's <malloc.h>: the mallopt parameter of the mmap threshold.
 _M_MMAP_THRESHOLD = -3
 
@@ -32,7 +33,9 @@ _M_MMAP_THRESHOLD = -3
 def freeing_environment(environ: MutableMapping[str, str]) -> list[str]:
     """Set in ``environ`` what a process started with it needs to give back what it frees,
     where the caller has not said otherwise; the names this set."""
-    added = [name for name in ENVIRONMENT if name not in environ]
+    # A threshold given as a glibc tunable is given already.
+    given = {MMAP_VARIABLE} if threshold_tuned(environ) else set()
+    added = [name for name in ENVIRONMENT if name not in environ and name not in given]
     environ.update({name: ENVIRONMENT[name] for name in added})
     return added
 
@@ -45,10 +48,17 @@ def map_large_blocks() -> None:
         ctypes.CDLL(None).mallopt(ctypes.c_int(_M_MMAP_THRESHOLD), ctypes.c_int(MMAP_THRESHOLD))
 
 
+def threshold_tuned(environ: Mapping[str, str]) -> bool:
+    """Whether ``environ`` gives glibc an mmap threshold of its own, as a tunable."""
+    return "glibc.malloc.mmap_threshold" in environ.get("GLIBC_TUNABLES", "")
+
+
 def return_freed_memory() -> None:
     """In a process already started: large blocks mapped apart from now on, and pyarrow
-    allocating with malloc unless its environment names a pool."""
-    map_large_blocks()
+    allocating with malloc, unless its environment says otherwise (a threshold there was
+    applied when the process started)."""
+    if MMAP_VARIABLE not in os.environ and not threshold_tuned(os.environ):
+        map_large_blocks()
     if ARROW_POOL not in os.environ:
         import pyarrow as pa
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -187,52 +185,6 @@ def test_usage_error_exits_2() -> None:
     done = _run("-m", "dnnd_dataset.cli", "frobnicate")
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
-
-
-def test_a_cli_command_gives_back_freed_memory_and_leaves_the_environment_as_it_was(
-    tmp_path: Path,
-) -> None:
-    # In a fresh process, so that pyarrow is not loaded yet; the command's workers start
-    # with the same environment.
-    script = (
-        "import os, sys\n"
-        "from dnnd_dataset import cli\n"
-        "seen = []\n"
-        "def spy(args):\n"
-        "    import pyarrow\n"
-        "    seen.append((os.environ.get('ARROW_DEFAULT_MEMORY_POOL'),\n"
-        "                 os.environ.get('MALLOC_MMAP_THRESHOLD_'),\n"
-        "                 pyarrow.default_memory_pool().backend_name))\n"
-        "    return 0\n"
-        "cli.COMMANDS['check'] = spy\n"
-        "assert cli.main(['check', '--raw', sys.argv[1]]) == 0\n"
-        "print(seen, os.environ.get('ARROW_DEFAULT_MEMORY_POOL'),\n"
-        "      os.environ.get('MALLOC_MMAP_THRESHOLD_'))\n"
-    )
-    names = ("ARROW_DEFAULT_MEMORY_POOL", "MALLOC_MMAP_THRESHOLD_")
-    environ = {k: v for k, v in os.environ.items() if k not in names}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(RAW)],
-        capture_output=True,
-        text=True,
-        env=environ,
-        check=True,
-        cwd=tmp_path,
-    )
-    assert (done.stdout, done.stderr) == ("[('system', '1048576', 'system')] None None\n", "")
-    # An allocator the caller names is the one used.
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(RAW)],
-        capture_output=True,
-        text=True,
-        env={**environ, "ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
-        check=True,
-        cwd=tmp_path,
-    )
-    assert (done.stdout, done.stderr) == (
-        "[('mimalloc', '1048576', 'mimalloc')] mimalloc None\n",
-        "",
-    )
 
 
 def test_verify_prints_the_digest_to_publish_and_checks_it(

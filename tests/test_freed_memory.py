@@ -3,7 +3,6 @@ process keeps its own allocators."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from bench import synth
-from dnnd_dataset import freed_memory
 from dnnd_dataset.freed_memory import ENVIRONMENT, MMAP_THRESHOLD, freeing_environment
 
-from .conftest import REPO, run
+from .conftest import RAW, REPO, run
 
 
 def test_the_environment_is_added_to_where_the_caller_said_nothing() -> None:
@@ -30,6 +28,11 @@ def test_the_environment_is_added_to_where_the_caller_said_nothing() -> None:
     assert environ == {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_THRESHOLD_": "1048576"}
     assert freeing_environment(environ) == []
 
+
+glibc_only = pytest.mark.skipif(
+    not hasattr(os, "confstr") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
+    reason="the threshold is glibc's",
+)
 
 # A large block freed raises glibc's threshold; blocks under it then come from the heap, and
 # those freed below one still held stay resident.
@@ -53,10 +56,7 @@ print(rss() - before)
 """
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "confstr") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
-    reason="the threshold is glibc's",
-)
+@glibc_only
 def test_large_blocks_freed_go_back_to_the_system_once_mapped_apart() -> None:
     environ = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT}
     environ["PYTHONPATH"] = str(REPO)
@@ -69,14 +69,95 @@ def test_large_blocks_freed_go_back_to_the_system_once_mapped_apart() -> None:
     assert int(given_back.stdout) < 8
 
 
-WORKERS = """
+# Whether glibc's malloc maps a block of a size apart: a flag in the block's header.
+MAPPED = """
+import ctypes
+_libc = ctypes.CDLL(None)
+_libc.malloc.restype = ctypes.c_void_p
+_libc.free.argtypes = [ctypes.c_void_p]
+def mapped(size):
+    block = _libc.malloc(size)
+    flag = ctypes.c_size_t.from_address(block - ctypes.sizeof(ctypes.c_size_t)).value & 2
+    _libc.free(block)
+    return int(bool(flag))
+"""
+
+COMMAND = (
+    MAPPED
+    + """
+import os, sys
+from dnnd_dataset import cli
+seen = []
+def spy(args):
+    import pyarrow
+    seen.extend([os.environ.get("ARROW_DEFAULT_MEMORY_POOL"),
+                 os.environ.get("MALLOC_MMAP_THRESHOLD_"),
+                 pyarrow.default_memory_pool().backend_name])
+    return 0
+cli.COMMANDS["check"] = spy
+assert getattr(cli, sys.argv[2])(["check", "--raw", sys.argv[1]]) == 0
+# A large block freed raises a threshold glibc keeps moving, and none that was fixed.
+_libc.free(_libc.malloc(8 << 20))
+print(*seen, mapped(1000 << 10), mapped(1100 << 10))
+"""
+)
+
+
+def _clean() -> dict[str, str]:
+    """This environment without any allocator setting, the checkout importable."""
+    names = {*ENVIRONMENT, "GLIBC_TUNABLES"}
+    environ = {name: value for name, value in os.environ.items() if name not in names}
+    return environ | {"PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+
+
+@glibc_only
+@pytest.mark.parametrize(
+    ("entry", "given", "seen"),
+    [
+        # The program: blocks over 1 MiB apart, Arrow on malloc, for its workers too.
+        ("command", {}, "system 1048576 system 0 1"),
+        # What the caller's environment names is the one used.
+        (
+            "command",
+            {"MALLOC_MMAP_THRESHOLD_": "65536", "ARROW_DEFAULT_MEMORY_POOL": "mimalloc"},
+            "mimalloc 65536 mimalloc 1 1",
+        ),
+        (
+            "command",
+            {"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"},
+            "system None system 1 1",
+        ),
+        # ``main`` in a caller's process: its allocators as they were.
+        ("main", {}, "None None {default} 0 0"),
+    ],
+)
+def test_the_dnnd_program_gives_back_freed_memory_and_a_caller_of_main_keeps_its_own(
+    tmp_path: Path, entry: str, given: dict[str, str], seen: str
+) -> None:
+    default = run(
+        [
+            sys.executable,
+            "-c",
+            "import pyarrow as pa; print(pa.default_memory_pool().backend_name)",
+        ],
+        env=_clean(),
+    )
+    done = run([sys.executable, "-c", COMMAND, RAW, entry], cwd=tmp_path, env=_clean() | given)
+    assert (done.stdout, done.stderr) == (seen.format(default=default.stdout.strip()) + "\n", "")
+
+
+WORKERS = (
+    MAPPED
+    + """
 import os, sys
 from pathlib import Path
 import pyarrow as pa
 from dnnd_dataset.checking import document_worker
 
 def chunk(stems):
-    print("worker", pa.default_memory_pool().backend_name, flush=True)
+    _libc.free(_libc.malloc(8 << 20))  # raises a threshold that is not fixed
+    print("worker", pa.default_memory_pool().backend_name, mapped(1000 << 10),
+          mapped(1100 << 10), flush=True)
     return checked(stems)
 
 checked = document_worker._check_chunk
@@ -87,38 +168,29 @@ if __name__ == "__main__":
     build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2)
     print("caller", before, pa.default_memory_pool().backend_name)
 """
+)
 
 
-def test_the_workers_of_a_run_allocate_with_malloc_and_the_caller_as_it_chose(
+@glibc_only
+def test_the_workers_of_a_run_give_back_freed_memory_and_the_caller_keeps_its_own(
     tmp_path: Path,
 ) -> None:
     raw = tmp_path / "raw"
     synth.write_corpus(raw, 40, seed=3)
     script = tmp_path / "workers.py"
     script.write_text(WORKERS, encoding="utf-8")
-    environ = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT}
-    environ |= {"PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
-    for named in (None, "mimalloc"):
-        variables = {**environ, **({"ARROW_DEFAULT_MEMORY_POOL": named} if named else {})}
-        done = run([sys.executable, script, raw, tmp_path / f"out-{named}"], env=variables)
+    for named, threshold, worker in (
+        ({}, ["0", "1"], "system"),
+        (
+            {"ARROW_DEFAULT_MEMORY_POOL": "mimalloc", "MALLOC_MMAP_THRESHOLD_": "65536"},
+            ["1", "1"],
+            "mimalloc",
+        ),
+    ):
+        done = run([sys.executable, script, raw, tmp_path / f"out-{worker}"], env=_clean() | named)
         assert done.returncode == 0, done.stderr
         # Three chunks, checked by two workers that may print side by side.
         *workers, caller, before, after = done.stdout.replace("worker", " worker").split()
-        assert workers == ["worker", named or "system"] * 3
+        assert workers == ["worker", worker, *threshold] * 3
         assert (caller, after) == ("caller", before)
-        assert before == named or named is None
-
-
-@pytest.mark.parametrize("absent", [AttributeError, ValueError, OSError])
-def test_without_glibc_malloc_is_left_as_it_is(
-    monkeypatch: pytest.MonkeyPatch, absent: type[Exception]
-) -> None:
-    def confstr(name: str) -> str:
-        raise absent(name)
-
-    def no_library(name: object) -> object:
-        raise AssertionError("the C library is not to be touched")
-
-    monkeypatch.setattr(os, "confstr", confstr, raising=False)
-    monkeypatch.setattr(ctypes, "CDLL", no_library)
-    freed_memory.map_large_blocks()
+        assert before == named.get("ARROW_DEFAULT_MEMORY_POOL", before)

@@ -161,3 +161,15 @@ def test_a_remembered_text_that_does_not_parse_has_the_file_read(text: str) -> N
     # The file read again, its data is remembered as its own text.
     memo.remember("persons/a.yaml", IDENTITY, {"id": "a"}, "d" * 64)
     assert memo.seen == {"persons/a.yaml": (IDENTITY, '{"id": "a"}', "d" * 64)}
+
+
+def test_data_that_came_from_the_memo_keeps_its_text_as_it_was() -> None:
+    compact = '{"id":"a","name":"Nguyễn Văn A"}'  # not as json.dumps would write it
+    memo = RegistryMemo({"persons/a.yaml": (IDENTITY, compact, "d" * 64)})
+    data = memo.data("persons/a.yaml", IDENTITY)
+    assert data == ({"id": "a", "name": "Nguyễn Văn A"}, "d" * 64)
+    memo.remember("persons/a.yaml", IDENTITY, data[0], "d" * 64)
+    assert memo.seen == memo.known
+    # Other bytes (another digest) give their own text.
+    memo.remember("persons/a.yaml", IDENTITY, {"id": "a"}, "e" * 64)
+    assert memo.seen == {"persons/a.yaml": (IDENTITY, '{"id": "a"}', "e" * 64)}

@@ -240,6 +240,16 @@ def test_escapes_pass_the_character_checks(parser: str, escape: str, what: str) 
 
 
 @BOTH
+def test_a_number_too_long_to_read_is_an_issue_not_a_crash(parser: str) -> None:
+    digits = "9" * 5000
+    assert _issues(f"id: a\nother_names:\n- {digits}\n", parser) == [
+        "f.yaml:3: other_names[0]: invalid-value: the number has 5000 characters, more than a"
+        " number can (fix: quote it if it is text; no field takes a number this long)"
+    ]
+    assert parse_yaml(f"n: {'9' * 4300}\n", "f.yaml", parser).data == {"n": int("9" * 4300)}
+
+
+@BOTH
 def test_escapes_pass_the_nfc_check(parser: str) -> None:
     assert _issues('name: "Tra\\u0300n"\n', parser) == [
         "f.yaml:1: name: not-nfc: the value is not in Unicode NFC (fix: write composed"

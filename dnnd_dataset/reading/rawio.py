@@ -446,7 +446,17 @@ class _Builder:
         style = event.style
         if not style:  # plain, unquoted (libyaml says "", PyYAML None)
             if not value or value[0] in _RESOLVABLE_START:
-                return _resolve_plain(value)
+                try:
+                    return _resolve_plain(value)
+                except ValueError:  # more digits than Python turns into an int
+                    self._issue(
+                        event,
+                        "invalid-value",
+                        f"the number has {len(value)} characters, more than a number can",
+                        "quote it if it is text; no field takes a number this long",
+                        loc,
+                    )
+                    return value
         elif style == '"':
             # Only escapes can put into a value what the file-level checks did not see.
             self._check_string(event, value, loc)
