@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,12 +19,7 @@ from typing import Any, TextIO
 
 from dnnd_dataset._version import __version__
 from dnnd_dataset.errors import DnndError, InvalidCorpusError, Report, printable
-from dnnd_dataset.freed_memory import (
-    MMAP_VARIABLE,
-    freeing_environment,
-    map_large_blocks,
-    threshold_tuned,
-)
+from dnnd_dataset.freed_memory import program_gives_back
 
 # Not dist/: Python packaging writes wheels and sdists there.
 DEFAULT_OUTPUT = Path("dataset")
@@ -615,9 +609,7 @@ def command(argv: Sequence[str] | None = None) -> int:
     sets is kept.
     """
     if "pyarrow" not in sys.modules:
-        added = freeing_environment(os.environ)
-        if MMAP_VARIABLE in added and not threshold_tuned(os.environ):
-            map_large_blocks()  # the variable counts from a process's start: this one is on
+        program_gives_back()
     return main(argv)
 
 

@@ -7,10 +7,11 @@ heap, and a heap freed in the middle stays resident. pyarrow's own pools (jemall
 mimalloc) keep freed pages for reuse. At 50,000 articles the two held about 90 MiB in the
 main process and 50 MiB in each worker that no live object used.
 
-Only the processes the build starts for itself call these: the command line
-(:func:`freeing_environment` before anything is loaded, so that its workers start under the
-same rules) and its workers (:func:`return_freed_memory`). A caller's process keeps its own
-allocators.
+Only the processes the build starts for itself call these: the ``dnnd`` program
+(:func:`program_gives_back`, before anything is loaded, so that its workers start under the
+same rules) and the workers of any build (:func:`return_freed_memory`). A caller's own
+process keeps its allocators, and a threshold or pool the environment already names is the
+one used.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ _M_MMAP_THRESHOLD = -3
 def freeing_environment(environ: MutableMapping[str, str]) -> list[str]:
     """Set in ``environ`` what a process started with it needs to give back what it frees,
     where the caller has not said otherwise; the names this set."""
-    # A threshold given as a glibc tunable is given already.
-    given = {MMAP_VARIABLE} if threshold_tuned(environ) else set()
+    given = {MMAP_VARIABLE} if _threshold_given(environ) else set()
     added = [name for name in ENVIRONMENT if name not in environ and name not in given]
     environ.update({name: ENVIRONMENT[name] for name in added})
     return added
@@ -48,21 +48,30 @@ def map_large_blocks() -> None:
         ctypes.CDLL(None).mallopt(ctypes.c_int(_M_MMAP_THRESHOLD), ctypes.c_int(MMAP_THRESHOLD))
 
 
-def threshold_tuned(environ: Mapping[str, str]) -> bool:
-    """Whether ``environ`` gives glibc an mmap threshold of its own, as a tunable."""
-    return "glibc.malloc.mmap_threshold" in environ.get("GLIBC_TUNABLES", "")
+def program_gives_back() -> None:
+    """In the ``dnnd`` program's own process, before pyarrow is loaded: the environment
+    for it and its workers, and large blocks mapped apart in it from now on."""
+    # glibc reads the variable as a process starts: this one has started without it.
+    if MMAP_VARIABLE in freeing_environment(os.environ):
+        map_large_blocks()
 
 
 def return_freed_memory() -> None:
     """In a process already started: large blocks mapped apart from now on, and pyarrow
     allocating with malloc, unless its environment says otherwise (a threshold there was
     applied when the process started)."""
-    if MMAP_VARIABLE not in os.environ and not threshold_tuned(os.environ):
+    if not _threshold_given(os.environ):
         map_large_blocks()
     if ARROW_POOL not in os.environ:
         import pyarrow as pa
 
         pa.set_memory_pool(pa.system_memory_pool())
+
+
+def _threshold_given(environ: Mapping[str, str]) -> bool:
+    """Whether ``environ`` gives glibc an mmap threshold: the variable, or the tunable."""
+    tunables = environ.get("GLIBC_TUNABLES", "")
+    return MMAP_VARIABLE in environ or "glibc.malloc.mmap_threshold" in tunables
 
 
 def _glibc() -> bool:
