@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dnnd_dataset import file_tree
 from dnnd_dataset.builder import build
-from dnnd_dataset.checking import file_stats, shard_blocks
+from dnnd_dataset.checking import document_worker, file_stats, shard_blocks
 from dnnd_dataset.checking.document_cache import DocumentCache
 from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.pipeline import check_corpus
@@ -74,6 +76,76 @@ def test_a_rebuild_looks_at_no_raw_file_twice(
     cold = tmp_path / "cold"
     build(raw, cold)
     assert snapshot(out) == snapshot(cold)
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch, raw: Path) -> Counter[str]:
+    """The documents' files read from now on, with how many times each was read."""
+    read: Counter[str] = Counter()
+    real = file_tree.plain_file_bytes
+
+    def plain_file_bytes(path: Path, cap: int) -> bytes | None:
+        read[path.relative_to(raw).as_posix()] += 1
+        return real(path, cap)
+
+    monkeypatch.setattr(raw_loading, "plain_file_bytes", plain_file_bytes)
+    return read
+
+
+def _checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stems of the documents checked afresh from now on, in the order checked."""
+    checked: list[str] = []
+    real = document_worker._check_afresh
+
+    def check_afresh(context: Any, stem: str, files: Any) -> Any:
+        checked.append(stem)
+        return real(context, stem, files)
+
+    monkeypatch.setattr(document_worker, "_check_afresh", check_afresh)
+    return checked
+
+
+def test_a_build_into_an_empty_cache_reads_each_document_once(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shard_blocks, "MEAN", 4)
+    monkeypatch.setattr(shard_blocks, "MOST", 8)
+    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+    stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    read = _reads(monkeypatch, raw)
+    checked = _checked(monkeypatch)
+    build(raw, out, cache=cache)
+    files = [f"documents/{stem}{suffix}" for stem in stems for suffix in (".txt", ".yaml")]
+    assert sorted(read.elements()) == files and checked == stems
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
+    # Each block was keyed by the keys its check made, and the files' identities remembered:
+    # a rebuild reads no document and checks none.
+    read.clear()
+    checked.clear()
+    build(raw, out, cache=cache)
+    assert read == Counter() and checked == []
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_cache_that_holds_entries_keys_each_block_before_it_is_checked(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every file written again with the same bytes (as a checkout does): the identities
+    # remembered are of other files, and the blocks kept are found by their bytes' keys.
+    monkeypatch.setattr(shard_blocks, "MEAN", 4)
+    monkeypatch.setattr(shard_blocks, "MOST", 8)
+    cache = tmp_path / "cache"
+    assert check_corpus(raw, cache=cache).valid
+    files = sorted((raw / "documents").iterdir())
+    for path in files:
+        path.write_bytes(path.read_bytes())
+    read = _reads(monkeypatch, raw)
+    checked = _checked(monkeypatch)
+    assert check_corpus(raw, cache=cache).valid
+    assert checked == []
+    assert sorted(read.elements()) == [path.relative_to(raw).as_posix() for path in files]
 
 
 def test_a_file_missing_from_the_snapshot_is_looked_at(raw: Path, tmp_path: Path) -> None:

@@ -45,6 +45,37 @@ class Block:
     document_keys: list[str | None]
     # Whether the cache holds an entry for it, read when the run reaches the block.
     kept: bool = False
+    # What its documents read of the registries, for a block keyed once they are checked
+    # (:meth:`Plan.key_when_checked`).
+    read: str | None = None
+
+
+@dataclass
+class Plan:
+    """The blocks of a run, the world digest (None: no block is kept) and the identities of
+    the documents' files, to be saved once the run has made every key (:meth:`save`)."""
+
+    blocks: list[Block]
+    world: str | None
+    stats: FileStats | None
+
+    def key_when_checked(self, block: Block, keys: list[str | None]) -> None:
+        """Key ``block``, whose documents' keys were not known to the plan, by the ``keys``
+        their check made from the files it read, in the order of its stems."""
+        read, block.read = block.read, None
+        if read is None:
+            return
+        if self.stats is not None:
+            for stem, key in zip(block.stems, keys, strict=True):
+                self.stats.learn(stem, key)
+        known = [(stem, key) for stem, key in zip(block.stems, keys, strict=True) if key]
+        if len(known) == len(keys):
+            block.key = block_key(read, known)
+
+    def save(self) -> str | None:
+        """Keep the identities of the files seen in this run; the key of the entry that
+        holds them, if any."""
+        return self.stats.save() if self.stats is not None else None
 
 
 def plan_blocks(
@@ -54,21 +85,24 @@ def plan_blocks(
     stems: list[str],
     cache: DocumentCache,
     sink: RowSink | None,
-    kept_keys: list[str | None],
     snapshot: Snapshot | None,
     registry_files: Mapping[str, str] | None,
     view: RegistryView | None,
-) -> tuple[list[Block], str | None]:
+    *,
+    cache_was_empty: bool = False,
+) -> Plan:
     """The blocks of the run, each marked when it needs no checking, and the world digest.
 
-    ``kept_keys`` receives the keys of other cache entries the plan uses. ``rows_wanted`` is
-    False when the registries have problems.
+    ``rows_wanted`` is False when the registries have problems; ``cache_was_empty`` when the
+    cache held no entry as the run began.
 
     A block is reused when its entry is kept and its rows are not wanted (no sink) or the
     sink still has its shards; the checks of its documents are then skipped altogether.
     Keys are made only with a cache, for a corpus of more than one block whose registries
     have no problem. A block's key binds what its documents read of the registries
-    (``view``); the world digest, of every registry file, keys the registry tables.
+    (``view``); the world digest, of every registry file, keys the registry tables. With a
+    cache that held nothing, no block is kept: each is keyed once its documents are checked
+    (:meth:`Plan.key_when_checked`), and no file is read twice.
     """
     cut = shard_blocks(stems)
     # One block is one shard of each table, always written: nothing to keep for it.
@@ -77,24 +111,24 @@ def plan_blocks(
         world_digest(raw, today, registry_files) if wanted and registry_files is not None else None
     )
     inside = world is not None and documents_folder_inside(raw)
-    stats = FileStats(cache, raw, snapshot) if inside else None
+    stats = FileStats(cache, raw, snapshot, read=not cache_was_empty) if inside else None
     planned = []
     for stems_of_block in cut:
         keys = [stats.document_key(stem) if stats else None for stem in stems_of_block]
         known = [(stem, key) for stem, key in zip(stems_of_block, keys, strict=True) if key]
         read = view.block(stems_of_block) if world is not None and view is not None else None
         key = block_key(read, known) if read is not None and len(known) == len(keys) else None
-        planned.append(Block(stems_of_block, key, keys))
-    if stats is not None:
-        kept_keys.append(stats.save())
+        later = read if stats is not None and not stats.read and key is None else None
+        planned.append(Block(stems_of_block, key, keys, read=later))
+    plan = Plan(planned, world, stats)
     shards = sink if isinstance(sink, ShardSink) else None
     if sink is not None and shards is None:
-        return planned, world  # every row is wanted
+        return plan  # every row is wanted
     present = cache.present(block.key for block in planned if block.key)
     for block in planned:
         if block.key in present and (shards is None or shards.reusable(block.key)):
             block.kept = True
-    return planned, world
+    return plan
 
 
 def kept_summary(cache: DocumentCache, block: Block) -> BlockSummary | None:

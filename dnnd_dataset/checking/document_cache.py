@@ -194,6 +194,17 @@ class DocumentCache:
             return set()
         return found
 
+    def empty(self) -> bool:
+        """Whether the cache holds no entry: a hint, as :meth:`present` gives. A cache that
+        keeps nothing, or cannot be read, is empty."""
+        if self._db is None:
+            return True
+        db = self._db
+        try:
+            return _retried(lambda: db.execute("SELECT 1 FROM entries LIMIT 1").fetchone()) is None
+        except sqlite3.Error:
+            return True
+
     def put_many(self, entries: dict[str, bytes]) -> None:
         if self._db is None or not entries:
             return

@@ -9,6 +9,10 @@ whose identity is the same was not written since: any write changes its change t
 before. The index is one entry of the document cache, sealed like every entry, in a binary
 layout (:func:`index_bytes`): at 50,000 documents, JSON took longer to read than the look at
 every file.
+
+On a run whose cache holds nothing yet, no block can be taken from it, and a key the plan
+made would only be made again when the document is checked: such a plan reads no file
+(``read=False``), and each document's key is learnt from its check (:meth:`FileStats.learn`).
 """
 
 from __future__ import annotations
@@ -89,8 +93,16 @@ def index_from_bytes(data: bytes) -> _Index:
 class FileStats:
     """The keys of the documents of ``raw``, read from disk only for files that changed."""
 
-    def __init__(self, cache: DocumentCache, raw: Path, snapshot: Snapshot | None = None) -> None:
+    def __init__(
+        self,
+        cache: DocumentCache,
+        raw: Path,
+        snapshot: Snapshot | None = None,
+        *,
+        read: bool = True,
+    ) -> None:
         self.cache = cache
+        self.read = read
         self.raw = raw
         self.snapshot = snapshot
         self.time = time.time_ns()
@@ -101,9 +113,12 @@ class FileStats:
         found = cache.get_many([self.entry_key]).get(self.entry_key)
         self.known: _Index = index_from_bytes(found) if found is not None else {}
         self.now: _Index = {}
+        # stem -> the identities of its files, seen before a check reads them (``read=False``)
+        self.seen: dict[str, tuple[Identity, Identity]] = {}
 
     def document_key(self, stem: str) -> str | None:
-        """The key of ``stem``, or None when its files are not both plain files."""
+        """The key of ``stem``, or None when its files are not both plain files or, without
+        ``read``, when the index does not know them."""
         relative = "documents/" + stem
         text = self._identity(relative + ".txt")
         annotation = self._identity(relative + ".yaml")
@@ -113,15 +128,29 @@ class FileStats:
         if known is not None and known[0] == text and known[1] == annotation:
             self.now[stem] = known
             return known[2]
+        if not self.read:
+            self.seen[stem] = (text, annotation)
+            return None
         files = read_document_files(self.raw, stem)
         if files is None:
             return None
         key = document_key(str(self.raw), stem, files)
+        self._remember(stem, text, annotation, key)
+        return key
+
+    def learn(self, stem: str, key: str | None) -> None:
+        """Remember the key the check of ``stem`` made from the files it read, after the
+        identities of those files were seen: a file written in between has another identity
+        by the next run, which reads it again."""
+        seen = self.seen.pop(stem, None)
+        if seen is not None and key is not None:
+            self._remember(stem, *seen, key)
+
+    def _remember(self, stem: str, text: Identity, annotation: Identity, key: str) -> None:
         # A file written in the moments before it was seen may be written again with the
         # same identity: its key is not remembered until it has settled.
         if settled(text, self.time) and settled(annotation, self.time):
             self.now[stem] = (text, annotation, key)
-        return key
 
     def _identity(self, relative: str) -> Identity | None:
         # Plain strings, and a path made only for a file the snapshot does not hold: at

@@ -173,6 +173,8 @@ def _check_corpus(
 ) -> Report:
     issues: list[Issue] = []
     rejected: dict[str, str] = {}
+    # Before the run writes any entry: a cache that held none keeps no block.
+    cache_was_empty = cache.empty()
     memo = recall(cache, raw, snapshot)
     registries = load_registries(raw, issues, rejected, memo)
     memo_key = keep(cache, raw, memo)
@@ -224,18 +226,19 @@ def _check_corpus(
 
     gathered = Gathered(state)
     recheck = functools.partial(outcomes_here, context)
-    plan, world = plan_blocks(
+    planned = plan_blocks(
         context.raw,
         context.today,
         context.rows_wanted,
         stems,
         cache,
         sink,
-        gathered.keys,
         snapshot,
         registry_files,
         view,
+        cache_was_empty=cache_was_empty,
     )
+    plan, world = planned.blocks, planned.world
     if snapshot is not None:
         snapshot.clear()  # a hundred thousand identities at 50,000 articles: used
     shards = sink if isinstance(sink, ShardSink) else None
@@ -329,9 +332,11 @@ def _check_corpus(
                     block_rows[table] += count
                     counted[table] += count
             held: list[DocumentOutcome] = []
+            document_keys: list[str | None] = []
             for _ in in_chunks(block.stems):
                 chunk = next(chunks)
                 for outcome in chunk.outcomes:
+                    document_keys.append(outcome.key)
                     if deferred:
                         gathered.outcome_summary(outcome)
                         held.append(outcome)
@@ -344,6 +349,7 @@ def _check_corpus(
                         give(table, chunk.tables[table])
                 done += len(chunk.outcomes)
                 progress(done, total)
+            planned.key_when_checked(block, document_keys)
             made = (
                 builder.entry(block_rows, world, view.used)
                 if view is not None and world is not None and not state.issues
@@ -386,6 +392,7 @@ def _check_corpus(
         for generator in (checked, checked_blocks):
             if generator is not None:
                 generator.close()
+    gathered.keys.append(planned.save())
     made_under = _made_under(world, parts, state, shapes=False)
     # The key of every registry table but the evidence.
     shaped = _made_under(world, parts, state, shapes=True)
