@@ -21,18 +21,23 @@ Sentences are cut, in order of strength:
 
 Both are rules on characters only, with no model and no dictionary beyond that short list,
 so the same text always gives the same sentences and tokens on every machine.
+
+Each code point is put in one of four classes (a separator, a letter or digit, a combining
+mark, any other visible character) and the tokens are found from the classes of a whole
+text at once, in numpy: an article has thousands of tokens, and a Python object per token
+cost more than the rest of the cut. The tests compare it with the rules walked one
+character at a time, on every code point.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from bisect import bisect_left
+import unicodedata
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
-from dnnd_dataset.textnorm import category_ranges, combining_ranges, one_of
+import numpy as np
+import numpy.typing as npt
 
 # Vietnamese abbreviations written with a full stop before a name: "TP. Hồ Chí Minh",
 # "PGS. TS. Nguyễn ...". A full stop after them does not end a sentence.
@@ -52,36 +57,97 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class _Patterns:
-    token: re.Pattern[str]
-    # A token that may end a sentence: one full stop or closing quote or bracket, no mark.
-    ending: re.Pattern[str]
+class Tokens:
+    """The tokens of a text cut into sentences, flat: ``bounds`` holds the start and end of
+    every token in text order, ``sizes`` the number of tokens of each sentence (one at
+    least), both int32."""
+
+    bounds: array[int]
+    sizes: array[int]
+
+    def sentences(self) -> list[Sentence]:
+        """The same sentences, a tuple of offsets per token."""
+        tokens = list(zip(self.bounds[::2], self.bounds[1::2], strict=True))
+        found = []
+        first = 0
+        for size in self.sizes:
+            part = tuple(tokens[first : first + size])
+            found.append(Sentence(part[0][0], part[-1][1], part))
+            first += size
+        return found
 
 
-@functools.cache
-def _patterns() -> _Patterns:
-    """The rules above as regular expressions, built once per process.
+Ints = npt.NDArray[np.int64]
+# What each code point is, as flags: its class (two bits), and whether it may end a
+# sentence, is a line break, or may start a sentence after one.
+_SEPARATOR, _LETTER, _MARK, _OTHER = 0, 1, 2, 3
+_CLASS = 3
+_ENDER, _NEWLINE, _STARTER = 4, 8, 16
+_UNKNOWN = 255
+# Found the first time a text holds the code point: a text holds a few hundred of them.
+_FLAGS = np.full(0x110000, _UNKNOWN, np.uint8)
 
-    re's ``\\w`` is ``str.isalnum()`` or ``_`` and its ``\\S`` is ``not str.isspace()``, so a
-    word character (a letter, a digit or a combining mark) is ``[^\\W_]`` or a mark, and a
-    visible character is ``\\S`` but no control or format character.
+
+def _flags_of(code: int) -> int:
+    char = chr(code)
+    flags = (
+        (_ENDER if char in SENTENCE_END or char in CLOSING else 0)
+        | (_NEWLINE if char == "\n" else 0)
+        | (_STARTER if char.isupper() or char.isdigit() or char in OPENING else 0)
+    )
+    # Whitespace and the invisible characters: controls and format characters.
+    if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+        return flags | _SEPARATOR
+    if char.isalnum():
+        return flags | _LETTER
+    # A combining mark is never a letter, a digit or a separator (the tests check them all).
+    if unicodedata.combining(char):
+        return flags | _MARK
+    return flags | _OTHER
+
+
+def _flags(text: str) -> npt.NDArray[np.uint8]:
+    # A lone surrogate is a character of its own, as ``str`` holds it.
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    found = _FLAGS[points]
+    unknown = found == _UNKNOWN
+    if unknown.any():
+        for code in np.unique(points[unknown]).tolist():
+            _FLAGS[code] = _flags_of(code)
+        found = _FLAGS[points]
+    return found
+
+
+def _token_bounds(classes: npt.NDArray[np.uint8], firsts: Ints) -> tuple[Ints, Ints]:
+    """The starts and ends of the tokens of code points of these classes, where a token
+    starts at each of ``firsts`` (the start of a region) that is not a separator.
+
+    A token is a letter, digit or mark with the letters, digits and marks that follow it,
+    or any other visible character with the marks that follow it: a mark continues the
+    token before it, and a letter after the marks of a sign starts a token of its own.
     """
-    marks = one_of(combining_ranges())
-    invisible = one_of(category_ranges(frozenset({"Cc", "Cf"})))
-    alnum = r"[^\W_]"
-    # Written so that a run of letters is one repeat of one class, without a branch per
-    # character: Vietnamese in NFC has few combining marks. Every combining mark lies
-    # outside ASCII, so after a run of letters one range test (the space or punctuation
-    # that mostly follows) spares the test of the marks' class.
-    word = f"{alnum}+(?:(?=[^\\x00-\\x7f]){marks}+{alnum}*)*|{marks}+(?:{alnum}+{marks}*)*"
-    # \S first: a space, the commonest character a token does not start at, fails at once.
-    other = f"\\S(?<!{invisible}){marks}*"
-    enders = re.escape("".join(sorted(SENTENCE_END | CLOSING)))
-    return _Patterns(re.compile(f"{word}|{other}"), re.compile(f"[{enders}](?!{marks})"))
-
-
-_SPAN = re.Match.span  # mapped in C over the matches: no Python frame per token
-_START = itemgetter(0)
+    visible = classes != _SEPARATOR
+    previous = np.empty_like(classes)
+    previous[:1] = _SEPARATOR
+    previous[1:] = classes[:-1]
+    letter = classes == _LETTER
+    starts = visible & (
+        (previous == _SEPARATOR) | (classes == _OTHER) | (letter & (previous == _OTHER))
+    )
+    starts[firsts] = visible[firsts]
+    # A letter after marks: rare in NFC text, so the marks are walked back one by one to
+    # the sign or the letter they follow.
+    for at in (np.flatnonzero(letter & (previous == _MARK))).tolist():
+        before = at - 1
+        while classes[before] == _MARK and not starts[before]:
+            before -= 1
+        # Stopped at a mark: one that starts a token, which is a word.
+        if classes[before] == _OTHER:
+            starts[at] = True
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:] | ~visible[1:]
+    ends[-1:] = True
+    return np.flatnonzero(starts), np.flatnonzero(visible & ends) + 1
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -89,8 +155,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
     ``0 <= start <= end <= len(text)``; a token never runs past ``end``.
     """
-    stop = len(text) if end is None else end
-    return list(map(_SPAN, _patterns().token.finditer(text, start, stop)))
+    grid = token_grid(text[: len(text) if end is None else end], [(0, start)])
+    return list(zip(grid.bounds[::2], grid.bounds[1::2], strict=True))
 
 
 def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -108,72 +174,102 @@ def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int,
 
 def sentences(text: str, excluded: Iterable[tuple[int, int]] = ()) -> list[Sentence]:
     """The sentences of ``text`` outside the excluded spans, in text order."""
-    found: list[Sentence] = []
-    for start, end in regions(len(text), excluded):
-        found += _split_region(text, start, end)
-    return found
+    return token_grid(text, excluded).sentences()
 
 
-def _split_region(text: str, start: int, end: int) -> list[Sentence]:
-    # One pass of each pattern over the region, not one per line: a line break is whitespace,
-    # so no token holds one and no rule looks past one (a full stop that ends its line only
-    # ends a sentence where the line break does already).
-    tokens = tokenize(text, start, end)
-    if not tokens:
-        return []
-    cuts = {
-        bisect_left(tokens, newline.start(), key=_START)
-        for newline in _NEWLINE.finditer(text, start, end)
-    }
-    for candidate in _patterns().ending.finditer(text, start, end):
-        index = bisect_left(tokens, candidate.start(), key=_START)
-        if index + 1 < len(tokens) and _ends_sentence(text, tokens, index):
-            cuts.add(index + 1)
-    cuts.discard(0)
-    found: list[Sentence] = []
-    first = 0
-    for cut in sorted(cuts):
-        if cut < len(tokens):
-            found.append(_sentence(tokens[first:cut]))
-            first = cut
-    found.append(_sentence(tokens[first:]))
-    return found
+def token_grid(text: str, excluded: Iterable[tuple[int, int]] = ()) -> Tokens:
+    """The tokens of ``text`` outside the excluded spans, cut into its sentences.
+
+    The whole text is cut at once: an excluded code point is a separator, and a token and
+    a sentence start at the start of each region (where two regions meet, an excluded
+    span is empty).
+    """
+    kept = regions(len(text), excluded)
+    if not kept:
+        return Tokens(array("i"), array("i"))
+    flags = _flags(text)
+    classes = (flags & _CLASS).astype(np.uint8, copy=False)
+    inside = np.ones(len(text), np.bool_)
+    if kept != [(0, len(text))]:
+        inside[:] = False
+        for start, end in kept:
+            inside[start:end] = True
+        classes[~inside] = _SEPARATOR
+    firsts = np.array([start for start, _ in kept], np.int64)
+    starts, ends = _token_bounds(classes, firsts)
+    if not len(starts):
+        return Tokens(array("i"), array("i"))
+    bounds = np.empty(2 * len(starts), np.int32)
+    bounds[0::2], bounds[1::2] = starts, ends
+    flat = array("i")
+    flat.frombytes(bounds.tobytes())
+    return Tokens(flat, _sentence_sizes(text, flags, classes, inside, kept, starts, ends))
 
 
-_NEWLINE = re.compile("\n")
+def _sentence_sizes(
+    text: str,
+    flags: npt.NDArray[np.uint8],
+    classes: npt.NDArray[np.uint8],
+    inside: npt.NDArray[np.bool_],
+    kept: list[tuple[int, int]],
+    starts: Ints,
+    ends: Ints,
+) -> array[int]:
+    """The number of tokens of each sentence, for tokens at ``starts`` and ``ends`` (one at
+    least) in the regions ``kept``. A line break is whitespace, so no token holds one and
+    no rule looks past one: a full stop that ends its line only ends a sentence where the
+    line break does already."""
+    count = len(starts)
+    # The first token of each region, and the end of the last.
+    region_first = np.searchsorted(starts, [start for start, _ in kept])
+    region_end = np.append(region_first[1:], count)
+    cuts = set(region_first.tolist())
+    newlines = np.flatnonzero(((flags & _NEWLINE) != 0) & inside)
+    cuts.update(np.searchsorted(starts, newlines).tolist())
+    # A full stop, closing quote or bracket that no mark follows (each is a token), then
+    # whitespace and a token that may start a sentence in the same region. (The last code
+    # point of a region is its last token: a mark the next region starts with is not seen.)
+    mark_after = np.zeros(len(classes), np.bool_)
+    mark_after[:-1] = classes[1:] == _MARK
+    at = np.flatnonzero(((flags & _ENDER) != 0) & inside & ~mark_after)
+    index = np.searchsorted(starts, at)
+    region = np.searchsorted(region_first, index, side="right") - 1
+    index, region = index[index + 1 < region_end[region]], region[index + 1 < region_end[region]]
+    following = starts[index + 1]
+    maybe = (ends[index] != following) & ((flags[following] & _STARTER) != 0)
+    if maybe.any():
+        token_starts, token_ends = starts.tolist(), ends.tolist()
+        ended = index[maybe].tolist()
+        firsts = region_first[region[maybe]].tolist()
+        for end, first in zip(ended, firsts, strict=True):
+            if _ends_sentence(text, token_starts, token_ends, end, first):
+                cuts.add(end + 1)
+    edges = sorted(cut for cut in cuts if 0 < cut < count)
+    return array("i", [b - a for a, b in zip([0, *edges], [*edges, count], strict=True)])
 
 
-def _sentence(tokens: Sequence[tuple[int, int]]) -> Sentence:
-    return Sentence(tokens[0][0], tokens[-1][1], tuple(tokens))
+def _ends_sentence(
+    text: str, starts: Sequence[int], ends: Sequence[int], index: int, first_of_region: int
+) -> bool:
+    """True when a sentence ends after token ``index``, whose successor in its region
+    follows whitespace and may start a sentence."""
 
+    def token(at: int) -> str:
+        return text[starts[at] : ends[at]]
 
-def _ends_sentence(text: str, tokens: Sequence[tuple[int, int]], index: int) -> bool:
-    """True when a sentence ends after ``tokens[index]`` (which has a successor)."""
-    following_start = tokens[index + 1][0]
-    if tokens[index][1] == following_start:  # no whitespace between them: ".)" or "04-CT"
-        return False
-    following = text[following_start]
-    if not (following.isupper() or following.isdigit() or following in OPENING):
-        return False
+    def glued(at: int) -> bool:
+        """True when token ``at`` follows the token before it with no space between."""
+        return at > first_of_region and ends[at - 1] == starts[at]
+
     last = index
-    while last > 0 and _token(text, tokens, last) in CLOSING and _glued(tokens, last):
+    while last > first_of_region and token(last) in CLOSING and glued(last):
         last -= 1
-    if _token(text, tokens, last) not in SENTENCE_END:
+    if token(last) not in SENTENCE_END:
         return False
     first = last
-    while first > 0 and _token(text, tokens, first - 1) in SENTENCE_END and _glued(tokens, first):
+    while first > first_of_region and token(first - 1) in SENTENCE_END and glued(first):
         first -= 1
-    if first == 0 or not _glued(tokens, first):
+    if first == first_of_region or not glued(first):
         return True
-    before = _token(text, tokens, first - 1)
+    before = token(first - 1)
     return not ((len(before) == 1 and before.isupper()) or before in ABBREVIATIONS)
-
-
-def _token(text: str, tokens: Sequence[tuple[int, int]], index: int) -> str:
-    start, end = tokens[index]
-    return text[start:end]
-
-
-def _glued(tokens: Sequence[tuple[int, int]], index: int) -> bool:
-    """True when ``tokens[index]`` follows the token before it with no space between."""
-    return index > 0 and tokens[index - 1][1] == tokens[index][0]

@@ -1,8 +1,9 @@
 """Tokens and sentences equal those of the definition, written character by character.
 
 The reference below is the rule of :mod:`dnnd_dataset.segmentation` walked one character at a
-time; the module computes the same with regular expressions. They are compared on every code
-point and on generated text, at offset 0, at the end and on slices.
+time; the module computes the same from the classes of a whole text at once. They are
+compared on every code point and on generated text, at offset 0, at the end, on slices and
+around excluded spans, empty ones included (where two regions meet).
 """
 
 from __future__ import annotations
@@ -196,3 +197,24 @@ def test_a_sentence_end_is_found_at_each_edge() -> None:
     assert [(s.start, s.end) for s in sentences("Ông A. Bình")] == [(0, 11)]
     # A mark on a full stop makes it another token, which ends nothing.
     assert [(s.start, s.end) for s in sentences("Hết.\u0301 A")] == [(0, 7)]
+
+
+def test_regions_that_meet_cut_tokens_and_sentences_as_the_reference() -> None:
+    # An empty excluded span between two regions: the second starts a token and a
+    # sentence, even inside a word, a sign with its marks, or a run of full stops.
+    cases = [
+        ("!\u0301a", 1),
+        ("!\u0301a", 2),
+        ("a\u0301\u0301b", 2),
+        ("Hết.. A", 4),
+        ("Hết. A", 4),
+        ("TP. Hà", 2),
+        ("”. A", 1),
+        ("x.\u0301 A", 2),
+    ]
+    for text, at in cases:
+        for excluded in ([(at, at)], [(0, at)], [(at, len(text))], [(at - 1, at)]):
+            assert sentences(text, excluded) == reference_sentences(text, excluded), (
+                text,
+                excluded,
+            )

@@ -449,7 +449,7 @@ def _check_token_grid(
         if (span := state.spans.get((ann.article_id, anchor_key(anchor)))) is not None
     ]
     grid = TokenGrid(text, boilerplate)
-    state.sentences[ann.article_id] = grid.sentences
+    state.tokens[ann.article_id] = grid.tokens
     outside = [
         (span, index)
         for span, index in mentions

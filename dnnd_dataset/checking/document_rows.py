@@ -24,7 +24,7 @@ from dnnd_dataset.checking.state import ResolvedSpans
 from dnnd_dataset.reading.anchoring import AnchorKey, Span, anchor_key
 from dnnd_dataset.reading.raw_models import Anchor, DocumentAnnotation
 from dnnd_dataset.records import TABLES, MentionLabel
-from dnnd_dataset.segmentation import Sentence
+from dnnd_dataset.segmentation import Tokens
 
 Row = dict[str, Any]
 Offsets = tuple[int, int]
@@ -187,10 +187,10 @@ def flat_spans(mentions: Sequence[Row]) -> list[TaggedSpan]:
 
 
 def document_ner_layer(
-    article_id: str, text: str, grid: Sequence[Sentence], mentions: Sequence[Row]
+    article_id: str, text: str, tokens: Tokens, mentions: Sequence[Row]
 ) -> NerLayer:
     """The ner rows' layer: the flat layer of the mentions on the sentence grid."""
-    return NerLayer.of_grid(article_id, text, grid, flat_spans(mentions))
+    return NerLayer.of_tokens(article_id, text, tokens, flat_spans(mentions))
 
 
 def stated_positions(ann: DocumentAnnotation, text: str, spans: Spans) -> list[StatedPosition]:

@@ -411,7 +411,7 @@ def _document_rows(
         article_id, text, state.resolved[article_id], boilerplate_offsets(ann, state.spans)
     )
     rows = {"mentions": mentions, "evidence": evidence_rows(ann, text, state.spans)}
-    layer = document_ner_layer(article_id, text, state.sentences[article_id], mentions)
+    layer = document_ner_layer(article_id, text, state.tokens[article_id], mentions)
     return rows, layer, stated_positions(ann, text, state.spans)
 
 

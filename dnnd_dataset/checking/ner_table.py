@@ -19,7 +19,7 @@ from typing import Any
 
 from dnnd_dataset.bio import TaggedSpan, encode
 from dnnd_dataset.records import MENTION_LABELS, Article, Mention, NerSentence
-from dnnd_dataset.segmentation import Sentence, sentences
+from dnnd_dataset.segmentation import Sentence, Tokens, sentences, token_grid
 
 Offsets = tuple[int, int]
 
@@ -70,34 +70,43 @@ class TokenGrid:
     def __init__(self, text: str, boilerplate: Iterable[Offsets]) -> None:
         self.text = text
         self.boilerplate = sorted(boilerplate)
-        self.sentences: list[Sentence] = sentences(text, self.boilerplate)
+        self.tokens: Tokens = token_grid(text, self.boilerplate)
         # Searched, not indexed: an article has thousands of tokens and a few dozen mentions.
-        self._starts = [sentence.start for sentence in self.sentences]
+        self._token_starts = self.tokens.bounds[0::2]
+        self._token_ends = self.tokens.bounds[1::2]
+        # The first token of each sentence, and the end of the last.
+        self._first = list(accumulate(self.tokens.sizes, initial=0))
+        self._starts = [self._token_starts[first] for first in self._first[:-1]]
+        self._ends = [self._token_ends[after - 1] for after in self._first[1:]]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.tokens.sentences()
 
     def sentence_of_start(self, offset: int) -> int | None:
         """The sentence in which a token starts at ``offset``, if any."""
         index = bisect.bisect_right(self._starts, offset) - 1
-        if index < 0 or offset >= self.sentences[index].end:
+        if index < 0 or offset >= self._ends[index]:
             return None
-        tokens = self.sentences[index].tokens
-        found = bisect.bisect_left(tokens, (offset,))
-        return index if found < len(tokens) and tokens[found][0] == offset else None
+        last = self._first[index + 1]
+        found = bisect.bisect_left(self._token_starts, offset, self._first[index], last)
+        return index if found < last and self._token_starts[found] == offset else None
 
     def sentence_of_end(self, offset: int) -> int | None:
         """The sentence in which a token ends at ``offset``, if any."""
         index = bisect.bisect_left(self._starts, offset) - 1
-        if index < 0 or offset > self.sentences[index].end:
+        if index < 0 or offset > self._ends[index]:
             return None
-        tokens = self.sentences[index].tokens
+        first = self._first[index]
         # The token before the first that starts at or after the offset.
-        found = bisect.bisect_left(tokens, (offset,)) - 1
-        return index if found >= 0 and tokens[found][1] == offset else None
+        found = bisect.bisect_left(self._token_starts, offset, first, self._first[index + 1]) - 1
+        return index if found >= first and self._token_ends[found] == offset else None
 
     def token_at(self, offset: int) -> Offsets | None:
         """The token that holds ``offset``; only an error needs it, so it is searched."""
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return next((t for t in sentence.tokens if t[0] <= offset < t[1]), None)
+        found = bisect.bisect_right(self._token_starts, offset) - 1
+        if found >= 0 and offset < self._token_ends[found]:
+            return self._token_starts[found], self._token_ends[found]
         return None
 
     def misplaced(self, start: int, end: int) -> Misplaced | None:
@@ -137,8 +146,7 @@ class TokenGrid:
         return None
 
     def _sentence_text(self, index: int) -> str:
-        sentence = self.sentences[index]
-        return self.text[sentence.start : sentence.end]
+        return self.text[self._starts[index] : self._ends[index]]
 
 
 def ner_sentences(article: Article, mentions: Iterable[Mention]) -> list[NerSentence]:
@@ -213,6 +221,14 @@ class NerLayer:
         return cls(article_id, text, bounds, sizes, tuple(flat))
 
     @classmethod
+    def of_tokens(
+        cls, article_id: str, text: str, tokens: Tokens, flat: Sequence[TaggedSpan]
+    ) -> NerLayer:
+        """The layer of an article's tokens (:func:`~dnnd_dataset.segmentation.token_grid`)
+        and its flat layer of mentions in text order."""
+        return cls(article_id, text, tokens.bounds, tokens.sizes, tuple(flat))
+
+    @classmethod
     def of_bytes(
         cls,
         article_id: str,
@@ -282,14 +298,7 @@ class NerLayer:
 
     def sentences(self) -> list[Sentence]:
         """The article's sentences, as :func:`dnnd_dataset.segmentation.sentences` gave them."""
-        tokens = list(zip(self.bounds[::2], self.bounds[1::2], strict=True))
-        found = []
-        first = 0
-        for size in self.sizes:
-            part = tuple(tokens[first : first + size])
-            found.append(Sentence(part[0][0], part[-1][1], part))
-            first += size
-        return found
+        return Tokens(self.bounds, self.sizes).sentences()
 
     def rows(self) -> list[dict[str, Any]]:
         """The ``ner`` rows of the article as plain rows of the table (:func:`ner_rows`)."""

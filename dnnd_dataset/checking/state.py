@@ -13,7 +13,7 @@ from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span, resol
 from dnnd_dataset.reading.raw_loading import Located, RawCorpus
 from dnnd_dataset.reading.raw_models import Anchor
 from dnnd_dataset.reading.rawio import dotted
-from dnnd_dataset.segmentation import Sentence
+from dnnd_dataset.segmentation import Tokens
 
 
 @dataclass
@@ -56,8 +56,8 @@ class CheckState:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     # Items still marked as proposals, per annotation file.
     proposals: dict[str, int] = field(default_factory=dict)
-    # The sentences of each checked text: the grid of its ner rows.
-    sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+    # The tokens and sentences of each checked text: the grid of its ner rows.
+    tokens: dict[str, Tokens] = field(default_factory=dict)
     # Articles whose text was read, and the registry quotes resolved in them.
     article_ids: set[str] = field(default_factory=set)
     quoted: dict[tuple[str, AnchorKey], tuple[Span, str] | AnchorProblem] = field(
