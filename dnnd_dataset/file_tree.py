@@ -176,6 +176,13 @@ _READ_FLAGS = os.O_RDONLY | _NO_LINK | getattr(os, "O_NONBLOCK", 0) | getattr(os
 def plain_file_bytes(path: Path, cap: int) -> bytes | None:
     """The bytes of ``path`` when it is a regular file, not a link, of at most ``cap`` bytes;
     None otherwise, or when it cannot be read. A FIFO in its place is not waited for."""
+    found = plain_file(path, cap)
+    return found[0] if found is not None else None
+
+
+def plain_file(path: Path, cap: int) -> tuple[bytes, Identity] | None:
+    """The bytes of ``path``, as :func:`plain_file_bytes` reads them, and the identity the
+    file had before they were read: any write since gives it another."""
     try:
         if not _NO_LINK and path.is_symlink():
             return None
@@ -190,4 +197,4 @@ def plain_file_bytes(path: Path, cap: int) -> bytes | None:
                 data += file.read(cap + 1 - len(data))
     except OSError:
         return None
-    return data if len(data) <= cap else None
+    return (data, identity(info)) if len(data) <= cap else None

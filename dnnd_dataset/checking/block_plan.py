@@ -29,7 +29,7 @@ from dnnd_dataset.checking.gathering import DocumentOutcome, Gathered
 from dnnd_dataset.checking.registry_view import RegistryView
 from dnnd_dataset.checking.shard_blocks import blocks as shard_blocks
 from dnnd_dataset.checking.sinks import RowSink, ShardSink
-from dnnd_dataset.file_tree import Snapshot
+from dnnd_dataset.file_tree import Identity, Snapshot
 from dnnd_dataset.reading.raw_loading import documents_folder_inside
 
 # The outcomes of the documents of the given stems, checked in this process, in their order.
@@ -59,15 +59,22 @@ class Plan:
     world: str | None
     stats: FileStats | None
 
-    def key_when_checked(self, block: Block, keys: list[str | None]) -> None:
-        """Key ``block``, whose documents' keys were not known to the plan, by the ``keys``
-        their check made from the files it read, in the order of its stems."""
+    def key_when_checked(
+        self, block: Block, checked: list[tuple[str | None, tuple[Identity, Identity] | None]]
+    ) -> None:
+        """Key ``block``, whose documents' keys were not known to the plan, by the keys
+        their check made from the files it read, in the order of its stems, and remember
+        each key with the identities the files had before they were read."""
         read, block.read = block.read, None
         if read is None:
             return
+        keys = [key for key, _ in checked]
         if self.stats is not None:
-            for stem, key in zip(block.stems, keys, strict=True):
-                self.stats.learn(stem, key)
+            for stem, planned, (key, identities) in zip(
+                block.stems, block.document_keys, checked, strict=True
+            ):
+                if planned is None:
+                    self.stats.learn(stem, identities, key)
         known = [(stem, key) for stem, key in zip(block.stems, keys, strict=True) if key]
         if len(known) == len(keys):
             block.key = block_key(read, known)
@@ -120,6 +127,8 @@ def plan_blocks(
         key = block_key(read, known) if read is not None and len(known) == len(keys) else None
         later = read if stats is not None and not stats.read and key is None else None
         planned.append(Block(stems_of_block, key, keys, read=later))
+    if stats is not None:
+        stats.planned()
     plan = Plan(planned, world, stats)
     shards = sink if isinstance(sink, ShardSink) else None
     if sink is not None and shards is None:

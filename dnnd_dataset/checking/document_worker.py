@@ -288,6 +288,10 @@ def _check_chunk(stems: list[str]) -> ChunkOutcome:
             fresh[key] = to_entry(result)
         outcomes.append(_outcome(context, result, key))
     _cache.put_many(fresh)
+    for outcome in outcomes:
+        found = files[outcome.stem]
+        if outcome.key is not None and found is not None:
+            outcome.identities = found.identities
     with_rows = [
         (outcome.rows, outcome.ner)
         for outcome in outcomes

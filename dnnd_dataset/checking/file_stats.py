@@ -12,7 +12,10 @@ every file.
 
 On a run whose cache holds nothing yet, no block can be taken from it, and a key the plan
 made would only be made again when the document is checked: such a plan reads no file
-(``read=False``), and each document's key is learnt from its check (:meth:`FileStats.learn`).
+(``read=False``), and each document's key is learnt from its check, with the identities
+its files had before the check read them (:meth:`FileStats.learn`). What is remembered is
+held as flat numbers until it is saved, the index of the last run only while the plan
+reads it.
 """
 
 from __future__ import annotations
@@ -39,31 +42,42 @@ _NUMBERS = array("q")  # an identity's five numbers, as signed 64-bit integers
 _PER_DOCUMENT = 10  # numbers: the text's identity, then the annotation's
 _KEY = 64  # hex digits of a key
 _HEX_KEYS = re.compile(rb"[0-9a-f]*")
-_RANGE = range(-(2**63), 2**63)
 
 
 def index_bytes(index: _Index) -> bytes:
     """``index`` as the names of its documents, then their identities as 64-bit integers,
     then their keys. A document an identity of which does not fit (a file system may give
     any number) is left out: its key is made again from its bytes."""
-    try:
-        numbers = _numbers(index)
-    except OverflowError:
-        index = {
-            stem: entry
-            for stem, entry in index.items()
-            if all(number in _RANGE for number in (*entry[0], *entry[1]))
-        }
-        numbers = _numbers(index)
-    names = "\0".join(index).encode("utf-8", "surrogateescape")
-    keys = "".join(key for _, _, key in index.values()).encode("ascii")
-    return b"".join((_MAGIC, _HEAD.pack(len(index), len(names)), names, numbers.tobytes(), keys))
+    remembered = _Remembered()
+    for stem, (text, annotation, key) in index.items():
+        remembered.add(stem, text, annotation, key)
+    return remembered.bytes()
 
 
-def _numbers(index: _Index) -> array[int]:
-    return array(
-        _NUMBERS.typecode, [n for text, notes, _ in index.values() for n in (*text, *notes)]
-    )
+class _Remembered:
+    """Documents' identities and keys, in the order given, as the index's layout holds them."""
+
+    def __init__(self) -> None:
+        self.stems: list[str] = []
+        self.numbers = array(_NUMBERS.typecode)
+        self.keys: list[str] = []
+
+    def add(self, stem: str, text: Identity, annotation: Identity, key: str) -> bool:
+        """Remember a document; False when an identity does not fit, and it is left out."""
+        try:
+            numbers = array(_NUMBERS.typecode, (*text, *annotation))
+        except OverflowError:
+            return False
+        self.stems.append(stem)
+        self.numbers += numbers
+        self.keys.append(key)
+        return True
+
+    def bytes(self) -> bytes:
+        names = "\0".join(self.stems).encode("utf-8", "surrogateescape")
+        keys = "".join(self.keys).encode("ascii")
+        head = _HEAD.pack(len(self.stems), len(names))
+        return b"".join((_MAGIC, head, names, self.numbers.tobytes(), keys))
 
 
 def index_from_bytes(data: bytes) -> _Index:
@@ -102,9 +116,9 @@ class FileStats:
         read: bool = True,
     ) -> None:
         self.cache = cache
-        self.read = read
         self.raw = raw
         self.snapshot = snapshot
+        self.read = read
         self.time = time.time_ns()
         self.raw_path = os.fspath(raw)
         self.key = hashlib.sha256(f"file-stats\0{raw}".encode("utf-8", "surrogateescape"))
@@ -112,9 +126,10 @@ class FileStats:
         self.entry_key = self.key.hexdigest()
         found = cache.get_many([self.entry_key]).get(self.entry_key)
         self.known: _Index = index_from_bytes(found) if found is not None else {}
-        self.now: _Index = {}
-        # stem -> the identities of its files, seen before a check reads them (``read=False``)
-        self.seen: dict[str, tuple[Identity, Identity]] = {}
+        self._known_count = len(self.known)
+        self.now = _Remembered()
+        # Whether ``now`` differs from the index of the last run: saved then.
+        self._changed = False
 
     def document_key(self, stem: str) -> str | None:
         """The key of ``stem``, or None when its files are not both plain files or, without
@@ -126,31 +141,34 @@ class FileStats:
             return None
         known = self.known.get(stem)
         if known is not None and known[0] == text and known[1] == annotation:
-            self.now[stem] = known
+            self.now.add(stem, *known)
             return known[2]
         if not self.read:
-            self.seen[stem] = (text, annotation)
             return None
         files = read_document_files(self.raw, stem)
         if files is None:
             return None
         key = document_key(str(self.raw), stem, files)
-        self._remember(stem, text, annotation, key)
+        self.learn(stem, (text, annotation), key)
         return key
 
-    def learn(self, stem: str, key: str | None) -> None:
-        """Remember the key the check of ``stem`` made from the files it read, after the
-        identities of those files were seen: a file written in between has another identity
-        by the next run, which reads it again."""
-        seen = self.seen.pop(stem, None)
-        if seen is not None and key is not None:
-            self._remember(stem, *seen, key)
-
-    def _remember(self, stem: str, text: Identity, annotation: Identity, key: str) -> None:
+    def learn(
+        self, stem: str, identities: tuple[Identity, Identity] | None, key: str | None
+    ) -> None:
+        """Remember the ``key`` made from the files of ``stem`` as they were read, and the
+        ``identities`` they had before: a file written since has another by the next run,
+        which reads it again."""
+        if identities is None or key is None:
+            return
+        text, annotation = identities
         # A file written in the moments before it was seen may be written again with the
         # same identity: its key is not remembered until it has settled.
         if settled(text, self.time) and settled(annotation, self.time):
-            self.now[stem] = (text, annotation, key)
+            self._changed |= self.now.add(stem, text, annotation, key)
+
+    def planned(self) -> None:
+        """Let go of the last run's index, read by the plan."""
+        self.known = {}
 
     def _identity(self, relative: str) -> Identity | None:
         # Plain strings, and a path made only for a file the snapshot does not hold: at
@@ -160,6 +178,6 @@ class FileStats:
 
     def save(self) -> str:
         """Keep the identities seen in this run; the key of the entry that holds them."""
-        if self.now != self.known:
-            self.cache.put_many({self.entry_key: index_bytes(self.now)})
+        if self._changed or len(self.now.stems) != self._known_count:
+            self.cache.put_many({self.entry_key: self.now.bytes()})
         return self.entry_key

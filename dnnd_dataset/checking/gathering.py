@@ -26,6 +26,7 @@ from dnnd_dataset.checking.document_rows import Contribution, Row
 from dnnd_dataset.checking.ner_table import NerLayer
 from dnnd_dataset.checking.state import CheckState
 from dnnd_dataset.errors import Issue
+from dnnd_dataset.file_tree import Identity
 from dnnd_dataset.reading.anchoring import AnchorKey, AnchorProblem, Span
 
 
@@ -53,6 +54,8 @@ class DocumentOutcome:
     contribution: Contribution | None = None
     # The registry entries its checks read (``compiler.used_ids``).
     used: list[str] = field(default_factory=list)
+    # The identities of its two files before the bytes that made its key were read.
+    identities: tuple[Identity, Identity] | None = None
 
 
 class Gathered:

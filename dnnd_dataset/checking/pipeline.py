@@ -332,11 +332,11 @@ def _check_corpus(
                     block_rows[table] += count
                     counted[table] += count
             held: list[DocumentOutcome] = []
-            document_keys: list[str | None] = []
+            checked_keys: list[tuple[str | None, tuple[Identity, Identity] | None]] = []
             for _ in in_chunks(block.stems):
                 chunk = next(chunks)
                 for outcome in chunk.outcomes:
-                    document_keys.append(outcome.key)
+                    checked_keys.append((outcome.key, outcome.identities))
                     if deferred:
                         gathered.outcome_summary(outcome)
                         held.append(outcome)
@@ -349,7 +349,7 @@ def _check_corpus(
                         give(table, chunk.tables[table])
                 done += len(chunk.outcomes)
                 progress(done, total)
-            planned.key_when_checked(block, document_keys)
+            planned.key_when_checked(block, checked_keys)
             made = (
                 builder.entry(block_rows, world, view.used)
                 if view is not None and world is not None and not state.issues

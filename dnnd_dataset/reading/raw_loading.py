@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dnnd_dataset.errors import Issue
-from dnnd_dataset.file_tree import Identity, plain_file_bytes
+from dnnd_dataset.file_tree import Identity, plain_file
 from dnnd_dataset.reading import rawio
 from dnnd_dataset.reading.raw_models import (
     DirectiveEntry,
@@ -448,10 +448,12 @@ class LoadedDocument:
 
 @dataclass(frozen=True)
 class DocumentFiles:
-    """The bytes of an article's text and annotation file, each read once."""
+    """The bytes of an article's text and annotation file, each read once, and the
+    identities the two files had before they were read (when known)."""
 
     text: bytes
     annotation: bytes
+    identities: tuple[Identity, Identity] | None = field(default=None, compare=False)
 
 
 def documents_folder_inside(raw: Path) -> bool:
@@ -471,11 +473,13 @@ def read_document_files(raw: Path, stem: str) -> DocumentFiles | None:
     and reports it, as it does every problem.
     """
     folder = raw / "documents"
-    text = plain_file_bytes(folder / f"{stem}.txt", rawio.MAX_FILE_BYTES)
+    text = plain_file(folder / f"{stem}.txt", rawio.MAX_FILE_BYTES)
     if text is None:
         return None
-    annotation = plain_file_bytes(folder / f"{stem}.yaml", rawio.MAX_FILE_BYTES)
-    return None if annotation is None else DocumentFiles(text, annotation)
+    annotation = plain_file(folder / f"{stem}.yaml", rawio.MAX_FILE_BYTES)
+    if annotation is None:
+        return None
+    return DocumentFiles(text[0], annotation[0], (text[1], annotation[1]))
 
 
 def load_document(
