@@ -8,7 +8,6 @@ import hashlib
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +19,7 @@ from dnnd_dataset.checking.file_stats import FileStats
 from dnnd_dataset.checking.pipeline import check_corpus
 from dnnd_dataset.reading import raw_loading, rawio
 
-from .conftest import snapshot, synthetic_corpus
+from .conftest import checked_afresh, snapshot, synthetic_corpus
 
 pristine, raw = synthetic_corpus(24, seed=5)
 
@@ -37,10 +36,7 @@ def _append(raw: Path, stem: str, sentence: str) -> None:
 def test_a_rebuild_looks_at_no_raw_file_twice(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Many blocks, so that documents are known by their keys; files written long ago.
-    monkeypatch.setattr(shard_blocks, "MEAN", 4)
-    monkeypatch.setattr(shard_blocks, "MOST", 8)
-    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+    _many_blocks(monkeypatch)
     out, cache = tmp_path / "out", tmp_path / "cache"
     build(raw, out, cache=cache)
     stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
@@ -91,29 +87,23 @@ def _reads(monkeypatch: pytest.MonkeyPatch, raw: Path) -> Counter[str]:
     return read
 
 
-def _checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The stems of the documents checked afresh from now on, in the order checked."""
-    checked: list[str] = []
-    real = document_worker._check_afresh
-
-    def check_afresh(context: Any, stem: str, files: Any) -> Any:
-        checked.append(stem)
-        return real(context, stem, files)
-
-    monkeypatch.setattr(document_worker, "_check_afresh", check_afresh)
-    return checked
+def _many_blocks(monkeypatch: pytest.MonkeyPatch, *, settled: bool = True) -> None:
+    """Blocks of a few documents, so that documents are known by their keys; with
+    ``settled``, every file as if written long ago."""
+    monkeypatch.setattr(shard_blocks, "MEAN", 4)
+    monkeypatch.setattr(shard_blocks, "MOST", 8)
+    if settled:
+        monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
 
 
 def test_a_build_into_an_empty_cache_reads_each_document_once(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shard_blocks, "MEAN", 4)
-    monkeypatch.setattr(shard_blocks, "MOST", 8)
-    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+    _many_blocks(monkeypatch)
     stems = sorted(path.stem for path in (raw / "documents").glob("*.txt"))
     out, cache = tmp_path / "out", tmp_path / "cache"
     read = _reads(monkeypatch, raw)
-    checked = _checked(monkeypatch)
+    checked = checked_afresh(monkeypatch)
     build(raw, out, cache=cache)
     files = [f"documents/{stem}{suffix}" for stem in stems for suffix in (".txt", ".yaml")]
     assert sorted(read.elements()) == files and checked == stems
@@ -134,9 +124,7 @@ def test_a_file_written_after_its_check_read_it_is_checked_again(
 ) -> None:
     # The key a check makes is remembered with the identities the files had before it read
     # them: a write just after the read, even of a file long settled, is seen next time.
-    monkeypatch.setattr(shard_blocks, "MEAN", 4)
-    monkeypatch.setattr(shard_blocks, "MOST", 8)
-    monkeypatch.setattr(file_tree, "SETTLING_NS", -(2**62))
+    _many_blocks(monkeypatch)
     stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
     real = raw_loading.read_document_files
 
@@ -150,7 +138,7 @@ def test_a_file_written_after_its_check_read_it_is_checked_again(
     out, cache = tmp_path / "out", tmp_path / "cache"
     build(raw, out, cache=cache)
     monkeypatch.setattr(document_worker, "read_document_files", real)
-    checked = _checked(monkeypatch)
+    checked = checked_afresh(monkeypatch)
     build(raw, out, cache=cache)
     assert checked == [stem]
     cold = tmp_path / "cold"
@@ -163,15 +151,14 @@ def test_a_cache_that_holds_entries_keys_each_block_before_it_is_checked(
 ) -> None:
     # Every file written again with the same bytes (as a checkout does): the identities
     # remembered are of other files, and the blocks kept are found by their bytes' keys.
-    monkeypatch.setattr(shard_blocks, "MEAN", 4)
-    monkeypatch.setattr(shard_blocks, "MOST", 8)
+    _many_blocks(monkeypatch, settled=False)
     cache = tmp_path / "cache"
     assert check_corpus(raw, cache=cache).valid
     files = sorted((raw / "documents").iterdir())
     for path in files:
         path.write_bytes(path.read_bytes())
     read = _reads(monkeypatch, raw)
-    checked = _checked(monkeypatch)
+    checked = checked_afresh(monkeypatch)
     assert check_corpus(raw, cache=cache).valid
     assert checked == []
     assert sorted(read.elements()) == [path.relative_to(raw).as_posix() for path in files]
