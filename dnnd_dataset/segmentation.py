@@ -155,8 +155,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
     ``0 <= start <= end <= len(text)``; a token never runs past ``end``.
     """
-    grid = token_grid(text[: len(text) if end is None else end], [(0, start)])
-    return list(zip(grid.bounds[::2], grid.bounds[1::2], strict=True))
+    grid = token_grid(text[start : len(text) if end is None else end])
+    bounds = grid.bounds
+    return list(
+        zip((a + start for a in bounds[::2]), (b + start for b in bounds[1::2]), strict=True)
+    )
 
 
 def regions(length: int, excluded: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -195,7 +198,8 @@ def token_grid(text: str, excluded: Iterable[tuple[int, int]] = ()) -> Tokens:
         for start, end in kept:
             inside[start:end] = True
         classes[~inside] = _SEPARATOR
-    firsts = np.array([start for start, _ in kept], np.int64)
+    # A region past the end of the text (an excluded span beyond it) holds nothing.
+    firsts = np.array([start for start, _ in kept if start < len(text)], np.int64)
     starts, ends = _token_bounds(classes, firsts)
     if not len(starts):
         return Tokens(array("i"), array("i"))

@@ -128,6 +128,31 @@ def test_plain_file_bytes_reads_a_file_that_grew_since_it_was_looked_at(
     assert file_tree.plain_file_bytes(path, 5) == (b"x" * grown if kept else None)
 
 
+def test_plain_file_gives_the_identity_the_file_had_before_its_bytes_were_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write between the look and the read: the bytes are the new ones, the identity the
+    # old one, so that the key made from the bytes is never remembered with the identity
+    # of other bytes.
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"old")
+    real = os.fstat
+    looked: list[os.stat_result] = []
+
+    def written_after_the_look(fd: int) -> os.stat_result:
+        looked.append(real(fd))
+        with path.open("ab") as file:
+            file.write(b" and new")
+        return looked[-1]
+
+    monkeypatch.setattr(os, "fstat", written_after_the_look)
+    found = file_tree.plain_file(path, 64)
+    monkeypatch.undo()
+    assert found is not None
+    assert found[0] == b"old and new"
+    assert found[1] == file_tree.identity(looked[0]) != file_tree.identity_of(path)
+
+
 def test_plain_file_bytes_refuses_links_and_fifos(tmp_path: Path) -> None:
     target = tmp_path / "t.txt"
     target.write_bytes(b"abc")

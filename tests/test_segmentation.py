@@ -218,3 +218,11 @@ def test_regions_that_meet_cut_tokens_and_sentences_as_the_reference() -> None:
                 text,
                 excluded,
             )
+
+
+def test_excluded_spans_past_the_end_of_the_text_exclude_nothing_more() -> None:
+    assert sentences("", [(2, 3)]) == []
+    assert sentences("", [(1, 1)]) == []
+    assert sentences("ab", [(0, 2), (4, 5)]) == []
+    assert sentences("ab cd", [(7, 9)]) == reference_sentences("ab cd")
+    assert sentences("ab cd", [(1, 1), (7, 9)]) == reference_sentences("ab cd", [(1, 1)])

@@ -158,10 +158,67 @@ def test_a_cache_that_holds_entries_keys_each_block_before_it_is_checked(
     for path in files:
         path.write_bytes(path.read_bytes())
     read = _reads(monkeypatch, raw)
+    chunks: list[list[str]] = []
+    real = document_worker._check_chunk
+
+    def check_chunk(stems: list[str]) -> document_worker.ChunkOutcome:
+        chunks.append(stems)
+        return real(stems)
+
+    monkeypatch.setattr(document_worker, "_check_chunk", check_chunk)
+    assert check_corpus(raw, cache=cache).valid
+    # Every block kept: no document is even looked up in the cache.
+    assert chunks == []
+    assert sorted(read.elements()) == [path.relative_to(raw).as_posix() for path in files]
+
+
+def test_a_key_made_from_files_that_had_not_settled_is_not_remembered_after_the_check(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _many_blocks(monkeypatch, settled=False)
+    monkeypatch.setattr(file_tree, "SETTLING_NS", 2**62)  # no file has settled
+    cache = tmp_path / "cache"
+    assert check_corpus(raw, cache=cache).valid
+    read = _reads(monkeypatch, raw)
     checked = checked_afresh(monkeypatch)
     assert check_corpus(raw, cache=cache).valid
-    assert checked == []
-    assert sorted(read.elements()) == [path.relative_to(raw).as_posix() for path in files]
+    # Nothing remembered: the plan reads every document to key its block, which is kept.
+    files = sorted(path.relative_to(raw).as_posix() for path in (raw / "documents").iterdir())
+    assert sorted(read.elements()) == files and checked == []
+
+
+def test_a_document_written_between_the_plan_and_the_check_keeps_no_block(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The plan keys the block from the bytes it reads; the check reads later bytes. Kept
+    # under the plan's key, the block's rows would be taken for the earlier bytes again.
+    _many_blocks(monkeypatch)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    _append(raw, stem, "\n\nCâu thêm lần đầu.")
+    earlier = {path: path.read_bytes() for path in (raw / "documents").glob(f"{stem}.*")}
+    real = raw_loading.read_document_files
+
+    def written_before_the_read(
+        raw_folder: Path, read_stem: str
+    ) -> raw_loading.DocumentFiles | None:
+        if read_stem == stem:
+            _append(raw, stem, "\n\nCâu thêm lần hai.")
+        return real(raw_folder, read_stem)
+
+    monkeypatch.setattr(document_worker, "read_document_files", written_before_the_read)
+    build(raw, out, cache=cache)
+    monkeypatch.setattr(document_worker, "read_document_files", real)
+    for path, data in earlier.items():
+        path.write_bytes(data)
+    # Another document edited, so that the build is not skipped as up to date.
+    other = max(path.stem for path in (raw / "documents").glob("*.txt"))
+    _append(raw, other, "\n\nCâu của bài khác.")
+    build(raw, out, cache=cache)
+    cold = tmp_path / "cold"
+    build(raw, cold)
+    assert snapshot(out) == snapshot(cold)
 
 
 def test_a_file_missing_from_the_snapshot_is_looked_at(raw: Path, tmp_path: Path) -> None:

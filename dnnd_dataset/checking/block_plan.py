@@ -64,11 +64,16 @@ class Plan:
     ) -> None:
         """Key ``block``, whose documents' keys were not known to the plan, by the keys
         their check made from the files it read, in the order of its stems, and remember
-        each key with the identities the files had before they were read."""
+        each key with the identities the files had before they were read. A block the plan
+        keyed keeps its key only if the check read the same bytes."""
+        keys = [key for key, _ in checked]
         read, block.read = block.read, None
         if read is None:
+            if block.key is not None and keys != block.document_keys:
+                # A document was written between the plan's read and the check's: the
+                # block's rows are of the later bytes, not of those its key was made from.
+                block.key = None
             return
-        keys = [key for key, _ in checked]
         if self.stats is not None:
             for stem, planned, (key, identities) in zip(
                 block.stems, block.document_keys, checked, strict=True
