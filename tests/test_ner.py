@@ -431,8 +431,8 @@ def test_the_grid_finds_the_sentence_of_every_token_start_and_end(
     start = min(cut[0], len(text))
     boilerplate = [(start, min(start + cut[1], len(text)))] if cut[1] else []
     grid = TokenGrid(text, boilerplate)
-    starts = {t[0]: i for i, s in enumerate(grid.sentences) for t in s.tokens}
-    ends = {t[1]: i for i, s in enumerate(grid.sentences) for t in s.tokens}
+    starts = {t[0]: i for i, s in enumerate(grid.tokens.sentences()) for t in s.tokens}
+    ends = {t[1]: i for i, s in enumerate(grid.tokens.sentences()) for t in s.tokens}
     for offset in range(len(text) + 1):  # offset 0 and the end of the text included
         assert grid.sentence_of_start(offset) == starts.get(offset)
         assert grid.sentence_of_end(offset) == ends.get(offset)

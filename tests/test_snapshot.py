@@ -37,9 +37,8 @@ def test_a_rebuild_looks_at_no_raw_file_twice(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _many_blocks(monkeypatch)
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    out, cache = _built(raw, tmp_path)
+    stem = _first_stem(raw)
     _append(raw, stem, "\n\nCác đại biểu thống nhất kiến nghị.")
     keys: list[str | None] = []
     real_key = FileStats.document_key
@@ -87,6 +86,17 @@ def _reads(monkeypatch: pytest.MonkeyPatch, raw: Path) -> Counter[str]:
     return read
 
 
+def _first_stem(raw: Path) -> str:
+    return min(path.stem for path in (raw / "documents").glob("*.txt"))
+
+
+def _built(raw: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The output and cache folders of a build of ``raw``."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(raw, out, cache=cache)
+    return out, cache
+
+
 def _many_blocks(monkeypatch: pytest.MonkeyPatch, *, settled: bool = True) -> None:
     """Blocks of a few documents, so that documents are known by their keys; with
     ``settled``, every file as if written long ago."""
@@ -125,7 +135,7 @@ def test_a_file_written_after_its_check_read_it_is_checked_again(
     # The key a check makes is remembered with the identities the files had before it read
     # them: a write just after the read, even of a file long settled, is seen next time.
     _many_blocks(monkeypatch)
-    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    stem = _first_stem(raw)
     real = raw_loading.read_document_files
 
     def read_then_written(raw_folder: Path, read_stem: str) -> raw_loading.DocumentFiles | None:
@@ -135,8 +145,7 @@ def test_a_file_written_after_its_check_read_it_is_checked_again(
         return files
 
     monkeypatch.setattr(document_worker, "read_document_files", read_then_written)
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
+    out, cache = _built(raw, tmp_path)
     monkeypatch.setattr(document_worker, "read_document_files", real)
     checked = checked_afresh(monkeypatch)
     build(raw, out, cache=cache)
@@ -193,9 +202,8 @@ def test_a_document_written_between_the_plan_and_the_check_keeps_no_block(
     # The plan keys the block from the bytes it reads; the check reads later bytes. Kept
     # under the plan's key, the block's rows would be taken for the earlier bytes again.
     _many_blocks(monkeypatch)
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    build(raw, out, cache=cache)
-    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    out, cache = _built(raw, tmp_path)
+    stem = _first_stem(raw)
     _append(raw, stem, "\n\nCâu thêm lần đầu.")
     earlier = {path: path.read_bytes() for path in (raw / "documents").glob(f"{stem}.*")}
     real = raw_loading.read_document_files
@@ -222,7 +230,7 @@ def test_a_document_written_between_the_plan_and_the_check_keeps_no_block(
 
 
 def test_a_file_missing_from_the_snapshot_is_looked_at(raw: Path, tmp_path: Path) -> None:
-    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    stem = _first_stem(raw)
     with DocumentCache(tmp_path / "cache") as cache:
         assert FileStats(cache, raw, {}).document_key(stem) == FileStats(cache, raw).document_key(
             stem
@@ -233,7 +241,7 @@ def test_a_file_missing_from_the_snapshot_is_looked_at(raw: Path, tmp_path: Path
 def test_a_key_made_from_a_file_that_had_not_settled_is_not_remembered(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stem = min(path.stem for path in (raw / "documents").glob("*.txt"))
+    stem = _first_stem(raw)
     with DocumentCache(tmp_path / "cache") as cache:
         just_written = FileStats(cache, raw)
         key = just_written.document_key(stem)

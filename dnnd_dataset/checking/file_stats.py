@@ -134,6 +134,8 @@ class FileStats:
     def document_key(self, stem: str) -> str | None:
         """The key of ``stem``, or None when its files are not both plain files or, without
         ``read``, when the index does not know them."""
+        if not self.read and not self.known:
+            return None  # nothing to look up: no file's identity is needed
         relative = "documents/" + stem
         text = self._identity(relative + ".txt")
         annotation = self._identity(relative + ".yaml")

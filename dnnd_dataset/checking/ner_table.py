@@ -79,10 +79,6 @@ class TokenGrid:
         self._starts = [self._token_starts[first] for first in self._first[:-1]]
         self._ends = [self._token_ends[after - 1] for after in self._first[1:]]
 
-    @property
-    def sentences(self) -> list[Sentence]:
-        return self.tokens.sentences()
-
     def sentence_of_start(self, offset: int) -> int | None:
         """The sentence in which a token starts at ``offset``, if any."""
         index = bisect.bisect_right(self._starts, offset) - 1
